@@ -1,0 +1,75 @@
+//! The audit pipeline: discover → import → merge → rules. No printing, no exit codes.
+
+use std::path::PathBuf;
+
+use crate::estate;
+use crate::import::InputError;
+use crate::model::Estate;
+use crate::rules::{self, Finding, Severity};
+
+#[derive(Debug)]
+pub struct AuditedEstate {
+    pub estate: Estate,
+    pub findings: Vec<Finding>,
+}
+
+impl AuditedEstate {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Everything one `lyncpair audit` run found.
+#[derive(Debug)]
+pub struct Audit {
+    pub estates: Vec<AuditedEstate>,
+    /// Inputs that could not be read; everything else was still audited.
+    pub errors: Vec<InputError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Audit {
+    pub fn summary(&self) -> Summary {
+        let count = |s| self.estates.iter().map(|e| e.count(s)).sum();
+        Summary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+        }
+    }
+
+    /// The most severe finding over all estates.
+    pub fn worst(&self) -> Option<Severity> {
+        self.estates
+            .iter()
+            .flat_map(|e| e.findings.iter())
+            .map(|f| f.severity)
+            .min()
+    }
+}
+
+pub fn run(paths: &[PathBuf]) -> Audit {
+    let discovered = estate::discover(paths);
+    let mut errors = discovered.errors;
+    errors.sort();
+    let mut estates: Vec<AuditedEstate> = discovered
+        .estates
+        .into_iter()
+        .map(|inputs| {
+            let estate = estate::build(inputs);
+            let findings = rules::check(&estate);
+            AuditedEstate { estate, findings }
+        })
+        .collect();
+    estates.sort_by(|a, b| a.estate.name.cmp(&b.estate.name));
+    Audit { estates, errors }
+}

@@ -1,0 +1,367 @@
+//! Which files form an estate (discovery), and how their records merge into one [`Estate`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::import::{self, InputError};
+use crate::model::{
+    Conflict, Estate, Failover, InputRecords, Pool, PoolRecord, Role, Site, SiteKind, Source,
+    Stated,
+};
+
+/// The inputs of one estate, before merging.
+#[derive(Debug)]
+pub struct EstateInputs {
+    pub name: String,
+    pub records: Vec<InputRecords>,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub estates: Vec<EstateInputs>,
+    pub errors: Vec<InputError>,
+}
+
+/// Files named on the command line form one estate; each folder is walked (CONTRACT.md "Estates").
+pub fn discover(paths: &[PathBuf]) -> Discovered {
+    let mut out = Discovered::default();
+    let mut named: Vec<InputRecords> = Vec::new();
+    let mut named_paths: Vec<&Path> = Vec::new();
+    for path in paths {
+        let display = path.display().to_string();
+        match std::fs::metadata(path) {
+            Err(e) => out
+                .errors
+                .push(InputError::new(&display, import::io_message(&e))),
+            Ok(m) if m.is_dir() => walk(path, &mut out),
+            Ok(_) => {
+                named_paths.push(path);
+                match import::import_path(path, &display) {
+                    Ok(r) => named.push(r),
+                    Err(e) => out.errors.push(e),
+                }
+            }
+        }
+    }
+    if !named.is_empty() {
+        out.estates.insert(
+            0,
+            EstateInputs {
+                name: name_for_files(&named_paths),
+                records: named,
+            },
+        );
+    }
+    out
+}
+
+/// One file: its own path; several in one folder: the folder; otherwise "command line".
+fn name_for_files(paths: &[&Path]) -> String {
+    if let [one] = paths {
+        return one.display().to_string();
+    }
+    let parents: BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
+    match parents.into_iter().collect::<Vec<_>>().as_slice() {
+        [p] if !p.as_os_str().is_empty() => p.display().to_string(),
+        _ => "command line".to_owned(),
+    }
+}
+
+fn walk(root: &Path, out: &mut Discovered) {
+    let root_display = root.display().to_string();
+    let mut by_folder: BTreeMap<PathBuf, Vec<InputRecords>> = BTreeMap::new();
+    let mut seen_any = false;
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let where_ = e
+                    .path()
+                    .map_or(root_display.clone(), |p| p.display().to_string());
+                let message = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), import::io_message);
+                out.errors.push(InputError::new(&where_, message));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || !import::is_candidate(entry.path()) {
+            continue;
+        }
+        seen_any = true;
+        let display = entry.path().display().to_string();
+        match import::import_path(entry.path(), &display) {
+            Ok(r) => by_folder
+                .entry(entry.path().parent().unwrap_or(root).to_path_buf())
+                .or_default()
+                .push(r),
+            Err(e) => out.errors.push(e),
+        }
+    }
+    if !seen_any {
+        out.errors.push(InputError::new(
+            &root_display,
+            "the folder holds no file lyncpair can import (.xml, .tbxml, .zip, .csv, .xlsx, .xls, .ods)",
+        ));
+        return;
+    }
+    let estate_folders: BTreeSet<PathBuf> = by_folder
+        .iter()
+        .filter(|(_, recs)| recs.iter().any(|r| r.input.format.is_topology()))
+        .map(|(f, _)| f.clone())
+        .collect();
+    let mut estates: BTreeMap<PathBuf, Vec<InputRecords>> = BTreeMap::new();
+    for (folder, recs) in by_folder {
+        // Inventory and cmdlet files without a topology beside them join the nearest ancestor estate.
+        let home = folder
+            .ancestors()
+            .find(|a| estate_folders.contains(*a))
+            .map(Path::to_path_buf)
+            .unwrap_or(folder);
+        estates.entry(home).or_default().extend(recs);
+    }
+    for (folder, records) in estates {
+        out.estates.push(EstateInputs {
+            name: folder.display().to_string(),
+            records,
+        });
+    }
+}
+
+/// Merge the records of one estate. Facts come from the most authoritative input that states them.
+pub fn build(inputs: EstateInputs) -> Estate {
+    let mut records = inputs.records;
+    records.sort_by(|a, b| {
+        (a.input.format.authority(), &a.input.path)
+            .cmp(&(b.input.format.authority(), &b.input.path))
+    });
+    let mut estate = Estate {
+        name: inputs.name,
+        ..Estate::default()
+    };
+
+    let mut sites: BTreeMap<String, Site> = BTreeMap::new();
+    let mut by_fqdn: BTreeMap<String, Vec<(&PoolRecord, bool)>> = BTreeMap::new();
+    for r in &records {
+        estate.inputs.push(r.input.clone());
+        estate.notes.extend(r.notes.iter().cloned());
+        estate.lossy.extend(r.lossy.iter().cloned());
+        for s in &r.sites {
+            let entry = sites
+                .entry(s.site.name.clone())
+                .or_insert_with(|| s.site.clone());
+            if entry.parent.is_none() {
+                entry.parent = s.site.parent.clone();
+            }
+            if s.site.kind == SiteKind::Branch {
+                entry.kind = SiteKind::Branch;
+            }
+        }
+        let from_inventory = r.input.format == crate::model::Format::Inventory;
+        for p in &r.pools {
+            by_fqdn
+                .entry(p.fqdn.clone())
+                .or_default()
+                .push((p, from_inventory));
+        }
+    }
+    estate.inputs.sort_by(|a, b| a.path.cmp(&b.path));
+
+    for (fqdn, recs) in &by_fqdn {
+        let pool = merge_pool(fqdn, recs, &mut estate.conflicts);
+        if let Some(site) = &pool.site {
+            // A site known only from a pool row (inventory, CSV) still appears in the site list.
+            sites.entry(site.clone()).or_insert_with(|| Site {
+                name: site.clone(),
+                kind: SiteKind::Central,
+                parent: None,
+            });
+        }
+        estate.pools.push(pool);
+    }
+    estate.sites = sites.into_values().collect();
+    estate.pools.sort_by(|a, b| {
+        (a.site.is_none(), &a.site, &a.fqdn).cmp(&(b.site.is_none(), &b.site, &b.fqdn))
+    });
+    estate.notes.sort();
+    estate.notes.dedup();
+    estate.lossy.sort();
+    estate.lossy.dedup();
+    estate
+        .conflicts
+        .sort_by(|a, b| (&a.pool, a.fact).cmp(&(&b.pool, b.fact)));
+    estate
+}
+
+/// Pick the first stated value (records are sorted by authority) and record disagreements.
+fn pick<T: Clone + PartialEq + std::fmt::Display>(
+    pool: &str,
+    fact: &'static str,
+    stated: impl Iterator<Item = Stated<T>>,
+    conflicts: &mut Vec<Conflict>,
+    provenance: &mut BTreeMap<&'static str, Vec<Source>>,
+    check_conflicts: bool,
+) -> Option<T> {
+    let mut used: Option<Stated<T>> = None;
+    for s in stated {
+        provenance.entry(fact).or_default().push(s.source.clone());
+        match &used {
+            None => used = Some(s),
+            Some(u) if check_conflicts && u.value != s.value => conflicts.push(Conflict {
+                pool: pool.to_owned(),
+                fact,
+                used: u.value.to_string(),
+                used_source: u.source.clone(),
+                other: s.value.to_string(),
+                other_source: s.source,
+            }),
+            Some(_) => {}
+        }
+    }
+    used.map(|u| u.value)
+}
+
+fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conflict>) -> Pool {
+    let mut prov: BTreeMap<&'static str, Vec<Source>> = BTreeMap::new();
+    for (r, _) in recs {
+        if let Some(s) = &r.source {
+            prov.entry("pool").or_default().push(s.clone());
+        }
+    }
+    let site = pick(
+        fqdn,
+        "site",
+        recs.iter().filter_map(|(r, _)| r.site.clone()),
+        conflicts,
+        &mut prov,
+        true,
+    );
+    let role = pick(
+        fqdn,
+        "role",
+        recs.iter().filter_map(|(r, _)| {
+            r.role
+                .clone()
+                .map(|s| Stated::new(s.value.label(), s.source))
+        }),
+        conflicts,
+        &mut prov,
+        false,
+    );
+    let edition = pick(
+        fqdn,
+        "edition",
+        recs.iter().filter_map(|(r, _)| {
+            r.edition
+                .clone()
+                .map(|s| Stated::new(s.value.label(), s.source))
+        }),
+        conflicts,
+        &mut prov,
+        true,
+    );
+    let version = pick(
+        fqdn,
+        "version",
+        recs.iter().filter_map(|(r, _)| {
+            r.version
+                .clone()
+                .map(|s| Stated::new(s.value.label(), s.source))
+        }),
+        conflicts,
+        &mut prov,
+        true,
+    );
+    let servers = pick(
+        fqdn,
+        "servers",
+        recs.iter().filter_map(|(r, _)| r.servers.clone()),
+        conflicts,
+        &mut prov,
+        false,
+    );
+    let users = pick(
+        fqdn,
+        "users",
+        recs.iter().filter_map(|(r, _)| r.users.clone()),
+        conflicts,
+        &mut prov,
+        true,
+    );
+    let virtual_machine = pick(
+        fqdn,
+        "virtual",
+        recs.iter().filter_map(|(r, _)| r.virtual_machine.clone()),
+        conflicts,
+        &mut prov,
+        true,
+    );
+    let os = pick(
+        fqdn,
+        "os",
+        recs.iter().filter_map(|(r, _)| r.os.clone()),
+        conflicts,
+        &mut prov,
+        true,
+    );
+    let backup = pick(
+        fqdn,
+        "backup",
+        recs.iter().filter_map(|(r, _)| r.backups.first().cloned()),
+        conflicts,
+        &mut prov,
+        true,
+    );
+    // Extra backups and failover come from the input that gave the backup (or the first that has them).
+    let extra_backups = recs
+        .iter()
+        .find(|(r, _)| !r.backups.is_empty())
+        .map(|(r, _)| r.backups.iter().skip(1).map(|b| b.value.clone()).collect())
+        .unwrap_or_default();
+    let failover: Option<Failover> = recs.iter().find_map(|(r, _)| r.failover.as_ref()).map(|f| {
+        prov.entry("failover").or_default().push(f.source.clone());
+        f.value
+    });
+    let machines = recs
+        .iter()
+        .find(|(r, _)| !r.machines.is_empty())
+        .map(|(r, _)| r.machines.clone())
+        .unwrap_or_default();
+    let role = role.map_or(Role::Other, role_from_label);
+    Pool {
+        fqdn: fqdn.to_owned(),
+        site,
+        role,
+        edition: edition.and_then(crate::model::Edition::from_label),
+        version: version.and_then(crate::model::Version::from_label),
+        servers: servers.unwrap_or(machines.len() as u32),
+        machines,
+        users,
+        virtual_machine,
+        os,
+        backup,
+        extra_backups,
+        failover,
+        planned: recs.iter().all(|(_, inventory)| *inventory),
+        provenance: prov,
+    }
+}
+
+fn role_from_label(label: &str) -> Role {
+    [
+        Role::FrontEnd,
+        Role::Director,
+        Role::Branch,
+        Role::Edge,
+        Role::Mediation,
+        Role::Other,
+    ]
+    .into_iter()
+    .find(|r| r.label() == label)
+    .unwrap_or(Role::Other)
+}

@@ -1,0 +1,170 @@
+//! Importers: bytes of one file to [`InputRecords`] with provenance, or an [`InputError`] for the user.
+//!
+//! An importer never aborts the run: whatever goes wrong with one file becomes an error naming that
+//! file (and line:column when there is one), and the other files are still read.
+
+pub mod resolve;
+pub mod topology;
+pub mod xml;
+
+use std::path::Path;
+
+use quick_xml::events::Event;
+use serde::Serialize;
+
+use crate::model::{Format, Input, InputRecords};
+use crate::text::{self, Decoded};
+use xml::{NS_TOPOLOGY, NS_TOPOLOGY_BUILDER, XmlError, XmlReader};
+
+/// Files above this size are refused before reading: no real topology comes near it.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// An input that could not be read (contract `errors[]`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct InputError {
+    pub path: String,
+    pub message: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+impl InputError {
+    pub fn new(path: &str, message: impl Into<String>) -> InputError {
+        InputError {
+            path: path.to_owned(),
+            message: message.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    fn from_xml(path: &str, e: XmlError) -> InputError {
+        InputError {
+            path: path.to_owned(),
+            message: e.message,
+            line: e.line,
+            column: e.column,
+        }
+    }
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{}:{}: {}", self.path, l, c, self.message),
+            (Some(l), None) => write!(f, "{}:{}: {}", self.path, l, self.message),
+            _ => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// Read one file from disk. `display` is the path as shown to the user.
+pub fn import_path(path: &Path, display: &str) -> Result<InputRecords, InputError> {
+    let meta = std::fs::metadata(path).map_err(|e| InputError::new(display, io_message(&e)))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(InputError::new(
+            display,
+            format!(
+                "the file is {} MB, above the 1024 MB limit for one export",
+                meta.len() >> 20
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| InputError::new(display, io_message(&e)))?;
+    import_bytes(&bytes, display)
+}
+
+pub fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied: lyncpair cannot read it".to_owned()
+        }
+        _ => format!("cannot be read: {e}"),
+    }
+}
+
+/// Detect the kind of `bytes` by content and import them.
+pub fn import_bytes(bytes: &[u8], display: &str) -> Result<InputRecords, InputError> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return Err(InputError::new(
+            display,
+            "this is a ZIP archive; reading Export-CsConfiguration archives is not supported yet",
+        ));
+    }
+    // Undecodable bytes have no line; the message names the byte offset instead.
+    let decoded = text::decode(bytes).map_err(|e| InputError::new(display, e.message))?;
+    match root_element(&decoded.text) {
+        Ok(Some((ns, local))) => import_xml(&decoded, display, &ns, &local),
+        Ok(None) => Err(InputError::new(
+            display,
+            "not a topology export: the file holds no XML element (CSV and spreadsheet inputs are not supported yet)",
+        )),
+        Err(e) => Err(InputError::from_xml(display, e)),
+    }
+}
+
+fn import_xml(
+    decoded: &Decoded,
+    display: &str,
+    ns: &str,
+    local: &str,
+) -> Result<InputRecords, InputError> {
+    let input = |format: Format| Input {
+        path: display.to_owned(),
+        format,
+        encoding: decoded.encoding.label().to_owned(),
+    };
+    match (ns, local) {
+        (NS_TOPOLOGY, "Topology") => {
+            let doc = topology::read_published(&decoded.text)
+                .map_err(|e| InputError::from_xml(display, e))?;
+            let mut records = InputRecords::new(input(Format::TopologyXml));
+            resolve::resolve(&doc, &mut records);
+            Ok(records)
+        }
+        (NS_TOPOLOGY_BUILDER, "TopologyBuilder") => Err(InputError::new(
+            display,
+            "this is a Topology Builder (.tbxml) document; reading them is not supported yet",
+        )),
+        _ => Err(InputError {
+            line: Some(1),
+            column: None,
+            ..InputError::new(display, topology::wrong_root(ns, local))
+        }),
+    }
+}
+
+/// The namespace and local name of the first element, if the text starts like an XML document.
+/// Returns `Ok(None)` when the text is not XML at all (first non-blank character is not `<`).
+fn root_element(text: &str) -> Result<Option<(String, String)>, XmlError> {
+    if !text.trim_start().starts_with('<') {
+        return Ok(None);
+    }
+    let mut r = XmlReader::new(text);
+    loop {
+        let (ns, event) = r.next()?;
+        match event {
+            Event::Start(e) | Event::Empty(e) => {
+                return Ok(Some((ns, e.local_name().as_ref().to_owned())));
+            }
+            Event::Eof => {
+                return Err(XmlError::whole_file(
+                    "no XML element found: the file holds only a prolog",
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// True when a walked file is worth sniffing: candidate extensions, or no extension at all.
+pub fn is_candidate(path: &Path) -> bool {
+    match path.extension().and_then(|e| e.to_str()) {
+        None => true,
+        Some(ext) => matches!(
+            ext.to_ascii_lowercase().as_str(),
+            "xml" | "tbxml" | "zip" | "csv" | "txt" | "xlsx" | "xlsm" | "xls" | "ods"
+        ),
+    }
+}

@@ -1,0 +1,463 @@
+//! Published topology (`Get-CsTopology -AsXml`): one streaming pass into a [`TopologyDoc`].
+//!
+//! The document is never held as a tree: only sites, clusters, SQL instances, services and their
+//! dependencies are kept; everything else (ports, web components, net interfaces) is skipped.
+
+use quick_xml::events::{BytesStart, Event};
+
+use super::xml::{NS_SERVICE_ROLES, NS_TOPOLOGY, XmlError, XmlReader};
+use crate::model::SiteKind;
+
+/// The parts of a topology lyncpair needs, keyed the same way for published and `.tbxml` files.
+#[derive(Debug, Default, Clone)]
+pub struct TopologyDoc {
+    pub sites: Vec<DocSite>,
+    pub clusters: Vec<DocCluster>,
+    pub sql_instances: Vec<DocSqlInstance>,
+    pub services: Vec<DocService>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocSite {
+    pub id: String,
+    pub name: Option<String>,
+    pub kind: SiteKind,
+    pub parent_id: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocCluster {
+    /// Published: `SiteId:Number`; `.tbxml`: the cluster's `UniqueId`.
+    pub key: String,
+    pub site_id: String,
+    pub fqdn: String,
+    pub machines: Vec<String>,
+    /// `.tbxml` `IsSingleMachineOnly` (D6); published exports have no such flag.
+    pub single_machine: Option<bool>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocSqlInstance {
+    pub key: String,
+    pub cluster: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placement {
+    Cluster(String),
+    SqlInstance(String),
+    Missing,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocDependency {
+    pub target: String,
+    /// Role of the target as the reference itself states it (published `ServiceId/@RoleName`).
+    pub target_role: Option<String>,
+    pub usage: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RegistrarAttrs {
+    pub is_director: Option<String>,
+    pub enable_failover: Option<String>,
+    pub failure_detection: Option<String>,
+    pub failback: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocService {
+    /// Published: cmdlet `ServiceId` form `SiteId-RoleName-Instance`; `.tbxml`: `UniqueId`.
+    pub key: String,
+    /// How a person names the service (`1-Registrar-1`).
+    pub display: String,
+    pub role: String,
+    pub service_version: Option<String>,
+    pub installed_on: Placement,
+    pub dependencies: Vec<DocDependency>,
+    pub registrar: Option<RegistrarAttrs>,
+    pub line: u32,
+}
+
+pub fn cluster_key(site_id: &str, number: &str) -> String {
+    format!("{site_id}:{number}")
+}
+
+pub fn service_key(site_id: &str, role: &str, instance: &str) -> String {
+    format!("{site_id}-{role}-{instance}")
+}
+
+pub fn sql_key(cluster: &str, name: &str) -> String {
+    format!("{cluster}/{name}")
+}
+
+/// Where inside a `Service` the reader is, so nested `ServiceId`/`ClusterId` land in the right field.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ServicePart {
+    Own,
+    Dependency,
+    InstalledOn,
+    InstalledOnSql,
+}
+
+/// Read a published topology. `root_seen` is how the caller checked the root: this reader expects
+/// the `Topology` start tag (Topology.2008 namespace) as the first element.
+pub fn read_published(text: &str) -> Result<TopologyDoc, XmlError> {
+    let mut r = XmlReader::new(text);
+    // Find the root element.
+    loop {
+        let (ns, event) = r.next()?;
+        match event {
+            Event::Start(e) => {
+                let local = e.local_name().as_ref().to_owned();
+                if ns != NS_TOPOLOGY || local != "Topology" {
+                    return Err(r.error_here(wrong_root(&ns, &local)));
+                }
+                return read_topology_body(&mut r);
+            }
+            Event::Empty(e) => {
+                let local = e.local_name().as_ref().to_owned();
+                if ns == NS_TOPOLOGY && local == "Topology" {
+                    return Err(r.error_here(
+                        "the Topology element is empty: the export holds no sites or pools",
+                    ));
+                }
+                return Err(r.error_here(wrong_root(&ns, &local)));
+            }
+            Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+            Event::Text(_) => {
+                return Err(r.error_here(
+                    "text before the root element: this is not an XML topology export",
+                ));
+            }
+            Event::Eof => {
+                return Err(XmlError::whole_file(
+                    "no XML element found: this is not a topology export",
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
+pub fn wrong_root(ns: &str, local: &str) -> String {
+    let ns = if ns.is_empty() {
+        "no namespace".to_owned()
+    } else {
+        ns.to_owned()
+    };
+    format!(
+        "root element is <{local}> ({ns}), expected <Topology> ({NS_TOPOLOGY}): not a published Lync topology; \
+         export one with (Get-CsTopology -AsXml).ToString()"
+    )
+}
+
+/// Body of a `Topology` element (also used for topologies nested in a configuration zip).
+pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError> {
+    let mut doc = TopologyDoc::default();
+    let mut open: Vec<(String, u32)> = vec![("Topology".into(), r.line())];
+    let mut site: Option<DocSite> = None;
+    let mut cluster: Option<DocCluster> = None;
+    let mut sql_cluster: Option<String> = None;
+    let mut sql_name: Option<String> = None;
+    let mut service: Option<DocService> = None;
+    let mut part = ServicePart::Own;
+    let mut dependency: Option<DocDependency> = None;
+    let mut install_sql_name: Option<String> = None;
+
+    loop {
+        let (ns, event) = r.next()?;
+        let (start, empty) = match event {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(e) => {
+                let local = e.local_name().as_ref().to_owned();
+                open.pop();
+                match local.as_str() {
+                    "CentralSite" | "BranchSite" if ns == NS_TOPOLOGY => {
+                        doc.sites.extend(site.take())
+                    }
+                    "Cluster" if ns == NS_TOPOLOGY => doc.clusters.extend(cluster.take()),
+                    "SqlInstance" if ns == NS_TOPOLOGY => {
+                        if let Some(c) = sql_cluster.take() {
+                            let name = sql_name.take().unwrap_or_default();
+                            doc.sql_instances.push(DocSqlInstance {
+                                key: sql_key(&c, &name),
+                                cluster: c,
+                                name,
+                            });
+                        }
+                    }
+                    "Service" if ns == NS_TOPOLOGY => doc.services.extend(service.take()),
+                    "Dependency" if ns == NS_TOPOLOGY => {
+                        if let (Some(s), Some(d)) = (service.as_mut(), dependency.take()) {
+                            s.dependencies.push(d);
+                        }
+                        part = ServicePart::Own;
+                    }
+                    "InstalledOn" if ns == NS_TOPOLOGY => part = ServicePart::Own,
+                    "SqlInstanceId" if ns == NS_TOPOLOGY && part == ServicePart::InstalledOnSql => {
+                        part = ServicePart::InstalledOn
+                    }
+                    "Topology" if ns == NS_TOPOLOGY && open.is_empty() => return Ok(doc),
+                    _ => {}
+                }
+                continue;
+            }
+            Event::GeneralRef(_)
+            | Event::Text(_)
+            | Event::CData(_)
+            | Event::Comment(_)
+            | Event::PI(_) => continue,
+            Event::Decl(_) => continue,
+            Event::DocType(_) => continue,
+            Event::Eof => {
+                let (name, line) = open.last().cloned().unwrap_or_default();
+                return Err(r.error_here(format!(
+                    "the file ends inside <{name}> opened at line {line}: the export is truncated"
+                )));
+            }
+        };
+        let local = start.local_name().as_ref().to_owned();
+        let line = r.line();
+        let next = handle_start(
+            r,
+            &ns,
+            &local,
+            &start,
+            line,
+            &mut Ctx {
+                doc: &mut doc,
+                site: &mut site,
+                cluster: &mut cluster,
+                sql_cluster: &mut sql_cluster,
+                sql_name: &mut sql_name,
+                service: &mut service,
+                part: &mut part,
+                dependency: &mut dependency,
+                install_sql_name: &mut install_sql_name,
+                depth: open.len(),
+            },
+        )?;
+        if empty || next == Next::Consumed {
+            // Self-closing elements that open a record must also close it.
+            match local.as_str() {
+                "Dependency" => {
+                    if let (Some(s), Some(d)) = (service.as_mut(), dependency.take()) {
+                        s.dependencies.push(d);
+                    }
+                    part = ServicePart::Own;
+                }
+                "CentralSite" | "BranchSite" => doc.sites.extend(site.take()),
+                "Cluster" => doc.clusters.extend(cluster.take()),
+                "InstalledOn" => part = ServicePart::Own,
+                _ => {}
+            }
+            continue;
+        }
+        match next {
+            Next::Read => open.push((local, line)),
+            Next::Skip => r.skip(&start)?,
+            Next::Consumed => {}
+        }
+    }
+}
+
+struct Ctx<'c> {
+    doc: &'c mut TopologyDoc,
+    site: &'c mut Option<DocSite>,
+    cluster: &'c mut Option<DocCluster>,
+    sql_cluster: &'c mut Option<String>,
+    sql_name: &'c mut Option<String>,
+    service: &'c mut Option<DocService>,
+    part: &'c mut ServicePart,
+    dependency: &'c mut Option<DocDependency>,
+    install_sql_name: &'c mut Option<String>,
+    depth: usize,
+}
+
+/// Handle one start tag and say what to do with its content.
+fn handle_start<'a>(
+    r: &mut XmlReader<'a>,
+    ns: &str,
+    local: &str,
+    e: &BytesStart<'a>,
+    line: u32,
+    c: &mut Ctx<'_>,
+) -> Result<Next, XmlError> {
+    if ns == NS_SERVICE_ROLES && local == "RegistrarService" {
+        if let Some(s) = c.service.as_mut() {
+            s.registrar = Some(RegistrarAttrs {
+                is_director: r.attr(e, "IsDirector")?,
+                enable_failover: r.attr(e, "EnableAutomaticFailover")?,
+                failure_detection: r.attr(e, "FailureDetectionInterval")?,
+                failback: r.attr(e, "FailbackDetectionInterval")?,
+                line,
+            });
+        }
+        return Ok(Next::Skip);
+    }
+    if ns != NS_TOPOLOGY {
+        return Ok(Next::Skip);
+    }
+    match local {
+        "Sites" | "Clusters" | "SqlInstances" | "Services" if c.depth == 1 => Ok(Next::Read),
+        "CentralSite" | "BranchSite" => {
+            *c.site = Some(DocSite {
+                id: r.attr(e, "SiteId")?.unwrap_or_default(),
+                name: None,
+                kind: if local == "CentralSite" {
+                    SiteKind::Central
+                } else {
+                    SiteKind::Branch
+                },
+                parent_id: r.attr(e, "ParentSiteId")?,
+                line,
+            });
+            Ok(Next::Read)
+        }
+        "Name" if c.site.is_some() && c.cluster.is_none() => {
+            let name = r.text_content()?;
+            if let Some(s) = c.site.as_mut() {
+                s.name = Some(name);
+            }
+            Ok(Next::Consumed)
+        }
+        "ParentSite" if c.site.is_some() => {
+            if let Some(s) = c.site.as_mut() {
+                s.parent_id = r.attr(e, "SiteId")?.or(s.parent_id.take());
+            }
+            Ok(Next::Skip)
+        }
+        "Cluster" => {
+            *c.cluster = Some(DocCluster {
+                key: String::new(),
+                site_id: String::new(),
+                fqdn: r.attr(e, "Fqdn")?.unwrap_or_default(),
+                machines: Vec::new(),
+                single_machine: None,
+                line,
+            });
+            Ok(Next::Read)
+        }
+        "ClusterId" => {
+            let site_id = r.attr(e, "SiteId")?.unwrap_or_default();
+            let number = r.attr(e, "Number")?.unwrap_or_default();
+            let key = cluster_key(&site_id, &number);
+            if let Some(cl) = c.cluster.as_mut() {
+                cl.key = key;
+                cl.site_id = site_id;
+            } else if c.service.is_some() {
+                match *c.part {
+                    ServicePart::InstalledOn => {
+                        if let Some(s) = c.service.as_mut() {
+                            s.installed_on = Placement::Cluster(key);
+                        }
+                    }
+                    ServicePart::InstalledOnSql => {
+                        let name = c.install_sql_name.clone().unwrap_or_default();
+                        if let Some(s) = c.service.as_mut() {
+                            s.installed_on = Placement::SqlInstance(sql_key(&key, &name));
+                        }
+                    }
+                    _ => {}
+                }
+            } else if c.sql_name.is_some() {
+                *c.sql_cluster = Some(key);
+            }
+            Ok(Next::Skip)
+        }
+        "Machine" if c.cluster.is_some() => {
+            if let (Some(cl), Some(fqdn)) = (c.cluster.as_mut(), r.attr(e, "Fqdn")?) {
+                cl.machines.push(fqdn);
+            }
+            Ok(Next::Skip)
+        }
+        "SqlInstance" if c.depth == 2 => {
+            *c.sql_cluster = None;
+            *c.sql_name = None;
+            Ok(Next::Read)
+        }
+        "SqlInstanceId" if c.service.is_none() => {
+            *c.sql_name = Some(r.attr(e, "Name")?.unwrap_or_default());
+            Ok(Next::Read)
+        }
+        "SqlInstanceId" if *c.part == ServicePart::InstalledOn => {
+            *c.install_sql_name = Some(r.attr(e, "Name")?.unwrap_or_default());
+            *c.part = ServicePart::InstalledOnSql;
+            Ok(Next::Read)
+        }
+        "Service" if c.depth == 2 => {
+            *c.service = Some(DocService {
+                key: String::new(),
+                display: String::new(),
+                role: String::new(),
+                service_version: r.attr(e, "ServiceVersion")?,
+                installed_on: Placement::Missing,
+                dependencies: Vec::new(),
+                registrar: None,
+                line,
+            });
+            *c.part = ServicePart::Own;
+            Ok(Next::Read)
+        }
+        "ServiceId" if c.service.is_some() => {
+            let site_id = r.attr(e, "SiteId")?.unwrap_or_default();
+            let role = r.attr(e, "RoleName")?.unwrap_or_default();
+            let instance = r.attr(e, "Instance")?.unwrap_or_default();
+            let key = service_key(&site_id, &role, &instance);
+            match *c.part {
+                ServicePart::Own => {
+                    if let Some(s) = c.service.as_mut() {
+                        s.display = key.clone();
+                        s.key = key;
+                        s.role = role;
+                    }
+                }
+                ServicePart::Dependency => {
+                    if let Some(d) = c.dependency.as_mut() {
+                        d.target = key;
+                        d.target_role = Some(role);
+                    }
+                }
+                _ => {}
+            }
+            Ok(Next::Skip)
+        }
+        "DependsOn" if c.service.is_some() => Ok(Next::Read),
+        "Dependency" if c.service.is_some() => {
+            *c.dependency = Some(DocDependency {
+                target: String::new(),
+                target_role: None,
+                usage: r.attr(e, "Usage")?.unwrap_or_default(),
+                line,
+            });
+            *c.part = ServicePart::Dependency;
+            Ok(Next::Read)
+        }
+        "InstalledOn" if c.service.is_some() => {
+            *c.part = ServicePart::InstalledOn;
+            Ok(Next::Read)
+        }
+        _ => {
+            let _ = c.doc;
+            Ok(Next::Skip)
+        }
+    }
+}
+
+/// What to do with the content of an element after its start tag was handled.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// Descend into it.
+    Read,
+    /// Skip the whole subtree unread.
+    Skip,
+    /// The handler already read it, end tag included.
+    Consumed,
+}

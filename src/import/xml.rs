@@ -1,0 +1,258 @@
+//! Shared pieces of the XML importers: namespaces, a reader that knows its line, user-facing errors.
+//!
+//! Text is decoded before parsing (see [`crate::text`]) so that line:column in errors are exact for
+//! UTF-16 exports too. No DTD is ever read and no entity other than the five predefined ones and
+//! character references is expanded: a DOCTYPE is refused outright, since no Lync export carries one.
+
+use std::borrow::Cow;
+
+use quick_xml::NsReader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::name::ResolveResult;
+
+use crate::text::line_col;
+
+pub const NS_TOPOLOGY: &str = "urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008";
+pub const NS_SERVICE_ROLES: &str = "urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008";
+pub const NS_TOPOLOGY_BUILDER: &str =
+    "urn:schema:Microsoft.Rtc.Management.Deploy.TopologyBuilder.2008";
+pub const NS_WRITABLE_TOPOLOGY: &str =
+    "urn:schema:Microsoft.Rtc.Management.Deploy.WritableTopology.2008";
+
+/// An XML problem at a place in the file, before the path is attached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlError {
+    pub message: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+impl XmlError {
+    pub fn at(text: &str, offset: usize, message: impl Into<String>) -> XmlError {
+        let (line, column) = line_col(text, offset);
+        XmlError {
+            message: message.into(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+
+    pub fn whole_file(message: impl Into<String>) -> XmlError {
+        XmlError {
+            message: message.into(),
+            line: None,
+            column: None,
+        }
+    }
+}
+
+/// (namespace URI, local name) of an element; an unbound or unknown prefix gives an empty namespace.
+pub fn ns_of(resolved: &ResolveResult<'_>) -> String {
+    match resolved {
+        ResolveResult::Bound(ns) => ns.0.to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// A namespace-aware reader over decoded text that tracks the line of the element just read.
+pub struct XmlReader<'a> {
+    pub reader: NsReader<&'a [u8]>,
+    text: &'a str,
+    counted_to: usize,
+    counted_line: u32,
+    /// Byte offset where the last event returned by [`XmlReader::next`] began.
+    pub event_start: usize,
+}
+
+impl<'a> XmlReader<'a> {
+    pub fn new(text: &'a str) -> XmlReader<'a> {
+        let mut reader = NsReader::from_str(text);
+        let config = reader.config_mut();
+        config.trim_text(false);
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        XmlReader {
+            reader,
+            text,
+            counted_to: 0,
+            counted_line: 1,
+            event_start: 0,
+        }
+    }
+
+    /// The next event with its namespace; a DOCTYPE and XML errors become [`XmlError`]s.
+    pub fn next(&mut self) -> Result<(String, Event<'a>), XmlError> {
+        self.event_start = self.reader.buffer_position() as usize;
+        match self.reader.read_resolved_event() {
+            Ok((ns, Event::DocType(_))) => {
+                let _ = ns;
+                Err(self.error_here(
+                    "the document contains a DOCTYPE (DTD); Lync exports never do, and lyncpair never reads DTDs \
+                     or expands their entities",
+                ))
+            }
+            Ok((ns, event)) => Ok((ns_of(&ns), event)),
+            Err(e) => Err(self.error_at_error_position(format!("not well-formed XML: {e}"))),
+        }
+    }
+
+    /// 1-based line of the event just read. Counting is incremental, so the whole file is scanned once.
+    pub fn line(&mut self) -> u32 {
+        let target = self.event_start.min(self.text.len());
+        if target < self.counted_to {
+            // Never happens in a forward pass; recount from the start rather than give a wrong line.
+            self.counted_to = 0;
+            self.counted_line = 1;
+        }
+        let newlines = self.text.as_bytes()[self.counted_to..target]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.counted_line += newlines as u32;
+        self.counted_to = target;
+        self.counted_line
+    }
+
+    pub fn error_here(&self, message: impl Into<String>) -> XmlError {
+        XmlError::at(self.text, self.event_start, message)
+    }
+
+    fn error_at_error_position(&self, message: String) -> XmlError {
+        XmlError::at(self.text, self.reader.error_position() as usize, message)
+    }
+
+    /// Skip the element whose start tag was just read, without looking at its content.
+    pub fn skip(&mut self, start: &BytesStart<'_>) -> Result<(), XmlError> {
+        let name = start.name();
+        let owned = name.as_ref().to_owned();
+        self.reader
+            .read_to_end(quick_xml::name::QName(&owned))
+            .map(|_| ())
+            .map_err(|e| self.error_at_error_position(format!("not well-formed XML: {e}")))
+    }
+
+    /// Value of an unprefixed attribute by local name, with the predefined entities resolved.
+    pub fn attr(&self, start: &BytesStart<'a>, local: &str) -> Result<Option<String>, XmlError> {
+        for attr in start.attributes() {
+            let attr = attr.map_err(|e| self.error_here(format!("malformed attribute: {e}")))?;
+            if attr.key.local_name().as_ref() == local {
+                let value = attr
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|e| self.error_here(format!("attribute {local}: {e}")))?;
+                return Ok(Some(value.into_owned()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every attribute as (local name, value): for role-specific elements whose attributes are all kept.
+    pub fn all_attrs(&self, start: &BytesStart<'a>) -> Result<Vec<(String, String)>, XmlError> {
+        let mut out = Vec::new();
+        for attr in start.attributes() {
+            let attr = attr.map_err(|e| self.error_here(format!("malformed attribute: {e}")))?;
+            let key = attr.key;
+            if key.as_ref() == "xmlns" || key.as_ref().starts_with("xmlns:") {
+                continue;
+            }
+            let value = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| self.error_here(format!("attribute {}: {e}", key.as_ref())))?;
+            out.push((key.local_name().as_ref().to_owned(), value.into_owned()));
+        }
+        Ok(out)
+    }
+
+    /// Resolve `&amp;`-style references in text: predefined entities and character references only.
+    pub fn reference(&self, r: &BytesRef<'_>) -> Result<Cow<'static, str>, XmlError> {
+        if r.is_char_ref() {
+            return match r.resolve_char_ref() {
+                Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
+                _ => Err(self.error_here(format!("invalid character reference &{};", &**r))),
+            };
+        }
+        match quick_xml::escape::resolve_predefined_entity(r) {
+            Some(s) => Ok(Cow::Borrowed(s)),
+            None => Err(self.error_here(format!(
+                "undefined entity &{};: lyncpair expands only the five predefined XML entities",
+                &**r
+            ))),
+        }
+    }
+
+    /// Read the text content of a simple element (like `<Name>`) up to its end tag.
+    pub fn text_content(&mut self) -> Result<String, XmlError> {
+        let mut out = String::new();
+        let mut depth = 0usize;
+        loop {
+            let (_, event) = self.next()?;
+            match event {
+                Event::Text(t) => out.push_str(&t.xml10_content()),
+                Event::CData(c) => out.push_str(&c),
+                Event::GeneralRef(r) => out.push_str(&self.reference(&r)?),
+                Event::Start(_) => depth += 1,
+                Event::End(_) if depth == 0 => return Ok(out.trim().to_owned()),
+                Event::End(_) => depth -= 1,
+                Event::Eof => {
+                    return Err(self.error_here("the file ends inside an element: it is truncated"));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Parse a Topology Builder/topology boolean ("true"/"false", any case).
+pub fn parse_bool(raw: &str) -> Option<bool> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// D2: an interval as integer seconds or a .NET TimeSpan `[d.]hh:mm:ss`.
+pub fn parse_interval(raw: &str) -> Option<u32> {
+    let raw = raw.trim();
+    if let Ok(n) = raw.parse::<u32>() {
+        return Some(n);
+    }
+    let (days, clock) = match raw.split_once('.') {
+        Some((d, rest)) if rest.contains(':') => (d.parse::<u32>().ok()?, rest),
+        _ => (0, raw),
+    };
+    let parts: Vec<&str> = clock.split(':').collect();
+    if parts.len() != 3 {
+        return None;
+    }
+    let h: u32 = parts[0].parse().ok()?;
+    let m: u32 = parts[1].parse().ok()?;
+    // Seconds may carry a fraction ("00:02:00.5"); the fraction is dropped.
+    let s: u32 = parts[2].split('.').next()?.parse().ok()?;
+    if m >= 60 || s >= 60 {
+        return None;
+    }
+    days.checked_mul(86_400)?
+        .checked_add(h.checked_mul(3600)?)?
+        .checked_add(m * 60 + s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals() {
+        assert_eq!(parse_interval("120"), Some(120));
+        assert_eq!(parse_interval("00:02:00"), Some(120));
+        assert_eq!(parse_interval("1.00:00:00"), Some(86_400));
+        assert_eq!(parse_interval("00:61:00"), None);
+        assert_eq!(parse_interval("soon"), None);
+    }
+
+    #[test]
+    fn bools() {
+        assert_eq!(parse_bool("True"), Some(true));
+        assert_eq!(parse_bool("false"), Some(false));
+        assert_eq!(parse_bool("yes"), None);
+    }
+}

@@ -1,0 +1,15 @@
+//! lyncpair: audit Lync Server 2010/2013 backup registrar relationships against the 2013+ pairing
+//! rules. Pipeline: [`import`] → [`estate`] (model) → [`rules`] → renderers ([`render`]).
+//! See ARCHITECTURE.md for the map and its invariants.
+
+// Only the binary prints; the library returns text and data.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod audit;
+pub mod cli;
+pub mod estate;
+pub mod import;
+pub mod model;
+pub mod render;
+pub mod rules;
+pub mod text;

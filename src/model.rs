@@ -1,0 +1,403 @@
+//! The normalized estate: what every importer feeds and every rule, planner and renderer reads.
+//!
+//! Importers produce [`InputRecords`] (statements of one file, with provenance); [`crate::estate`]
+//! merges the records of one estate into an [`Estate`]. Nothing here does IO.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+/// Where a fact was read: the file as the user named it, and the 1-based line when the format has lines.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Source {
+    pub path: String,
+    pub line: Option<u32>,
+}
+
+impl Source {
+    pub fn new(path: &str, line: Option<u32>) -> Source {
+        Source {
+            path: path.to_owned(),
+            line,
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}", self.path, line),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
+/// Contract `inputs[].format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    TopologyXml,
+    Tbxml,
+    ConfigZip,
+    CmdletCsv,
+    Inventory,
+}
+
+impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::TopologyXml => "topology-xml",
+            Format::Tbxml => "tbxml",
+            Format::ConfigZip => "config-zip",
+            Format::CmdletCsv => "cmdlet-csv",
+            Format::Inventory => "inventory",
+        }
+    }
+
+    /// Which source wins when two disagree: topology over cmdlet CSV over inventory (lower is stronger).
+    pub fn authority(self) -> u8 {
+        match self {
+            Format::TopologyXml | Format::Tbxml | Format::ConfigZip => 0,
+            Format::CmdletCsv => 1,
+            Format::Inventory => 2,
+        }
+    }
+
+    /// Whether files of this format define an estate of their own (FORMATS.md §9 "Estates").
+    pub fn is_topology(self) -> bool {
+        self.authority() == 0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Input {
+    pub path: String,
+    pub format: Format,
+    pub encoding: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SiteKind {
+    Central,
+    Branch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Site {
+    pub name: String,
+    pub kind: SiteKind,
+    pub parent: Option<String>,
+}
+
+/// D4: roles by service composition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    FrontEnd,
+    Director,
+    Branch,
+    Edge,
+    Mediation,
+    Other,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::FrontEnd => "front-end",
+            Role::Director => "director",
+            Role::Branch => "branch",
+            Role::Edge => "edge",
+            Role::Mediation => "mediation",
+            Role::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Edition {
+    Enterprise,
+    Standard,
+}
+
+impl Edition {
+    pub fn label(self) -> &'static str {
+        match self {
+            Edition::Enterprise => "enterprise",
+            Edition::Standard => "standard",
+        }
+    }
+
+    pub fn from_label(label: &str) -> Option<Edition> {
+        [Edition::Enterprise, Edition::Standard]
+            .into_iter()
+            .find(|e| e.label() == label)
+    }
+}
+
+/// Product version (D5). Ordered, so `>= Version::V2013` means "has pool pairing".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Version {
+    V2010,
+    V2013,
+    V2015,
+    V2019,
+}
+
+impl Version {
+    pub fn label(self) -> &'static str {
+        match self {
+            Version::V2010 => "2010",
+            Version::V2013 => "2013",
+            Version::V2015 => "2015",
+            Version::V2019 => "2019",
+        }
+    }
+
+    pub fn from_label(label: &str) -> Option<Version> {
+        [
+            Version::V2010,
+            Version::V2013,
+            Version::V2015,
+            Version::V2019,
+        ]
+        .into_iter()
+        .find(|v| v.label() == label)
+    }
+
+    /// D5: `ServiceVersion` (and the cmdlet `Version` column) 5/6/7/8.
+    pub fn from_service_version(v: &str) -> Option<Version> {
+        match v.trim() {
+            "5" => Some(Version::V2010),
+            "6" => Some(Version::V2013),
+            "7" => Some(Version::V2015),
+            "8" => Some(Version::V2019),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for Version {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
+    }
+}
+
+/// D2: the voice resiliency settings of a Registrar. Intervals in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Failover {
+    pub enabled: Option<bool>,
+    pub failure_detection_s: Option<u32>,
+    pub failback_s: Option<u32>,
+}
+
+/// A pool fact as one input states it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stated<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+impl<T> Stated<T> {
+    pub fn new(value: T, source: Source) -> Stated<T> {
+        Stated { value, source }
+    }
+}
+
+/// Everything one input says about one pool. Every field is optional: inputs state what they know.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PoolRecord {
+    /// Lowercase, no trailing dot (D7).
+    pub fqdn: String,
+    /// Where the pool itself is defined (cluster element, CSV row).
+    pub source: Option<Source>,
+    pub site: Option<Stated<String>>,
+    pub role: Option<Stated<Role>>,
+    pub edition: Option<Stated<Edition>>,
+    pub version: Option<Stated<Version>>,
+    pub servers: Option<Stated<u32>>,
+    /// FQDNs of the servers (machines) of the pool, for the runbook.
+    pub machines: Vec<String>,
+    pub users: Option<Stated<u64>>,
+    pub virtual_machine: Option<Stated<bool>>,
+    pub os: Option<Stated<String>>,
+    /// Every backup the input names for this pool, in document order. More than one is surfaced as a note.
+    pub backups: Vec<Stated<String>>,
+    pub failover: Option<Stated<Failover>>,
+}
+
+/// A site as one input states it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteRecord {
+    pub site: Site,
+    pub source: Source,
+}
+
+/// Something an input held that lyncpair did not understand or that was lossy: kept and shown, never dropped.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Note {
+    pub message: String,
+    pub source: Source,
+}
+
+/// Evidence that an export lost information (`export-lossy`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Lossy {
+    /// The pool concerned, when the loss is in a pool's row or name.
+    pub pool: Option<String>,
+    pub what: String,
+    pub source: Source,
+}
+
+/// What one input file contributed.
+#[derive(Debug, Clone)]
+pub struct InputRecords {
+    pub input: Input,
+    pub sites: Vec<SiteRecord>,
+    pub pools: Vec<PoolRecord>,
+    pub notes: Vec<Note>,
+    pub lossy: Vec<Lossy>,
+}
+
+impl InputRecords {
+    pub fn new(input: Input) -> InputRecords {
+        InputRecords {
+            input,
+            sites: Vec::new(),
+            pools: Vec::new(),
+            notes: Vec::new(),
+            lossy: Vec::new(),
+        }
+    }
+}
+
+/// A pool of the merged estate. Values are the ones used; `provenance` says where each came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pool {
+    pub fqdn: String,
+    pub site: Option<String>,
+    pub role: Role,
+    pub edition: Option<Edition>,
+    pub version: Option<Version>,
+    pub servers: u32,
+    pub machines: Vec<String>,
+    pub users: Option<u64>,
+    pub virtual_machine: Option<bool>,
+    pub os: Option<String>,
+    /// The backup used for the audit (from the most authoritative input).
+    pub backup: Option<String>,
+    /// Every further backup the same input named: kept so it is surfaced, never dropped.
+    pub extra_backups: Vec<String>,
+    pub failover: Option<Failover>,
+    /// Only inventories name it: a pool still to be built.
+    pub planned: bool,
+    /// Fact name ("pool", "site", "backup", "failover", …) to the inputs that stated it.
+    pub provenance: BTreeMap<&'static str, Vec<Source>>,
+}
+
+impl Pool {
+    /// Where a fact came from; falls back to where the pool is defined.
+    pub fn sources_of(&self, fact: &str) -> Vec<Source> {
+        self.provenance
+            .get(fact)
+            .or_else(|| self.provenance.get("pool"))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Backups named for this pool, the used one first.
+    pub fn all_backups(&self) -> impl Iterator<Item = &str> {
+        self.backup
+            .iter()
+            .chain(self.extra_backups.iter())
+            .map(String::as_str)
+    }
+}
+
+/// Two inputs disagree on one fact of one pool (`source-conflict`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub pool: String,
+    pub fact: &'static str,
+    pub used: String,
+    pub used_source: Source,
+    pub other: String,
+    pub other_source: Source,
+}
+
+/// One audited estate: the inputs of one folder (or of the command line), merged.
+#[derive(Debug, Clone, Default)]
+pub struct Estate {
+    pub name: String,
+    pub inputs: Vec<Input>,
+    /// Sorted by name.
+    pub sites: Vec<Site>,
+    /// Sorted by site, then FQDN.
+    pub pools: Vec<Pool>,
+    pub conflicts: Vec<Conflict>,
+    pub lossy: Vec<Lossy>,
+    pub notes: Vec<Note>,
+}
+
+impl Estate {
+    pub fn pool(&self, fqdn: &str) -> Option<&Pool> {
+        self.pools.iter().find(|p| p.fqdn == fqdn)
+    }
+
+    pub fn site(&self, name: &str) -> Option<&Site> {
+        self.sites.iter().find(|s| s.name == name)
+    }
+}
+
+/// D7: FQDNs compare case-insensitively, print lowercase, lose a trailing dot; `Registrar:x` becomes `x`.
+pub fn normalize_fqdn(raw: &str) -> String {
+    let raw = raw.trim();
+    let raw = match raw.split_once(':') {
+        Some((prefix, rest)) if !prefix.contains('.') && !rest.is_empty() => rest,
+        _ => raw,
+    };
+    raw.trim().trim_end_matches('.').to_lowercase()
+}
+
+/// D8: `Site:Name` becomes `Name`.
+pub fn normalize_site(raw: &str) -> String {
+    let raw = raw.trim();
+    match raw.split_once(':') {
+        Some((prefix, rest)) if prefix.eq_ignore_ascii_case("site") => rest.trim().to_owned(),
+        _ => raw.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fqdns_are_normalized() {
+        assert_eq!(
+            normalize_fqdn("Pool-HAM.Fabrikam.Test."),
+            "pool-ham.fabrikam.test"
+        );
+        assert_eq!(
+            normalize_fqdn("Registrar:pool-vie.fabrikam.test"),
+            "pool-vie.fabrikam.test"
+        );
+        assert_eq!(normalize_fqdn(" sba1 "), "sba1");
+    }
+
+    #[test]
+    fn sites_are_normalized() {
+        assert_eq!(normalize_site("Site:Hamburg"), "Hamburg");
+        assert_eq!(normalize_site("Wien"), "Wien");
+    }
+
+    #[test]
+    fn versions_are_ordered() {
+        assert!(Version::V2010 < Version::V2013 && Version::V2015 < Version::V2019);
+        assert_eq!(Version::from_service_version("7"), Some(Version::V2015));
+        assert_eq!(Version::from_service_version("9"), None);
+    }
+}

@@ -1,0 +1,162 @@
+//! `lyncpair/audit/v1` (CONTRACT.md "JSON"), documented in `docs/audit-schema.md`.
+//!
+//! View structs keep the field order of the contract; the model's own types never leak a field the
+//! contract does not name, apart from `notes` (see the schema document).
+
+use serde::Serialize;
+
+use crate::audit::{Audit, Summary};
+use crate::import::InputError;
+use crate::model::{Edition, Failover, Format, Note, Role, SiteKind, Source, Version};
+use crate::rules::{Code, Severity};
+
+pub const AUDIT_SCHEMA: &str = "lyncpair/audit/v1";
+
+#[derive(Serialize)]
+pub struct AuditJson<'a> {
+    pub schema: &'static str,
+    pub tool_version: &'static str,
+    pub estates: Vec<EstateJson<'a>>,
+    pub errors: &'a [InputError],
+    pub summary: Summary,
+}
+
+#[derive(Serialize)]
+pub struct EstateJson<'a> {
+    pub name: &'a str,
+    pub inputs: Vec<InputJson<'a>>,
+    pub sites: Vec<SiteJson<'a>>,
+    pub pools: Vec<PoolJson<'a>>,
+    pub findings: Vec<FindingJson<'a>>,
+    /// What the importers kept but did not understand (lyncpair addition to audit/v1).
+    pub notes: Vec<NoteJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct InputJson<'a> {
+    pub path: &'a str,
+    pub format: Format,
+    pub encoding: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct SiteJson<'a> {
+    pub name: &'a str,
+    pub kind: SiteKind,
+    pub parent: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct PoolJson<'a> {
+    pub fqdn: &'a str,
+    pub site: Option<&'a str>,
+    pub role: Role,
+    pub edition: Option<Edition>,
+    pub version: Option<Version>,
+    pub servers: u32,
+    pub users: Option<u64>,
+    #[serde(rename = "virtual")]
+    pub virtual_machine: Option<bool>,
+    pub os: Option<&'a str>,
+    pub backup: Option<&'a str>,
+    pub failover: Option<Failover>,
+}
+
+#[derive(Serialize)]
+pub struct FindingJson<'a> {
+    pub code: Code,
+    pub severity: Severity,
+    pub pools: &'a [String],
+    pub message: &'a str,
+    pub sources: &'a [Source],
+}
+
+#[derive(Serialize)]
+pub struct NoteJson<'a> {
+    pub message: &'a str,
+    pub path: &'a str,
+    pub line: Option<u32>,
+}
+
+impl<'a> AuditJson<'a> {
+    pub fn new(audit: &'a Audit) -> AuditJson<'a> {
+        AuditJson {
+            schema: AUDIT_SCHEMA,
+            tool_version: env!("CARGO_PKG_VERSION"),
+            estates: audit
+                .estates
+                .iter()
+                .map(|a| {
+                    let e = &a.estate;
+                    EstateJson {
+                        name: &e.name,
+                        inputs: e
+                            .inputs
+                            .iter()
+                            .map(|i| InputJson {
+                                path: &i.path,
+                                format: i.format,
+                                encoding: &i.encoding,
+                            })
+                            .collect(),
+                        sites: e
+                            .sites
+                            .iter()
+                            .map(|s| SiteJson {
+                                name: &s.name,
+                                kind: s.kind,
+                                parent: s.parent.as_deref(),
+                            })
+                            .collect(),
+                        pools: e
+                            .pools
+                            .iter()
+                            .map(|p| PoolJson {
+                                fqdn: &p.fqdn,
+                                site: p.site.as_deref(),
+                                role: p.role,
+                                edition: p.edition,
+                                version: p.version,
+                                servers: p.servers,
+                                users: p.users,
+                                virtual_machine: p.virtual_machine,
+                                os: p.os.as_deref(),
+                                backup: p.backup.as_deref(),
+                                failover: p.failover,
+                            })
+                            .collect(),
+                        findings: a
+                            .findings
+                            .iter()
+                            .map(|f| FindingJson {
+                                code: f.code,
+                                severity: f.severity,
+                                pools: &f.pools,
+                                message: &f.message,
+                                sources: &f.sources,
+                            })
+                            .collect(),
+                        notes: e.notes.iter().map(note).collect(),
+                    }
+                })
+                .collect(),
+            errors: &audit.errors,
+            summary: audit.summary(),
+        }
+    }
+}
+
+fn note(n: &Note) -> NoteJson<'_> {
+    NoteJson {
+        message: &n.message,
+        path: &n.source.path,
+        line: n.source.line,
+    }
+}
+
+pub fn render(audit: &Audit) -> String {
+    let mut s =
+        serde_json::to_string_pretty(&AuditJson::new(audit)).expect("audit JSON serialises");
+    s.push('\n');
+    s
+}

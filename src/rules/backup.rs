@@ -1,0 +1,204 @@
+//! The backup graph: many-to-one, reciprocity, self, unknown and invalid targets, missing backups.
+//! Sources: DOMAIN.md §3 (S1, S3, S4, S13, S39).
+
+use std::collections::BTreeMap;
+
+use super::{Code, Finding, Severity};
+use crate::model::{Estate, Role};
+
+pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
+    // Hub -> front-end pools naming it (branch registrars do not count, DOMAIN.md §3).
+    let mut named_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+
+    for p in &estate.pools {
+        let backups: Vec<&str> = p.all_backups().collect();
+        if p.role == Role::FrontEnd && backups.is_empty() {
+            out.push(Finding::new(
+                Code::BackupMissing,
+                Severity::Warning,
+                vec![p.fqdn.clone()],
+                format!(
+                    "{} has no backup pool: no pool failover and no registrar resiliency",
+                    p.fqdn
+                ),
+                p.sources_of("pool"),
+            ));
+        }
+        for target in backups {
+            if target == p.fqdn {
+                out.push(Finding::new(
+                    Code::BackupSelf,
+                    Severity::Error,
+                    vec![p.fqdn.clone()],
+                    format!("{} names itself as its backup pool", p.fqdn),
+                    p.sources_of("backup"),
+                ));
+                continue;
+            }
+            let Some(q) = estate.pool(target) else {
+                out.push(Finding::new(
+                    Code::BackupUnknownPool,
+                    Severity::Error,
+                    vec![p.fqdn.clone()],
+                    format!(
+                        "{} names {} as backup, but no input of this estate defines that pool",
+                        p.fqdn, target
+                    ),
+                    p.sources_of("backup"),
+                ));
+                continue;
+            };
+            if p.role != Role::FrontEnd {
+                continue; // Branch registrars are checked in branch.rs; others have no 2013 rule.
+            }
+            if q.role != Role::FrontEnd {
+                out.push(Finding::new(
+                    Code::BackupInvalidTarget,
+                    Severity::Error,
+                    vec![p.fqdn.clone(), q.fqdn.clone()],
+                    format!(
+                        "{} names {} as backup, but that is a {} pool; only front-end pools can back up front-end pools",
+                        p.fqdn,
+                        q.fqdn,
+                        q.role.label()
+                    ),
+                    [p.sources_of("backup"), q.sources_of("pool")].concat(),
+                ));
+                continue;
+            }
+            named_by.entry(&q.fqdn).or_default().push(&p.fqdn);
+            if !q.all_backups().any(|b| b == p.fqdn) {
+                let what_q_names = match q.backup.as_deref() {
+                    None => "names no backup".to_owned(),
+                    Some(other) => format!("names {other}"),
+                };
+                out.push(Finding::new(
+                    Code::BackupNotReciprocal,
+                    Severity::Error,
+                    vec![p.fqdn.clone(), q.fqdn.clone()],
+                    format!(
+                        "{} names {} as backup, but {} {}; 2013+ pairs must back each other up",
+                        p.fqdn, q.fqdn, q.fqdn, what_q_names
+                    ),
+                    [p.sources_of("backup"), q.sources_of("backup")].concat(),
+                ));
+            }
+        }
+    }
+
+    for (hub, mut namers) in named_by {
+        namers.sort_unstable();
+        namers.dedup();
+        if namers.len() < 2 {
+            continue;
+        }
+        let sources = namers
+            .iter()
+            .filter_map(|n| estate.pool(n))
+            .flat_map(|n| n.sources_of("backup"))
+            .collect();
+        let mut pools = vec![hub.to_owned()];
+        pools.extend(namers.iter().map(|n| (*n).to_owned()));
+        out.push(Finding::new(
+            Code::BackupManyToOne,
+            Severity::Error,
+            pools,
+            format!(
+                "{} is the backup of {} front-end pools ({}); from Lync 2013 on a pool has exactly one partner",
+                hub,
+                namers.len(),
+                namers.join(", ")
+            ),
+            sources,
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::check as check_all;
+    use super::super::test_support::{codes, estate, fe};
+    use super::*;
+
+    fn run(pools: Vec<crate::model::Pool>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        check(&estate(pools), &mut out);
+        out
+    }
+
+    #[test]
+    fn reciprocal_pair_is_clean() {
+        let f = run(vec![
+            fe("a.t", "s1", Some("b.t")),
+            fe("b.t", "s2", Some("a.t")),
+        ]);
+        assert!(f.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn many_to_one_names_hub_first() {
+        let f = run(vec![
+            fe("hub.t", "s1", Some("a.t")),
+            fe("a.t", "s2", Some("hub.t")),
+            fe("b.t", "s3", Some("hub.t")),
+        ]);
+        let m: Vec<_> = f
+            .iter()
+            .filter(|f| f.code == Code::BackupManyToOne)
+            .collect();
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].pools, ["hub.t", "a.t", "b.t"]);
+        // b names hub but hub names a: not reciprocal for b only.
+        let nr: Vec<_> = f
+            .iter()
+            .filter(|f| f.code == Code::BackupNotReciprocal)
+            .collect();
+        assert_eq!(nr.len(), 1);
+        assert_eq!(nr[0].pools, ["b.t", "hub.t"]);
+    }
+
+    #[test]
+    fn one_way_backup_is_not_reciprocal() {
+        let f = run(vec![fe("a.t", "s1", Some("b.t")), fe("b.t", "s2", None)]);
+        assert_eq!(codes(&f), ["backup-missing", "backup-not-reciprocal"]);
+        assert!(f[1].message.contains("names no backup"));
+    }
+
+    #[test]
+    fn self_unknown_and_missing() {
+        let f = run(vec![
+            fe("a.t", "s1", Some("a.t")),
+            fe("b.t", "s1", Some("gone.t")),
+            fe("c.t", "s1", None),
+        ]);
+        assert_eq!(
+            codes(&f),
+            ["backup-self", "backup-unknown-pool", "backup-missing"]
+        );
+        assert_eq!(f[1].pools, ["b.t"]);
+        assert!(f[1].message.contains("gone.t"));
+    }
+
+    #[test]
+    fn director_as_backup_is_invalid_target() {
+        let mut dir = fe("dir.t", "s2", None);
+        dir.role = Role::Director;
+        let f = run(vec![fe("a.t", "s1", Some("dir.t")), dir]);
+        assert_eq!(codes(&f), ["backup-invalid-target"]);
+        assert_eq!(f[0].pools, ["a.t", "dir.t"]);
+    }
+
+    #[test]
+    fn extra_backups_are_audited() {
+        let mut a = fe("a.t", "s1", Some("b.t"));
+        a.extra_backups.push("c.t".into());
+        let f = check_all(&estate(vec![
+            a,
+            fe("b.t", "s2", Some("a.t")),
+            fe("c.t", "s3", Some("a.t")),
+        ]));
+        // a's extra backup c is reciprocal from c's side; c is named only by a, so no many-to-one;
+        // but a is named by b and c: a is the hub of two pools.
+        assert!(codes(&f).contains(&"backup-many-to-one"), "{f:?}");
+    }
+}

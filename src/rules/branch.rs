@@ -1,0 +1,113 @@
+//! Branch registrars (SBA/SBS): what backs them, and the disaster recovery their users lack.
+//! Sources: DOMAIN.md §3 and §6 (S1, S6, S9, S13, S19, S-Assoc).
+
+use super::{Code, Finding, Severity};
+use crate::model::{Estate, Role, SiteKind};
+
+pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
+    for b in estate.pools.iter().filter(|p| p.role == Role::Branch) {
+        match b.backup.as_deref() {
+            None => out.push(Finding::new(
+                Code::BranchBackupMissing,
+                Severity::Warning,
+                vec![b.fqdn.clone()],
+                format!(
+                    "branch registrar {} has no backup registrar pool: its users lose service when it fails",
+                    b.fqdn
+                ),
+                b.sources_of("pool"),
+            )),
+            // Self and unknown targets are reported by the backup rules.
+            Some(target) if target == b.fqdn => {}
+            Some(target) => {
+                if let Some(q) = estate.pool(target) {
+                    let in_branch_site = q
+                        .site
+                        .as_deref()
+                        .and_then(|s| estate.site(s))
+                        .is_some_and(|s| s.kind == SiteKind::Branch);
+                    if q.role != Role::FrontEnd || in_branch_site {
+                        let what = if q.role != Role::FrontEnd {
+                            format!("a {} pool", q.role.label())
+                        } else {
+                            "a front-end pool in a branch site".to_owned()
+                        };
+                        out.push(Finding::new(
+                            Code::BranchBackupInvalid,
+                            Severity::Error,
+                            vec![b.fqdn.clone(), q.fqdn.clone()],
+                            format!(
+                                "branch registrar {} is backed by {}, {what}; it must be a central-site front-end pool",
+                                b.fqdn, q.fqdn
+                            ),
+                            [b.sources_of("backup"), q.sources_of("pool")].concat(),
+                        ));
+                    }
+                }
+            }
+        }
+        let mut pools = vec![b.fqdn.clone()];
+        pools.extend(b.backup.iter().filter(|t| **t != b.fqdn).cloned());
+        out.push(Finding::new(
+            Code::BranchNoDr,
+            Severity::Info,
+            pools,
+            format!(
+                "users homed on branch registrar {} get no pool disaster recovery: if its backing pool fails \
+                 they stay in resiliency mode",
+                b.fqdn
+            ),
+            b.sources_of("pool"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{codes, estate, fe};
+    use super::*;
+    use crate::model::Pool;
+
+    fn branch(fqdn: &str, backup: Option<&str>) -> Pool {
+        let mut p = fe(fqdn, "branch-linz", backup);
+        p.role = Role::Branch;
+        p.edition = None;
+        p
+    }
+
+    fn run(pools: Vec<Pool>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        check(&estate(pools), &mut out);
+        out
+    }
+
+    #[test]
+    fn backed_by_central_front_end_is_only_informational() {
+        let f = run(vec![
+            fe("pool.t", "central", None),
+            branch("sba.t", Some("pool.t")),
+        ]);
+        assert_eq!(codes(&f), ["branch-no-dr"]);
+        assert_eq!(f[0].pools, ["sba.t", "pool.t"]);
+    }
+
+    #[test]
+    fn missing_backup() {
+        let f = run(vec![branch("sba.t", None)]);
+        assert_eq!(codes(&f), ["branch-backup-missing", "branch-no-dr"]);
+    }
+
+    #[test]
+    fn backed_by_director_or_branch_site_pool_is_invalid() {
+        let mut dir = fe("dir.t", "central", None);
+        dir.role = Role::Director;
+        let f = run(vec![dir, branch("sba.t", Some("dir.t"))]);
+        assert_eq!(codes(&f), ["branch-backup-invalid", "branch-no-dr"]);
+        let f = run(vec![
+            fe("fe.t", "branch-x", None),
+            branch("sba.t", Some("fe.t")),
+        ]);
+        assert_eq!(codes(&f), ["branch-backup-invalid", "branch-no-dr"]);
+        assert!(f[0].message.contains("branch site"));
+    }
+}

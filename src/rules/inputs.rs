@@ -1,0 +1,59 @@
+//! Data quality of the inputs themselves: disagreements between sources and lossy exports (Project rules).
+
+use super::{Code, Finding, Severity};
+use crate::model::Estate;
+
+pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
+    for c in &estate.conflicts {
+        out.push(Finding::new(
+            Code::SourceConflict,
+            Severity::Warning,
+            vec![c.pool.clone()],
+            format!(
+                "{}: {} is \"{}\" in {} but \"{}\" in {}; \"{}\" is used",
+                c.pool, c.fact, c.used, c.used_source, c.other, c.other_source, c.used
+            ),
+            vec![c.used_source.clone(), c.other_source.clone()],
+        ));
+    }
+    for l in &estate.lossy {
+        out.push(Finding::new(
+            Code::ExportLossy,
+            Severity::Warning,
+            l.pool.iter().cloned().collect(),
+            l.what.clone(),
+            vec![l.source.clone()],
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{codes, estate, fe};
+    use super::*;
+    use crate::model::{Conflict, Lossy, Source};
+
+    #[test]
+    fn conflicts_and_losses_become_findings() {
+        let mut e = estate(vec![fe("a.t", "s1", None)]);
+        e.conflicts.push(Conflict {
+            pool: "a.t".into(),
+            fact: "edition",
+            used: "enterprise".into(),
+            used_source: Source::new("t.xml", Some(3)),
+            other: "standard".into(),
+            other_source: Source::new("inv.csv", Some(2)),
+        });
+        e.lossy.push(Lossy {
+            pool: None,
+            what: "site name \"M?nchen\" contains '?'".into(),
+            source: Source::new("t.xml", Some(5)),
+        });
+        let mut out = Vec::new();
+        check(&e, &mut out);
+        assert_eq!(codes(&out), ["source-conflict", "export-lossy"]);
+        assert!(out[0].message.contains("\"enterprise\" is used"));
+        assert_eq!(out[0].sources.len(), 2);
+        assert!(out[1].pools.is_empty());
+    }
+}

@@ -1,0 +1,353 @@
+//! Compatibility of the two pools of each front-end backup edge (once per unordered pair).
+//! Sources: DOMAIN.md §3 and §4 (S2, S3, S7, S13, S14). Unknown facts never raise a mismatch.
+
+use std::collections::BTreeSet;
+
+use super::{Code, Finding, Severity};
+use crate::model::{Edition, Estate, Pool, Role, Version};
+
+/// Users one Enterprise pool carries at most (2013+), and one Standard Edition server.
+pub const ENTERPRISE_MAX_USERS: u64 = 80_000;
+pub const STANDARD_MAX_USERS: u64 = 5_000;
+/// One front end per this many users, up to [`MAX_FRONT_ENDS`].
+pub const USERS_PER_FRONT_END: u64 = 6_660;
+pub const MAX_FRONT_ENDS: u64 = 12;
+
+pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
+    let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for p in estate.pools.iter().filter(|p| p.role == Role::FrontEnd) {
+        for target in p.all_backups() {
+            let Some(q) = estate.pool(target) else {
+                continue;
+            };
+            if q.role != Role::FrontEnd || q.fqdn == p.fqdn {
+                continue;
+            }
+            let key = if p.fqdn < q.fqdn {
+                (p.fqdn.as_str(), q.fqdn.as_str())
+            } else {
+                (q.fqdn.as_str(), p.fqdn.as_str())
+            };
+            if !seen.insert(key) {
+                continue;
+            }
+            let (a, b) = if p.fqdn <= q.fqdn { (p, q) } else { (q, p) };
+            check_pair(estate, a, b, out);
+        }
+    }
+}
+
+fn pools(a: &Pool, b: &Pool) -> Vec<String> {
+    vec![a.fqdn.clone(), b.fqdn.clone()]
+}
+
+fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
+    let edge_sources = || [a.sources_of("backup"), b.sources_of("backup")].concat();
+    if let (Some(ea), Some(eb)) = (a.edition, b.edition)
+        && ea != eb
+    {
+        out.push(Finding::new(
+            Code::PairEditionMismatch,
+            Severity::Error,
+            pools(a, b),
+            format!(
+                "{} ({}) is paired with {} ({})",
+                a.fqdn,
+                ea.label(),
+                b.fqdn,
+                eb.label()
+            ),
+            [
+                edge_sources(),
+                a.sources_of("edition"),
+                b.sources_of("edition"),
+            ]
+            .concat(),
+        ));
+    }
+    if let (Some(va), Some(vb)) = (a.version, b.version)
+        && va != vb
+    {
+        let severity = if va == Version::V2010 || vb == Version::V2010 {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let why = if severity == Severity::Error {
+            "Lync 2010 has no pool pairing; pair only pools of one version"
+        } else {
+            "disaster-mode failover is lost until both pools run the same version"
+        };
+        out.push(Finding::new(
+            Code::PairVersionMismatch,
+            severity,
+            pools(a, b),
+            format!(
+                "{} ({}) is paired with {} ({}): {why}",
+                a.fqdn,
+                va.label(),
+                b.fqdn,
+                vb.label()
+            ),
+            [
+                edge_sources(),
+                a.sources_of("version"),
+                b.sources_of("version"),
+            ]
+            .concat(),
+        ));
+    }
+    if let (Some(sa), Some(sb)) = (&a.site, &b.site)
+        && sa == sb
+    {
+        out.push(Finding::new(
+            Code::PairSameSite,
+            Severity::Warning,
+            pools(a, b),
+            format!(
+                "{} and {} back each other up from the same site ({sa})",
+                a.fqdn, b.fqdn
+            ),
+            edge_sources(),
+        ));
+    }
+    if let (Some(va), Some(vb)) = (a.virtual_machine, b.virtual_machine)
+        && va != vb
+    {
+        let kind = |v: bool| if v { "virtual" } else { "physical" };
+        out.push(Finding::new(
+            Code::PairPlatformMismatch,
+            Severity::Error,
+            pools(a, b),
+            format!(
+                "{} ({}) is paired with {} ({})",
+                a.fqdn,
+                kind(va),
+                b.fqdn,
+                kind(vb)
+            ),
+            [
+                edge_sources(),
+                a.sources_of("virtual"),
+                b.sources_of("virtual"),
+            ]
+            .concat(),
+        ));
+    }
+    if let (Some(oa), Some(ob)) = (&a.os, &b.os)
+        && base_os(oa) != base_os(ob)
+    {
+        out.push(Finding::new(
+            Code::PairOsMismatch,
+            Severity::Error,
+            pools(a, b),
+            format!("{} runs {oa} but its partner {} runs {ob}", a.fqdn, b.fqdn),
+            [edge_sources(), a.sources_of("os"), b.sources_of("os")].concat(),
+        ));
+    }
+    if let Some(problem) = capacity_problem(estate, a, b) {
+        out.push(Finding::new(
+            Code::PairCapacity,
+            Severity::Warning,
+            pools(a, b),
+            problem,
+            [edge_sources(), a.sources_of("users"), b.sources_of("users")].concat(),
+        ));
+    }
+}
+
+/// The base operating system: "Windows Server 2012 R2 Datacenter" and "… Standard" are one base.
+pub fn base_os(os: &str) -> String {
+    let lower = os.trim().to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    if let Some(i) = words
+        .iter()
+        .position(|w| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()))
+    {
+        let r2 = words.get(i + 1).is_some_and(|w| *w == "r2");
+        return format!("{}{}", words[..=i].join(" "), if r2 { " r2" } else { "" });
+    }
+    words.join(" ")
+}
+
+/// Users a pool must carry: its own plus those of the branch registrars it backs (DOMAIN.md §6).
+/// `None` when its own users are unknown.
+pub fn carried_users(estate: &Estate, pool: &Pool) -> Option<u64> {
+    let own = pool.users?;
+    let branch: u64 = estate
+        .pools
+        .iter()
+        .filter(|b| b.role == Role::Branch && b.backup.as_deref() == Some(pool.fqdn.as_str()))
+        .filter_map(|b| b.users)
+        .sum();
+    Some(own + branch)
+}
+
+/// Whether one of two pools could not carry both pools' users; the reason, for the finding and the planner.
+pub fn capacity_problem(estate: &Estate, a: &Pool, b: &Pool) -> Option<String> {
+    let combined = carried_users(estate, a)? + carried_users(estate, b)?;
+    let mut problems = Vec::new();
+    for p in [a, b] {
+        match p.edition {
+            Some(Edition::Enterprise) => {
+                if combined > ENTERPRISE_MAX_USERS {
+                    problems.push(format!(
+                        "{} (Enterprise) can carry at most {ENTERPRISE_MAX_USERS}",
+                        p.fqdn
+                    ));
+                } else {
+                    let needed = combined.div_ceil(USERS_PER_FRONT_END).min(MAX_FRONT_ENDS);
+                    if u64::from(p.servers) < needed {
+                        problems.push(format!(
+                            "{} has {} front-end servers but needs {needed} to carry them",
+                            p.fqdn, p.servers
+                        ));
+                    }
+                }
+            }
+            Some(Edition::Standard) if combined > STANDARD_MAX_USERS => {
+                problems.push(format!(
+                    "{} (Standard) can carry at most {STANDARD_MAX_USERS}",
+                    p.fqdn
+                ));
+            }
+            _ => {}
+        }
+    }
+    if problems.is_empty() {
+        None
+    } else {
+        Some(format!(
+            "after a failover one pool carries {combined} users (branch users included): {}",
+            problems.join("; ")
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{codes, estate, fe};
+    use super::*;
+
+    fn run(pools: Vec<Pool>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        check(&estate(pools), &mut out);
+        out
+    }
+
+    fn pair() -> (Pool, Pool) {
+        (fe("a.t", "s1", Some("b.t")), fe("b.t", "s2", Some("a.t")))
+    }
+
+    #[test]
+    fn compatible_pair_is_clean_and_checked_once() {
+        let (a, b) = pair();
+        assert!(run(vec![a, b]).is_empty());
+    }
+
+    #[test]
+    fn edition_platform_os_mismatches() {
+        let (mut a, mut b) = pair();
+        b.edition = Some(Edition::Standard);
+        a.virtual_machine = Some(true);
+        b.virtual_machine = Some(false);
+        a.os = Some("Windows Server 2012 R2 Datacenter".into());
+        b.os = Some("Windows Server 2016 Standard".into());
+        let f = run(vec![a, b]);
+        assert_eq!(
+            codes(&f),
+            [
+                "pair-edition-mismatch",
+                "pair-platform-mismatch",
+                "pair-os-mismatch"
+            ]
+        );
+        assert_eq!(f[0].pools, ["a.t", "b.t"]);
+    }
+
+    #[test]
+    fn same_base_os_is_not_a_mismatch() {
+        assert_eq!(
+            base_os("Windows Server 2012 R2 Datacenter"),
+            base_os("windows server 2012 r2 standard")
+        );
+        assert_ne!(
+            base_os("Windows Server 2012"),
+            base_os("Windows Server 2012 R2")
+        );
+    }
+
+    #[test]
+    fn unknown_facts_raise_nothing() {
+        let (mut a, b) = pair();
+        a.edition = None;
+        a.version = None;
+        a.os = Some("Windows Server 2019".into());
+        assert!(run(vec![a, b]).is_empty());
+    }
+
+    #[test]
+    fn version_mismatch_severity_depends_on_2010() {
+        let (mut a, mut b) = pair();
+        b.version = Some(Version::V2015);
+        let f = run(vec![a.clone(), b.clone()]);
+        assert_eq!(
+            (f[0].code, f[0].severity),
+            (Code::PairVersionMismatch, Severity::Warning)
+        );
+        a.version = Some(Version::V2010);
+        b.version = Some(Version::V2013);
+        let f = run(vec![a, b]);
+        assert_eq!(
+            (f[0].code, f[0].severity),
+            (Code::PairVersionMismatch, Severity::Error)
+        );
+    }
+
+    #[test]
+    fn same_site_is_a_warning() {
+        let (a, mut b) = pair();
+        b.site = Some("s1".into());
+        assert_eq!(codes(&run(vec![a, b])), ["pair-same-site"]);
+    }
+
+    #[test]
+    fn capacity_counts_branch_users_and_servers() {
+        let (mut a, mut b) = pair();
+        a.users = Some(40_000);
+        b.users = Some(40_000);
+        a.servers = 12;
+        b.servers = 12;
+        // Exactly 80,000 with 12 servers each is within capacity (DOMAIN.md §3).
+        assert!(run(vec![a.clone(), b.clone()]).is_empty());
+        let mut sba = fe("sba.t", "branch1", Some("a.t"));
+        sba.role = Role::Branch;
+        sba.users = Some(1);
+        let f = run(vec![a.clone(), b.clone(), sba]);
+        assert_eq!(codes(&f), ["pair-capacity"]);
+        assert!(f[0].message.contains("80001"), "{}", f[0].message);
+        // Enough users but too few servers.
+        a.users = Some(10_000);
+        b.users = Some(10_000);
+        a.servers = 2;
+        let f = run(vec![a, b]);
+        assert!(
+            f[0].message
+                .contains("a.t has 2 front-end servers but needs 4"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn standard_capacity() {
+        let (mut a, mut b) = pair();
+        a.edition = Some(Edition::Standard);
+        b.edition = Some(Edition::Standard);
+        a.users = Some(2_500);
+        b.users = Some(2_500);
+        assert!(run(vec![a.clone(), b.clone()]).is_empty());
+        b.users = Some(2_501);
+        assert_eq!(codes(&run(vec![a, b])), ["pair-capacity"]);
+    }
+}

@@ -1,0 +1,121 @@
+//! Voice resiliency timers of a Registrar (D2). Sources: S12 (range), S9–S11 (recommendations).
+
+use super::{Code, Finding, Severity};
+use crate::model::Estate;
+
+pub const MIN_INTERVAL_S: u32 = 30;
+pub const MAX_INTERVAL_S: u32 = 86_400;
+pub const RECOMMENDED_MIN_S: u32 = 120;
+
+pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
+    for p in &estate.pools {
+        let Some(f) = p.failover else { continue };
+        let sources = p.sources_of("failover");
+        // A value outside the allowed range is wrong even with automatic failover off; the
+        // recommendations only matter when the timers are in use.
+        let in_use = f.enabled != Some(false);
+        let mut in_range = true;
+        for (name, value) in [
+            ("failure detection", f.failure_detection_s),
+            ("failback", f.failback_s),
+        ] {
+            let Some(v) = value else { continue };
+            if !(MIN_INTERVAL_S..=MAX_INTERVAL_S).contains(&v) {
+                in_range = false;
+                out.push(Finding::new(
+                    Code::TimerOutOfRange,
+                    Severity::Error,
+                    vec![p.fqdn.clone()],
+                    format!(
+                        "{}: {name} interval {v} s is outside the allowed {MIN_INTERVAL_S}..{MAX_INTERVAL_S} s",
+                        p.fqdn
+                    ),
+                    sources.clone(),
+                ));
+            } else if in_use && v < RECOMMENDED_MIN_S {
+                out.push(Finding::new(
+                    Code::TimerBelowRecommended,
+                    Severity::Warning,
+                    vec![p.fqdn.clone()],
+                    format!(
+                        "{}: {name} interval {v} s is below the recommended {RECOMMENDED_MIN_S} s; a busy primary \
+                         may trigger needless failovers",
+                        p.fqdn
+                    ),
+                    sources.clone(),
+                ));
+            }
+        }
+        if let (true, true, Some(detect), Some(back)) =
+            (in_use, in_range, f.failure_detection_s, f.failback_s)
+            && back <= detect
+        {
+            out.push(Finding::new(
+                Code::TimerOrder,
+                Severity::Warning,
+                vec![p.fqdn.clone()],
+                format!(
+                    "{}: failback interval {back} s is not longer than failure detection {detect} s \
+                     (Topology Builder defaults: 120 s and 240 s)",
+                    p.fqdn
+                ),
+                sources,
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{codes, estate, fe};
+    use super::*;
+    use crate::model::Failover;
+
+    fn run(enabled: Option<bool>, detect: Option<u32>, back: Option<u32>) -> Vec<Finding> {
+        let mut p = fe("a.t", "s1", None);
+        p.failover = Some(Failover {
+            enabled,
+            failure_detection_s: detect,
+            failback_s: back,
+        });
+        let mut out = Vec::new();
+        check(&estate(vec![p]), &mut out);
+        out
+    }
+
+    #[test]
+    fn defaults_are_clean() {
+        assert!(run(Some(true), Some(120), Some(240)).is_empty());
+    }
+
+    #[test]
+    fn bounds_are_inclusive() {
+        assert!(run(Some(true), Some(86_399), Some(86_400)).is_empty());
+        assert_eq!(
+            codes(&run(Some(true), Some(120), Some(86_401))),
+            ["timer-out-of-range"]
+        );
+        assert_eq!(
+            codes(&run(Some(true), Some(29), Some(240))),
+            ["timer-out-of-range"]
+        );
+    }
+
+    #[test]
+    fn below_recommended_and_order() {
+        assert_eq!(
+            codes(&run(Some(true), Some(60), Some(240))),
+            ["timer-below-recommended"]
+        );
+        assert_eq!(codes(&run(None, Some(300), Some(300))), ["timer-order"]);
+    }
+
+    #[test]
+    fn disabled_timers_only_checked_for_range() {
+        assert!(run(Some(false), Some(60), Some(30)).is_empty());
+        assert_eq!(
+            codes(&run(Some(false), Some(10), Some(240))),
+            ["timer-out-of-range"]
+        );
+    }
+}

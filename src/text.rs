@@ -1,0 +1,331 @@
+//! Bytes to text: the encodings Windows PowerShell 5.1, Topology Builder and Excel actually write.
+//!
+//! Order (FORMATS.md §9): the BOM decides; without one, UTF-16 is recognised by the `<` of an XML
+//! document in either byte order; then strict UTF-8; then Windows-1252. The XML declaration never
+//! overrides the BOM, so it is not read here at all.
+
+use std::fmt;
+
+/// The encoding a file was read with, as reported in `inputs[].encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf16LeBom,
+    Utf16BeBom,
+    Utf16LeNoBom,
+    Utf16BeNoBom,
+    Utf8Bom,
+    Utf8,
+    /// Pure 7-bit text: what `Out-File -Encoding ascii` and a bare `Export-Csv` write (lossy for names).
+    Ascii,
+    Windows1252,
+}
+
+impl Encoding {
+    pub fn label(self) -> &'static str {
+        match self {
+            Encoding::Utf16LeBom => "utf-16le",
+            Encoding::Utf16BeBom => "utf-16be",
+            Encoding::Utf16LeNoBom => "utf-16le-nobom",
+            Encoding::Utf16BeNoBom => "utf-16be-nobom",
+            Encoding::Utf8Bom => "utf-8-bom",
+            Encoding::Utf8 => "utf-8",
+            Encoding::Ascii => "ascii",
+            Encoding::Windows1252 => "windows-1252",
+        }
+    }
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Why bytes could not be turned into text. Messages are written for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    pub message: String,
+    /// Byte offset of the offending byte, when there is one.
+    pub offset: Option<usize>,
+}
+
+/// Decoded text plus the encoding it was read with. The BOM is not part of `text`.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: Encoding,
+}
+
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError {
+            message: "the file is empty".into(),
+            offset: None,
+        });
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, true, Encoding::Utf16LeBom);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, false, Encoding::Utf16BeBom);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return match std::str::from_utf8(rest) {
+            Ok(s) => Ok(Decoded {
+                text: s.to_owned(),
+                encoding: Encoding::Utf8Bom,
+            }),
+            Err(e) => Err(DecodeError {
+                message: format!(
+                    "the file starts with a UTF-8 byte order mark but byte {} is not valid UTF-8; re-export it",
+                    e.valid_up_to() + 3
+                ),
+                offset: Some(e.valid_up_to() + 3),
+            }),
+        };
+    }
+    // UTF-16 without BOM: XML 1.0 appendix F, an initial '<' followed or preceded by NUL.
+    if bytes.len() >= 4 && bytes[0] == b'<' && bytes[1] == 0 && bytes[3] == 0 {
+        return utf16(bytes, true, Encoding::Utf16LeNoBom);
+    }
+    if bytes.len() >= 4 && bytes[0] == 0 && bytes[1] == b'<' && bytes[2] == 0 {
+        return utf16(bytes, false, Encoding::Utf16BeNoBom);
+    }
+    if let Some(pos) = bytes.iter().position(|&b| is_binary_byte(b)) {
+        return Err(DecodeError {
+            message: format!(
+                "this is a binary file, not a text export (control byte 0x{:02X} at offset {pos})",
+                bytes[pos]
+            ),
+            offset: Some(pos),
+        });
+    }
+    if bytes.is_ascii() {
+        // Safe: ASCII is UTF-8.
+        return Ok(Decoded {
+            text: String::from_utf8(bytes.to_vec()).expect("ASCII is UTF-8"),
+            encoding: Encoding::Ascii,
+        });
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(Decoded {
+            text: s.to_owned(),
+            encoding: Encoding::Utf8,
+        });
+    }
+    windows_1252(bytes)
+}
+
+/// NUL and C0 controls other than tab, LF, CR, form feed never occur in the exports we read.
+fn is_binary_byte(b: u8) -> bool {
+    b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)
+}
+
+fn utf16(bytes: &[u8], little_endian: bool, encoding: Encoding) -> Result<Decoded, DecodeError> {
+    if bytes.len() % 2 != 0 {
+        return Err(DecodeError {
+            message: format!(
+                "the file looks like {} but has an odd number of bytes: it was cut off or is not UTF-16",
+                encoding.label()
+            ),
+            offset: Some(bytes.len()),
+        });
+    }
+    let units = bytes.chunks_exact(2).map(|c| {
+        if little_endian {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    let mut text = String::with_capacity(bytes.len() / 2);
+    for (i, r) in char::decode_utf16(units).enumerate() {
+        match r {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                return Err(DecodeError {
+                    message: format!(
+                        "invalid UTF-16 (unpaired surrogate) at byte {}: the file is damaged or not {}",
+                        i * 2,
+                        encoding.label()
+                    ),
+                    offset: Some(i * 2),
+                });
+            }
+        }
+    }
+    Ok(Decoded { text, encoding })
+}
+
+/// Windows-1252 bytes 0x80..=0x9F; `None` marks the five undefined positions.
+const CP1252_HIGH: [Option<char>; 32] = [
+    Some('\u{20AC}'),
+    None,
+    Some('\u{201A}'),
+    Some('\u{0192}'),
+    Some('\u{201E}'),
+    Some('\u{2026}'),
+    Some('\u{2020}'),
+    Some('\u{2021}'),
+    Some('\u{02C6}'),
+    Some('\u{2030}'),
+    Some('\u{0160}'),
+    Some('\u{2039}'),
+    Some('\u{0152}'),
+    None,
+    Some('\u{017D}'),
+    None,
+    None,
+    Some('\u{2018}'),
+    Some('\u{2019}'),
+    Some('\u{201C}'),
+    Some('\u{201D}'),
+    Some('\u{2022}'),
+    Some('\u{2013}'),
+    Some('\u{2014}'),
+    Some('\u{02DC}'),
+    Some('\u{2122}'),
+    Some('\u{0161}'),
+    Some('\u{203A}'),
+    Some('\u{0153}'),
+    None,
+    Some('\u{017E}'),
+    Some('\u{0178}'),
+];
+
+fn windows_1252(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
+    for (i, &b) in bytes.iter().enumerate() {
+        let c = match b {
+            0x00..=0x7F | 0xA0..=0xFF => char::from(b),
+            _ => match CP1252_HIGH[usize::from(b - 0x80)] {
+                Some(c) => c,
+                None => {
+                    return Err(DecodeError {
+                        message: format!(
+                            "the file is neither UTF-8, UTF-16 nor Windows-1252 (byte 0x{b:02X} at offset {i}); \
+                             save it as UTF-8 or re-export it with -Encoding UTF8"
+                        ),
+                        offset: Some(i),
+                    });
+                }
+            },
+        };
+        text.push(c);
+    }
+    Ok(Decoded {
+        text,
+        encoding: Encoding::Windows1252,
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line as u32, col as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16le_bom_with_crlf() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "<a>\r\nü</a>".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.text, "<a>\r\nü</a>");
+        assert_eq!(d.encoding, Encoding::Utf16LeBom);
+    }
+
+    #[test]
+    fn utf16be_bom() {
+        let mut bytes = vec![0xFE, 0xFF];
+        for u in "<a/>".encode_utf16() {
+            bytes.extend_from_slice(&u.to_be_bytes());
+        }
+        assert_eq!(decode(&bytes).unwrap().encoding, Encoding::Utf16BeBom);
+    }
+
+    #[test]
+    fn utf16le_without_bom_is_sniffed() {
+        let bytes: Vec<u8> = "<a/>"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let d = decode(&bytes).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("<a/>", Encoding::Utf16LeNoBom)
+        );
+    }
+
+    #[test]
+    fn utf8_bom_is_stripped() {
+        let d = decode(b"\xEF\xBB\xBF<a>\xC3\xBC</a>").unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("<a>ü</a>", Encoding::Utf8Bom)
+        );
+    }
+
+    #[test]
+    fn ascii_and_utf8_are_told_apart() {
+        assert_eq!(decode(b"<a/>").unwrap().encoding, Encoding::Ascii);
+        assert_eq!(
+            decode("<a>é</a>".as_bytes()).unwrap().encoding,
+            Encoding::Utf8
+        );
+    }
+
+    #[test]
+    fn windows_1252_fallback() {
+        let d = decode(b"M\xFCnchen \x80").unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("München €", Encoding::Windows1252)
+        );
+    }
+
+    #[test]
+    fn undefined_1252_byte_is_an_error() {
+        let e = decode(b"abc\x81").unwrap_err();
+        assert_eq!(e.offset, Some(3));
+        assert!(e.message.contains("neither UTF-8"), "{}", e.message);
+    }
+
+    #[test]
+    fn empty_and_binary_are_errors() {
+        assert!(decode(b"").unwrap_err().message.contains("empty"));
+        assert!(
+            decode(b"\x7FELF\x02\x01\x01\x00")
+                .unwrap_err()
+                .message
+                .contains("binary")
+        );
+    }
+
+    #[test]
+    fn odd_utf16_is_an_error() {
+        assert!(decode(&[0xFF, 0xFE, b'<', 0, b'a']).is_err());
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let t = "ab\ncü<x";
+        assert_eq!(line_col(t, t.find('<').unwrap()), (2, 3));
+        assert_eq!(line_col(t, 0), (1, 1));
+    }
+}
