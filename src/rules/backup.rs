@@ -123,6 +123,7 @@ mod tests {
     fn run(pools: Vec<crate::model::Pool>) -> Vec<Finding> {
         let mut out = Vec::new();
         check(&estate(pools), &mut out);
+        out.sort_by_key(|f| (f.severity, f.code.as_str()));
         out
     }
 
@@ -160,8 +161,9 @@ mod tests {
     #[test]
     fn one_way_backup_is_not_reciprocal() {
         let f = run(vec![fe("a.t", "s1", Some("b.t")), fe("b.t", "s2", None)]);
-        assert_eq!(codes(&f), ["backup-missing", "backup-not-reciprocal"]);
-        assert!(f[1].message.contains("names no backup"));
+        assert_eq!(codes(&f), ["backup-not-reciprocal", "backup-missing"]);
+        assert!(f[0].message.contains("names no backup"));
+        assert_eq!(f[1].pools, ["b.t"]);
     }
 
     #[test]
