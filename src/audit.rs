@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::estate;
-use crate::import::InputError;
+use crate::import::{ImportOptions, InputError};
 use crate::model::Estate;
 use crate::rules::{self, Finding, Severity};
 
@@ -57,8 +57,8 @@ impl Audit {
     }
 }
 
-pub fn run(paths: &[PathBuf]) -> Audit {
-    let discovered = estate::discover(paths);
+pub fn run(paths: &[PathBuf], opts: &ImportOptions) -> Audit {
+    let discovered = estate::discover(paths, opts);
     let mut errors = discovered.errors;
     errors.sort();
     let mut estates: Vec<AuditedEstate> = discovered

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::audit::{self, Audit};
+use crate::import::ImportOptions;
 use crate::render;
 use crate::rules::{CATALOGUE, Severity};
 
@@ -28,12 +29,97 @@ pub struct Cli {
 pub enum Command {
     /// Import topology exports, check them against the 2013 backup rules, and report.
     Audit(AuditArgs),
+    /// Suggest the optimal 1:1 pairing plan for each estate, with the runbook to apply it.
+    Plan(PlanArgs),
     /// Print the rule catalogue: code, severity, summary and source.
     Rules {
         /// Output format.
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
     },
+    /// Work with the built-in report templates.
+    Templates {
+        #[command(subcommand)]
+        action: TemplatesAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TemplatesAction {
+    /// Write the built-in templates to DIR as a starting point for --templates overrides.
+    Export {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+}
+
+/// Options shared by every command that reads exports and writes reports.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CommonArgs {
+    /// Write the reports into this folder (created if missing; files are replaced atomically).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Folder of Tera templates that override built-in ones by name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Language of report labels and terminal output.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// Inventory spreadsheets: read this sheet instead of the first with a recognisable header row.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    De,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PlanArgs {
+    /// Output format (printed to standard output).
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
+    /// Force a pair, e.g. --pin pool-a.contoso.test=pool-b.contoso.test (repeatable).
+    #[arg(long, value_name = "A=B", value_parser = parse_pool_pair)]
+    pub pin: Vec<(String, String)>,
+    /// Never pair these two pools (repeatable).
+    #[arg(long, value_name = "A=B", value_parser = parse_pool_pair)]
+    pub forbid: Vec<(String, String)>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Export files (one estate together) or folders (walked; each folder holding a topology is an estate).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanFormat {
+    Human,
+    Json,
+    Md,
+    Html,
+}
+
+/// `A=B` into two FQDNs normalised per D7; a usage error (exit 2) before any file is read.
+pub fn parse_pool_pair(raw: &str) -> Result<(String, String), String> {
+    let Some((a, b)) = raw.split_once('=') else {
+        return Err(format!("expected two pool FQDNs as A=B, got \"{raw}\""));
+    };
+    let (a, b) = (
+        crate::model::normalize_fqdn(a),
+        crate::model::normalize_fqdn(b),
+    );
+    if a.is_empty() || b.is_empty() {
+        return Err(format!("both sides of \"{raw}\" must name a pool FQDN"));
+    }
+    if a == b {
+        return Err(format!(
+            "\"{raw}\" names the same pool twice; a pool cannot pair with itself"
+        ));
+    }
+    Ok((a, b))
 }
 
 #[derive(clap::Args, Debug)]
@@ -44,6 +130,8 @@ pub struct AuditArgs {
     /// Exit with 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    #[command(flatten)]
+    pub common: CommonArgs,
     /// Export files (one estate together) or folders (walked; each folder holding a topology is an estate).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -53,6 +141,9 @@ pub struct AuditArgs {
 pub enum AuditFormat {
     Human,
     Json,
+    Md,
+    Html,
+    Csv,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,7 +196,11 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Audit(args) => run_audit(args),
+        Command::Plan(args) => run_plan(args),
         Command::Rules { format } => run_rules(format),
+        Command::Templates {
+            action: TemplatesAction::Export { dir },
+        } => run_templates_export(&dir),
     }
 }
 
@@ -116,12 +211,31 @@ fn emit(text: &str) {
     let _ = out.flush();
 }
 
+/// Report a usage problem the way clap does: on stderr, exit 2.
+fn usage_error(message: &str) -> i32 {
+    let _ = writeln!(std::io::stderr().lock(), "lyncpair: {message}");
+    EXIT_USAGE_OR_INPUT
+}
+
+fn import_options(common: &CommonArgs) -> ImportOptions {
+    ImportOptions {
+        sheet: common.sheet.clone(),
+    }
+}
+
 fn run_audit(args: AuditArgs) -> i32 {
-    let audit = audit::run(&args.paths);
+    if args.common.out.is_some() || args.common.templates.is_some() || args.common.lang != Lang::En
+    {
+        return usage_error("--out, --templates and --lang are not implemented yet");
+    }
+    let audit = audit::run(&args.paths, &import_options(&args.common));
     let text = match args.format {
         AuditFormat::Json => render::json::render(&audit),
         AuditFormat::Human => {
             render::human::render(&audit, render::use_color(std::io::stdout().is_terminal()))
+        }
+        AuditFormat::Md | AuditFormat::Html | AuditFormat::Csv => {
+            return usage_error("--format md, html and csv are not implemented yet");
         }
     };
     emit(&text);
@@ -133,6 +247,14 @@ fn run_audit(args: AuditArgs) -> i32 {
         }
     }
     exit_code(&audit, args.fail_on)
+}
+
+fn run_plan(_args: PlanArgs) -> i32 {
+    usage_error("lyncpair plan is not implemented yet")
+}
+
+fn run_templates_export(_dir: &std::path::Path) -> i32 {
+    usage_error("lyncpair templates export is not implemented yet")
 }
 
 fn run_rules(format: RulesFormat) -> i32 {

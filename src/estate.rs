@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::import::{self, InputError};
+use crate::import::{self, ImportOptions, InputError};
 use crate::model::{
     Conflict, Estate, Failover, InputRecords, Pool, PoolRecord, Role, Site, SiteKind, Source,
     Stated,
@@ -23,7 +23,7 @@ pub struct Discovered {
 }
 
 /// Files named on the command line form one estate; each folder is walked (CONTRACT.md "Estates").
-pub fn discover(paths: &[PathBuf]) -> Discovered {
+pub fn discover(paths: &[PathBuf], opts: &ImportOptions) -> Discovered {
     let mut out = Discovered::default();
     let mut named: Vec<InputRecords> = Vec::new();
     let mut named_paths: Vec<&Path> = Vec::new();
@@ -33,10 +33,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             Err(e) => out
                 .errors
                 .push(InputError::new(&display, import::io_message(&e))),
-            Ok(m) if m.is_dir() => walk(path, &mut out),
+            Ok(m) if m.is_dir() => walk(path, opts, &mut out),
             Ok(_) => {
                 named_paths.push(path);
-                match import::import_path(path, &display) {
+                match import::import_path(path, &display, opts) {
                     Ok(r) => named.push(r),
                     Err(e) => out.errors.push(e),
                 }
@@ -67,7 +67,7 @@ fn name_for_files(paths: &[&Path]) -> String {
     }
 }
 
-fn walk(root: &Path, out: &mut Discovered) {
+fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
     let root_display = root.display().to_string();
     let mut by_folder: BTreeMap<PathBuf, Vec<InputRecords>> = BTreeMap::new();
     let mut seen_any = false;
@@ -95,7 +95,7 @@ fn walk(root: &Path, out: &mut Discovered) {
         }
         seen_any = true;
         let display = entry.path().display().to_string();
-        match import::import_path(entry.path(), &display) {
+        match import::import_path(entry.path(), &display, opts) {
             Ok(r) => by_folder
                 .entry(entry.path().parent().unwrap_or(root).to_path_buf())
                 .or_default()

@@ -122,7 +122,7 @@ fn is_binary_byte(b: u8) -> bool {
 }
 
 fn utf16(bytes: &[u8], little_endian: bool, encoding: Encoding) -> Result<Decoded, DecodeError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError {
             message: format!(
                 "the file looks like {} but has an odd number of bytes: it was cut off or is not UTF-16",

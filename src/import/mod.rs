@@ -3,7 +3,11 @@
 //! An importer never aborts the run: whatever goes wrong with one file becomes an error naming that
 //! file (and line:column when there is one), and the other files are still read.
 
+pub mod configzip;
+pub mod csv;
+pub mod inventory;
 pub mod resolve;
+pub mod tbxml;
 pub mod topology;
 pub mod xml;
 
@@ -58,8 +62,19 @@ impl std::fmt::Display for InputError {
     }
 }
 
+/// Choices the user makes about reading inputs (from the command line).
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// `--sheet`: the inventory sheet to read instead of the first one with a recognisable header.
+    pub sheet: Option<String>,
+}
+
 /// Read one file from disk. `display` is the path as shown to the user.
-pub fn import_path(path: &Path, display: &str) -> Result<InputRecords, InputError> {
+pub fn import_path(
+    path: &Path,
+    display: &str,
+    opts: &ImportOptions,
+) -> Result<InputRecords, InputError> {
     let meta = std::fs::metadata(path).map_err(|e| InputError::new(display, io_message(&e)))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(InputError::new(
@@ -71,7 +86,7 @@ pub fn import_path(path: &Path, display: &str) -> Result<InputRecords, InputErro
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| InputError::new(display, io_message(&e)))?;
-    import_bytes(&bytes, display)
+    import_bytes(&bytes, display, opts)
 }
 
 pub fn io_message(e: &std::io::Error) -> String {
@@ -84,22 +99,29 @@ pub fn io_message(e: &std::io::Error) -> String {
     }
 }
 
-/// Detect the kind of `bytes` by content and import them.
-pub fn import_bytes(bytes: &[u8], display: &str) -> Result<InputRecords, InputError> {
+/// Legacy Excel (`.xls`) files are OLE compound documents.
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Detect the kind of `bytes` by content (never by extension alone) and import them.
+pub fn import_bytes(
+    bytes: &[u8],
+    display: &str,
+    opts: &ImportOptions,
+) -> Result<InputRecords, InputError> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return Err(InputError::new(
-            display,
-            "this is a ZIP archive; reading Export-CsConfiguration archives is not supported yet",
-        ));
+        if inventory::is_spreadsheet_zip(bytes) {
+            return inventory::read_spreadsheet(bytes, display, opts);
+        }
+        return configzip::read(bytes, display);
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        return inventory::read_spreadsheet(bytes, display, opts);
     }
     // Undecodable bytes have no line; the message names the byte offset instead.
     let decoded = text::decode(bytes).map_err(|e| InputError::new(display, e.message))?;
     match root_element(&decoded.text) {
         Ok(Some((ns, local))) => import_xml(&decoded, display, &ns, &local),
-        Ok(None) => Err(InputError::new(
-            display,
-            "not a topology export: the file holds no XML element (CSV and spreadsheet inputs are not supported yet)",
-        )),
+        Ok(None) => csv::read(&decoded, display, opts),
         Err(e) => Err(InputError::from_xml(display, e)),
     }
 }
@@ -123,10 +145,7 @@ fn import_xml(
             resolve::resolve(&doc, &mut records);
             Ok(records)
         }
-        (NS_TOPOLOGY_BUILDER, "TopologyBuilder") => Err(InputError::new(
-            display,
-            "this is a Topology Builder (.tbxml) document; reading them is not supported yet",
-        )),
+        (NS_TOPOLOGY_BUILDER, "TopologyBuilder") => tbxml::read(decoded, display),
         _ => Err(InputError {
             line: Some(1),
             column: None,
@@ -143,7 +162,7 @@ fn root_element(text: &str) -> Result<Option<(String, String)>, XmlError> {
     }
     let mut r = XmlReader::new(text);
     loop {
-        let (ns, event) = r.next()?;
+        let (ns, event) = r.next_event()?;
         match event {
             Event::Start(e) | Event::Empty(e) => {
                 return Ok(Some((ns, e.local_name().as_ref().to_owned())));

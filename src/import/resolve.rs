@@ -322,8 +322,11 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
         record.backups = backups;
 
         // D2.
-        if let Some(a) = reg_attrs {
-            if a.enable_failover.is_some() || a.failure_detection.is_some() || a.failback.is_some()
+        if let Some(a) = reg_attrs
+            && (a.enable_failover.is_some()
+                || a.failure_detection.is_some()
+                || a.failback.is_some())
+        {
             {
                 let mut failover = Failover::default();
                 let mut read = |raw: &Option<String>, what: &str| -> Option<u32> {

@@ -111,7 +111,7 @@ pub fn read_published(text: &str) -> Result<TopologyDoc, XmlError> {
     let mut r = XmlReader::new(text);
     // Find the root element.
     loop {
-        let (ns, event) = r.next()?;
+        let (ns, event) = r.next_event()?;
         match event {
             Event::Start(e) => {
                 let local = e.local_name().as_ref().to_owned();
@@ -171,7 +171,7 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
     let mut install_sql_name: Option<String> = None;
 
     loop {
-        let (ns, event) = r.next()?;
+        let (ns, event) = r.next_event()?;
         let (start, empty) = match event {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),

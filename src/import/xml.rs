@@ -81,7 +81,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The next event with its namespace; a DOCTYPE and XML errors become [`XmlError`]s.
-    pub fn next(&mut self) -> Result<(String, Event<'a>), XmlError> {
+    pub fn next_event(&mut self) -> Result<(String, Event<'a>), XmlError> {
         self.event_start = self.reader.buffer_position() as usize;
         match self.reader.read_resolved_event() {
             Ok((ns, Event::DocType(_))) => {
@@ -184,7 +184,7 @@ impl<'a> XmlReader<'a> {
         let mut out = String::new();
         let mut depth = 0usize;
         loop {
-            let (_, event) = self.next()?;
+            let (_, event) = self.next_event()?;
             match event {
                 Event::Text(t) => out.push_str(&t.xml10_content()),
                 Event::CData(c) => out.push_str(&c),
