@@ -327,27 +327,24 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                 || a.failure_detection.is_some()
                 || a.failback.is_some())
         {
-            {
-                let mut failover = Failover::default();
-                let mut read = |raw: &Option<String>, what: &str| -> Option<u32> {
-                    let raw = raw.as_deref()?;
-                    let v = parse_interval(raw);
-                    if v.is_none() {
-                        out.notes.push(Note {
-                            message: format!(
-                                "{fqdn}: {what}=\"{raw}\" is not seconds or hh:mm:ss; left unknown"
-                            ),
-                            source: src(a.line),
-                        });
-                    }
-                    v
-                };
-                failover.failure_detection_s =
-                    read(&a.failure_detection, "FailureDetectionInterval");
-                failover.failback_s = read(&a.failback, "FailbackDetectionInterval");
-                failover.enabled = a.enable_failover.as_deref().and_then(parse_bool);
-                record.failover = Some(Stated::new(failover, src(a.line)));
-            }
+            let mut failover = Failover::default();
+            let mut read = |raw: &Option<String>, what: &str| -> Option<u32> {
+                let raw = raw.as_deref()?;
+                let v = parse_interval(raw);
+                if v.is_none() {
+                    out.notes.push(Note {
+                        message: format!(
+                            "{fqdn}: {what}=\"{raw}\" is not seconds or hh:mm:ss; left unknown"
+                        ),
+                        source: src(a.line),
+                    });
+                }
+                v
+            };
+            failover.failure_detection_s = read(&a.failure_detection, "FailureDetectionInterval");
+            failover.failback_s = read(&a.failback, "FailbackDetectionInterval");
+            failover.enabled = a.enable_failover.as_deref().and_then(parse_bool);
+            record.failover = Some(Stated::new(failover, src(a.line)));
         }
         out.pools.push(record);
     }
