@@ -160,3 +160,117 @@ pub fn render(audit: &Audit) -> String {
     s.push('\n');
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+    use crate::audit::AuditedEstate;
+    use crate::model::{Estate, Input, Pool, Site};
+    use crate::rules::Finding;
+
+    /// Every key path of a JSON value, arrays written as `[]`.
+    fn paths(prefix: &str, v: &serde_json::Value, out: &mut BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, child) in map {
+                    let p = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    out.insert(p.clone());
+                    paths(&p, child, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    paths(&format!("{prefix}[]"), item, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn full_audit() -> Audit {
+        let src = Source::new("t.xml", Some(3));
+        let estate = Estate {
+            name: "e".into(),
+            inputs: vec![Input {
+                path: "t.xml".into(),
+                format: Format::TopologyXml,
+                encoding: "utf-8".into(),
+            }],
+            sites: vec![Site {
+                name: "s".into(),
+                kind: SiteKind::Central,
+                parent: None,
+            }],
+            pools: vec![Pool {
+                fqdn: "a.t".into(),
+                site: Some("s".into()),
+                role: Role::FrontEnd,
+                edition: Some(Edition::Standard),
+                version: Some(Version::V2013),
+                servers: 1,
+                machines: vec![],
+                users: Some(1),
+                virtual_machine: Some(true),
+                os: Some("x".into()),
+                backup: Some("b.t".into()),
+                extra_backups: vec![],
+                failover: Some(Failover::default()),
+                planned: false,
+                provenance: BTreeMap::new(),
+            }],
+            notes: vec![Note {
+                message: "n".into(),
+                source: src.clone(),
+            }],
+            ..Estate::default()
+        };
+        let finding = Finding::new(
+            Code::BackupSelf,
+            Severity::Error,
+            vec!["a.t".into()],
+            "m".into(),
+            vec![src],
+        );
+        Audit {
+            estates: vec![AuditedEstate {
+                estate,
+                findings: vec![finding],
+            }],
+            errors: vec![InputError::new("bad.xml", "broken")],
+        }
+    }
+
+    #[test]
+    fn schema_doc_lists_every_field() {
+        let json: serde_json::Value = serde_json::from_str(&render(&full_audit())).unwrap();
+        let mut produced = BTreeSet::new();
+        paths("", &json, &mut produced);
+        let doc =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/audit-schema.md"))
+                .unwrap();
+        let documented: BTreeSet<String> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split_once('`').map(|(p, _)| p.to_owned()))
+            .collect();
+        assert_eq!(
+            produced, documented,
+            "docs/audit-schema.md and the JSON output disagree"
+        );
+    }
+
+    #[test]
+    fn json_has_the_contract_schema_name_and_summary() {
+        let json: serde_json::Value = serde_json::from_str(&render(&full_audit())).unwrap();
+        assert_eq!(json["schema"], "lyncpair/audit/v1");
+        assert_eq!(json["summary"]["errors"], 1);
+        assert_eq!(json["estates"][0]["pools"][0]["virtual"], true);
+        assert_eq!(json["errors"][0]["line"], serde_json::Value::Null);
+    }
+}
