@@ -3,8 +3,9 @@
 //! Importers produce [`InputRecords`] (statements of one file, with provenance); [`crate::estate`]
 //! merges the records of one estate into an [`Estate`]. Nothing here does IO.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -340,11 +341,21 @@ pub struct Estate {
     pub conflicts: Vec<Conflict>,
     pub lossy: Vec<Lossy>,
     pub notes: Vec<Note>,
+    /// FQDN to index in `pools`, built on first lookup: rules look pools up per backup edge, and a
+    /// linear scan made large estates quadratic. Estates are not changed after they are built.
+    pub pool_index: OnceLock<HashMap<String, usize>>,
 }
 
 impl Estate {
     pub fn pool(&self, fqdn: &str) -> Option<&Pool> {
-        self.pools.iter().find(|p| p.fqdn == fqdn)
+        let index = self.pool_index.get_or_init(|| {
+            self.pools
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.fqdn.clone(), i))
+                .collect()
+        });
+        index.get(fqdn).map(|&i| &self.pools[i])
     }
 
     pub fn site(&self, name: &str) -> Option<&Site> {

@@ -4,6 +4,7 @@
 //! document in either byte order; then strict UTF-8; then Windows-1252. The XML declaration never
 //! overrides the BOM, so it is not read here at all.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// The encoding a file was read with, as reported in `inputs[].encoding`.
@@ -50,13 +51,17 @@ pub struct DecodeError {
 }
 
 /// Decoded text plus the encoding it was read with. The BOM is not part of `text`.
+/// UTF-8 input is borrowed, not copied: topologies can be large.
 #[derive(Debug, Clone)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
     pub encoding: Encoding,
 }
 
-pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+/// Binary files show a control byte early; looking further would only slow down large text files.
+const BINARY_SNIFF_BYTES: usize = 8192;
+
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError {
             message: "the file is empty".into(),
@@ -72,7 +77,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return match std::str::from_utf8(rest) {
             Ok(s) => Ok(Decoded {
-                text: s.to_owned(),
+                text: Cow::Borrowed(s),
                 encoding: Encoding::Utf8Bom,
             }),
             Err(e) => Err(DecodeError {
@@ -91,7 +96,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if bytes.len() >= 4 && bytes[0] == 0 && bytes[1] == b'<' && bytes[2] == 0 {
         return utf16(bytes, false, Encoding::Utf16BeNoBom);
     }
-    if let Some(pos) = bytes.iter().position(|&b| is_binary_byte(b)) {
+    let head = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
+    if let Some(pos) = head.iter().position(|&b| is_binary_byte(b)) {
         return Err(DecodeError {
             message: format!(
                 "this is a binary file, not a text export (control byte 0x{:02X} at offset {pos})",
@@ -100,17 +106,15 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             offset: Some(pos),
         });
     }
-    if bytes.is_ascii() {
-        // Safe: ASCII is UTF-8.
-        return Ok(Decoded {
-            text: String::from_utf8(bytes.to_vec()).expect("ASCII is UTF-8"),
-            encoding: Encoding::Ascii,
-        });
-    }
     if let Ok(s) = std::str::from_utf8(bytes) {
+        let encoding = if s.is_ascii() {
+            Encoding::Ascii
+        } else {
+            Encoding::Utf8
+        };
         return Ok(Decoded {
-            text: s.to_owned(),
-            encoding: Encoding::Utf8,
+            text: Cow::Borrowed(s),
+            encoding,
         });
     }
     windows_1252(bytes)
@@ -121,7 +125,11 @@ fn is_binary_byte(b: u8) -> bool {
     b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)
 }
 
-fn utf16(bytes: &[u8], little_endian: bool, encoding: Encoding) -> Result<Decoded, DecodeError> {
+fn utf16(
+    bytes: &[u8],
+    little_endian: bool,
+    encoding: Encoding,
+) -> Result<Decoded<'static>, DecodeError> {
     if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError {
             message: format!(
@@ -154,7 +162,10 @@ fn utf16(bytes: &[u8], little_endian: bool, encoding: Encoding) -> Result<Decode
             }
         }
     }
-    Ok(Decoded { text, encoding })
+    Ok(Decoded {
+        text: Cow::Owned(text),
+        encoding,
+    })
 }
 
 /// Windows-1252 bytes 0x80..=0x9F; `None` marks the five undefined positions.
@@ -193,7 +204,7 @@ const CP1252_HIGH: [Option<char>; 32] = [
     Some('\u{0178}'),
 ];
 
-fn windows_1252(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+fn windows_1252(bytes: &[u8]) -> Result<Decoded<'static>, DecodeError> {
     let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
     for (i, &b) in bytes.iter().enumerate() {
         let c = match b {
@@ -214,7 +225,7 @@ fn windows_1252(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         text.push(c);
     }
     Ok(Decoded {
-        text,
+        text: Cow::Owned(text),
         encoding: Encoding::Windows1252,
     })
 }
@@ -266,19 +277,13 @@ mod tests {
             .flat_map(|u| u.to_le_bytes())
             .collect();
         let d = decode(&bytes).unwrap();
-        assert_eq!(
-            (d.text.as_str(), d.encoding),
-            ("<a/>", Encoding::Utf16LeNoBom)
-        );
+        assert_eq!((&*d.text, d.encoding), ("<a/>", Encoding::Utf16LeNoBom));
     }
 
     #[test]
     fn utf8_bom_is_stripped() {
         let d = decode(b"\xEF\xBB\xBF<a>\xC3\xBC</a>").unwrap();
-        assert_eq!(
-            (d.text.as_str(), d.encoding),
-            ("<a>ü</a>", Encoding::Utf8Bom)
-        );
+        assert_eq!((&*d.text, d.encoding), ("<a>ü</a>", Encoding::Utf8Bom));
     }
 
     #[test]
@@ -293,10 +298,7 @@ mod tests {
     #[test]
     fn windows_1252_fallback() {
         let d = decode(b"M\xFCnchen \x80").unwrap();
-        assert_eq!(
-            (d.text.as_str(), d.encoding),
-            ("München €", Encoding::Windows1252)
-        );
+        assert_eq!((&*d.text, d.encoding), ("München €", Encoding::Windows1252));
     }
 
     #[test]

@@ -165,7 +165,7 @@ fn root_element(text: &str) -> Result<Option<(String, String)>, XmlError> {
         let (ns, event) = r.next_event()?;
         match event {
             Event::Start(e) | Event::Empty(e) => {
-                return Ok(Some((ns, e.local_name().as_ref().to_owned())));
+                return Ok(Some((ns.into_owned(), e.local_name().as_ref().to_owned())));
             }
             Event::Eof => {
                 return Err(XmlError::whole_file(

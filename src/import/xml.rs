@@ -46,11 +46,25 @@ impl XmlError {
     }
 }
 
-/// (namespace URI, local name) of an element; an unbound or unknown prefix gives an empty namespace.
-pub fn ns_of(resolved: &ResolveResult<'_>) -> String {
+/// The namespace URI of an element; an unbound or unknown prefix gives an empty namespace.
+/// The namespaces lyncpair matches on are borrowed, so the hot loop allocates nothing for them.
+pub fn ns_of(resolved: &ResolveResult<'_>) -> Cow<'static, str> {
     match resolved {
-        ResolveResult::Bound(ns) => ns.0.to_owned(),
-        _ => String::new(),
+        ResolveResult::Bound(ns) => {
+            match [
+                NS_TOPOLOGY,
+                NS_SERVICE_ROLES,
+                NS_TOPOLOGY_BUILDER,
+                NS_WRITABLE_TOPOLOGY,
+            ]
+            .into_iter()
+            .find(|known| *known == ns.0)
+            {
+                Some(known) => Cow::Borrowed(known),
+                None => Cow::Owned(ns.0.to_owned()),
+            }
+        }
+        _ => Cow::Borrowed(""),
     }
 }
 
@@ -81,7 +95,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The next event with its namespace; a DOCTYPE and XML errors become [`XmlError`]s.
-    pub fn next_event(&mut self) -> Result<(String, Event<'a>), XmlError> {
+    pub fn next_event(&mut self) -> Result<(Cow<'static, str>, Event<'a>), XmlError> {
         self.event_start = self.reader.buffer_position() as usize;
         match self.reader.read_resolved_event() {
             Ok((ns, Event::DocType(_))) => {
@@ -133,7 +147,8 @@ impl<'a> XmlReader<'a> {
 
     /// Value of an unprefixed attribute by local name, with the predefined entities resolved.
     pub fn attr(&self, start: &BytesStart<'a>, local: &str) -> Result<Option<String>, XmlError> {
-        for attr in start.attributes() {
+        // Duplicate-attribute checks cost a quadratic scan per element and are not needed to read values.
+        for attr in start.attributes().with_checks(false) {
             let attr = attr.map_err(|e| self.error_here(format!("malformed attribute: {e}")))?;
             if attr.key.local_name().as_ref() == local {
                 let value = attr
