@@ -292,11 +292,20 @@ fn handle_start<'a>(
 ) -> Result<Next, XmlError> {
     if ns == NS_SERVICE_ROLES && local == "RegistrarService" {
         if let Some(s) = c.service.as_mut() {
+            let [is_director, enable_failover, failure_detection, failback] = r.attrs(
+                e,
+                [
+                    "IsDirector",
+                    "EnableAutomaticFailover",
+                    "FailureDetectionInterval",
+                    "FailbackDetectionInterval",
+                ],
+            )?;
             s.registrar = Some(RegistrarAttrs {
-                is_director: r.attr(e, "IsDirector")?,
-                enable_failover: r.attr(e, "EnableAutomaticFailover")?,
-                failure_detection: r.attr(e, "FailureDetectionInterval")?,
-                failback: r.attr(e, "FailbackDetectionInterval")?,
+                is_director,
+                enable_failover,
+                failure_detection,
+                failback,
                 line,
             });
         }
@@ -308,15 +317,16 @@ fn handle_start<'a>(
     match local {
         "Sites" | "Clusters" | "SqlInstances" | "Services" if c.depth == 1 => Ok(Next::Read),
         "CentralSite" | "BranchSite" => {
+            let [id, parent_id] = r.attrs(e, ["SiteId", "ParentSiteId"])?;
             *c.site = Some(DocSite {
-                id: r.attr(e, "SiteId")?.unwrap_or_default(),
+                id: id.unwrap_or_default(),
                 name: None,
                 kind: if local == "CentralSite" {
                     SiteKind::Central
                 } else {
                     SiteKind::Branch
                 },
-                parent_id: r.attr(e, "ParentSiteId")?,
+                parent_id,
                 line,
             });
             Ok(Next::Read)
@@ -346,8 +356,8 @@ fn handle_start<'a>(
             Ok(Next::Read)
         }
         "ClusterId" => {
-            let site_id = r.attr(e, "SiteId")?.unwrap_or_default();
-            let number = r.attr(e, "Number")?.unwrap_or_default();
+            let [site_id, number] = r.attrs(e, ["SiteId", "Number"])?;
+            let (site_id, number) = (site_id.unwrap_or_default(), number.unwrap_or_default());
             let key = cluster_key(&site_id, &number);
             if let Some(cl) = c.cluster.as_mut() {
                 cl.key = key;
@@ -407,9 +417,12 @@ fn handle_start<'a>(
             Ok(Next::Read)
         }
         "ServiceId" if c.service.is_some() => {
-            let site_id = r.attr(e, "SiteId")?.unwrap_or_default();
-            let role = r.attr(e, "RoleName")?.unwrap_or_default();
-            let instance = r.attr(e, "Instance")?.unwrap_or_default();
+            let [site_id, role, instance] = r.attrs(e, ["SiteId", "RoleName", "Instance"])?;
+            let (site_id, role, instance) = (
+                site_id.unwrap_or_default(),
+                role.unwrap_or_default(),
+                instance.unwrap_or_default(),
+            );
             let key = service_key(&site_id, &role, &instance);
             match *c.part {
                 ServicePart::Own => {

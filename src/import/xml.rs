@@ -118,10 +118,8 @@ impl<'a> XmlReader<'a> {
             self.counted_to = 0;
             self.counted_line = 1;
         }
-        let newlines = self.text.as_bytes()[self.counted_to..target]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        let newlines =
+            memchr::memchr_iter(b'\n', &self.text.as_bytes()[self.counted_to..target]).count();
         self.counted_line += newlines as u32;
         self.counted_to = target;
         self.counted_line
@@ -158,6 +156,26 @@ impl<'a> XmlReader<'a> {
             }
         }
         Ok(None)
+    }
+
+    /// Several attributes by local name in one pass over the tag (hot path of the topology readers).
+    pub fn attrs<const N: usize>(
+        &self,
+        start: &BytesStart<'a>,
+        locals: [&str; N],
+    ) -> Result<[Option<String>; N], XmlError> {
+        let mut found: [Option<String>; N] = std::array::from_fn(|_| None);
+        for attr in start.attributes().with_checks(false) {
+            let attr = attr.map_err(|e| self.error_here(format!("malformed attribute: {e}")))?;
+            let key = attr.key.local_name();
+            if let Some(i) = locals.iter().position(|l| *l == key.as_ref()) {
+                let value = attr
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|e| self.error_here(format!("attribute {}: {e}", locals[i])))?;
+                found[i] = Some(value.into_owned());
+            }
+        }
+        Ok(found)
     }
 
     /// Every attribute as (local name, value): for role-specific elements whose attributes are all kept.
