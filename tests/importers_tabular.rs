@@ -381,3 +381,28 @@ fn output_does_not_depend_on_argument_order() {
         String::from_utf8(backward).unwrap()
     );
 }
+
+#[test]
+fn legacy_xls_and_opendocument_workbooks() {
+    for (file, encoding) in [("legacy/contoso.xls", "xls"), ("legacy/contoso.ods", "ods")] {
+        let (code, json) = audit(&[], &[&fixture(file)]);
+        assert_eq!(code, 1, "{file}: {json:#}");
+        let e = only_estate(&json);
+        assert_eq!(e["inputs"][0]["format"], "inventory", "{file}");
+        assert_eq!(e["inputs"][0]["encoding"], encoding, "{file}");
+        let fra = pool(e, "pool-fra.contoso.test");
+        // In the .xls the site is a merged cell over two rows; the .ods states it on each row.
+        assert_eq!(fra["site"], "Berlin", "{file}");
+        assert_eq!(
+            fra["users"], 9500,
+            "{file}: text with a thousands separator"
+        );
+        assert_eq!(fra["version"], "2015", "{file}: dotted build 6.0.x");
+        let ber = pool(e, "pool-ber.contoso.test");
+        assert_eq!(ber["users"], 21000, "{file}: a float cell");
+        assert_eq!(ber["servers"], 4, "{file}");
+        assert_eq!(ber["backup"], "pool-par.contoso.test", "{file}");
+        assert_eq!(findings(e, "backup-many-to-one").len(), 1, "{file}");
+        assert_eq!(findings(e, "pair-platform-mismatch").len(), 2, "{file}");
+    }
+}
