@@ -981,6 +981,15 @@ u5,,\n";
         );
     }
 
+    proptest::proptest! {
+        /// Whatever the text, reading it gives records or an error: never a panic.
+        #[test]
+        fn any_text_reads_without_panicking(text in "(#TYPE x\n)?[\"a-z;,\t\r\n.: ?-]{0,200}") {
+            let _ = read_text(&text);
+            let _ = read_text(&format!("Pool;Site;Users\n{text}"));
+        }
+    }
+
     #[test]
     fn question_marks_in_names_are_lossy() {
         let text = "\"SipAddress\",\"RegistrarPool\"\n\"sip:a@fabrikam.test\",\"pool-m?nchen.fabrikam.test\"\n";

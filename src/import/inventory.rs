@@ -590,8 +590,8 @@ pub fn is_spreadsheet_zip(bytes: &[u8]) -> bool {
     zip_workbook(bytes).is_some()
 }
 
-/// Refuse a workbook whose entries claim to inflate beyond [`MAX_WORKBOOK_EXPANDED_BYTES`].
-fn check_expanded_size(bytes: &[u8], display: &str) -> Result<(), InputError> {
+/// Refuse a workbook whose entries claim to inflate beyond `limit` bytes.
+fn check_expanded_size(bytes: &[u8], display: &str, limit: u64) -> Result<(), InputError> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(()); // calamine reports the damage with its own words.
     };
@@ -601,13 +601,13 @@ fn check_expanded_size(bytes: &[u8], display: &str) -> Result<(), InputError> {
             total = total.saturating_add(f.size());
         }
     }
-    if total > MAX_WORKBOOK_EXPANDED_BYTES {
+    if total > limit {
         return Err(InputError::new(
             display,
             format!(
                 "the workbook would expand to {} MB, above the {} MB limit: it is not an inventory (or a zip bomb)",
                 total >> 20,
-                MAX_WORKBOOK_EXPANDED_BYTES >> 20
+                limit >> 20
             ),
         ));
     }
@@ -761,7 +761,7 @@ pub fn read_spreadsheet(
         })?
     };
     if kind != Workbook::Xls {
-        check_expanded_size(bytes, display)?;
+        check_expanded_size(bytes, display, MAX_WORKBOOK_EXPANDED_BYTES)?;
     }
     let sheets = load_sheets(bytes, kind, display)?;
     let names = || {
@@ -1054,6 +1054,50 @@ mod tests {
         assert!(out.lossy[0].what.contains("\"Servers\""));
         assert_eq!(out.lossy[0].source.line, Some(2));
         assert!(out.pools.iter().all(|p| p.servers.is_none()));
+    }
+
+    fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in entries {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn workbooks_are_told_from_config_zips_by_their_entries() {
+        assert!(is_spreadsheet_zip(&zip_with(&[(
+            "xl/workbook.xml",
+            b"<x/>"
+        )])));
+        assert!(is_spreadsheet_zip(&zip_with(&[("mimetype", ODS_MIMETYPE)])));
+        assert!(!is_spreadsheet_zip(&zip_with(&[(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.text"
+        )])));
+        assert!(!is_spreadsheet_zip(&zip_with(&[(
+            "DocItemSet.xml",
+            b"<x/>"
+        )])));
+        assert!(!is_spreadsheet_zip(b"PK\x03\x04 not really a zip"));
+    }
+
+    #[test]
+    fn oversized_workbooks_are_refused_before_inflating() {
+        let bytes = zip_with(&[("xl/workbook.xml", &[b' '; 4096])]);
+        assert!(check_expanded_size(&bytes, "big.xlsx", 8192).is_ok());
+        let e = check_expanded_size(&bytes, "big.xlsx", 1024).unwrap_err();
+        assert!(e.message.contains("zip bomb"), "{}", e.message);
+    }
+
+    #[test]
+    fn damaged_workbook_is_an_error_not_a_panic() {
+        let bytes = zip_with(&[("xl/workbook.xml", b"<not a workbook")]);
+        let e = read_spreadsheet(&bytes, "bad.xlsx", &ImportOptions::default()).unwrap_err();
+        assert!(e.message.contains("cannot be read"), "{}", e.message);
     }
 
     #[test]
