@@ -345,6 +345,14 @@ pub fn read(
         inventory::read_rows(&rows, &header, &origin, &mut out);
         return Ok(out);
     }
+    // `Get-CsUser | Select-Object Identity, RegistrarPool`: both columns are FQDN aliases of an
+    // inventory, so it is no inventory header, but it is a user list.
+    if headers.contains("registrarpool") {
+        check_ragged(&table.records, 0, display)?;
+        let mut out = InputRecords::new(input(Format::CmdletCsv));
+        read_cmdlet(Kind::User, &table, display, &mut out);
+        return Ok(out);
+    }
     let seen: Vec<String> = first
         .fields
         .iter()
@@ -968,6 +976,16 @@ u5,,\n";
                 ("sba.fabrikam.test".to_owned(), 2)
             ]
         );
+    }
+
+    #[test]
+    fn identity_and_registrar_pool_is_a_user_list() {
+        let out = read_text("Identity,RegistrarPool\nCN=Anna,pool-a.contoso.test\n").unwrap();
+        assert_eq!(out.input.format, Format::CmdletCsv);
+        assert_eq!(out.pools[0].users.as_ref().unwrap().value, 1);
+        // With more inventory columns it is an inventory.
+        let inv = read_text("Registrar Pool,Site\npool-a.contoso.test,Wien\n").unwrap();
+        assert_eq!(inv.input.format, Format::Inventory);
     }
 
     #[test]
