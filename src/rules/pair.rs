@@ -197,7 +197,9 @@ pub fn capacity_problem(estate: &Estate, a: &Pool, b: &Pool) -> Option<String> {
                     ));
                 } else {
                     let needed = combined.div_ceil(USERS_PER_FRONT_END).min(MAX_FRONT_ENDS);
-                    if u64::from(p.servers) < needed {
+                    // No pool has 0 servers: 0 means no input counted them (an inventory without
+                    // a server column), and unknown facts never raise a finding.
+                    if p.servers > 0 && u64::from(p.servers) < needed {
                         problems.push(format!(
                             "{} has {} front-end servers but needs {needed} to carry them",
                             p.fqdn, p.servers
@@ -337,6 +339,18 @@ mod tests {
             "{}",
             f[0].message
         );
+    }
+
+    #[test]
+    fn unknown_server_count_is_not_too_few() {
+        let (mut a, mut b) = pair();
+        a.users = Some(10_000);
+        b.users = Some(10_000);
+        a.servers = 0;
+        b.servers = 0;
+        assert!(run(vec![a.clone(), b.clone()]).is_empty());
+        b.servers = 2;
+        assert_eq!(codes(&run(vec![a, b])), ["pair-capacity"]);
     }
 
     #[test]

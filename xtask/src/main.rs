@@ -1,5 +1,7 @@
 //! Project automation (`cargo xtask <task>`), kept small: see matklad/cargo-xtask.
 
+mod fixtures;
+
 use std::process::{Command, ExitCode};
 
 fn main() -> ExitCode {
@@ -8,12 +10,14 @@ fn main() -> ExitCode {
     let result = match task {
         "ci" => ci(),
         "bench" => bench(&args[1..]),
+        "fixtures" => fixtures::run(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
-                 ci      format check, clippy with warnings denied, all tests\n  \
-                 bench   run the benchmarks (cargo bench)"
+                 ci         format check, clippy with warnings denied, all tests\n  \
+                 bench      run the benchmarks (cargo bench)\n  \
+                 fixtures   write the committed xlsx inventory fixtures"
             );
             return if task == "help" {
                 ExitCode::SUCCESS
