@@ -80,7 +80,7 @@ fn mib(bytes: u64) -> u64 {
 }
 
 /// [`read`] with the bounds as a parameter, so tests can exceed them cheaply.
-pub fn read_with(bytes: &[u8], display: &str, limits: Limits) -> Result<InputRecords, InputError> {
+fn read_with(bytes: &[u8], display: &str, limits: Limits) -> Result<InputRecords, InputError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         InputError::new(
             display,
@@ -612,6 +612,19 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn an_archive_cut_anywhere_is_an_error_never_a_panic() {
+        let xml = doc_item_set(&[TOPOLOGY]);
+        let bytes = zip_of(&[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("DocItemSet.xml", xml.as_bytes()),
+        ]);
+        assert!(read(&bytes, "x.zip").is_ok());
+        for cut in 0..bytes.len() {
+            assert!(read(&bytes[..cut], "x.zip").is_err(), "accepted at {cut}");
+        }
     }
 
     #[test]

@@ -682,7 +682,7 @@ impl State<'_> {
         if taken {
             self.notes.push((
                 format!(
-                    "a second {} topology starts here; only the first one is read",
+                    "a second {} starts here; only the first one is read",
                     part.label()
                 ),
                 line,
@@ -1226,6 +1226,22 @@ mod tests {
     }
 
     #[test]
+    fn a_second_new_topology_is_noted_not_read() {
+        let start = FORMATS_EXAMPLE.find("  <NewTopology>").unwrap();
+        let end = FORMATS_EXAMPLE.find("</TopologyBuilder>").unwrap();
+        let second = FORMATS_EXAMPLE[start..end].replace("se1.fabrikam.test", "se2.fabrikam.test");
+        let text =
+            FORMATS_EXAMPLE.replace("</TopologyBuilder>", &format!("{second}</TopologyBuilder>"));
+        let r = import(text.as_bytes(), "lab.tbxml").unwrap();
+        assert_eq!(fqdns(&r), ["se1.fabrikam.test"]);
+        let messages: Vec<&str> = r.notes.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["a second NewTopology starts here; only the first one is read"]
+        );
+    }
+
+    #[test]
     fn a_published_topology_is_not_a_topology_builder_document() {
         let e = import(
             br#"<Topology xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008"/>"#,
@@ -1237,6 +1253,21 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn a_document_cut_anywhere_is_an_error_never_a_panic() {
+        let bytes = file("fixtures/importers/fabrikam-tbxml/fabrikam-two-sites.tbxml");
+        // Every cut before the root's final '>' is a truncation; cuts inside a UTF-8 sequence fail
+        // to decode, an error as well.
+        let complete = bytes.iter().rposition(|&b| b == b'>').unwrap();
+        for cut in (1..=complete).step_by(17) {
+            let result = text::decode(&bytes[..cut]).map(|d| read(&d, "x.tbxml"));
+            assert!(
+                !matches!(result, Ok(Ok(_))),
+                "accepted a document cut at byte {cut}"
+            );
+        }
     }
 
     #[test]
