@@ -49,7 +49,8 @@ pub fn is_config_zip(bytes: &[u8]) -> bool {
     }
 }
 
-/// Read an archive the dispatcher found to be a ZIP that is not a spreadsheet.
+/// Read a ZIP archive as a configuration export; one without `DocItemSet.xml` is an error that
+/// lists its entries (the dispatcher sends spreadsheets elsewhere).
 pub fn read(bytes: &[u8], display: &str) -> Result<InputRecords, InputError> {
     read_with(bytes, display, LIMITS)
 }
