@@ -109,6 +109,11 @@ pub fn import_bytes(
     opts: &ImportOptions,
 ) -> Result<InputRecords, InputError> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        // A DocItemSet.xml entry decides first: configuration exports are OPC packages too, with a
+        // [Content_Types].xml like xlsx, so a spreadsheet check alone could claim them.
+        if configzip::is_config_zip(bytes) {
+            return configzip::read(bytes, display);
+        }
         if inventory::is_spreadsheet_zip(bytes) {
             return inventory::read_spreadsheet(bytes, display, opts);
         }
