@@ -151,6 +151,9 @@ pub fn build(inputs: EstateInputs) -> Estate {
         estate.inputs.push(r.input.clone());
         estate.notes.extend(r.notes.iter().cloned());
         estate.lossy.extend(r.lossy.iter().cloned());
+        estate
+            .pending_changes
+            .extend(r.pending_changes.iter().cloned());
         for s in &r.sites {
             let entry = sites
                 .entry(s.site.name.clone())
@@ -192,6 +195,7 @@ pub fn build(inputs: EstateInputs) -> Estate {
     estate.notes.dedup();
     estate.lossy.sort();
     estate.lossy.dedup();
+    estate.pending_changes.sort();
     estate
         .conflicts
         .sort_by(|a, b| (&a.pool, a.fact).cmp(&(&b.pool, b.fact)));

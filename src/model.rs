@@ -253,6 +253,15 @@ pub struct Lossy {
     pub source: Source,
 }
 
+/// A change a Topology Builder document holds but has not published: its NewTopology differs from
+/// its OldTopology (`topology-unpublished-change`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PendingChange {
+    pub pool: String,
+    pub message: String,
+    pub source: Source,
+}
+
 /// What one input file contributed.
 #[derive(Debug, Clone)]
 pub struct InputRecords {
@@ -261,6 +270,7 @@ pub struct InputRecords {
     pub pools: Vec<PoolRecord>,
     pub notes: Vec<Note>,
     pub lossy: Vec<Lossy>,
+    pub pending_changes: Vec<PendingChange>,
 }
 
 impl InputRecords {
@@ -271,6 +281,7 @@ impl InputRecords {
             pools: Vec::new(),
             notes: Vec::new(),
             lossy: Vec::new(),
+            pending_changes: Vec::new(),
         }
     }
 }
@@ -341,6 +352,7 @@ pub struct Estate {
     pub conflicts: Vec<Conflict>,
     pub lossy: Vec<Lossy>,
     pub notes: Vec<Note>,
+    pub pending_changes: Vec<PendingChange>,
     /// FQDN to index in `pools`, built on first lookup: rules look pools up per backup edge, and a
     /// linear scan made large estates quadratic. Estates are not changed after they are built.
     pub pool_index: OnceLock<HashMap<String, usize>>,

@@ -226,11 +226,21 @@ fn broken_exports_are_errors_and_the_rest_of_the_estate_is_still_audited() {
 }
 
 #[test]
-fn old_topology_changes_are_notes_and_the_local_path_stays_private() {
+fn old_topology_changes_are_findings_and_the_local_path_stays_private() {
     let (code, json) = audit_json(&["fixtures/importers/fabrikam-tbxml"]);
     assert_eq!(code, 0, "{json:#}");
     let estate = &json["estates"][0];
-    let notes = strings(&estate["notes"], "message");
+    let changes: Vec<&Value> = estate["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "topology-unpublished-change")
+        .collect();
+    assert!(changes.iter().all(|f| f["severity"] == "info"));
+    let notes: Vec<&str> = changes
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
     assert!(
         notes.contains(&"NewTopology drops pool pool-legacy.fabrikam.test, which OldTopology has"),
         "{notes:#?}"

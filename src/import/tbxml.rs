@@ -24,7 +24,9 @@ use super::xml::{
     NS_SERVICE_ROLES, NS_TOPOLOGY, NS_TOPOLOGY_BUILDER, NS_WRITABLE_TOPOLOGY, XmlError, XmlReader,
     parse_bool,
 };
-use crate::model::{Format, Input, InputRecords, Note, PoolRecord, SiteKind, Source};
+use crate::model::{
+    Format, Input, InputRecords, Note, PendingChange, PoolRecord, SiteKind, Source,
+};
 use crate::text::Decoded;
 
 /// Read a `.tbxml` whose root the dispatcher has recognised as `TopologyBuilder`.
@@ -60,7 +62,7 @@ pub fn read(decoded: &Decoded, display: &str) -> Result<InputRecords, InputError
         Some(Ok(old)) => {
             let mut old_records = InputRecords::new(input);
             resolve(&old.doc, &mut old_records);
-            records.notes.extend(compare(&records, &old_records));
+            records.pending_changes = compare(&records, &old_records);
         }
         // The old part is only compared, never audited: its inconsistency must not hide NewTopology.
         Some(Err(e)) => records.notes.push(Note {
@@ -757,11 +759,8 @@ impl PartBuilder {
     }
 }
 
-/// What NewTopology changes against OldTopology, pool by pool, as notes.
-///
-/// There is no rule code for it in CONTRACT.md, so these are notes (JSON `estates[].notes`, human
-/// "Notes"); a finding would need a new rule code, i.e. a contract change.
-fn compare(new: &InputRecords, old: &InputRecords) -> Vec<Note> {
+/// What NewTopology changes against OldTopology, pool by pool (rule `topology-unpublished-change`).
+fn compare(new: &InputRecords, old: &InputRecords) -> Vec<PendingChange> {
     fn index(records: &InputRecords) -> BTreeMap<&str, &PoolRecord> {
         let mut map = BTreeMap::new();
         for p in &records.pools {
@@ -804,21 +803,24 @@ fn compare(new: &InputRecords, old: &InputRecords) -> Vec<Note> {
     let new_pools = index(new);
     let old_pools = index(old);
     let fqdns: BTreeSet<&str> = new_pools.keys().chain(old_pools.keys()).copied().collect();
-    let mut notes = Vec::new();
+    let mut changes = Vec::new();
     for fqdn in fqdns {
         match (new_pools.get(fqdn), old_pools.get(fqdn)) {
-            (Some(n), None) => notes.push(Note {
+            (Some(n), None) => changes.push(PendingChange {
+                pool: fqdn.to_owned(),
                 message: format!("NewTopology adds pool {fqdn}, which OldTopology does not have"),
                 source: source(n),
             }),
-            (None, Some(o)) => notes.push(Note {
+            (None, Some(o)) => changes.push(PendingChange {
+                pool: fqdn.to_owned(),
                 message: format!("NewTopology drops pool {fqdn}, which OldTopology has"),
                 source: source(o),
             }),
             (Some(n), Some(o)) => {
                 for ((fact, now), (_, before)) in facts(n).into_iter().zip(facts(o)) {
                     if now != before {
-                        notes.push(Note {
+                        changes.push(PendingChange {
+                            pool: fqdn.to_owned(),
                             message: format!(
                                 "NewTopology changes pool {fqdn}: {fact} is {now}, was {before} in OldTopology"
                             ),
@@ -830,7 +832,7 @@ fn compare(new: &InputRecords, old: &InputRecords) -> Vec<Note> {
             (None, None) => {}
         }
     }
-    notes
+    changes
 }
 
 #[cfg(test)]
@@ -1022,16 +1024,15 @@ mod tests {
     }
 
     #[test]
-    fn old_topology_differences_become_notes() {
+    fn old_topology_differences_become_pending_changes() {
         let r = import(
             &file("fixtures/importers/fabrikam-tbxml/fabrikam-two-sites.tbxml"),
             "fabrikam.tbxml",
         )
         .unwrap();
         let mut changes: Vec<(String, Option<u32>)> = r
-            .notes
+            .pending_changes
             .iter()
-            .filter(|n| n.message.contains("OldTopology"))
             .map(|n| (n.message.clone(), n.source.line))
             .collect();
         changes.sort();
@@ -1214,7 +1215,11 @@ mod tests {
 </TopologyBuilder>"#;
         let text = FORMATS_EXAMPLE.replace("</TopologyBuilder>", old);
         let r = import(text.as_bytes(), "lab.tbxml").unwrap();
-        let messages: Vec<&str> = r.notes.iter().map(|n| n.message.as_str()).collect();
+        let messages: Vec<&str> = r
+            .pending_changes
+            .iter()
+            .map(|n| n.message.as_str())
+            .collect();
         // The published form has no edition flag and no user store here: edition unknown there.
         assert_eq!(
             messages,

@@ -1,4 +1,5 @@
-//! Data quality of the inputs themselves: disagreements between sources and lossy exports (Project rules).
+//! Data quality of the inputs themselves: disagreements between sources, unpublished Topology Builder
+//! changes and lossy exports (Project rules).
 
 use super::{Code, Finding, Severity};
 use crate::model::Estate;
@@ -16,6 +17,15 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
             vec![c.used_source.clone(), c.other_source.clone()],
         ));
     }
+    for c in &estate.pending_changes {
+        out.push(Finding::new(
+            Code::TopologyUnpublishedChange,
+            Severity::Info,
+            vec![c.pool.clone()],
+            c.message.clone(),
+            vec![c.source.clone()],
+        ));
+    }
     for l in &estate.lossy {
         out.push(Finding::new(
             Code::ExportLossy,
@@ -31,7 +41,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
 mod tests {
     use super::super::test_support::{codes, estate, fe};
     use super::*;
-    use crate::model::{Conflict, Lossy, Source};
+    use crate::model::{Conflict, Lossy, PendingChange, Source};
 
     #[test]
     fn conflicts_and_losses_become_findings() {
@@ -49,11 +59,24 @@ mod tests {
             what: "site name \"M?nchen\" contains '?'".into(),
             source: Source::new("t.xml", Some(5)),
         });
+        e.pending_changes.push(PendingChange {
+            pool: "a.t".into(),
+            message: "NewTopology adds pool a.t".into(),
+            source: Source::new("t.tbxml", Some(9)),
+        });
         let mut out = Vec::new();
         check(&e, &mut out);
-        assert_eq!(codes(&out), ["source-conflict", "export-lossy"]);
+        assert_eq!(
+            codes(&out),
+            [
+                "source-conflict",
+                "topology-unpublished-change",
+                "export-lossy"
+            ]
+        );
         assert!(out[0].message.contains("\"enterprise\" is used"));
         assert_eq!(out[0].sources.len(), 2);
-        assert!(out[1].pools.is_empty());
+        assert_eq!(out[1].pools, ["a.t"]);
+        assert!(out[2].pools.is_empty());
     }
 }

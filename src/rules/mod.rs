@@ -54,6 +54,7 @@ pub enum Code {
     TimerOrder,
     SourceConflict,
     ExportLossy,
+    TopologyUnpublishedChange,
 }
 
 impl Code {
@@ -260,6 +261,14 @@ pub static CATALOGUE: &[RuleInfo] = &[
         source: "Project; FORMATS.md §2",
         url: "",
     },
+    RuleInfo {
+        id: Code::TopologyUnpublishedChange,
+        code: "topology-unpublished-change",
+        severity: "info",
+        summary: "A Topology Builder document changes a pool against the topology it was downloaded with (NewTopology versus OldTopology); the audit is of the unpublished NewTopology.",
+        source: "Project; FORMATS.md §4.1",
+        url: "",
+    },
 ];
 
 /// One rule violation, pointing at the pools and the input lines it comes from.
@@ -397,6 +406,8 @@ mod tests {
         "source-conflict",
         "export-lossy",
         "branch-no-dr",
+        // Added by issue 3 (OldTopology differences "as findings"): a deliberate contract addition.
+        "topology-unpublished-change",
     ];
 
     #[test]
