@@ -47,6 +47,9 @@ pub struct DecodeError {
     pub message: String,
     /// Byte offset of the offending byte, when there is one.
     pub offset: Option<usize>,
+    /// 1-based line and column of the offending character in the text read so far, when the file
+    /// is text up to that point (not for binary files or a cut-off UTF-16 file).
+    pub line_col: Option<(u32, u32)>,
 }
 
 /// Decoded text plus the encoding it was read with. The BOM is not part of `text`.
@@ -61,6 +64,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return Err(DecodeError {
             message: "the file is empty".into(),
             offset: None,
+            line_col: None,
         });
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
@@ -75,13 +79,17 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
                 text: s.to_owned(),
                 encoding: Encoding::Utf8Bom,
             }),
-            Err(e) => Err(DecodeError {
-                message: format!(
-                    "the file starts with a UTF-8 byte order mark but byte {} is not valid UTF-8; re-export it",
-                    e.valid_up_to() + 3
-                ),
-                offset: Some(e.valid_up_to() + 3),
-            }),
+            Err(e) => {
+                let valid = std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default();
+                Err(DecodeError {
+                    message: format!(
+                        "the file starts with a UTF-8 byte order mark but byte {} is not valid UTF-8; re-export it",
+                        e.valid_up_to() + 3
+                    ),
+                    offset: Some(e.valid_up_to() + 3),
+                    line_col: Some(line_col(valid, valid.len())),
+                })
+            }
         };
     }
     // UTF-16 without BOM: XML 1.0 appendix F, an initial '<' followed or preceded by NUL.
@@ -98,6 +106,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
                 bytes[pos]
             ),
             offset: Some(pos),
+            line_col: None,
         });
     }
     if bytes.is_ascii() {
@@ -129,6 +138,7 @@ fn utf16(bytes: &[u8], little_endian: bool, encoding: Encoding) -> Result<Decode
                 encoding.label()
             ),
             offset: Some(bytes.len()),
+            line_col: None,
         });
     }
     let units = bytes.chunks_exact(2).map(|c| {
@@ -150,6 +160,7 @@ fn utf16(bytes: &[u8], little_endian: bool, encoding: Encoding) -> Result<Decode
                         encoding.label()
                     ),
                     offset: Some(i * 2),
+                    line_col: Some(line_col(&text, text.len())),
                 });
             }
         }
@@ -207,6 +218,7 @@ fn windows_1252(bytes: &[u8]) -> Result<Decoded, DecodeError> {
                              save it as UTF-8 or re-export it with -Encoding UTF8"
                         ),
                         offset: Some(i),
+                        line_col: Some(line_col(&text, text.len())),
                     });
                 }
             },
@@ -303,6 +315,10 @@ mod tests {
     fn undefined_1252_byte_is_an_error() {
         let e = decode(b"abc\x81").unwrap_err();
         assert_eq!(e.offset, Some(3));
+        assert_eq!(e.line_col, Some((1, 4)));
+        // The position counts Windows-1252 characters, so it matches what an editor shows.
+        let e = decode(b"<a>\r\n  <b>M\xFC\x81</b>").unwrap_err();
+        assert_eq!(e.line_col, Some((2, 8)));
         assert!(e.message.contains("neither UTF-8"), "{}", e.message);
     }
 

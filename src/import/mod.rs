@@ -117,8 +117,12 @@ pub fn import_bytes(
     if bytes.starts_with(OLE_MAGIC) {
         return inventory::read_spreadsheet(bytes, display, opts);
     }
-    // Undecodable bytes have no line; the message names the byte offset instead.
-    let decoded = text::decode(bytes).map_err(|e| InputError::new(display, e.message))?;
+    // The message also names the byte offset, for files that have no lines (binary, cut-off UTF-16).
+    let decoded = text::decode(bytes).map_err(|e| InputError {
+        line: e.line_col.map(|(line, _)| line),
+        column: e.line_col.map(|(_, column)| column),
+        ..InputError::new(display, e.message)
+    })?;
     match root_element(&decoded.text) {
         Ok(Some((ns, local))) => import_xml(&decoded, display, &ns, &local),
         Ok(None) => csv::read(&decoded, display, opts),
