@@ -323,6 +323,12 @@ mod tests {
     }
 
     #[test]
+    fn invalid_utf8_after_a_bom_has_a_position() {
+        let e = decode(b"\xEF\xBB\xBF<a>\n<b>\xC3(</b>").unwrap_err();
+        assert_eq!((e.offset, e.line_col), (Some(10), Some((2, 4))));
+    }
+
+    #[test]
     fn empty_and_binary_are_errors() {
         assert!(decode(b"").unwrap_err().message.contains("empty"));
         assert!(
