@@ -48,6 +48,9 @@ pub struct DecodeError {
     pub message: String,
     /// Byte offset of the offending byte, when there is one.
     pub offset: Option<usize>,
+    /// 1-based line and column of the offending character in the text read so far, when the file
+    /// is text up to that point (not for binary files or a cut-off UTF-16 file).
+    pub line_col: Option<(u32, u32)>,
 }
 
 /// Decoded text plus the encoding it was read with. The BOM is not part of `text`.
@@ -66,6 +69,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
         return Err(DecodeError {
             message: "the file is empty".into(),
             offset: None,
+            line_col: None,
         });
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
@@ -80,13 +84,17 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
                 text: Cow::Borrowed(s),
                 encoding: Encoding::Utf8Bom,
             }),
-            Err(e) => Err(DecodeError {
-                message: format!(
-                    "the file starts with a UTF-8 byte order mark but byte {} is not valid UTF-8; re-export it",
-                    e.valid_up_to() + 3
-                ),
-                offset: Some(e.valid_up_to() + 3),
-            }),
+            Err(e) => {
+                let valid = std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default();
+                Err(DecodeError {
+                    message: format!(
+                        "the file starts with a UTF-8 byte order mark but byte {} is not valid UTF-8; re-export it",
+                        e.valid_up_to() + 3
+                    ),
+                    offset: Some(e.valid_up_to() + 3),
+                    line_col: Some(line_col(valid, valid.len())),
+                })
+            }
         };
     }
     // UTF-16 without BOM: XML 1.0 appendix F, an initial '<' followed or preceded by NUL.
@@ -104,6 +112,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
                 bytes[pos]
             ),
             offset: Some(pos),
+            line_col: None,
         });
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
@@ -137,6 +146,7 @@ fn utf16(
                 encoding.label()
             ),
             offset: Some(bytes.len()),
+            line_col: None,
         });
     }
     let units = bytes.chunks_exact(2).map(|c| {
@@ -158,6 +168,7 @@ fn utf16(
                         encoding.label()
                     ),
                     offset: Some(i * 2),
+                    line_col: Some(line_col(&text, text.len())),
                 });
             }
         }
@@ -218,6 +229,7 @@ fn windows_1252(bytes: &[u8]) -> Result<Decoded<'static>, DecodeError> {
                              save it as UTF-8 or re-export it with -Encoding UTF8"
                         ),
                         offset: Some(i),
+                        line_col: Some(line_col(&text, text.len())),
                     });
                 }
             },
@@ -305,7 +317,17 @@ mod tests {
     fn undefined_1252_byte_is_an_error() {
         let e = decode(b"abc\x81").unwrap_err();
         assert_eq!(e.offset, Some(3));
+        assert_eq!(e.line_col, Some((1, 4)));
+        // The position counts Windows-1252 characters, so it matches what an editor shows.
+        let e = decode(b"<a>\r\n  <b>M\xFC\x81</b>").unwrap_err();
+        assert_eq!(e.line_col, Some((2, 8)));
         assert!(e.message.contains("neither UTF-8"), "{}", e.message);
+    }
+
+    #[test]
+    fn invalid_utf8_after_a_bom_has_a_position() {
+        let e = decode(b"\xEF\xBB\xBF<a>\n<b>\xC3(</b>").unwrap_err();
+        assert_eq!((e.offset, e.line_col), (Some(10), Some((2, 4))));
     }
 
     #[test]

@@ -122,27 +122,34 @@ pub fn import_bytes(
     if bytes.starts_with(OLE_MAGIC) {
         return inventory::read_spreadsheet(bytes, display, opts);
     }
-    // Undecodable bytes have no line; the message names the byte offset instead.
-    let decoded = text::decode(bytes).map_err(|e| InputError::new(display, e.message))?;
+    // The message also names the byte offset, for files that have no lines (binary, cut-off UTF-16).
+    let decoded = text::decode(bytes).map_err(|e| InputError {
+        line: e.line_col.map(|(line, _)| line),
+        column: e.line_col.map(|(_, column)| column),
+        ..InputError::new(display, e.message)
+    })?;
     match root_element(&decoded.text) {
-        Ok(Some((ns, local))) => import_xml(&decoded, display, &ns, &local),
+        Ok(Some(root)) => import_xml(&decoded, display, &root),
         Ok(None) => csv::read(&decoded, display, opts),
         Err(e) => Err(InputError::from_xml(display, e)),
     }
 }
 
-fn import_xml(
-    decoded: &Decoded,
-    display: &str,
-    ns: &str,
-    local: &str,
-) -> Result<InputRecords, InputError> {
+/// The first element of an XML document and where it starts.
+struct Root {
+    ns: String,
+    local: String,
+    line: u32,
+    column: u32,
+}
+
+fn import_xml(decoded: &Decoded, display: &str, root: &Root) -> Result<InputRecords, InputError> {
     let input = |format: Format| Input {
         path: display.to_owned(),
         format,
         encoding: decoded.encoding.label().to_owned(),
     };
-    match (ns, local) {
+    match (root.ns.as_str(), root.local.as_str()) {
         (NS_TOPOLOGY, "Topology") => {
             let doc = topology::read_published(&decoded.text)
                 .map_err(|e| InputError::from_xml(display, e))?;
@@ -151,9 +158,9 @@ fn import_xml(
             Ok(records)
         }
         (NS_TOPOLOGY_BUILDER, "TopologyBuilder") => tbxml::read(decoded, display),
-        _ => Err(InputError {
-            line: Some(1),
-            column: None,
+        (ns, local) => Err(InputError {
+            line: Some(root.line),
+            column: Some(root.column),
             ..InputError::new(display, topology::wrong_root(ns, local))
         }),
     }
@@ -161,7 +168,7 @@ fn import_xml(
 
 /// The namespace and local name of the first element, if the text starts like an XML document.
 /// Returns `Ok(None)` when the text is not XML at all (first non-blank character is not `<`).
-fn root_element(text: &str) -> Result<Option<(String, String)>, XmlError> {
+fn root_element(text: &str) -> Result<Option<Root>, XmlError> {
     if !text.trim_start().starts_with('<') {
         return Ok(None);
     }
@@ -170,7 +177,14 @@ fn root_element(text: &str) -> Result<Option<(String, String)>, XmlError> {
         let (ns, event) = r.next_event()?;
         match event {
             Event::Start(e) | Event::Empty(e) => {
-                return Ok(Some((ns.into_owned(), e.local_name().as_ref().to_owned())));
+                // A declaration or comments may come first: point at the root itself.
+                let (line, column) = text::line_col(text, r.event_start);
+                return Ok(Some(Root {
+                    ns: ns.into_owned(),
+                    local: e.local_name().as_ref().to_owned(),
+                    line,
+                    column,
+                }));
             }
             Event::Eof => {
                 return Err(XmlError::whole_file(

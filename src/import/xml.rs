@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use quick_xml::NsReader;
+use quick_xml::errors::{Error as QuickXmlError, SyntaxError};
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::ResolveResult;
 
@@ -46,6 +47,20 @@ impl XmlError {
     }
 }
 
+/// Elements nest at most about 15 deep in any Lync export (a `.tbxml` inside a configuration zip);
+/// anything far deeper is not an export, and refusing it keeps every later pass bounded.
+pub const MAX_DEPTH: usize = 256;
+
+/// A quick-xml error in words for the user. Syntax errors all mean the input ended inside markup.
+fn not_well_formed(e: &QuickXmlError) -> String {
+    match e {
+        QuickXmlError::Syntax(s) if *s != SyntaxError::InvalidBangMarkup => {
+            format!("the file ends inside a tag ({s}): the export is truncated; export it again")
+        }
+        _ => format!("not well-formed XML: {e}"),
+    }
+}
+
 /// The namespace URI of an element; an unbound or unknown prefix gives an empty namespace.
 /// The namespaces lyncpair matches on are borrowed, so the hot loop allocates nothing for them.
 pub fn ns_of(resolved: &ResolveResult<'_>) -> Cow<'static, str> {
@@ -76,6 +91,8 @@ pub struct XmlReader<'a> {
     counted_line: u32,
     /// Byte offset where the last event returned by [`XmlReader::next`] began.
     pub event_start: usize,
+    /// Elements open at the current position, to refuse absurdly deep documents ([`MAX_DEPTH`]).
+    depth: usize,
 }
 
 impl<'a> XmlReader<'a> {
@@ -91,6 +108,7 @@ impl<'a> XmlReader<'a> {
             counted_to: 0,
             counted_line: 1,
             event_start: 0,
+            depth: 0,
         }
     }
 
@@ -105,9 +123,29 @@ impl<'a> XmlReader<'a> {
                      or expands their entities",
                 ))
             }
-            Ok((ns, event)) => Ok((ns_of(&ns), event)),
-            Err(e) => Err(self.error_at_error_position(format!("not well-formed XML: {e}"))),
+            Ok((ns, event)) => {
+                let ns = ns_of(&ns);
+                match &event {
+                    Event::Start(_) => self.enter()?,
+                    Event::End(_) => self.depth = self.depth.saturating_sub(1),
+                    _ => {}
+                }
+                Ok((ns, event))
+            }
+            Err(e) => Err(self.error_at_error_position(not_well_formed(&e))),
         }
+    }
+
+    /// Count one more open element; an error once [`MAX_DEPTH`] is passed.
+    fn enter(&mut self) -> Result<(), XmlError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error_here(format!(
+                "elements nest more than {MAX_DEPTH} levels deep here; a Lync export nests about 15 at most, \
+                 so this is not a topology export"
+            )));
+        }
+        Ok(())
     }
 
     /// 1-based line of the event just read. Counting is incremental, so the whole file is scanned once.
@@ -134,13 +172,36 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Skip the element whose start tag was just read, without looking at its content.
+    ///
+    /// Not `read_to_end`: that cannot see how deep the skipped content nests, and on a cut-off
+    /// file it reports no usable position.
     pub fn skip(&mut self, start: &BytesStart<'_>) -> Result<(), XmlError> {
-        let name = start.name();
-        let owned = name.as_ref().to_owned();
-        self.reader
-            .read_to_end(quick_xml::name::QName(&owned))
-            .map(|_| ())
-            .map_err(|e| self.error_at_error_position(format!("not well-formed XML: {e}")))
+        let opened_at = self.event_start;
+        let outer = self.depth;
+        loop {
+            self.event_start = self.reader.buffer_position() as usize;
+            match self.reader.read_event() {
+                Ok(Event::Start(_)) => self.enter()?,
+                Ok(Event::End(_)) => {
+                    self.depth -= 1;
+                    if self.depth < outer {
+                        return Ok(());
+                    }
+                }
+                Ok(Event::DocType(_)) => {
+                    return Err(self.error_here("a DOCTYPE inside an element: not a Lync export"));
+                }
+                Ok(Event::Eof) => {
+                    let (line, _) = line_col(self.text, opened_at);
+                    let name = start.name().as_ref().to_owned();
+                    return Err(self.error_here(format!(
+                        "the file ends inside <{name}> opened at line {line}: the export is truncated"
+                    )));
+                }
+                Ok(_) => {}
+                Err(e) => return Err(self.error_at_error_position(not_well_formed(&e))),
+            }
+        }
     }
 
     /// Value of an unprefixed attribute by local name, with the predefined entities resolved.
@@ -280,6 +341,48 @@ mod tests {
         assert_eq!(parse_interval("1.00:00:00"), Some(86_400));
         assert_eq!(parse_interval("00:61:00"), None);
         assert_eq!(parse_interval("soon"), None);
+    }
+
+    /// Read every event of `text`, skipping each child of the root like the topology reader skips noise.
+    fn skip_children(text: &str) -> Result<(), XmlError> {
+        let mut r = XmlReader::new(text);
+        let mut seen_root = false;
+        loop {
+            let (_, event) = r.next_event()?;
+            match event {
+                Event::Start(e) if seen_root => r.skip(&e)?,
+                Event::Start(_) => seen_root = true,
+                Event::Eof => return Ok(()),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn skipping_is_depth_limited_without_recursion() {
+        let nested = |n: usize| format!("<r><a>{}{}</a></r>", "<b>".repeat(n), "</b>".repeat(n));
+        assert_eq!(skip_children(&nested(MAX_DEPTH - 2)), Ok(()));
+        let e = skip_children(&nested(100_000)).unwrap_err();
+        assert!(e.message.contains("nest more than 256 levels"), "{e:?}");
+        // The element that crosses the limit: <r>, <a>, then the 255th <b>.
+        assert_eq!((e.line, e.column), (Some(1), Some(7 + 254 * 3)));
+    }
+
+    #[test]
+    fn a_file_cut_inside_skipped_content_names_the_open_element() {
+        let e = skip_children("<r>\n  <Ports>\n    <Port Usage=\"x\" />\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "the file ends inside <Ports> opened at line 2: the export is truncated"
+        );
+        assert_eq!(e.line, Some(4));
+    }
+
+    #[test]
+    fn a_file_cut_inside_a_tag_says_truncated() {
+        let e = skip_children("<r>\n  <Ports>\n    <Port Usage=\"x").unwrap_err();
+        assert!(e.message.contains("the export is truncated"), "{e:?}");
+        assert_eq!((e.line, e.column), (Some(3), Some(5)));
     }
 
     #[test]
