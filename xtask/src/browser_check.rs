@@ -366,8 +366,8 @@ mod tests {
     #[test]
     fn console_errors_are_found_and_noise_is_not() {
         let stderr = "[1:2:ERROR:dbus/bus.cc:405] Failed to connect to the bus\n\
-                      [1:1:INFO:CONSOLE(3)] \"Uncaught ReferenceError: x is not defined\", source: file:///r.html (3)\n\
-                      [1:1:INFO:CONSOLE(0)] \"Refused to load the image 'https://x/y.png'\"\n";
+                      [1:1:INFO:CONSOLE:3] \"Uncaught ReferenceError: x is not defined\", source: file:///r.html (3)\n\
+                      [1:1:INFO:CONSOLE:0] \"Loading the image violates the Content Security Policy; Refused to load the image 'https://x/y.png'\"\n";
         assert_eq!(console_errors(stderr).len(), 2);
         assert!(console_errors("[1:2:ERROR:dbus/bus.cc:405] Failed to connect").is_empty());
     }
