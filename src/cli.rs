@@ -4,13 +4,17 @@
 //! least one input that could not be read (everything readable is still audited and reported).
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::audit::{self, Audit};
+pub use crate::i18n::Lang;
 use crate::import::ImportOptions;
+use crate::output;
 use crate::render;
+use crate::render::report::{self, RunInfo};
+use crate::render::templates::{self, Templates};
 use crate::rules::{CATALOGUE, Severity};
 
 pub const EXIT_OK: i32 = 0;
@@ -68,12 +72,6 @@ pub struct CommonArgs {
     /// Inventory spreadsheets: read this sheet instead of the first with a recognisable header row.
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    De,
 }
 
 #[derive(clap::Args, Debug)]
@@ -223,21 +221,138 @@ fn import_options(common: &CommonArgs) -> ImportOptions {
     }
 }
 
-fn run_audit(args: AuditArgs) -> i32 {
-    if args.common.out.is_some() || args.common.templates.is_some() || args.common.lang != Lang::En
-    {
-        return usage_error("--out, --templates and --lang are not implemented yet");
-    }
-    let audit = audit::run(&args.paths, &import_options(&args.common));
-    let text = match args.format {
-        AuditFormat::Json => render::json::render(&audit),
-        AuditFormat::Human => {
-            render::human::render(&audit, render::use_color(std::io::stdout().is_terminal()))
+/// When the reports say they were made: `SOURCE_DATE_EPOCH` (seconds, the reproducible-builds
+/// convention) when set, so snapshot tests and reproducible runs get fixed output; else now.
+pub fn generation_time() -> Result<String, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(raw) => raw.trim().parse::<u64>().map(report::iso_utc).map_err(|_| {
+            format!("SOURCE_DATE_EPOCH=\"{raw}\" is not a number of seconds since 1970-01-01")
+        }),
+        Err(_) => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            Ok(report::iso_utc(now))
         }
-        AuditFormat::Md | AuditFormat::Html | AuditFormat::Csv => {
-            return usage_error("--format md, html and csv are not implemented yet");
+    }
+}
+
+/// The templates, checked before any input is read; `None` when nothing needs them.
+fn load_templates(common: &CommonArgs, needed: bool) -> Result<Option<Templates>, String> {
+    if !needed && common.templates.is_none() {
+        return Ok(None);
+    }
+    Templates::load(common.templates.as_deref(), common.lang).map(Some)
+}
+
+fn write_reports(dir: &Path, files: Vec<report::OutFile>) -> Result<Vec<String>, String> {
+    let mut written = Vec::new();
+    for f in files {
+        let (folder, shown) = match &f.folder {
+            Some(sub) => (dir.join(sub), format!("{sub}/{}", f.name)),
+            None => (dir.to_path_buf(), f.name.to_owned()),
+        };
+        if f.folder.is_some() {
+            output::prepare_out_dir(&folder)?;
+        }
+        output::write_atomic(&folder, f.name, &f.bytes)?;
+        written.push(shown);
+    }
+    Ok(written)
+}
+
+fn run_audit(args: AuditArgs) -> i32 {
+    let common = &args.common;
+    let needs_templates =
+        common.out.is_some() || matches!(args.format, AuditFormat::Md | AuditFormat::Html);
+    // Everything that can be wrong with the command line is reported before any input is read.
+    let templates = match load_templates(common, needs_templates) {
+        Ok(t) => t,
+        Err(e) => return usage_error(&e),
+    };
+    let generated = match generation_time() {
+        Ok(g) => g,
+        Err(e) => return usage_error(&e),
+    };
+    if let Some(out) = &common.out
+        && let Err(e) = output::prepare_out_dir(out)
+    {
+        return usage_error(&e);
+    }
+
+    let audit = audit::run(&args.paths, &import_options(common));
+    let run = RunInfo {
+        lang: common.lang,
+        generated,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
+    };
+    // The planner's plan per estate is wired here once it exists; the reports show it when Some.
+    let plan_for = |_: &audit::AuditedEstate| None;
+
+    let text = match (args.format, &templates) {
+        (AuditFormat::Json, _) => render::json::render(&audit),
+        (AuditFormat::Human, _) => render::human::render(
+            &audit,
+            render::use_color(std::io::stdout().is_terminal()),
+            common.lang,
+        ),
+        (AuditFormat::Csv, _) => {
+            let all: Vec<&audit::AuditedEstate> = audit.estates.iter().collect();
+            render::csv::render(&all)
+        }
+        (AuditFormat::Md | AuditFormat::Html, Some(t)) => {
+            let names: Vec<&str> = audit
+                .estates
+                .iter()
+                .map(|a| a.estate.name.as_str())
+                .collect();
+            let slugs = report::estate_slugs(&names);
+            let estates: Vec<(&audit::AuditedEstate, &str)> = audit
+                .estates
+                .iter()
+                .zip(slugs.iter().map(String::as_str))
+                .collect();
+            let view = report::report_view(&run, &audit, &estates, &plan_for, None);
+            let name = if args.format == AuditFormat::Md {
+                "report.md.tera"
+            } else {
+                "report.html.tera"
+            };
+            match t.render(name, &view) {
+                Ok(text) => text,
+                Err(e) => return usage_error(&e),
+            }
+        }
+        (AuditFormat::Md | AuditFormat::Html, None) => {
+            unreachable!("templates are loaded for md and html")
         }
     };
+
+    if let (Some(out), Some(t)) = (&common.out, &templates) {
+        let written = report::out_files(&run, &audit, t, &plan_for)
+            .and_then(|files| write_reports(out, files));
+        match written {
+            Ok(names) => {
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "lyncpair: {}",
+                    crate::i18n::tf(
+                        common.lang,
+                        "human.written",
+                        &[
+                            ("dir", &out.display().to_string()),
+                            ("files", &names.join(", "))
+                        ]
+                    )
+                );
+            }
+            Err(e) => {
+                emit(&text);
+                return usage_error(&e);
+            }
+        }
+    }
     emit(&text);
     if args.format != AuditFormat::Human && !audit.errors.is_empty() {
         // Machine formats carry the errors in-band; say it on stderr too so a person sees it.
@@ -253,8 +368,24 @@ fn run_plan(_args: PlanArgs) -> i32 {
     usage_error("lyncpair plan is not implemented yet")
 }
 
-fn run_templates_export(_dir: &std::path::Path) -> i32 {
-    usage_error("lyncpair templates export is not implemented yet")
+fn run_templates_export(dir: &Path) -> i32 {
+    match templates::export(dir) {
+        Ok(written) => {
+            let mut err = std::io::stderr().lock();
+            if written.is_empty() {
+                let _ = writeln!(
+                    err,
+                    "lyncpair: {} already holds the built-in templates; nothing to write",
+                    dir.display()
+                );
+            }
+            for path in written {
+                let _ = writeln!(err, "lyncpair: wrote {}", path.display());
+            }
+            EXIT_OK
+        }
+        Err(e) => usage_error(&e),
+    }
 }
 
 fn run_rules(format: RulesFormat) -> i32 {

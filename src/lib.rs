@@ -8,8 +8,10 @@
 pub mod audit;
 pub mod cli;
 pub mod estate;
+pub mod i18n;
 pub mod import;
 pub mod model;
+pub mod output;
 pub mod render;
 pub mod rules;
 pub mod text;

@@ -4,11 +4,13 @@
 use std::fmt::Write;
 
 use crate::audit::{Audit, AuditedEstate};
+use crate::i18n::{self, Lang};
 use crate::model::{Pool, SiteKind};
 use crate::rules::Severity;
 
 struct Style {
     color: bool,
+    lang: Lang,
 }
 
 impl Style {
@@ -36,10 +38,18 @@ impl Style {
     fn dim(&self, text: &str) -> String {
         self.paint("2", text)
     }
+
+    fn t(&self, key: &str) -> &'static str {
+        i18n::t(self.lang, key)
+    }
+
+    fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
+        i18n::tf(self.lang, key, args)
+    }
 }
 
-pub fn render(audit: &Audit, color: bool) -> String {
-    let st = Style { color };
+pub fn render(audit: &Audit, color: bool, lang: Lang) -> String {
+    let st = Style { color, lang };
     let mut out = String::new();
     for e in &audit.estates {
         estate(&mut out, e, &st);
@@ -48,7 +58,7 @@ pub fn render(audit: &Audit, color: bool) -> String {
         let _ = writeln!(
             out,
             "{}",
-            st.severity(Severity::Error, "Inputs that could not be read")
+            st.severity(Severity::Error, st.t("human.unreadable"))
         );
         for err in &audit.errors {
             let _ = writeln!(out, "  {err}");
@@ -58,43 +68,56 @@ pub fn render(audit: &Audit, color: bool) -> String {
     let s = audit.summary();
     let _ = writeln!(
         out,
-        "{} {} error(s), {} warning(s), {} info(s) in {} estate(s); {} input(s) could not be read",
-        st.bold("Summary:"),
-        s.errors,
-        s.warnings,
-        s.infos,
-        audit.estates.len(),
-        audit.errors.len()
+        "{} {}",
+        st.bold(st.t("human.summary")),
+        st.tf(
+            "human.summary_line",
+            &[
+                ("e", &s.errors.to_string()),
+                ("w", &s.warnings.to_string()),
+                ("i", &s.infos.to_string()),
+                ("n", &audit.estates.len().to_string()),
+                ("u", &audit.errors.len().to_string()),
+            ]
+        )
     );
     out
 }
 
-fn pool_line(p: &Pool) -> String {
-    let mut facts = vec![p.role.label().to_owned()];
-    facts.extend(p.edition.map(|e| e.label().to_owned()));
+fn pool_line(p: &Pool, st: &Style) -> String {
+    let mut facts = vec![st.t(&format!("role.{}", p.role.label())).to_owned()];
+    facts.extend(
+        p.edition
+            .map(|e| st.t(&format!("edition.{}", e.label())).to_owned()),
+    );
     facts.extend(p.version.map(|v| v.label().to_owned()));
-    facts.push(format!("{} server(s)", p.servers));
+    facts.push(st.tf("human.servers", &[("n", &p.servers.to_string())]));
     if let Some(u) = p.users {
-        facts.push(format!("{u} users"));
+        facts.push(st.tf("human.users", &[("n", &u.to_string())]));
     }
     if p.planned {
-        facts.push("planned".to_owned());
+        facts.push(st.t("value.planned").to_owned());
     }
     let backup = match p.backup.as_deref() {
-        Some(b) => format!("backup {b}"),
-        None => "no backup".to_owned(),
+        Some(b) => st.tf("human.backup", &[("pool", b)]),
+        None => st.t("human.no_backup").to_owned(),
     };
     format!("{}  [{}]  {}", p.fqdn, facts.join(", "), backup)
 }
 
 fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
     let e = &a.estate;
-    let _ = writeln!(out, "{} {}", st.bold("Estate"), st.bold(&e.name));
+    let _ = writeln!(
+        out,
+        "{} {}",
+        st.bold(st.t("human.estate")),
+        st.bold(&e.name)
+    );
     for i in &e.inputs {
         let _ = writeln!(
             out,
             "  {} {} ({}, {})",
-            st.dim("input"),
+            st.dim(st.t("human.input")),
             i.path,
             i.format.label(),
             i.encoding
@@ -102,9 +125,9 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
     }
     for site in &e.sites {
         let kind = match (&site.kind, &site.parent) {
-            (SiteKind::Central, _) => "central site".to_owned(),
-            (SiteKind::Branch, Some(parent)) => format!("branch site of {parent}"),
-            (SiteKind::Branch, None) => "branch site".to_owned(),
+            (SiteKind::Central, _) => st.t("site.central").to_owned(),
+            (SiteKind::Branch, Some(parent)) => st.tf("site.branch_of", &[("parent", parent)]),
+            (SiteKind::Branch, None) => st.t("site.branch").to_owned(),
         };
         let _ = writeln!(out, "  {} ({kind})", st.bold(&site.name));
         for p in e
@@ -112,22 +135,27 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
             .iter()
             .filter(|p| p.site.as_deref() == Some(site.name.as_str()))
         {
-            let _ = writeln!(out, "    {}", pool_line(p));
+            let _ = writeln!(out, "    {}", pool_line(p, st));
         }
     }
     let homeless: Vec<&Pool> = e.pools.iter().filter(|p| p.site.is_none()).collect();
     if !homeless.is_empty() {
-        let _ = writeln!(out, "  {}", st.bold("(no site)"));
+        let _ = writeln!(out, "  {}", st.bold(st.t("site.none")));
         for p in homeless {
-            let _ = writeln!(out, "    {}", pool_line(p));
+            let _ = writeln!(out, "    {}", pool_line(p, st));
         }
     }
     let _ = writeln!(
         out,
-        "  Findings: {} error(s), {} warning(s), {} info(s)",
-        a.count(Severity::Error),
-        a.count(Severity::Warning),
-        a.count(Severity::Info)
+        "  {}",
+        st.tf(
+            "human.findings",
+            &[
+                ("e", &a.count(Severity::Error).to_string()),
+                ("w", &a.count(Severity::Warning).to_string()),
+                ("i", &a.count(Severity::Info).to_string()),
+            ]
+        )
     );
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
         let group: Vec<_> = a
@@ -139,9 +167,9 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
             continue;
         }
         let title = match severity {
-            Severity::Error => "Errors",
-            Severity::Warning => "Warnings",
-            Severity::Info => "Information",
+            Severity::Error => st.t("human.errors"),
+            Severity::Warning => st.t("human.warnings"),
+            Severity::Info => st.t("human.infos"),
         };
         let _ = writeln!(out, "  {}", st.severity(severity, title));
         for f in group {
@@ -154,12 +182,12 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
             let _ = writeln!(out, "      {}", f.message);
             if !f.sources.is_empty() {
                 let at: Vec<String> = f.sources.iter().map(ToString::to_string).collect();
-                let _ = writeln!(out, "      {} {}", st.dim("at"), at.join(", "));
+                let _ = writeln!(out, "      {} {}", st.dim(st.t("human.at")), at.join(", "));
             }
         }
     }
     if !e.notes.is_empty() {
-        let _ = writeln!(out, "  {}", st.bold("Notes (kept, not understood)"));
+        let _ = writeln!(out, "  {}", st.bold(st.t("human.notes")));
         for n in &e.notes {
             let _ = writeln!(out, "    {}: {}", n.source, n.message);
         }

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::audit::{Audit, Summary};
+use crate::audit::{Audit, AuditedEstate, Summary};
 use crate::import::InputError;
 use crate::model::{Edition, Failover, Format, Note, Role, SiteKind, Source, Version};
 use crate::rules::{Code, Severity};
@@ -80,13 +80,20 @@ pub struct NoteJson<'a> {
 
 impl<'a> AuditJson<'a> {
     pub fn new(audit: &'a Audit) -> AuditJson<'a> {
+        let all: Vec<&AuditedEstate> = audit.estates.iter().collect();
+        AuditJson::for_estates(&all, &audit.errors)
+    }
+
+    /// The document for some of the run's estates (an estate's own `audit.json` in a batch); the
+    /// errors are the run's, as an unreadable file belongs to no estate.
+    pub fn for_estates(estates: &[&'a AuditedEstate], errors: &'a [InputError]) -> AuditJson<'a> {
+        let count = |s| estates.iter().map(|e| e.count(s)).sum();
         AuditJson {
             schema: AUDIT_SCHEMA,
             tool_version: env!("CARGO_PKG_VERSION"),
-            estates: audit
-                .estates
+            estates: estates
                 .iter()
-                .map(|a| {
+                .map(|&a| {
                     let e = &a.estate;
                     EstateJson {
                         name: &e.name,
@@ -140,8 +147,12 @@ impl<'a> AuditJson<'a> {
                     }
                 })
                 .collect(),
-            errors: &audit.errors,
-            summary: audit.summary(),
+            errors,
+            summary: Summary {
+                errors: count(Severity::Error),
+                warnings: count(Severity::Warning),
+                infos: count(Severity::Info),
+            },
         }
     }
 }
@@ -157,6 +168,14 @@ fn note(n: &Note) -> NoteJson<'_> {
 pub fn render(audit: &Audit) -> String {
     let mut s =
         serde_json::to_string_pretty(&AuditJson::new(audit)).expect("audit JSON serialises");
+    s.push('\n');
+    s
+}
+
+/// `audit.json` of some estates of the run (see [`AuditJson::for_estates`]).
+pub fn render_estates(estates: &[&AuditedEstate], errors: &[InputError]) -> String {
+    let mut s = serde_json::to_string_pretty(&AuditJson::for_estates(estates, errors))
+        .expect("audit JSON serialises");
     s.push('\n');
     s
 }

@@ -1,5 +1,6 @@
 //! Project automation (`cargo xtask <task>`), kept small: see matklad/cargo-xtask.
 
+mod browser_check;
 mod fixtures;
 
 use std::process::{Command, ExitCode};
@@ -11,13 +12,19 @@ fn main() -> ExitCode {
         "ci" => ci(),
         "bench" => bench(&args[1..]),
         "fixtures" => fixtures::run(),
+        "browser-check" => match browser_check::run(&args[1..]) {
+            0 => Ok(()),
+            code => return ExitCode::from(code.clamp(1, 255) as u8),
+        },
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
                  ci         format check, clippy with warnings denied, all tests\n  \
                  bench      run the benchmarks (cargo bench)\n  \
-                 fixtures   write the committed xlsx inventory fixtures"
+                 fixtures   write the committed xlsx inventory fixtures\n  \
+                 browser-check\n             render the HTML reports in headless Chromium, screenshot them,\n             \
+                 fail on console errors or an empty diagram"
             );
             return if task == "help" {
                 ExitCode::SUCCESS

@@ -1,0 +1,594 @@
+//! Every label of the reports and of the terminal output, in English and German, in one table.
+//!
+//! Data (pool, site and file names, finding messages) stays as exported; only the words around it
+//! change. Templates reach the table through the Tera function `t(key=..., n=..., ...)`
+//! (see [`crate::render::templates`]); Rust code through [`t`] and [`tf`].
+
+use std::collections::HashMap;
+
+use crate::rules::Code;
+
+/// Language of labels (`--lang`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    De,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+        }
+    }
+}
+
+/// key, English, German. A key ending in `.one` is the singular form of the key without it, used
+/// when the argument `n` is 1. `{name}` is replaced by the argument `name`.
+static LABELS: &[(&str, &str, &str)] = &[
+    // Report frame.
+    (
+        "report.title",
+        "Backup registrar and pool pairing audit",
+        "Prüfung der Sicherungspools und Pool-Paarungen",
+    ),
+    ("report.estate", "Estate", "Umgebung"),
+    (
+        "report.no_estate",
+        "No estate could be read from the inputs.",
+        "Aus den Eingaben konnte keine Umgebung gelesen werden.",
+    ),
+    ("report.back_to_index", "All estates", "Alle Umgebungen"),
+    ("report.contents", "Contents", "Inhalt"),
+    ("meta.generated", "Generated", "Erstellt"),
+    ("meta.tool", "Tool", "Programm"),
+    ("meta.paths", "Input paths", "Eingabepfade"),
+    // Summary and verdict.
+    ("summary.title", "Summary", "Zusammenfassung"),
+    (
+        "summary.verdict",
+        "Verdict for a migration to Lync Server 2013 or later",
+        "Bewertung für die Migration auf Lync Server 2013 oder neuer",
+    ),
+    (
+        "verdict.ready",
+        "Ready for the migration",
+        "Bereit für die Migration",
+    ),
+    (
+        "verdict.warnings",
+        "Ready for the migration, with warnings",
+        "Bereit für die Migration mit Warnungen",
+    ),
+    (
+        "verdict.blocked",
+        "Blocked: {n} errors",
+        "Blockiert: {n} Fehler",
+    ),
+    (
+        "verdict.blocked.one",
+        "Blocked: 1 error",
+        "Blockiert: 1 Fehler",
+    ),
+    (
+        "verdict.ready.help",
+        "No backup relationship stands in the way of Lync 2013 pool pairing.",
+        "Keine Sicherungsbeziehung steht der Pool-Paarung unter Lync 2013 im Weg.",
+    ),
+    (
+        "verdict.warnings.help",
+        "Nothing blocks the migration, but the warnings below should be reviewed before it starts.",
+        "Nichts blockiert die Migration, die Warnungen unten sollten aber vorher geprüft werden.",
+    ),
+    (
+        "verdict.blocked.help",
+        "Some backup relationships break the Lync 2013 rules; they must be redesigned before or during the migration.",
+        "Einige Sicherungsbeziehungen verstoßen gegen die Regeln ab Lync 2013; sie müssen vor oder während der Migration neu geplant werden.",
+    ),
+    (
+        "summary.unread",
+        "{n} inputs could not be read: the verdict covers only what was read.",
+        "{n} Eingaben konnten nicht gelesen werden: Die Bewertung gilt nur für das Gelesene.",
+    ),
+    (
+        "summary.unread.one",
+        "1 input could not be read: the verdict covers only what was read.",
+        "1 Eingabe konnte nicht gelesen werden: Die Bewertung gilt nur für das Gelesene.",
+    ),
+    ("count.errors", "Errors", "Fehler"),
+    ("count.warnings", "Warnings", "Warnungen"),
+    ("count.infos", "Information", "Hinweise"),
+    ("count.pools", "Pools", "Pools"),
+    ("count.sites", "Sites", "Standorte"),
+    // How to read.
+    (
+        "howto.title",
+        "How to read this report",
+        "So lesen Sie diesen Bericht",
+    ),
+    (
+        "howto.scope",
+        "lyncpair read the exports listed under “Inputs” and checked every backup registrar relationship against the rules that apply from Lync Server 2013 on: a Front End pool has exactly one backup pool, and the two pools back each other up (1:1 and reciprocal). Branch appliances (SBA/SBS) may still share one backup pool.",
+        "lyncpair hat die unter „Eingaben“ aufgeführten Exporte gelesen und jede Sicherungsbeziehung gegen die Regeln geprüft, die ab Lync Server 2013 gelten: Ein Front-End-Pool hat genau einen Sicherungspool, und beide Pools sichern sich gegenseitig (1:1 und wechselseitig). Zweigstellen-Registrare (SBA/SBS) dürfen sich weiterhin einen Sicherungspool teilen.",
+    ),
+    (
+        "howto.severity",
+        "Errors break a 2013 rule and block the migration until the design changes. Warnings are allowed but risky or against Microsoft's recommendations. Information needs no action.",
+        "Fehler verstoßen gegen eine Regel von Lync 2013 und blockieren die Migration, bis die Planung geändert ist. Warnungen sind zulässig, aber riskant oder entgegen den Empfehlungen von Microsoft. Hinweise erfordern kein Handeln.",
+    ),
+    (
+        "howto.diagram",
+        "The diagram shows each site as a frame, each pool as a box and each backup relationship as an arrow from a pool to its backup pool; a line with two arrowheads is a mutual 1:1 pair. Red marks the pools and relationships involved in an error, amber those with a warning.",
+        "Das Diagramm zeigt jeden Standort als Rahmen, jeden Pool als Kasten und jede Sicherungsbeziehung als Pfeil von einem Pool zu seinem Sicherungspool; eine Linie mit zwei Pfeilspitzen ist ein gegenseitiges 1:1-Paar. Rot markiert Pools und Beziehungen mit einem Fehler, Gelb solche mit einer Warnung.",
+    ),
+    (
+        "howto.sources",
+        "Each rule links to the Microsoft documentation it rests on. Pool and site names are shown exactly as exported; each finding names the file and line it comes from.",
+        "Jede Regel verweist auf die Microsoft-Dokumentation, auf der sie beruht. Pool- und Standortnamen erscheinen genau wie exportiert; jeder Befund nennt die Datei und Zeile, aus der er stammt.",
+    ),
+    // Estate by site.
+    (
+        "estate.title",
+        "The estate by site",
+        "Die Umgebung nach Standorten",
+    ),
+    ("site.central", "central site", "zentraler Standort"),
+    ("site.branch", "branch site", "Zweigstelle"),
+    (
+        "site.branch_of",
+        "branch site of {parent}",
+        "Zweigstelle von {parent}",
+    ),
+    ("site.none", "(no site)", "(kein Standort)"),
+    ("site.unknown", "Not in the inputs", "Nicht in den Eingaben"),
+    (
+        "site.no_pools",
+        "No pools in this site.",
+        "An diesem Standort gibt es keine Pools.",
+    ),
+    ("col.pool", "Pool", "Pool"),
+    ("col.role", "Role", "Rolle"),
+    ("col.edition", "Edition", "Edition"),
+    ("col.version", "Version", "Version"),
+    ("col.servers", "Servers", "Server"),
+    ("col.users", "Users", "Benutzer"),
+    ("col.backup", "Backup pool", "Sicherungspool"),
+    ("col.failover", "Voice failover", "Sprach-Failover"),
+    ("col.severity", "Severity", "Schweregrad"),
+    ("col.rule", "Rule", "Regel"),
+    ("col.pools", "Pools", "Pools"),
+    ("col.finding", "Finding", "Befund"),
+    ("col.sources", "Found in", "Fundstelle"),
+    ("col.file", "File", "Datei"),
+    ("col.format", "Format", "Format"),
+    ("col.encoding", "Encoding", "Zeichenkodierung"),
+    ("col.line", "Line", "Zeile"),
+    ("col.problem", "Problem", "Problem"),
+    ("col.estate", "Estate", "Umgebung"),
+    ("col.worst", "Most severe finding", "Schwerster Befund"),
+    ("col.verdict", "Verdict", "Bewertung"),
+    ("col.report", "Report", "Bericht"),
+    ("role.front-end", "front-end", "Front-End"),
+    ("role.director", "director", "Director"),
+    ("role.branch", "branch", "Zweigstelle"),
+    ("role.edge", "edge", "Edge"),
+    ("role.mediation", "mediation", "Vermittlung"),
+    ("role.other", "other", "Sonstige"),
+    ("edition.enterprise", "enterprise", "Enterprise"),
+    ("edition.standard", "standard", "Standard"),
+    ("value.unknown", "unknown", "unbekannt"),
+    ("value.none", "none", "keiner"),
+    ("value.planned", "planned", "geplant"),
+    ("value.virtual", "virtual", "virtuell"),
+    ("value.physical", "physical", "physisch"),
+    ("failover.on", "automatic", "automatisch"),
+    ("failover.off", "manual", "manuell"),
+    (
+        "failover.timers",
+        "detection {detect} s, failback {back} s",
+        "Erkennung {detect} s, Failback {back} s",
+    ),
+    (
+        "pool.also_names",
+        "also names {pools}",
+        "nennt außerdem {pools}",
+    ),
+    // Diagram.
+    (
+        "diagram.title",
+        "Backup relationships",
+        "Sicherungsbeziehungen",
+    ),
+    ("diagram.now", "Today", "Heute"),
+    (
+        "diagram.after",
+        "After the suggested plan",
+        "Nach dem Planvorschlag",
+    ),
+    (
+        "diagram.mermaid",
+        "The same graph as a Mermaid flowchart:",
+        "Derselbe Graph als Mermaid-Flussdiagramm:",
+    ),
+    ("legend.title", "Legend", "Legende"),
+    ("legend.site", "Site", "Standort"),
+    ("legend.pool", "Pool without findings", "Pool ohne Befund"),
+    ("legend.pool_error", "Pool with an error", "Pool mit Fehler"),
+    (
+        "legend.pool_warning",
+        "Pool with a warning",
+        "Pool mit Warnung",
+    ),
+    (
+        "legend.pool_other",
+        "Pool without registrar (Edge, Mediation, other)",
+        "Pool ohne Registrar (Edge, Vermittlung, Sonstige)",
+    ),
+    (
+        "legend.pool_unknown",
+        "Named as backup, but not in the inputs",
+        "Als Sicherung genannt, aber nicht in den Eingaben",
+    ),
+    (
+        "legend.backup",
+        "A names B as its backup pool",
+        "A nennt B als Sicherungspool",
+    ),
+    ("legend.pair", "Mutual 1:1 pair", "Gegenseitiges 1:1-Paar"),
+    (
+        "legend.edge_error",
+        "Breaks a 2013 rule (error)",
+        "Verstößt gegen eine Regel von 2013 (Fehler)",
+    ),
+    ("legend.edge_warning", "Warning", "Warnung"),
+    (
+        "legend.edge_planned",
+        "Pair suggested by the plan",
+        "Vom Plan vorgeschlagenes Paar",
+    ),
+    // Findings.
+    ("findings.title", "Findings by rule", "Befunde nach Regel"),
+    (
+        "findings.none",
+        "No findings: every backup relationship follows the 2013 rules.",
+        "Keine Befunde: Alle Sicherungsbeziehungen entsprechen den Regeln ab Lync 2013.",
+    ),
+    ("findings.basis", "Basis", "Grundlage"),
+    (
+        "findings.docs",
+        "Microsoft documentation",
+        "Microsoft-Dokumentation",
+    ),
+    (
+        "findings.messages_en",
+        "",
+        "Die Befundtexte stammen aus der Prüfung und sind englisch.",
+    ),
+    ("severity.error", "error", "Fehler"),
+    ("severity.warning", "warning", "Warnung"),
+    ("severity.info", "info", "Hinweis"),
+    // Plan.
+    ("plan.title", "Suggested plan", "Planvorschlag"),
+    (
+        "plan.objective",
+        "{pairs} pairs, {cross} of them across sites, {kept} kept from today's design.",
+        "{pairs} Paare, davon {cross} standortübergreifend und {kept} aus der heutigen Planung übernommen.",
+    ),
+    ("plan.pair", "Pair", "Paar"),
+    ("plan.kept", "kept", "beibehalten"),
+    ("plan.new", "new", "neu"),
+    ("plan.cross_site", "across sites", "standortübergreifend"),
+    ("plan.same_site", "same site", "gleicher Standort"),
+    (
+        "plan.unpaired",
+        "Pools left without a partner",
+        "Pools ohne Partner",
+    ),
+    ("plan.reason", "Reason", "Grund"),
+    ("plan.status", "Status", "Status"),
+    ("plan.placement", "Placement", "Lage"),
+    // Inputs.
+    ("inputs.title", "Inputs", "Eingaben"),
+    (
+        "inputs.unreadable",
+        "Inputs that could not be read",
+        "Nicht lesbare Eingaben",
+    ),
+    (
+        "inputs.all_read",
+        "Every input of this run could be read.",
+        "Alle Eingaben dieses Laufs konnten gelesen werden.",
+    ),
+    (
+        "inputs.notes",
+        "Kept but not understood",
+        "Übernommen, aber nicht ausgewertet",
+    ),
+    // Index.
+    (
+        "index.title",
+        "Audit of {n} estates",
+        "Prüfung von {n} Umgebungen",
+    ),
+    (
+        "index.title.one",
+        "Audit of 1 estate",
+        "Prüfung von 1 Umgebung",
+    ),
+    ("index.open", "open", "öffnen"),
+    ("index.total", "Total", "Gesamt"),
+    ("index.no_findings", "no findings", "keine Befunde"),
+    // Footer.
+    (
+        "footer.generated",
+        "Generated by lyncpair {version} at {time}.",
+        "Erstellt von lyncpair {version} am {time}.",
+    ),
+    // Terminal output.
+    ("human.estate", "Estate", "Umgebung"),
+    ("human.input", "input", "Eingabe"),
+    (
+        "human.findings",
+        "Findings: {e} error(s), {w} warning(s), {i} info(s)",
+        "Befunde: {e} Fehler, {w} Warnung(en), {i} Hinweis(e)",
+    ),
+    ("human.errors", "Errors", "Fehler"),
+    ("human.warnings", "Warnings", "Warnungen"),
+    ("human.infos", "Information", "Hinweise"),
+    ("human.at", "at", "in"),
+    (
+        "human.notes",
+        "Notes (kept, not understood)",
+        "Hinweise (übernommen, nicht ausgewertet)",
+    ),
+    (
+        "human.unreadable",
+        "Inputs that could not be read",
+        "Nicht lesbare Eingaben",
+    ),
+    ("human.summary", "Summary:", "Zusammenfassung:"),
+    (
+        "human.summary_line",
+        "{e} error(s), {w} warning(s), {i} info(s) in {n} estate(s); {u} input(s) could not be read",
+        "{e} Fehler, {w} Warnung(en), {i} Hinweis(e) in {n} Umgebung(en); {u} Eingabe(n) nicht lesbar",
+    ),
+    ("human.servers", "{n} server(s)", "{n} Server"),
+    ("human.users", "{n} users", "{n} Benutzer"),
+    ("human.backup", "backup {pool}", "Sicherung {pool}"),
+    ("human.no_backup", "no backup", "keine Sicherung"),
+    (
+        "human.written",
+        "reports written to {dir}: {files}",
+        "Berichte in {dir} geschrieben: {files}",
+    ),
+];
+
+/// German rule explanations; the English ones are [`crate::rules::CATALOGUE`]'s `summary` and `source`.
+static RULES_DE: &[(Code, &str, &str)] = &[
+    (
+        Code::BackupManyToOne,
+        "Ein Front-End-Pool ist Sicherungspool für mehr als einen Front-End-Pool; ab Lync 2013 hat ein Pool genau einen Partner.",
+        "Nicht unterstützt (neue verhindert der Topologie-Generator); S1, S13",
+    ),
+    (
+        Code::BackupNotReciprocal,
+        "Pool P nennt Q als Sicherungspool, Q aber keinen oder einen anderen Pool; ab Lync 2013 sichern sich die Pools eines Paares gegenseitig.",
+        "Nicht unterstützt; S1, S13, abgeleitet aus S4, S31",
+    ),
+    (
+        Code::BackupSelf,
+        "Ein Pool ist als sein eigener Sicherungspool eingetragen.",
+        "Abgeleitet; S4",
+    ),
+    (
+        Code::BackupUnknownPool,
+        "Die Sicherung verweist auf einen Pool (FQDN oder Dienstkennung), den keine Eingabe dieser Umgebung enthält: Die Eingaben sind unvollständig oder veraltet.",
+        "Projektregel; S4",
+    ),
+    (
+        Code::BackupInvalidTarget,
+        "Der Sicherungspool eines Front-End-Pools ist ein Director, ein Zweigstellen-Registrar, ein Edge- oder ein sonstiger Pool; gepaart werden nur Front-End-Pools.",
+        "Abgeleitet; S3, S4, S-Edge, S34, S9, S19",
+    ),
+    (
+        Code::BackupMissing,
+        "Ein Front-End-Pool hat keinen Sicherungspool: kein Pool-Failover und keine Ausfallsicherheit der Registrierung.",
+        "Empfehlung; S39, S3, S35",
+    ),
+    (
+        Code::PairEditionMismatch,
+        "Ein Pool der Enterprise Edition ist mit einem Server der Standard Edition gepaart.",
+        "Nicht unterstützt, vom Topologie-Generator nicht verhindert; S2, S13",
+    ),
+    (
+        Code::PairPlatformMismatch,
+        "Ein physischer Pool ist mit einem virtualisierten gepaart.",
+        "Nicht unterstützt, vom Topologie-Generator nicht verhindert; S2, S13",
+    ),
+    (
+        Code::PairOsMismatch,
+        "Die gepaarten Pools laufen auf unterschiedlichen Betriebssystemen.",
+        "Nicht unterstützt, vom Topologie-Generator nicht verhindert; S2, S13",
+    ),
+    (
+        Code::PairVersionMismatch,
+        "Die gepaarten Pools haben verschiedene Produktversionen: ein Fehler, wenn einer Lync 2010 ist (dort gibt es keine Paarung), eine Warnung, wenn beide 2013 oder neuer sind.",
+        "Abgeleitet; S3, S39, S14",
+    ),
+    (
+        Code::PairSameSite,
+        "Beide Pools eines Paares stehen am selben Standort; ein einziger Ausfall kann beide treffen.",
+        "Empfehlung; S3, S35, S5, S36",
+    ),
+    (
+        Code::PairCapacity,
+        "Nach einem Failover kann ein Pool die Benutzer beider Pools nicht tragen (80 000 je Enterprise-Pool, 5 000 je Standard-Server, ein Front-End-Server je 6 660 Benutzer, höchstens 12).",
+        "Empfehlung; S2, S3, S7, S13",
+    ),
+    (
+        Code::BranchBackupInvalid,
+        "Ein Zweigstellen-Registrar (SBA/SBS) wird nicht von einem Front-End-Pool eines zentralen Standorts gesichert.",
+        "Vom Topologie-Generator verhindert (abgeleitet aus der Hilfe); S9, S19, S-Assoc",
+    ),
+    (
+        Code::BranchBackupMissing,
+        "Ein Zweigstellen-Registrar (SBA/SBS) hat keinen Sicherungspool.",
+        "Empfehlung; S19, S6",
+    ),
+    (
+        Code::BranchNoDr,
+        "Benutzer auf einem Zweigstellen-Registrar erhalten keine Notfallwiederherstellung des Pools: Fällt ihr Sicherungspool aus, bleiben sie im Ausfallsicherheitsmodus.",
+        "S1, S13 (SBA); für SBS abgeleitet",
+    ),
+    (
+        Code::TimerOutOfRange,
+        "Ein Intervall für Ausfallerkennung oder Failback liegt außerhalb von 30 bis 86 400 Sekunden.",
+        "S12 (Set-CsRegistrar)",
+    ),
+    (
+        Code::TimerBelowRecommended,
+        "Ein Failover-Intervall liegt unter 120 Sekunden; ein kurz überlasteter primärer Pool kann unnötige Failovers auslösen.",
+        "Empfehlung; S9, S10, S11",
+    ),
+    (
+        Code::TimerOrder,
+        "Das Failback-Intervall ist nicht länger als das Intervall der Ausfallerkennung (Vorgaben des Topologie-Generators: 120 s und 240 s).",
+        "Abgeleitet aus S9, S10, S11",
+    ),
+    (
+        Code::SourceConflict,
+        "Zwei Eingaben widersprechen sich bei einer Angabe zu einem Pool (Edition, Version, Standort, Sicherung, Benutzer, Virtualisierung, Betriebssystem); der Bericht zeigt den verwendeten Wert.",
+        "Projektregel",
+    ),
+    (
+        Code::ExportLossy,
+        "Ein Export hat Informationen verloren: „?“ anstelle von Zeichen in Namen (ASCII-Export) oder .NET-Auflistungstypen in CSV-Zellen.",
+        "Projektregel; FORMATS.md §2",
+    ),
+    (
+        Code::TopologyUnpublishedChange,
+        "Ein Topology-Builder-Dokument ändert einen Pool gegenüber der Topologie, mit der es heruntergeladen wurde (NewTopology gegenüber OldTopology); geprüft wird die noch nicht veröffentlichte NewTopology.",
+        "Projektregel; FORMATS.md §4.1",
+    ),
+];
+
+fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    LABELS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, en, de)| match lang {
+            Lang::En => *en,
+            Lang::De => *de,
+        })
+}
+
+/// The label for `key`. Unknown keys are a programming error caught by the tests; they show as the key.
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    lookup(lang, key).unwrap_or_else(|| {
+        debug_assert!(false, "unknown label key {key}");
+        "?"
+    })
+}
+
+/// The label for `key` with `{name}` placeholders filled; `n` = "1" picks the `.one` form when there is one.
+pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    format_label(lang, key, args.iter().map(|(k, v)| (*k, (*v).to_owned())))
+        .unwrap_or_else(|| t(lang, key).to_owned())
+}
+
+/// Shared by [`tf`] and the template function: `None` when the key is unknown.
+pub fn format_label(
+    lang: Lang,
+    key: &str,
+    args: impl IntoIterator<Item = (impl AsRef<str>, String)>,
+) -> Option<String> {
+    let args: HashMap<String, String> = args
+        .into_iter()
+        .map(|(k, v)| (k.as_ref().to_owned(), v))
+        .collect();
+    let singular = args.get("n").is_some_and(|n| n == "1");
+    let text = singular
+        .then(|| lookup(lang, &format!("{key}.one")))
+        .flatten()
+        .or_else(|| lookup(lang, key))?;
+    let mut out = text.to_owned();
+    for (name, value) in &args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    Some(out)
+}
+
+/// The rule's explanation and basis in the chosen language.
+pub fn rule_text(lang: Lang, code: Code) -> (&'static str, &'static str) {
+    let info = code.info();
+    match lang {
+        Lang::En => (info.summary, info.source),
+        Lang::De => RULES_DE
+            .iter()
+            .find(|(c, _, _)| *c == code)
+            .map_or((info.summary, info.source), |(_, s, b)| (*s, *b)),
+    }
+}
+
+/// Every key, for the tests and for `t()` error messages.
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    LABELS.iter().map(|(k, _, _)| *k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::CATALOGUE;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn keys_are_unique() {
+        let keys: BTreeSet<&str> = keys().collect();
+        assert_eq!(keys.len(), LABELS.len(), "duplicate label key");
+    }
+
+    #[test]
+    fn every_german_label_is_filled_and_keeps_the_placeholders() {
+        for (key, en, de) in LABELS {
+            if en.is_empty() {
+                continue; // A German-only remark.
+            }
+            assert!(!de.is_empty(), "{key} has no German text");
+            let placeholders = |s: &str| -> BTreeSet<String> {
+                s.split('{')
+                    .skip(1)
+                    .filter_map(|p| p.split_once('}').map(|(name, _)| name.to_owned()))
+                    .collect()
+            };
+            assert_eq!(placeholders(en), placeholders(de), "{key}");
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_german_explanation() {
+        for r in CATALOGUE {
+            let (summary, _) = rule_text(Lang::De, r.id);
+            assert_ne!(summary, r.summary, "{} has no German text", r.code);
+        }
+        assert_eq!(RULES_DE.len(), CATALOGUE.len());
+    }
+
+    #[test]
+    fn singular_and_placeholders() {
+        assert_eq!(
+            tf(Lang::De, "verdict.blocked", &[("n", "1")]),
+            "Blockiert: 1 Fehler"
+        );
+        assert_eq!(
+            tf(Lang::En, "verdict.blocked", &[("n", "3")]),
+            "Blocked: 3 errors"
+        );
+        assert_eq!(
+            tf(Lang::De, "site.branch_of", &[("parent", "Wien")]),
+            "Zweigstelle von Wien"
+        );
+    }
+}

@@ -1,0 +1,396 @@
+//! `cargo xtask browser-check`: build lyncpair, write the reports of the fixtures (and of a generated
+//! 50-pool, 10-site estate), open every HTML page in headless Chromium, save a PNG screenshot of
+//! each, and fail when a page logs a console error (a script, a blocked resource, a CSP violation)
+//! or a report's SVG diagram is missing or empty. Skips with a message when Chromium is missing.
+//!
+//! Output: `target/browser-check/<run>/…` (reports) and `target/browser-check/screenshots/*.png`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+fn has_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
+}
+
+fn html_pages(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            html_pages(&path, out);
+        } else if path.extension().is_some_and(|x| x == "html") {
+            out.push(path);
+        }
+    }
+}
+
+pub fn run(args: &[String]) -> i32 {
+    if !args.is_empty() {
+        eprintln!("browser-check takes no arguments");
+        return 2;
+    }
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.to_owned());
+    if !Path::new(&chromium).exists() {
+        println!(
+            "browser-check skipped: {chromium} is not installed (Debian: apt-get install chromium; or set CHROMIUM=/path/to/chromium)"
+        );
+        return 0;
+    }
+    let root = root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let built = Command::new(&cargo)
+        .current_dir(&root)
+        .args([
+            "build",
+            "--quiet",
+            "--package",
+            "lyncpair",
+            "--bin",
+            "lyncpair",
+        ])
+        .status();
+    if !built.is_ok_and(|s| s.success()) {
+        eprintln!("browser-check: cargo build failed");
+        return 1;
+    }
+    let target = target_dir(&root);
+    let binary = target.join("debug").join("lyncpair");
+    let out = target.join("browser-check");
+    let _ = std::fs::remove_dir_all(&out);
+    let shots = out.join("screenshots");
+    if let Err(e) = std::fs::create_dir_all(&shots) {
+        eprintln!("browser-check: cannot create {}: {e}", shots.display());
+        return 1;
+    }
+
+    let large_input = out.join("large-input");
+    if let Err(e) = std::fs::create_dir_all(&large_input)
+        .and_then(|()| std::fs::write(large_input.join("topology.xml"), large_topology()))
+    {
+        eprintln!("browser-check: cannot write the generated estate: {e}");
+        return 1;
+    }
+    let fixtures = root.join("fixtures");
+    let main_input = if has_files(&fixtures) {
+        fixtures
+    } else {
+        root.join("tests/data/report")
+    };
+    let runs: [(&str, &Path, &str); 3] = [
+        ("en", &main_input, "en"),
+        ("de", &main_input, "de"),
+        ("large", &large_input, "en"),
+    ];
+    let mut failures = Vec::new();
+    for (name, input, lang) in runs {
+        let dir = out.join(name);
+        let status = Command::new(&binary)
+            .current_dir(&root)
+            .arg("audit")
+            .arg(input)
+            .arg("--out")
+            .arg(&dir)
+            .args(["--lang", lang, "--format", "json"])
+            .stdout(std::process::Stdio::null())
+            .status();
+        match status {
+            // 1 = findings, 2 = some input unreadable: both still write reports.
+            Ok(s) if matches!(s.code(), Some(0..=2)) => {}
+            other => failures.push(format!(
+                "lyncpair audit {} failed: {other:?}",
+                input.display()
+            )),
+        }
+    }
+
+    let mut pages = Vec::new();
+    html_pages(&out, &mut pages);
+    if pages.is_empty() {
+        failures.push("no HTML report was written".to_owned());
+    }
+    for (n, page) in pages.iter().enumerate() {
+        let relative = page.strip_prefix(&out).unwrap_or(page);
+        let shot_name = relative
+            .to_string_lossy()
+            .replace(['/', '\\'], "_")
+            .replace(".html", ".png");
+        let shot = shots.join(&shot_name);
+        match check_page(&chromium, page, &shot, n) {
+            Ok(()) => println!("ok    {}  ->  {}", relative.display(), shot.display()),
+            Err(e) => {
+                println!("FAIL  {}: {e}", relative.display());
+                failures.push(format!("{}: {e}", relative.display()));
+            }
+        }
+    }
+    if failures.is_empty() {
+        println!(
+            "browser-check: {} page(s) rendered cleanly; screenshots in {}",
+            pages.len(),
+            shots.display()
+        );
+        0
+    } else {
+        eprintln!("browser-check failed:\n  {}", failures.join("\n  "));
+        1
+    }
+}
+
+fn chromium_command(chromium: &str, profile: &Path) -> Command {
+    let mut c = Command::new(chromium);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+/// Console lines Chromium logs for the page (errors, CSP violations, blocked loads).
+fn console_errors(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught") || l.contains("Refused to"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether the DOM holds a diagram with drawn pools; `None` when the page has no diagram.
+fn diagram_state(dom: &str) -> Option<Result<(), String>> {
+    let start = dom.find("<svg class=\"diagram")?;
+    let end = dom[start..].find("</svg>").map_or(dom.len(), |e| start + e);
+    let svg = &dom[start..end];
+    let pools = svg.matches("class=\"pool ").count();
+    let sites = svg.matches("class=\"site ").count();
+    Some(if pools == 0 || sites == 0 {
+        Err(format!(
+            "the SVG diagram is empty ({sites} site(s), {pools} pool(s))"
+        ))
+    } else {
+        Ok(())
+    })
+}
+
+fn check_page(chromium: &str, page: &Path, shot: &Path, n: usize) -> Result<(), String> {
+    let profile =
+        std::env::temp_dir().join(format!("lyncpair-browser-check-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&profile);
+    std::fs::create_dir_all(&profile).map_err(|e| format!("temp profile: {e}"))?;
+    let url = format!("file://{}", page.display());
+    let result = (|| {
+        let shot_run = chromium_command(chromium, &profile)
+            .args([
+                "--enable-logging=stderr",
+                "--v=0",
+                "--window-size=1280,2000",
+            ])
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(&url)
+            .output()
+            .map_err(|e| format!("cannot run {chromium}: {e}"))?;
+        let stderr = String::from_utf8_lossy(&shot_run.stderr);
+        let mut problems = String::new();
+        for line in console_errors(&stderr) {
+            let _ = write!(problems, "\n    console: {line}");
+        }
+        if !shot.exists() {
+            let _ = write!(problems, "\n    no screenshot was written");
+        }
+        let dom_run = chromium_command(chromium, &profile)
+            .args(["--dump-dom", "--virtual-time-budget=2000"])
+            .arg(&url)
+            .output()
+            .map_err(|e| format!("cannot run {chromium}: {e}"))?;
+        let dom = String::from_utf8_lossy(&dom_run.stdout);
+        let is_report = page.file_name().is_some_and(|f| f == "report.html");
+        match diagram_state(&dom) {
+            Some(Err(e)) => {
+                let _ = write!(problems, "\n    {e}");
+            }
+            None if is_report && dom.contains("class=\"estate\"") => {
+                let _ = write!(problems, "\n    the report has no SVG diagram");
+            }
+            _ => {}
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    })();
+    let _ = std::fs::remove_dir_all(&profile);
+    result
+}
+
+/// A made-up estate of 10 central sites with 5 pools each (3 front ends, a director, an edge pool),
+/// with reciprocal pairs, a chain of one-way backups, a many-to-one hub and pools without backup,
+/// to see whether the diagram stays legible at that size.
+pub fn large_topology() -> String {
+    const CITIES: [&str; 10] = [
+        "Hamburg", "Wien", "Zürich", "Berlin", "München", "Graz", "Basel", "Köln", "Linz", "Bern",
+    ];
+    let slug = |i: usize| {
+        CITIES[i]
+            .to_lowercase()
+            .replace('ü', "ue")
+            .replace('ö', "oe")
+    };
+    let fqdn = |i: usize, j: usize| format!("pool{}-{}.fabrikam.test", j + 1, slug(i));
+    // Backup of front end j in site i, as (site, pool) of the target.
+    let backup = |i: usize, j: usize| -> Option<(usize, usize)> {
+        match j {
+            0 => Some((i ^ 1, 0)),
+            1 => Some(((i + 3) % 10, 1)),
+            2 if i < 4 => Some((9, 2)),
+            2 if i == 9 => Some((0, 2)),
+            _ => None,
+        }
+    };
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">\n<Sites>\n",
+    );
+    for (i, city) in CITIES.iter().enumerate() {
+        let _ = writeln!(
+            x,
+            "<CentralSite SiteId=\"{}\"><Name>{city}</Name></CentralSite>",
+            i + 1
+        );
+    }
+    x.push_str("</Sites>\n<Clusters>\n");
+    for i in 0..10 {
+        for j in 0..5 {
+            let _ = writeln!(
+                x,
+                "<Cluster Fqdn=\"{}\"><ClusterId SiteId=\"{}\" Number=\"{}\" /><Machine OrdinalInCluster=\"1\" Fqdn=\"m1-{}\" /><Machine OrdinalInCluster=\"2\" Fqdn=\"m2-{}\" /></Cluster>",
+                fqdn(i, j),
+                i + 1,
+                j + 1,
+                fqdn(i, j),
+                fqdn(i, j)
+            );
+        }
+        let _ = writeln!(
+            x,
+            "<Cluster Fqdn=\"sql-{}.fabrikam.test\"><ClusterId SiteId=\"{}\" Number=\"9\" /><Machine OrdinalInCluster=\"1\" Fqdn=\"sql-{}.fabrikam.test\" /></Cluster>",
+            slug(i),
+            i + 1,
+            slug(i)
+        );
+    }
+    x.push_str("</Clusters>\n<SqlInstances>\n");
+    for i in 0..10 {
+        let _ = writeln!(
+            x,
+            "<SqlInstance><SqlInstanceId Name=\"\"><ClusterId SiteId=\"{}\" Number=\"9\" /></SqlInstanceId></SqlInstance>",
+            i + 1
+        );
+    }
+    x.push_str("</SqlInstances>\n<Services>\n");
+    for i in 0..10 {
+        let site = i + 1;
+        let version = if i < 6 { 5 } else { 6 };
+        for j in 0..5 {
+            let n = j + 1;
+            let on = format!(
+                "<InstalledOn><ClusterId SiteId=\"{site}\" Number=\"{n}\" /></InstalledOn>"
+            );
+            match j {
+                0..=2 => {
+                    let _ = writeln!(
+                        x,
+                        "<Service ServiceVersion=\"{version}\"><ServiceId SiteId=\"{site}\" RoleName=\"UserServices\" Instance=\"{n}\" /><DependsOn><Dependency Usage=\"Default\"><ServiceId SiteId=\"{site}\" RoleName=\"UserStore\" Instance=\"{n}\" /></Dependency></DependsOn>{on}</Service>"
+                    );
+                    let _ = writeln!(
+                        x,
+                        "<Service ServiceVersion=\"{version}\"><ServiceId SiteId=\"{site}\" RoleName=\"UserStore\" Instance=\"{n}\" /><DependsOn /><InstalledOn><SqlInstanceId Name=\"\"><ClusterId SiteId=\"{site}\" Number=\"9\" /></SqlInstanceId></InstalledOn></Service>"
+                    );
+                    let backup_dep = backup(i, j).map_or(String::new(), |(bi, bj)| {
+                        format!(
+                            "<Dependency Usage=\"Default\"><ServiceId SiteId=\"{}\" RoleName=\"Registrar\" Instance=\"{}\" /></Dependency>",
+                            bi + 1,
+                            bj + 1
+                        )
+                    });
+                    let _ = writeln!(
+                        x,
+                        "<Service ServiceVersion=\"{version}\"><ServiceId SiteId=\"{site}\" RoleName=\"Registrar\" Instance=\"{n}\" /><DependsOn><Dependency Usage=\"Default\"><ServiceId SiteId=\"{site}\" RoleName=\"UserServices\" Instance=\"{n}\" /></Dependency>{backup_dep}</DependsOn>{on}<RegistrarService xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008\" IsDirector=\"false\" /></Service>"
+                    );
+                }
+                3 => {
+                    let _ = writeln!(
+                        x,
+                        "<Service ServiceVersion=\"{version}\"><ServiceId SiteId=\"{site}\" RoleName=\"Registrar\" Instance=\"{n}\" /><DependsOn />{on}<RegistrarService xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008\" IsDirector=\"true\" /></Service>"
+                    );
+                }
+                _ => {
+                    let _ = writeln!(
+                        x,
+                        "<Service ServiceVersion=\"{version}\"><ServiceId SiteId=\"{site}\" RoleName=\"EdgeServer\" Instance=\"1\" /><DependsOn />{on}</Service>"
+                    );
+                }
+            }
+        }
+    }
+    x.push_str("</Services>\n</Topology>\n");
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn console_errors_are_found_and_noise_is_not() {
+        let stderr = "[1:2:ERROR:dbus/bus.cc:405] Failed to connect to the bus\n\
+                      [1:1:INFO:CONSOLE:3] \"Uncaught ReferenceError: x is not defined\", source: file:///r.html (3)\n\
+                      [1:1:INFO:CONSOLE:0] \"Loading the image violates the Content Security Policy; Refused to load the image 'https://x/y.png'\"\n";
+        assert_eq!(console_errors(stderr).len(), 2);
+        assert!(console_errors("[1:2:ERROR:dbus/bus.cc:405] Failed to connect").is_empty());
+    }
+
+    #[test]
+    fn an_empty_diagram_is_caught() {
+        assert!(diagram_state("<p>no svg</p>").is_none());
+        assert!(
+            diagram_state("<svg class=\"diagram lp-svg\"><defs></defs></svg>")
+                .unwrap()
+                .is_err()
+        );
+        assert!(diagram_state(
+            "<svg class=\"diagram lp-svg\"><g class=\"site central\"></g><g class=\"pool ok\"></g></svg>"
+        )
+        .unwrap()
+        .is_ok());
+    }
+
+    #[test]
+    fn the_generated_estate_has_fifty_pools_in_ten_sites() {
+        let xml = large_topology();
+        assert_eq!(xml.matches("<CentralSite ").count(), 10);
+        assert_eq!(xml.matches("<Cluster Fqdn=\"pool").count(), 50);
+    }
+}
