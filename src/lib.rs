@@ -10,6 +10,8 @@ pub mod cli;
 pub mod estate;
 pub mod import;
 pub mod model;
+pub mod output;
+pub mod plan;
 pub mod render;
 pub mod rules;
 pub mod text;
