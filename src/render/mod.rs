@@ -1,7 +1,11 @@
-//! Renderers: format an [`crate::audit::Audit`] (and later a plan). They never compute findings.
+//! Renderers: format an [`crate::audit::Audit`] or a [`crate::plan::PairingPlan`]. They never compute
+//! findings or plans.
 
 pub mod human;
 pub mod json;
+pub mod plan_human;
+pub mod plan_json;
+pub mod runbook;
 
 /// Whether to colour terminal output: only on a terminal, and never with `NO_COLOR` set.
 pub fn use_color(stream_is_terminal: bool) -> bool {
