@@ -12,6 +12,7 @@ use crate::audit::{self, Audit};
 pub use crate::i18n::Lang;
 use crate::import::ImportOptions;
 use crate::output;
+use crate::plan::{self, PlanRequest};
 use crate::render;
 use crate::render::report::{self, RunInfo};
 use crate::render::templates::{self, Templates};
@@ -364,8 +365,85 @@ fn run_audit(args: AuditArgs) -> i32 {
     exit_code(&audit, args.fail_on)
 }
 
-fn run_plan(_args: PlanArgs) -> i32 {
-    usage_error("lyncpair plan is not implemented yet")
+/// Files `plan --out DIR` writes, besides plan.md and plan.html (report templates).
+pub const PLAN_JSON_FILE: &str = "plan.json";
+pub const RUNBOOK_FILE: &str = "pairing-runbook.ps1";
+
+fn run_plan(args: PlanArgs) -> i32 {
+    match args.format {
+        PlanFormat::Md | PlanFormat::Html => {
+            return usage_error(
+                "plan --format md and html are not implemented yet; use human or json",
+            );
+        }
+        PlanFormat::Human | PlanFormat::Json => {}
+    }
+    if args.common.templates.is_some() || args.common.lang != Lang::En {
+        return usage_error("--templates and --lang are not implemented yet for plan");
+    }
+    // A bad --out is a usage error before any input is read.
+    if let Some(dir) = &args.common.out
+        && let Err(e) = output::prepare_out_dir(dir)
+    {
+        return usage_error(&e);
+    }
+    let audit = audit::run(&args.paths, &import_options(&args.common));
+    let estates: Vec<&crate::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
+    let request = PlanRequest {
+        pins: args.pin.clone(),
+        forbids: args.forbid.clone(),
+    };
+    let mut err = std::io::stderr().lock();
+    let plans = match plan::plan(&estates, &request) {
+        Ok(plans) => plans,
+        Err(problems) => {
+            for e in &audit.errors {
+                let _ = writeln!(err, "lyncpair: {e}");
+            }
+            for p in &problems {
+                let _ = writeln!(err, "lyncpair: {p}");
+            }
+            let _ = writeln!(
+                err,
+                "lyncpair: no plan made: fix the --pin/--forbid options above and run again"
+            );
+            return EXIT_USAGE_OR_INPUT;
+        }
+    };
+    let text = match args.format {
+        PlanFormat::Json => render::plan_json::render(&plans),
+        _ => render::plan_human::render(
+            &plans,
+            audit.errors.len(),
+            render::use_color(std::io::stdout().is_terminal()),
+        ),
+    };
+    emit(&text);
+    for e in &audit.errors {
+        let _ = writeln!(err, "lyncpair: {e}");
+    }
+    if let Some(dir) = &args.common.out {
+        let files = [
+            (PLAN_JSON_FILE, render::plan_json::render(&plans)),
+            (RUNBOOK_FILE, render::runbook::render(&plans)),
+        ];
+        for (name, contents) in &files {
+            if let Err(e) = output::write_atomic(dir, name, contents.as_bytes()) {
+                let _ = writeln!(err, "lyncpair: {e}");
+                return EXIT_USAGE_OR_INPUT;
+            }
+        }
+        let _ = writeln!(
+            err,
+            "lyncpair: wrote {PLAN_JSON_FILE} and {RUNBOOK_FILE} to {}",
+            dir.display()
+        );
+    }
+    if audit.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_USAGE_OR_INPUT
+    }
 }
 
 fn run_templates_export(dir: &Path) -> i32 {

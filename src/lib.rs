@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod import;
 pub mod model;
 pub mod output;
+pub mod plan;
 pub mod render;
 pub mod rules;
 pub mod text;

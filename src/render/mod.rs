@@ -1,10 +1,14 @@
-//! Renderers: format an [`crate::audit::Audit`] (and later a plan). They never compute findings.
+//! Renderers: format an [`crate::audit::Audit`] or a [`crate::plan::PairingPlan`]. They never compute
+//! findings or plans.
 
 pub mod csv;
 pub mod diagram;
 pub mod human;
 pub mod json;
+pub mod plan_human;
+pub mod plan_json;
 pub mod report;
+pub mod runbook;
 mod sample;
 pub mod templates;
 

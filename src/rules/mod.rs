@@ -6,7 +6,7 @@
 mod backup;
 mod branch;
 mod inputs;
-mod pair;
+pub mod pair;
 mod timers;
 
 use serde::Serialize;

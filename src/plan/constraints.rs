@@ -1,0 +1,243 @@
+//! Hard constraints of a candidate pair (CONTRACT.md "Plan"), and how to say which one blocks it.
+//!
+//! Same version and same edition are required (an unknown edition never matches: pairing an SE pool
+//! with an EE pool by guess is the mistake the plan must not make); physical/virtual, base OS and
+//! capacity only count when both sides are known, as in the audit rules.
+
+use std::collections::BTreeSet;
+
+use crate::model::{Edition, Estate, Pool, Version};
+use crate::rules::pair::{base_os, capacity_problem};
+
+/// Why two pools cannot be a pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocker {
+    Version(Option<Version>, Option<Version>),
+    Edition(Option<Edition>, Option<Edition>),
+    Platform(bool, bool),
+    Os(String, String),
+    Capacity(String),
+    Forbidden,
+}
+
+/// Unordered pool pairs the user forbade, stored smaller FQDN first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Forbidden(BTreeSet<(String, String)>);
+
+impl Forbidden {
+    pub fn insert(&mut self, a: &str, b: &str) {
+        self.0.insert(ordered(a, b));
+    }
+
+    pub fn contains(&self, a: &str, b: &str) -> bool {
+        !self.0.is_empty() && self.0.contains(&ordered(a, b))
+    }
+}
+
+pub fn ordered(a: &str, b: &str) -> (String, String) {
+    if a <= b {
+        (a.to_owned(), b.to_owned())
+    } else {
+        (b.to_owned(), a.to_owned())
+    }
+}
+
+/// Every hard constraint the pair `a`–`b` breaks; empty when they can be paired.
+///
+/// `branches` is the estate (or any estate holding at least its branch registrars): capacity counts
+/// the users of the branch registrars each pool backs.
+pub fn blockers(branches: &Estate, a: &Pool, b: &Pool, forbidden: &Forbidden) -> Vec<Blocker> {
+    let (ba, bb) = (a.os.as_deref().map(base_os), b.os.as_deref().map(base_os));
+    blockers_with_os(branches, a, b, [ba.as_deref(), bb.as_deref()], forbidden)
+}
+
+/// [`blockers`] with each pool's [`base_os`] already worked out (the planner checks n² pairs).
+pub fn blockers_with_os(
+    branches: &Estate,
+    a: &Pool,
+    b: &Pool,
+    base: [Option<&str>; 2],
+    forbidden: &Forbidden,
+) -> Vec<Blocker> {
+    let mut out = Vec::new();
+    if a.version != b.version {
+        out.push(Blocker::Version(a.version, b.version));
+    }
+    if a.edition.is_none() || a.edition != b.edition {
+        out.push(Blocker::Edition(a.edition, b.edition));
+    }
+    if let (Some(va), Some(vb)) = (a.virtual_machine, b.virtual_machine)
+        && va != vb
+    {
+        out.push(Blocker::Platform(va, vb));
+    }
+    if let (Some(oa), Some(ob), [Some(ba), Some(bb)]) = (&a.os, &b.os, base)
+        && ba != bb
+    {
+        out.push(Blocker::Os(oa.clone(), ob.clone()));
+    }
+    if let Some(problem) = capacity_problem(branches, a, b) {
+        out.push(Blocker::Capacity(problem));
+    }
+    if forbidden.contains(&a.fqdn, &b.fqdn) {
+        out.push(Blocker::Forbidden);
+    }
+    out
+}
+
+fn version(v: Option<Version>) -> &'static str {
+    v.map_or("unknown", Version::label)
+}
+
+fn edition(e: Option<Edition>) -> &'static str {
+    e.map_or("unknown", Edition::label)
+}
+
+fn platform(virtual_machine: bool) -> &'static str {
+    if virtual_machine {
+        "virtual"
+    } else {
+        "physical"
+    }
+}
+
+/// The differing facts as "version (2013 vs 2015), edition (…)", values in the order `first`, `second`.
+fn differences(list: &[Blocker]) -> Vec<String> {
+    list.iter()
+        .filter_map(|b| match b {
+            Blocker::Version(x, y) => Some(format!("version ({} vs {})", version(*x), version(*y))),
+            Blocker::Edition(x, y) => Some(format!("edition ({} vs {})", edition(*x), edition(*y))),
+            Blocker::Platform(x, y) => {
+                Some(format!("platform ({} vs {})", platform(*x), platform(*y)))
+            }
+            Blocker::Os(x, y) => Some(format!("operating system ({x} vs {y})")),
+            Blocker::Capacity(_) | Blocker::Forbidden => None,
+        })
+        .collect()
+}
+
+/// Why `a` and `b` cannot be paired, for a refused `--pin`: every constraint they break.
+pub fn describe_pair(a: &Pool, b: &Pool, list: &[Blocker]) -> String {
+    let mut parts = Vec::new();
+    let diffs = differences(list);
+    if !diffs.is_empty() {
+        parts.push(format!(
+            "{} and {} differ in {}",
+            a.fqdn,
+            b.fqdn,
+            diffs.join(", ")
+        ));
+    }
+    for blocker in list {
+        match blocker {
+            Blocker::Capacity(problem) => parts.push(format!("over capacity: {problem}")),
+            Blocker::Forbidden => parts.push(format!(
+                "the pair is also forbidden (--forbid {}={})",
+                a.fqdn, b.fqdn
+            )),
+            _ => {}
+        }
+    }
+    parts.join("; ")
+}
+
+/// Why a pool cannot pair with one partner, seen from the pool, without the partner's name (so that
+/// partners blocked the same way can be listed together): "differs in edition (standard vs
+/// enterprise)", the pool's value first. `pool_first` says whether `list` has the pool's values first.
+pub fn describe_partner(list: &[Blocker], pool_first: bool) -> String {
+    let oriented: Vec<Blocker> = list
+        .iter()
+        .map(|b| match b {
+            _ if pool_first => b.clone(),
+            Blocker::Version(x, y) => Blocker::Version(*y, *x),
+            Blocker::Edition(x, y) => Blocker::Edition(*y, *x),
+            Blocker::Platform(x, y) => Blocker::Platform(*y, *x),
+            Blocker::Os(x, y) => Blocker::Os(y.clone(), x.clone()),
+            other => other.clone(),
+        })
+        .collect();
+    let mut parts = Vec::new();
+    let diffs = differences(&oriented);
+    if !diffs.is_empty() {
+        parts.push(format!("differs in {}", diffs.join(", ")));
+    }
+    for blocker in list {
+        match blocker {
+            Blocker::Capacity(problem) => parts.push(format!("over capacity ({problem})")),
+            Blocker::Forbidden => parts.push("forbidden (--forbid)".to_owned()),
+            _ => {}
+        }
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_support::{estate, fe};
+
+    #[test]
+    fn equal_pools_are_compatible_and_unknowns_do_not_block() {
+        let a = fe("a.t", "s1", None);
+        let mut b = fe("b.t", "s2", None);
+        b.virtual_machine = Some(true);
+        b.os = Some("Windows Server 2012 R2".into());
+        let e = estate(vec![a.clone(), b.clone()]);
+        assert!(blockers(&e, &a, &b, &Forbidden::default()).is_empty());
+    }
+
+    #[test]
+    fn every_broken_constraint_is_named() {
+        let mut a = fe("a.t", "s1", None);
+        let mut b = fe("b.t", "s2", None);
+        b.version = Some(Version::V2015);
+        b.edition = Some(Edition::Standard);
+        a.virtual_machine = Some(false);
+        b.virtual_machine = Some(true);
+        a.os = Some("Windows Server 2012 R2 Datacenter".into());
+        b.os = Some("Windows Server 2016".into());
+        a.users = Some(4_000);
+        b.users = Some(2_000);
+        let mut forbidden = Forbidden::default();
+        forbidden.insert("b.t", "a.t");
+        let e = estate(vec![a.clone(), b.clone()]);
+        let list = blockers(&e, &a, &b, &forbidden);
+        assert_eq!(list.len(), 6, "{list:?}");
+        let text = describe_pair(&a, &b, &list);
+        assert!(
+            text.starts_with(
+                "a.t and b.t differ in version (2013 vs 2015), edition (enterprise vs standard), \
+                 platform (physical vs virtual), operating system (Windows Server 2012 R2 Datacenter vs \
+                 Windows Server 2016); over capacity: after a failover one pool carries 6000 users"
+            ),
+            "{text}"
+        );
+        assert!(text.ends_with("forbidden (--forbid a.t=b.t)"), "{text}");
+        let seen_from_a = describe_partner(&list, true);
+        assert!(
+            seen_from_a
+                .starts_with("differs in version (2013 vs 2015), edition (enterprise vs standard)"),
+            "{seen_from_a}"
+        );
+        assert!(seen_from_a.ends_with("forbidden (--forbid)"));
+        let seen_from_b = describe_partner(&list, false);
+        assert!(
+            seen_from_b
+                .starts_with("differs in version (2015 vs 2013), edition (standard vs enterprise)"),
+            "{seen_from_b}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_edition_never_matches() {
+        let mut a = fe("a.t", "s1", None);
+        let mut b = fe("b.t", "s2", None);
+        a.edition = None;
+        b.edition = None;
+        let e = estate(vec![a.clone(), b.clone()]);
+        assert_eq!(
+            blockers(&e, &a, &b, &Forbidden::default()),
+            [Blocker::Edition(None, None)]
+        );
+    }
+}

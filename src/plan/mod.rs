@@ -1,0 +1,775 @@
+//! The pairing planner (issue 4): per estate, the optimal set of 1:1 reciprocal pairs of front-end
+//! pools of Lync 2013 or later, why every other pool stays unpaired, and what changes from today.
+//!
+//! Objective and constraints are CONTRACT.md "Plan"; the exact solution is in [`matching`], the hard
+//! constraints in [`constraints`]. Pure: no IO, and the same plan whatever the order of the inputs.
+
+pub mod constraints;
+pub mod matching;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::model::{Edition, Estate, Failover, Pool, Role, SiteKind, Version};
+use crate::rules::pair::base_os;
+use constraints::{Blocker, Forbidden, blockers_with_os, describe_pair, describe_partner, ordered};
+use matching::{Candidate, best_matching};
+
+/// What the user asked for on the command line: `--pin A=B` and `--forbid A=B`, FQDNs normalised.
+#[derive(Debug, Clone, Default)]
+pub struct PlanRequest {
+    pub pins: Vec<(String, String)>,
+    pub forbids: Vec<(String, String)>,
+}
+
+/// The objective, compared lexicographically in field order (CONTRACT.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+pub struct Objective {
+    pub pairs: usize,
+    pub cross_site: usize,
+    pub kept: usize,
+}
+
+/// One pool of a planned pair, with what the runbook needs to set the pairing up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairSide {
+    pub fqdn: String,
+    pub site: Option<String>,
+    pub version: Version,
+    pub edition: Option<Edition>,
+    /// Front End servers, for Bootstrapper and the Backup Service.
+    pub machines: Vec<String>,
+    /// Only an inventory names the pool: it is not deployed yet.
+    pub planned: bool,
+    pub failover: Option<Failover>,
+    /// Pools this one is paired with today other than its new partner, whose users' data its
+    /// Backup Service may still hold (a re-pair: `Remove-CsUserStoreBackupData`).
+    pub former_partners: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedPair {
+    /// Sorted by FQDN.
+    pub sides: [PairSide; 2],
+    /// Either pool's backup already names the other today.
+    pub kept: bool,
+    /// Both sites are known and differ.
+    pub cross_site: bool,
+    /// Forced by `--pin`.
+    pub pinned: bool,
+    /// Both pools already name each other: nothing to set up.
+    pub reciprocal_today: bool,
+}
+
+impl PlannedPair {
+    pub fn pools(&self) -> [&str; 2] {
+        [self.sides[0].fqdn.as_str(), self.sides[1].fqdn.as_str()]
+    }
+
+    /// Topology Builder and the Backup Service steps are needed.
+    pub fn needs_setup(&self) -> bool {
+        !self.reciprocal_today
+    }
+
+    /// A pool of the pair leaves a former partner.
+    pub fn is_repair(&self) -> bool {
+        self.sides.iter().any(|s| !s.former_partners.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unpaired {
+    pub pool: String,
+    pub reason: String,
+}
+
+/// A Lync 2010 front-end pool: never paired; migrate its users to a 2013+ pool first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrateFirst {
+    pub pool: String,
+    pub site: Option<String>,
+    pub backup: Option<String>,
+    /// Front-end pools naming it as backup today.
+    pub backup_of: Vec<String>,
+    /// Branch registrars it backs today.
+    pub branches: Vec<String>,
+}
+
+/// A pool of a role the plan never pairs (director, branch registrar, Edge, Mediation, other).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotPlanned {
+    pub pool: String,
+    pub site: Option<String>,
+    pub role: Role,
+}
+
+/// How a backup relationship of today compares with the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// `from` names `to` as backup today; the plan drops it.
+    Remove {
+        from: String,
+        to: String,
+        why: String,
+    },
+    /// A pair that does not exist today in either direction.
+    Add { pools: [String; 2], repair: bool },
+    /// A pair one or both pools already name today.
+    Keep {
+        pools: [String; 2],
+        reciprocal: bool,
+        repair: bool,
+    },
+}
+
+/// How a branch registrar gets a new backing pool (DOMAIN.md §6 and §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BranchProcedure {
+    /// A 2013+ SBA/SBS: move its users off, stop it, change Resiliency in TB, publish, restart, move back.
+    Reassociate,
+    /// A Lync 2010 SBA: re-create it under the branch site's Lync Server 2010 node of the 2013 topology.
+    Lync2010Sba,
+}
+
+/// A branch registrar whose backing pool is going away or cannot be planned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchMove {
+    pub branch: String,
+    pub site: Option<String>,
+    pub backup: String,
+    pub why: String,
+    pub users: Option<u64>,
+    /// Eligible front-end pools of the branch site's central site (or of any central site).
+    pub candidates: Vec<String>,
+    pub procedure: BranchProcedure,
+}
+
+/// The plan of one estate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairingPlan {
+    pub estate: String,
+    /// Input paths of the estate, for the runbook header.
+    pub inputs: Vec<String>,
+    /// Sorted by pools.
+    pub pairs: Vec<PlannedPair>,
+    /// Eligible pools left unpaired, and Lync 2010 or version-unknown front-end pools; sorted by pool.
+    pub unpaired: Vec<Unpaired>,
+    pub objective: Objective,
+    pub migrate_first: Vec<MigrateFirst>,
+    pub not_planned: Vec<NotPlanned>,
+    /// Removals first (by `from`, `to`), then additions and kept pairs (by pools).
+    pub changes: Vec<Change>,
+    pub branch_moves: Vec<BranchMove>,
+}
+
+/// Why a pool is never paired, or `None` when it is plan-eligible (front end, 2013 or later).
+pub fn ineligibility(pool: &Pool) -> Option<String> {
+    match (pool.role, pool.version) {
+        (Role::FrontEnd, Some(v)) if v >= Version::V2013 => None,
+        (Role::FrontEnd, Some(_)) => {
+            Some("it is a Lync 2010 pool, which has no pool pairing; migrate it first".to_owned())
+        }
+        (Role::FrontEnd, None) => Some(
+            "its version is unknown; state it (topology ServiceVersion, the cmdlet Version column or \
+             the inventory) so it can be planned"
+                .to_owned(),
+        ),
+        (Role::Branch, _) => Some(
+            "it is a branch registrar (SBA/SBS): it is backed by a pool but never paired".to_owned(),
+        ),
+        (role, _) => Some(format!(
+            "it is a {} pool; only front-end pools are paired",
+            role.label()
+        )),
+    }
+}
+
+fn is_eligible(pool: &Pool) -> bool {
+    ineligibility(pool).is_none()
+}
+
+/// Plan every estate. Pins and forbids apply to each estate that holds both of their pools; one that
+/// no estate holds, or a pin that breaks a hard constraint, is an error: all errors are returned and
+/// no plan is made, since a plan without a pin the user asked for would be silently wrong.
+pub fn plan(estates: &[&Estate], request: &PlanRequest) -> Result<Vec<PairingPlan>, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut pins: Vec<Vec<Pin>> = vec![Vec::new(); estates.len()];
+    let mut forbids: Vec<Forbidden> = vec![Forbidden::default(); estates.len()];
+    for (flag, list) in [("--pin", &request.pins), ("--forbid", &request.forbids)] {
+        // The same pair given twice (or as B=A) counts once; shown as first typed.
+        let mut unique: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+        for (a, b) in list {
+            unique
+                .entry(ordered(a, b))
+                .or_insert_with(|| (a.clone(), b.clone()));
+        }
+        for (a, b) in unique.into_values() {
+            let holders: Vec<usize> = (0..estates.len())
+                .filter(|&i| estates[i].pool(&a).is_some() && estates[i].pool(&b).is_some())
+                .collect();
+            if holders.is_empty() {
+                errors.push(not_in_any_estate(flag, &a, &b, estates));
+            }
+            for i in holders {
+                if flag == "--pin" {
+                    pins[i].push(Pin {
+                        a: a.clone(),
+                        b: b.clone(),
+                    });
+                } else {
+                    forbids[i].insert(&a, &b);
+                }
+            }
+        }
+    }
+    let mut plans = Vec::new();
+    for (i, estate) in estates.iter().enumerate() {
+        match plan_estate(estate, &pins[i], &forbids[i]) {
+            Ok(p) => plans.push(p),
+            Err(errs) if estates.len() > 1 => errors.extend(
+                errs.into_iter()
+                    .map(|e| format!("{e} (estate {})", estate.name)),
+            ),
+            Err(errs) => errors.extend(errs),
+        }
+    }
+    if errors.is_empty() {
+        Ok(plans)
+    } else {
+        Err(errors)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Pin {
+    a: String,
+    b: String,
+}
+
+fn not_in_any_estate(flag: &str, a: &str, b: &str, estates: &[&Estate]) -> String {
+    let whereabouts = |fqdn: &str| -> Vec<&str> {
+        estates
+            .iter()
+            .filter(|e| e.pool(fqdn).is_some())
+            .map(|e| e.name.as_str())
+            .collect()
+    };
+    let (in_a, in_b) = (whereabouts(a), whereabouts(b));
+    let detail = if in_a.is_empty() && in_b.is_empty() {
+        format!("neither {a} nor {b} is a pool of the inputs")
+    } else if in_a.is_empty() || in_b.is_empty() {
+        let missing = if in_a.is_empty() { a } else { b };
+        format!("{missing} is not a pool of the inputs")
+    } else {
+        format!(
+            "{a} and {b} are in different estates ({} and {})",
+            in_a.join(", "),
+            in_b.join(", ")
+        )
+    };
+    format!("{flag} {a}={b}: {detail}; check the FQDNs")
+}
+
+/// Plan one estate with the pins and forbids that apply to it (both pools are in the estate).
+fn plan_estate(
+    estate: &Estate,
+    pins: &[Pin],
+    forbidden: &Forbidden,
+) -> Result<PairingPlan, Vec<String>> {
+    // `capacity_problem` reads only the branch registrars of the estate it is given (their users
+    // count toward the pool backing them); a view holding just those keeps n² checks cheap.
+    let branch_view = Estate {
+        pools: estate
+            .pools
+            .iter()
+            .filter(|p| p.role == Role::Branch)
+            .cloned()
+            .collect(),
+        ..Estate::default()
+    };
+    let mut eligible: Vec<&Pool> = estate.pools.iter().filter(|p| is_eligible(p)).collect();
+    eligible.sort_by(|a, b| a.fqdn.cmp(&b.fqdn));
+    eligible.dedup_by(|a, b| a.fqdn == b.fqdn);
+    let n = eligible.len();
+    let index: BTreeMap<&str, usize> = eligible
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.fqdn.as_str(), i))
+        .collect();
+    let table = BlockerTable::new(&branch_view, &eligible, forbidden);
+
+    // Pins: validated, then taken out of the graph.
+    let mut errors = Vec::new();
+    let mut partner: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut pinned: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for pin in pins {
+        let shown = format!("--pin {}={}", pin.a, pin.b);
+        let mut sides = Vec::new();
+        for fqdn in [&pin.a, &pin.b] {
+            match index.get(fqdn.as_str()) {
+                Some(&i) => sides.push(i),
+                None => {
+                    let pool = estate
+                        .pool(fqdn)
+                        .expect("plan() checked the estate holds it");
+                    let why = ineligibility(pool).unwrap_or_default();
+                    errors.push(format!("{shown}: cannot pin {fqdn}: {why}"));
+                }
+            }
+        }
+        let [i, j] = sides[..] else { continue };
+        let mut twice = false;
+        for k in [i, j] {
+            if let Some(&other) = partner.get(&k) {
+                twice = true;
+                errors.push(format!(
+                    "{shown}: {} is already pinned to {}; a pool has one partner",
+                    eligible[k].fqdn, eligible[other].fqdn
+                ));
+            }
+        }
+        if twice {
+            continue;
+        }
+        let list = table.get(i, j);
+        if !list.is_empty() {
+            errors.push(format!(
+                "{shown}: these pools cannot be paired: {}",
+                describe_pair(eligible[i.min(j)], eligible[i.max(j)], list)
+            ));
+            continue;
+        }
+        partner.insert(i, j);
+        partner.insert(j, i);
+        pinned.insert((i.min(j), i.max(j)));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    // The rest: one maximum-weight matching over the free pools (FQDN order, as `eligible`).
+    let free: Vec<usize> = (0..n).filter(|i| !partner.contains_key(i)).collect();
+    let mut candidates = Vec::new();
+    for (fa, &i) in free.iter().enumerate() {
+        for (fb, &j) in free.iter().enumerate().skip(fa + 1) {
+            if table.get(i, j).is_empty() {
+                candidates.push(Candidate {
+                    a: fa,
+                    b: fb,
+                    cross_site: cross_site(eligible[i], eligible[j]),
+                    kept: kept(eligible[i], eligible[j]),
+                });
+            }
+        }
+    }
+    let mut chosen: Vec<(usize, usize, bool)> = best_matching(free.len(), &candidates)
+        .into_iter()
+        .map(|(a, b)| (free[a], free[b], false))
+        .collect();
+    chosen.extend(pinned.iter().map(|&(i, j)| (i, j, true)));
+    chosen.sort_unstable();
+    for &(i, j, _) in &chosen {
+        partner.insert(i, j);
+        partner.insert(j, i);
+    }
+
+    let pairs: Vec<PlannedPair> = chosen
+        .iter()
+        .map(|&(i, j, is_pinned)| planned_pair(estate, eligible[i], eligible[j], is_pinned))
+        .collect();
+    let objective = Objective {
+        pairs: pairs.len(),
+        cross_site: pairs.iter().filter(|p| p.cross_site).count(),
+        kept: pairs.iter().filter(|p| p.kept).count(),
+    };
+
+    let mut unpaired: Vec<Unpaired> = (0..n)
+        .filter(|i| !partner.contains_key(i))
+        .map(|u| Unpaired {
+            pool: eligible[u].fqdn.clone(),
+            reason: unpaired_reason(u, &eligible, &partner, &pinned, &table),
+        })
+        .collect();
+    let mut migrate_first = Vec::new();
+    let mut not_planned = Vec::new();
+    for p in &estate.pools {
+        match (p.role, p.version) {
+            (Role::FrontEnd, Some(Version::V2010)) => {
+                let m = migrate_entry(estate, p);
+                unpaired.push(Unpaired {
+                    pool: p.fqdn.clone(),
+                    reason: format!("not eligible: Lync 2010, migrate first ({})", today(&m)),
+                });
+                migrate_first.push(m);
+            }
+            (Role::FrontEnd, None) => unpaired.push(Unpaired {
+                pool: p.fqdn.clone(),
+                reason: format!("not eligible: {}", ineligibility(p).unwrap_or_default()),
+            }),
+            (Role::FrontEnd, Some(_)) => {}
+            (role, _) => not_planned.push(NotPlanned {
+                pool: p.fqdn.clone(),
+                site: p.site.clone(),
+                role,
+            }),
+        }
+    }
+    unpaired.sort_by(|a, b| a.pool.cmp(&b.pool));
+    unpaired.dedup_by(|a, b| a.pool == b.pool);
+    migrate_first.sort_by(|a, b| a.pool.cmp(&b.pool));
+    not_planned.sort_by(|a, b| a.pool.cmp(&b.pool));
+
+    let changes = changes(estate, &pairs);
+    let branch_moves = branch_moves(estate, &eligible);
+    Ok(PairingPlan {
+        estate: estate.name.clone(),
+        inputs: estate.inputs.iter().map(|i| i.path.clone()).collect(),
+        pairs,
+        unpaired,
+        objective,
+        migrate_first,
+        not_planned,
+        changes,
+        branch_moves,
+    })
+}
+
+/// The hard-constraint check of every pair of eligible pools, computed once.
+struct BlockerTable {
+    n: usize,
+    cells: Vec<Vec<Blocker>>,
+}
+
+impl BlockerTable {
+    fn new(branch_view: &Estate, eligible: &[&Pool], forbidden: &Forbidden) -> BlockerTable {
+        let n = eligible.len();
+        let base: Vec<Option<String>> = eligible
+            .iter()
+            .map(|p| p.os.as_deref().map(base_os))
+            .collect();
+        let mut cells = vec![Vec::new(); n * n];
+        for i in 0..n {
+            for j in (i + 1)..n {
+                cells[i * n + j] = blockers_with_os(
+                    branch_view,
+                    eligible[i],
+                    eligible[j],
+                    [base[i].as_deref(), base[j].as_deref()],
+                    forbidden,
+                );
+            }
+        }
+        BlockerTable { n, cells }
+    }
+
+    /// What blocks the pair of eligible pools `i` and `j` (either order); values in FQDN order.
+    fn get(&self, i: usize, j: usize) -> &[Blocker] {
+        &self.cells[i.min(j) * self.n + i.max(j)]
+    }
+}
+
+fn cross_site(a: &Pool, b: &Pool) -> bool {
+    matches!((&a.site, &b.site), (Some(x), Some(y)) if x != y)
+}
+
+fn kept(a: &Pool, b: &Pool) -> bool {
+    a.backup.as_deref() == Some(b.fqdn.as_str()) || b.backup.as_deref() == Some(a.fqdn.as_str())
+}
+
+/// At most this many pools are named in one reason; the rest are counted.
+const NAMED_IN_REASON: usize = 8;
+
+fn unpaired_reason(
+    u: usize,
+    eligible: &[&Pool],
+    partner: &BTreeMap<usize, usize>,
+    pinned: &BTreeSet<(usize, usize)>,
+    table: &BlockerTable,
+) -> String {
+    let pool = eligible[u];
+    if pool.edition.is_none() {
+        return "no compatible partner: its edition is unknown and pools pair only with the same edition; \
+                state it (Standard or Enterprise) in an inventory or cmdlet export"
+            .to_owned();
+    }
+    let others: Vec<usize> = (0..eligible.len()).filter(|&v| v != u).collect();
+    if others.is_empty() {
+        return "no compatible partner: it is the only front-end pool of Lync 2013 or later in the estate"
+            .to_owned();
+    }
+    let compatible: Vec<usize> = others
+        .iter()
+        .copied()
+        .filter(|&v| table.get(u, v).is_empty())
+        .collect();
+    if compatible.is_empty() {
+        // Partners blocked the same way are named together, in FQDN order of first appearance.
+        let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+        for &v in &others {
+            let why = describe_partner(table.get(u, v), u < v);
+            match groups.iter_mut().find(|(w, _)| *w == why) {
+                Some((_, names)) => names.push(&eligible[v].fqdn),
+                None => groups.push((why, vec![&eligible[v].fqdn])),
+            }
+        }
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|(why, names)| format!("{why} with {}", name_list(names)))
+            .collect();
+        return format!("no compatible partner: {}", parts.join("; "));
+    }
+    let taken: Vec<String> = compatible
+        .iter()
+        .map(|&v| match partner.get(&v) {
+            Some(&w) => {
+                let how = if pinned.contains(&(v.min(w), v.max(w))) {
+                    " by --pin"
+                } else {
+                    ""
+                };
+                format!("{} with {}{how}", eligible[v].fqdn, eligible[w].fqdn)
+            }
+            // Unreachable for a maximum matching; said plainly rather than hidden.
+            None => format!("{} (unpaired)", eligible[v].fqdn),
+        })
+        .collect();
+    let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+    format!(
+        "odd one out: every compatible partner is paired with another pool ({})",
+        name_list(&taken)
+    )
+}
+
+/// "a, b, c" with at most [`NAMED_IN_REASON`] names, then "and N more".
+fn name_list(names: &[&str]) -> String {
+    let mut text = names
+        .iter()
+        .take(NAMED_IN_REASON)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > NAMED_IN_REASON {
+        text.push_str(&format!(" and {} more", names.len() - NAMED_IN_REASON));
+    }
+    text
+}
+
+fn planned_pair(estate: &Estate, a: &Pool, b: &Pool, pinned: bool) -> PlannedPair {
+    let side = |p: &Pool, new_partner: &Pool| PairSide {
+        fqdn: p.fqdn.clone(),
+        site: p.site.clone(),
+        version: p.version.expect("eligible pools have a version"),
+        edition: p.edition,
+        machines: p.machines.clone(),
+        planned: p.planned,
+        failover: p.failover,
+        former_partners: former_partners(estate, p, new_partner),
+    };
+    PlannedPair {
+        sides: [side(a, b), side(b, a)],
+        kept: kept(a, b),
+        cross_site: cross_site(a, b),
+        pinned,
+        reciprocal_today: a.backup.as_deref() == Some(b.fqdn.as_str())
+            && b.backup.as_deref() == Some(a.fqdn.as_str()),
+    }
+}
+
+/// Pools `p` is paired with today (either side names the other) besides `new_partner`, leaving out
+/// those that cannot have had a Backup Service with it (Lync 2010 pools, other roles).
+fn former_partners(estate: &Estate, p: &Pool, new_partner: &Pool) -> Vec<String> {
+    let mut out: BTreeSet<String> = BTreeSet::new();
+    out.extend(p.backup.iter().cloned());
+    out.extend(
+        estate
+            .pools
+            .iter()
+            .filter(|q| q.role == Role::FrontEnd && q.backup.as_deref() == Some(p.fqdn.as_str()))
+            .map(|q| q.fqdn.clone()),
+    );
+    out.remove(&p.fqdn);
+    out.remove(&new_partner.fqdn);
+    out.retain(|f| {
+        estate.pool(f).is_none_or(|q| {
+            q.role == Role::FrontEnd && q.version.is_none_or(|v| v >= Version::V2013)
+        })
+    });
+    out.into_iter().collect()
+}
+
+fn migrate_entry(estate: &Estate, p: &Pool) -> MigrateFirst {
+    let named_by = |role: Role| -> Vec<String> {
+        let mut v: Vec<String> = estate
+            .pools
+            .iter()
+            .filter(|q| q.role == role && q.backup.as_deref() == Some(p.fqdn.as_str()))
+            .map(|q| q.fqdn.clone())
+            .collect();
+        v.sort();
+        v
+    };
+    MigrateFirst {
+        pool: p.fqdn.clone(),
+        site: p.site.clone(),
+        backup: p.backup.clone(),
+        backup_of: named_by(Role::FrontEnd),
+        branches: named_by(Role::Branch),
+    }
+}
+
+/// The backup relationships of a Lync 2010 pool today, for its "migrate first" reason.
+pub fn today(m: &MigrateFirst) -> String {
+    let mut parts = vec![match &m.backup {
+        Some(b) => format!("backup today: {b}"),
+        None => "no backup today".to_owned(),
+    }];
+    if !m.backup_of.is_empty() {
+        parts.push(format!("backup of {}", m.backup_of.join(", ")));
+    }
+    if !m.branches.is_empty() {
+        parts.push(format!("backs branch registrars {}", m.branches.join(", ")));
+    }
+    parts.join("; ")
+}
+
+fn changes(estate: &Estate, pairs: &[PlannedPair]) -> Vec<Change> {
+    let planned_partner: BTreeMap<&str, &str> = pairs
+        .iter()
+        .flat_map(|p| {
+            let [a, b] = p.pools();
+            [(a, b), (b, a)]
+        })
+        .collect();
+    let mut removed = Vec::new();
+    for p in estate.pools.iter().filter(|p| p.role == Role::FrontEnd) {
+        let Some(to) = p.backup.as_deref() else {
+            continue;
+        };
+        if planned_partner.get(p.fqdn.as_str()) == Some(&to) {
+            continue;
+        }
+        let target = estate.pool(to);
+        let target_eligible = target.is_some_and(is_eligible);
+        // Relationships among Lync 2010 pools stay until those pools are retired (DOMAIN.md §7).
+        if !is_eligible(p) && !target_eligible {
+            continue;
+        }
+        let why = match target {
+            _ if to == p.fqdn => "it names itself".to_owned(),
+            None => format!("{to} is not a pool of the estate"),
+            Some(t) if t.role != Role::FrontEnd => {
+                format!("{to} is a {} pool, not a front-end pool", t.role.label())
+            }
+            Some(t) if !is_eligible(p) || !is_eligible(t) => {
+                let old = if is_eligible(p) { t } else { p };
+                format!(
+                    "{} is {}",
+                    old.fqdn,
+                    match old.version {
+                        Some(Version::V2010) => "a Lync 2010 pool, which has no pool pairing",
+                        _ => "of unknown version and not planned",
+                    }
+                )
+            }
+            Some(t) => {
+                let fate = |x: &Pool| match planned_partner.get(x.fqdn.as_str()) {
+                    Some(other) => format!("{} is paired with {other}", x.fqdn),
+                    None => format!("{} stays unpaired", x.fqdn),
+                };
+                format!("{}; {}", fate(p), fate(t))
+            }
+        };
+        removed.push(Change::Remove {
+            from: p.fqdn.clone(),
+            to: to.to_owned(),
+            why,
+        });
+    }
+    removed.sort_by(|a, b| change_key(a).cmp(&change_key(b)));
+    let mut out = removed;
+    for pair in pairs {
+        let pools = pair.pools().map(str::to_owned);
+        out.push(if pair.kept {
+            Change::Keep {
+                pools,
+                reciprocal: pair.reciprocal_today,
+                repair: pair.is_repair(),
+            }
+        } else {
+            Change::Add {
+                pools,
+                repair: pair.is_repair(),
+            }
+        });
+    }
+    out
+}
+
+fn change_key(c: &Change) -> (&str, &str) {
+    match c {
+        Change::Remove { from, to, .. } => (from, to),
+        Change::Add { pools, .. } | Change::Keep { pools, .. } => (&pools[0], &pools[1]),
+    }
+}
+
+fn branch_moves(estate: &Estate, eligible: &[&Pool]) -> Vec<BranchMove> {
+    let mut out = Vec::new();
+    for b in estate.pools.iter().filter(|p| p.role == Role::Branch) {
+        let Some(backup) = b.backup.as_deref() else {
+            continue;
+        };
+        let why = match estate.pool(backup) {
+            None => format!("its backup {backup} is not a pool of the estate"),
+            Some(t) if t.role == Role::FrontEnd && t.version == Some(Version::V2010) => {
+                format!("its backup {backup} is a Lync 2010 pool, to be decommissioned")
+            }
+            Some(t) => match ineligibility(t) {
+                None => continue,
+                Some(why) => format!("its backup {backup} is not plan-eligible: {why}"),
+            },
+        };
+        // Prefer the central site the branch site belongs to; else any central site.
+        let parent = b
+            .site
+            .as_deref()
+            .and_then(|s| estate.site(s))
+            .and_then(|s| s.parent.as_deref());
+        let central = |p: &&&Pool| {
+            p.site
+                .as_deref()
+                .and_then(|s| estate.site(s))
+                .is_none_or(|s| s.kind == SiteKind::Central)
+        };
+        let mut candidates: Vec<String> = eligible
+            .iter()
+            .filter(|p| parent.is_some() && p.site.as_deref() == parent)
+            .map(|p| p.fqdn.clone())
+            .collect();
+        if candidates.is_empty() {
+            candidates = eligible
+                .iter()
+                .filter(central)
+                .map(|p| p.fqdn.clone())
+                .collect();
+        }
+        out.push(BranchMove {
+            branch: b.fqdn.clone(),
+            site: b.site.clone(),
+            backup: backup.to_owned(),
+            why,
+            users: b.users,
+            candidates,
+            procedure: if b.version == Some(Version::V2010) {
+                BranchProcedure::Lync2010Sba
+            } else {
+                BranchProcedure::Reassociate
+            },
+        });
+    }
+    out.sort_by(|a, b| a.branch.cmp(&b.branch));
+    out
+}
+
+#[cfg(test)]
+mod tests;
