@@ -288,8 +288,25 @@ fn run_audit(args: AuditArgs) -> i32 {
         tool_version: env!("CARGO_PKG_VERSION"),
         paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
     };
-    // The planner's plan per estate is wired here once it exists; the reports show it when Some.
-    let plan_for = |_: &audit::AuditedEstate| None;
+    // The reports show the suggested plan of each estate: planned once here, without pins or
+    // forbids, so it cannot fail; were it to, the reports would simply go without the plan section.
+    let plan_views: Vec<report::PlanView> = if templates.is_some() {
+        let estates: Vec<&crate::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
+        plan::plan(&estates, &PlanRequest::default())
+            .map(|plans| {
+                plans
+                    .iter()
+                    .map(|p| report::plan_view(common.lang, p))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let plan_for = |a: &audit::AuditedEstate| {
+        let i = audit.estates.iter().position(|x| std::ptr::eq(x, a))?;
+        plan_views.get(i).cloned()
+    };
 
     let text = match (args.format, &templates) {
         (AuditFormat::Json, _) => render::json::render(&audit),
@@ -365,29 +382,33 @@ fn run_audit(args: AuditArgs) -> i32 {
     exit_code(&audit, args.fail_on)
 }
 
-/// Files `plan --out DIR` writes, besides plan.md and plan.html (report templates).
+/// Files `plan --out DIR` writes, and the templates of the plan document.
 pub const PLAN_JSON_FILE: &str = "plan.json";
+pub const PLAN_MD_FILE: &str = "plan.md";
+pub const PLAN_HTML_FILE: &str = "plan.html";
 pub const RUNBOOK_FILE: &str = "pairing-runbook.ps1";
+const PLAN_MD_TEMPLATE: &str = "plan.md.tera";
+const PLAN_HTML_TEMPLATE: &str = "plan.html.tera";
 
 fn run_plan(args: PlanArgs) -> i32 {
-    match args.format {
-        PlanFormat::Md | PlanFormat::Html => {
-            return usage_error(
-                "plan --format md and html are not implemented yet; use human or json",
-            );
-        }
-        PlanFormat::Human | PlanFormat::Json => {}
-    }
-    if args.common.templates.is_some() || args.common.lang != Lang::En {
-        return usage_error("--templates and --lang are not implemented yet for plan");
-    }
-    // A bad --out is a usage error before any input is read.
-    if let Some(dir) = &args.common.out
+    let common = &args.common;
+    let needs_templates =
+        common.out.is_some() || matches!(args.format, PlanFormat::Md | PlanFormat::Html);
+    // Everything that can be wrong with the command line is reported before any input is read.
+    let templates = match load_templates(common, needs_templates) {
+        Ok(t) => t,
+        Err(e) => return usage_error(&e),
+    };
+    let generated = match generation_time() {
+        Ok(g) => g,
+        Err(e) => return usage_error(&e),
+    };
+    if let Some(dir) = &common.out
         && let Err(e) = output::prepare_out_dir(dir)
     {
         return usage_error(&e);
     }
-    let audit = audit::run(&args.paths, &import_options(&args.common));
+    let audit = audit::run(&args.paths, &import_options(common));
     let estates: Vec<&crate::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
     let request = PlanRequest {
         pins: args.pin.clone(),
@@ -410,34 +431,82 @@ fn run_plan(args: PlanArgs) -> i32 {
             return EXIT_USAGE_OR_INPUT;
         }
     };
-    let text = match args.format {
-        PlanFormat::Json => render::plan_json::render(&plans),
-        _ => render::plan_human::render(
+    let run = RunInfo {
+        lang: common.lang,
+        generated,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
+    };
+    let document = |t: &Templates, name: &str| {
+        t.render(
+            name,
+            &report::plan_doc_view(&run, &audit, &plans, RUNBOOK_FILE),
+        )
+    };
+    let text = match (args.format, &templates) {
+        (PlanFormat::Json, _) => render::plan_json::render(&plans),
+        (PlanFormat::Human, _) => render::plan_human::render(
             &plans,
             audit.errors.len(),
             render::use_color(std::io::stdout().is_terminal()),
+            common.lang,
         ),
+        (PlanFormat::Md | PlanFormat::Html, Some(t)) => {
+            let name = if args.format == PlanFormat::Md {
+                PLAN_MD_TEMPLATE
+            } else {
+                PLAN_HTML_TEMPLATE
+            };
+            match document(t, name) {
+                Ok(text) => text,
+                Err(e) => return usage_error(&e),
+            }
+        }
+        (PlanFormat::Md | PlanFormat::Html, None) => {
+            unreachable!("templates are loaded for md and html")
+        }
     };
-    emit(&text);
-    for e in &audit.errors {
-        let _ = writeln!(err, "lyncpair: {e}");
-    }
-    if let Some(dir) = &args.common.out {
-        let files = [
-            (PLAN_JSON_FILE, render::plan_json::render(&plans)),
-            (RUNBOOK_FILE, render::runbook::render(&plans)),
-        ];
-        for (name, contents) in &files {
-            if let Err(e) = output::write_atomic(dir, name, contents.as_bytes()) {
+    if let (Some(dir), Some(t)) = (&common.out, &templates) {
+        // Everything is rendered before the first file is written.
+        let files = document(t, PLAN_MD_TEMPLATE).and_then(|md| {
+            Ok([
+                (PLAN_JSON_FILE, render::plan_json::render(&plans)),
+                (PLAN_MD_FILE, md),
+                (PLAN_HTML_FILE, document(t, PLAN_HTML_TEMPLATE)?),
+                (RUNBOOK_FILE, render::runbook::render(&plans)),
+            ])
+        });
+        let written = files.and_then(|files| {
+            for (name, contents) in &files {
+                output::write_atomic(dir, name, contents.as_bytes())?;
+            }
+            Ok(files.map(|(name, _)| name))
+        });
+        match written {
+            Ok(names) => {
+                let _ = writeln!(
+                    err,
+                    "lyncpair: {}",
+                    crate::i18n::tf(
+                        common.lang,
+                        "human.written",
+                        &[
+                            ("dir", &dir.display().to_string()),
+                            ("files", &names.join(", "))
+                        ]
+                    )
+                );
+            }
+            Err(e) => {
+                emit(&text);
                 let _ = writeln!(err, "lyncpair: {e}");
                 return EXIT_USAGE_OR_INPUT;
             }
         }
-        let _ = writeln!(
-            err,
-            "lyncpair: wrote {PLAN_JSON_FILE} and {RUNBOOK_FILE} to {}",
-            dir.display()
-        );
+    }
+    emit(&text);
+    for e in &audit.errors {
+        let _ = writeln!(err, "lyncpair: {e}");
     }
     if audit.errors.is_empty() {
         EXIT_OK

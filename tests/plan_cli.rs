@@ -23,7 +23,13 @@ struct Run {
 }
 
 fn run(args: &[&str]) -> Run {
-    let out = lyncpair().args(args).output().unwrap();
+    // A fixed generation time, so that plan.md written by --out equals --format md.
+    let out = lyncpair()
+        .env("SOURCE_DATE_EPOCH", "1714564800")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
     Run {
         code: out.status.code().unwrap(),
         stdout: String::from_utf8(out.stdout).unwrap(),
@@ -229,13 +235,25 @@ fn out_writes_plan_and_runbook_atomically() {
         names.sort();
         assert_eq!(
             names,
-            ["pairing-runbook.ps1", "plan.json"],
+            ["pairing-runbook.ps1", "plan.html", "plan.json", "plan.md"],
             "no temporary file is left"
         );
         assert_eq!(
             std::fs::read_to_string(out.join("plan.json")).unwrap(),
             r.stdout
         );
+        assert!(
+            r.stderr
+                .contains("plan.json, plan.md, plan.html, pairing-runbook.ps1"),
+            "{}",
+            r.stderr
+        );
+    }
+    // plan.md and plan.html are exactly what --format md and html print.
+    for (format, file) in [("md", "plan.md"), ("html", "plan.html")] {
+        let r = run(&["plan", "--format", format, topo.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(std::fs::read_to_string(out.join(file)).unwrap(), r.stdout);
     }
     let runbook = std::fs::read_to_string(out.join("pairing-runbook.ps1")).unwrap();
     assert!(runbook.contains("[CmdletBinding(SupportsShouldProcess = $true)]"));
@@ -323,12 +341,200 @@ fn human_output_names_sites_reasons_changes_and_branch_moves() {
     assert!(t.contains("new backing pool: one of pool-par1.contoso.test, pool-par2.contoso.test"));
 }
 
-#[test]
-fn md_and_html_are_not_implemented_yet() {
-    let topo = topology();
-    for format in ["md", "html"] {
-        let r = run(&["plan", "--format", format, topo.to_str().unwrap()]);
-        assert_eq!(r.code, 2);
-        assert!(r.stderr.contains("not implemented yet"), "{}", r.stderr);
+/// The `href` targets of `<a>` elements, and the page with those elements taken out.
+fn split_links(html: &str) -> (Vec<&str>, String) {
+    let mut links = Vec::new();
+    let mut rest = html;
+    let mut without = String::new();
+    while let Some(start) = rest.find("<a href=\"") {
+        without.push_str(&rest[..start]);
+        let after = &rest[start + "<a href=\"".len()..];
+        let end = after.find('"').expect("a closed href");
+        links.push(&after[..end]);
+        rest = &after[end..];
     }
+    without.push_str(rest);
+    (links, without)
+}
+
+#[test]
+fn html_is_a_self_contained_page_with_both_diagrams_and_the_whole_plan() {
+    let topo = topology();
+    let r = run(&["plan", "--format", "html", topo.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = &r.stdout;
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    let lower = html.to_lowercase();
+    for banned in ["<script", "<link", "<img", "@import", "url(http", "src="] {
+        assert!(!lower.contains(banned), "the plan contains {banned}");
+    }
+    // The only URLs are links to Microsoft's documentation (autoescaping writes "/" as &#x2F;,
+    // which the browser reads back); the SVG namespace names no resource.
+    let (links, rest) = split_links(html);
+    assert_eq!(links.len(), 2, "{links:?}");
+    for link in &links {
+        assert!(
+            link.replace("&#x2F;", "/").starts_with(
+                "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/"
+            ),
+            "unexpected link {link}"
+        );
+    }
+    let rest = rest.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(
+        !rest.contains("http:") && !rest.contains("https:"),
+        "a URL outside a documentation link"
+    );
+    // The report's CSS, and two drawn diagrams: today and after the plan.
+    assert!(html.contains("@page { size: A4; margin: 15mm; }"));
+    assert_eq!(html.matches("<svg class=\"diagram").count(), 2);
+    assert!(html.contains("<figcaption>After the suggested plan</figcaption>"));
+    let after = &html[html.find("After the suggested plan").unwrap()..];
+    // ber1–par1, ber2–mad1 and mad2–par2 are drawn as planned pairs, pool-se-mad as unpaired,
+    // pool-old as a 2010 pool, and the SBA's relationship to it as one to re-associate.
+    assert_eq!(
+        after.matches("<g class=\"edge planned\"><title>").count(),
+        3
+    );
+    assert!(after.contains("<g class=\"pool unpaired\"><title>pool-se-mad.contoso.test</title>"));
+    assert!(after.contains("<g class=\"pool migrate\"><title>pool-old.contoso.test</title>"));
+    assert!(after.contains(
+        "<g class=\"edge warning\"><title>sba-lyon.contoso.test → pool-old.contoso.test</title>"
+    ));
+    // Today's pool-ber2 -> pool-par1 is gone after the plan.
+    assert!(!after.contains("pool-ber2.contoso.test → pool-par1.contoso.test</title>"));
+    for text in [
+        "<h3>Pairs</h3>",
+        "<td>paired both ways today</td><td>Nothing to do.</td>",
+        "Re-pair: pool-ber2.contoso.test leaves pool-par1.contoso.test.",
+        "<h3>Pools left without a partner</h3>",
+        "no compatible partner: differs in edition (standard vs enterprise)",
+        "<h3>Changes from today</h3>",
+        "<span class=\"change remove\">remove</span>",
+        "<h3>Lync 2010 pools to migrate first</h3>",
+        "no backup pool; backs the branch registrars sba-lyon.contoso.test",
+        "<h3>Branch registrars to re-associate</h3>",
+        "<li>Delete the SBA from the Lync Server 2010 topology.</li>",
+        "dir-ber.contoso.test</code> (director, Berlin)",
+        "pairing-runbook.ps1",
+        "first with -WhatIf",
+    ] {
+        assert!(html.contains(text), "missing {text:?}");
+    }
+}
+
+#[test]
+fn html_escapes_hostile_names_in_the_plan() {
+    let xss = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report-xss");
+    let r = run(&["plan", "--format", "html", xss.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = &r.stdout;
+    assert!(!html.to_lowercase().contains("<script"), "raw <script>");
+    assert!(
+        !html.contains("pool-\"onmouseover"),
+        "a quote reached the markup"
+    );
+    // The hostile pool is in the planned pair, shown as text.
+    assert!(html.contains(
+        "<code class=\"fqdn\">pool-&quot;onmouseover=alert(1)&quot;.fabrikam.test</code>"
+    ));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"));
+}
+
+#[test]
+fn markdown_plan_snapshot() {
+    let topo = "tests/data/plan/contoso/topology.xml";
+    let out = lyncpair()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SOURCE_DATE_EPOCH", "1714564800")
+        .args(["plan", "--format", "md", topo])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(md.matches("```mermaid").count(), 2);
+    insta::assert_snapshot!("plan_md_en", md);
+}
+
+#[test]
+fn human_output_speaks_german() {
+    let topo = topology();
+    let r = run(&["plan", "--lang", "de", topo.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = &r.stdout;
+    for label in [
+        "Plan für Umgebung",
+        "Ergebnis: 3 Paar(e), 3 standortübergreifend, 3 beibehalten",
+        "  Paare\n",
+        "[standortübergreifend, beibehalten, Neupaarung]",
+        "  Ohne Partner\n",
+        "Zuerst migrieren (Front-End-Pools von Lync 2010, nie gepaart)",
+        "pool-old.contoso.test (Paris): heute keine Sicherung; sichert die Zweigstellen-Registrare sba-lyon.contoso.test",
+        "dir-ber.contoso.test (Berlin): Director",
+        "Änderungen gegenüber heute",
+        "entfernen    pool-ber2.contoso.test -> pool-par1.contoso.test (heutige Sicherung)",
+        "beibehalten  pool-ber1.contoso.test <-> pool-par1.contoso.test (bereits gegenseitig, nichts zu tun)",
+        "Neu zuzuordnende Zweigstellen-Registrare",
+        "neuer Sicherungspool: einer von pool-par1.contoso.test, pool-par2.contoso.test",
+        "1. Die Benutzer der SBA auf einen anderen Pool verschieben.",
+        "Zusammenfassung: 3 Paar(e), 2 Pool(s) ohne Partner in 1 Umgebung(en); alle Eingaben gelesen",
+    ] {
+        assert!(t.contains(label), "missing {label:?} in\n{t}");
+    }
+    for english in [
+        "Plan for estate",
+        "Objective",
+        "Unpaired",
+        "Changes from today",
+        "cross-site",
+        "Move the",
+        "Summary",
+    ] {
+        assert!(!t.contains(english), "English {english:?} left in\n{t}");
+    }
+    // Data stays as exported: the planner's reasons are not translated.
+    assert!(t.contains("no compatible partner: differs in edition"));
+}
+
+#[test]
+fn templates_override_the_plan_and_a_broken_one_stops_before_any_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("plan.md.tera"),
+        "{% for e in estates %}{{ e.plan.objective.pairs }} {{ t(key=\"plan.tile.pairs\") }}\n{% endfor %}",
+    )
+    .unwrap();
+    let topo = topology();
+    let r = run(&[
+        "plan",
+        "--format",
+        "md",
+        "--lang",
+        "de",
+        "--templates",
+        tmp.path().to_str().unwrap(),
+        topo.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "3 Paare\n");
+
+    std::fs::write(
+        tmp.path().join("plan.html.tera"),
+        "<p>\n{% for e in estates %}\n{{ e.name }\n",
+    )
+    .unwrap();
+    let r = run(&[
+        "plan",
+        "--templates",
+        tmp.path().to_str().unwrap(),
+        "missing.xml",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("plan.html.tera"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("missing.xml"),
+        "inputs were read: {}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
 }

@@ -138,6 +138,102 @@ fn html_is_self_contained() {
 }
 
 #[test]
+fn a_plannable_estate_gets_the_plan_section_and_the_after_plan_diagram() {
+    let topo = "tests/data/plan/contoso/topology.xml";
+    let html = stdout(&lyncpair(&["audit", topo, "--format", "html"]));
+    // Today's diagram, and the one after the plan inside the plan section.
+    assert_eq!(html.matches("<svg class=\"diagram").count(), 2);
+    let plan = &html[html
+        .find("<section class=\"plan\">")
+        .expect("a plan section")..];
+    let plan = &plan[..plan.find("</section>").unwrap()];
+    assert!(plan.contains("<h3>Suggested plan</h3>"));
+    assert!(plan.contains("3 pairs, 3 of them across sites, 3 kept from today&#x27;s design."));
+    assert_eq!(plan.matches("<svg class=\"diagram").count(), 1);
+    assert_eq!(plan.matches("<g class=\"edge planned\"><title>").count(), 3);
+    for pair in [
+        ("pool-ber1", "pool-par1"),
+        ("pool-ber2", "pool-mad1"),
+        ("pool-mad2", "pool-par2"),
+    ] {
+        assert!(
+            plan.contains(&format!(
+                "<code class=\"fqdn\">{}.contoso.test</code> ⇄<br><code class=\"fqdn\">{}.contoso.test</code>",
+                pair.0, pair.1
+            )),
+            "{pair:?}"
+        );
+    }
+    for text in [
+        "<h4>Pools left without a partner</h4>",
+        "<h4>Changes from today</h4>",
+        "<h4>Lync 2010 pools to migrate first</h4>",
+        "<h4>Branch registrars to re-associate</h4>",
+        "<h4>Applying the plan</h4>",
+        "lyncpair plan --out DIR",
+    ] {
+        assert!(plan.contains(text), "missing {text:?}");
+    }
+    // The plan comes after the findings and before the inputs.
+    let at = |needle: &str| html.find(needle).unwrap();
+    assert!(
+        at("Findings by rule") < at("Suggested plan")
+            && at("Suggested plan") < at("<h3>Inputs</h3>")
+    );
+
+    let md = stdout(&lyncpair(&["audit", topo, "--format", "md"]));
+    assert_eq!(md.matches("```mermaid").count(), 2);
+    assert!(md.contains("#### After the suggested plan"));
+    assert!(md.contains(
+        "| pool-ber2.contoso.test ⇄ pool-mad1.contoso.test | Berlin ⇄ Madrid (across sites) | kept: one pool names the other today | Re-pair:"
+    ));
+    // The after-plan flowchart joins the planned pairs both ways and keeps the SBA's arrow.
+    let after = md.split("#### After the suggested plan").nth(1).unwrap();
+    let after = after.split("```").nth(1).unwrap();
+    assert_eq!(after.matches("<-->").count(), 3);
+    assert_eq!(after.matches(" --> ").count(), 1);
+
+    let de = stdout(&lyncpair(&[
+        "audit", topo, "--format", "html", "--lang", "de",
+    ]));
+    for label in [
+        "<h3>Planvorschlag</h3>",
+        "<h4>Änderungen gegenüber heute</h4>",
+        "Nach dem Planvorschlag",
+    ] {
+        assert!(de.contains(label), "missing {label:?}");
+    }
+}
+
+#[test]
+fn every_estate_of_a_batch_gets_its_own_plan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("batch");
+    let o = lyncpair(&[
+        "audit",
+        "fixtures/clean2013",
+        "fixtures/mixed",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let clean = read(&out.join("clean2013/report.html"));
+    assert_eq!(clean.matches("<svg class=\"diagram").count(), 2);
+    assert!(clean.contains("<td>paired both ways today</td><td>Nothing to do.</td>"));
+    assert!(
+        !clean.contains("pool-ber13"),
+        "another estate's plan leaked in"
+    );
+    let mixed = read(&out.join("mixed/report.md"));
+    assert_eq!(mixed.matches("```mermaid").count(), 2);
+    assert!(mixed.contains("**4 pairs, 4 of them across sites, 1 kept from today's design.**"));
+    assert!(
+        !mixed.contains("pool-sea.contoso.test ⇄"),
+        "another estate's plan leaked in"
+    );
+}
+
+#[test]
 fn hostile_names_are_shown_as_text_in_html() {
     let o = lyncpair(&["audit", "tests/data/report-xss", "--format", "html"]);
     let html = stdout(&o);

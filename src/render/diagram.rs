@@ -67,7 +67,8 @@ pub struct PoolBox {
     /// The FQDN, shortened with "…" when it does not fit the box.
     pub label: String,
     pub detail: String,
-    /// "ok", "warning", "error", "other", "unknown"; after a plan also "paired", "unpaired".
+    /// "ok", "warning", "error", "other", "unknown"; after a plan also "paired", "unpaired",
+    /// "migrate" (a Lync 2010 pool to migrate first).
     pub status: &'static str,
     pub x: i32,
     pub y: i32,
@@ -83,7 +84,8 @@ pub struct EdgeView {
     pub to_fqdn: String,
     /// SVG path data of the curve.
     pub path: String,
-    /// "ok", "warning", "error" or "planned".
+    /// "ok", "warning", "error" or "planned"; after a plan, "warning" marks a branch registrar to
+    /// re-associate.
     pub status: &'static str,
     /// Both pools name each other: drawn once, with an arrowhead at each end.
     pub mutual: bool,
@@ -118,7 +120,10 @@ pub fn current(estate: &Estate, findings: &[Finding], lang: Lang, id: &str) -> D
     layout(estate, &status_of, relations, lang, id)
 }
 
-/// The estate once the plan is applied: plan pairs, plus today's relations of pools the plan leaves alone.
+/// The estate once the plan is applied: the planned pairs; today's relationships the plan keeps
+/// (those of pools it does not pair and does not remove, e.g. among Lync 2010 pools until they are
+/// retired); a branch registrar's relationship that must be re-associated marked as a warning.
+/// Pools are paired, unpaired, to migrate first (Lync 2010) or neutral.
 pub fn after_plan(estate: &Estate, plan: &PlanView, lang: Lang, id: &str) -> DiagramView {
     let mut status_of: BTreeMap<&str, &'static str> = BTreeMap::new();
     for p in &estate.pools {
@@ -141,15 +146,37 @@ pub fn after_plan(estate: &Estate, plan: &PlanView, lang: Lang, id: &str) -> Dia
     for u in &plan.unpaired {
         status_of.insert(&u.pool, "unpaired");
     }
+    for m in &plan.migrate_first {
+        status_of.insert(&m.pool, "migrate");
+    }
+    let removed: Vec<(&str, &str)> = plan
+        .changes
+        .iter()
+        .filter(|c| c.kind == "remove")
+        .map(|c| (c.pools[0].as_str(), c.pools[1].as_str()))
+        .collect();
+    let moving: Vec<(&str, &str)> = plan
+        .branch_moves
+        .iter()
+        .map(|m| (m.branch.as_str(), m.backup.as_str()))
+        .collect();
     for p in &estate.pools {
         if in_plan.contains(&p.fqdn.as_str()) {
             continue;
         }
         for target in p.all_backups() {
+            let relation = (p.fqdn.as_str(), target);
+            if removed.contains(&relation) {
+                continue;
+            }
             relations.push(Relation {
                 from: p.fqdn.clone(),
                 to: target.to_owned(),
-                status: "ok",
+                status: if moving.contains(&relation) {
+                    "warning"
+                } else {
+                    "ok"
+                },
                 mutual: false,
             });
         }
@@ -911,27 +938,50 @@ mod tests {
 
     #[test]
     fn after_the_plan_pairs_replace_todays_relations() {
-        let e = estate(vec![
-            fe("a.t", "s1", Some("c.t")),
-            fe("b.t", "s2", Some("c.t")),
-            fe("c.t", "s3", None),
-        ]);
-        let plan = PlanView {
-            pairs: vec![super::super::report::PlanPairView {
-                pools: ["a.t".into(), "b.t".into()],
-                kept: false,
-                cross_site: true,
-            }],
-            unpaired: vec![super::super::report::UnpairedView {
-                pool: "c.t".into(),
-                reason: "no partner".into(),
-            }],
-            objective: Default::default(),
+        use crate::model::{Edition, Version};
+        let old = |f: &str, backup: &str| Pool {
+            version: Some(Version::V2010),
+            ..fe(f, "s3", Some(backup))
         };
+        let e = estate(vec![
+            fe("a.t", "s1", Some("old.t")),
+            fe("b.t", "s2", Some("a.t")),
+            Pool {
+                edition: Some(Edition::Standard),
+                ..fe("c.t", "s1", Some("ghost.t"))
+            },
+            old("old.t", "old2.t"),
+            old("old2.t", "old.t"),
+            Pool {
+                role: Role::Branch,
+                ..fe("sba.t", "branch1", Some("old.t"))
+            },
+        ]);
+        let plans = crate::plan::plan(&[&e], &crate::plan::PlanRequest::default()).unwrap();
+        let plan = super::super::report::plan_view(Lang::En, &plans[0]);
         let d = after_plan(&e, &plan, Lang::En, "d");
-        assert_eq!(d.edges.len(), 1);
-        assert!(d.edges[0].mutual && d.edges[0].status == "planned");
+        let fqdn = |id: &str| d.pools.iter().find(|p| p.id == id).unwrap().fqdn.as_str();
+        let mut edges: Vec<(&str, &str, &str, bool)> = d
+            .edges
+            .iter()
+            .map(|x| (fqdn(&x.from), fqdn(&x.to), x.status, x.mutual))
+            .collect();
+        edges.sort();
+        // a.t -> old.t and c.t -> ghost.t are removed by the plan; a.t and b.t are paired; the 2010
+        // pools keep their pair until retired; the branch must move off old.t.
+        assert_eq!(
+            edges,
+            [
+                ("a.t", "b.t", "planned", true),
+                ("old.t", "old2.t", "ok", true),
+                ("sba.t", "old.t", "warning", false),
+            ]
+        );
+        assert!(d.pools.iter().all(|p| p.fqdn != "ghost.t"));
         let status = |f: &str| d.pools.iter().find(|p| p.fqdn == f).unwrap().status;
-        assert_eq!((status("a.t"), status("c.t")), ("paired", "unpaired"));
+        assert_eq!(
+            ["a.t", "b.t", "c.t", "old.t", "old2.t", "sba.t"].map(status),
+            ["paired", "paired", "unpaired", "migrate", "migrate", "ok"]
+        );
     }
 }

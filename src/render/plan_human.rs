@@ -1,10 +1,12 @@
 //! Terminal output of a plan: per estate the pairs with their sites, the unpaired pools and why, the
 //! Lync 2010 pools to migrate first, the pools never paired, the changes from today and the branch
-//! registrars to re-associate. Colour only when asked for (see [`super::use_color`]).
+//! registrars to re-associate. Colour only when asked for (see [`super::use_color`]). Labels follow
+//! `--lang`; the planner's reasons stay as it wrote them (English), like finding messages.
 
 use std::fmt::Write;
 
-use crate::plan::{BranchMove, Change, PairingPlan, PlannedPair};
+use crate::i18n::{Lang, t, tf};
+use crate::plan::{BranchMove, Change, MigrateFirst, PairingPlan, PlannedPair};
 use crate::render::runbook::branch_steps;
 
 fn paint(color: bool, code: &str, text: &str) -> String {
@@ -16,137 +18,184 @@ fn paint(color: bool, code: &str, text: &str) -> String {
 }
 
 /// `unreadable`: how many inputs could not be read (the command lists them on standard error).
-pub fn render(plans: &[PairingPlan], unreadable: usize, color: bool) -> String {
+pub fn render(plans: &[PairingPlan], unreadable: usize, color: bool, lang: Lang) -> String {
     let bold = |t: &str| paint(color, "1", t);
     let mut out = String::new();
     for plan in plans {
-        estate(&mut out, plan, &bold);
+        estate(&mut out, plan, &bold, lang);
     }
     let (pairs, unpaired): (usize, usize) = plans.iter().fold((0, 0), |(p, u), plan| {
         (p + plan.pairs.len(), u + plan.unpaired.len())
     });
+    let inputs = if unreadable == 0 {
+        t(lang, "planh.all_read").to_owned()
+    } else {
+        paint(
+            color,
+            "1;31",
+            &tf(lang, "planh.unreadable", &[("n", &unreadable.to_string())]),
+        )
+    };
     let _ = writeln!(
         out,
-        "{} {pairs} pair(s), {unpaired} pool(s) unpaired in {} estate(s); {}",
-        bold("Summary:"),
-        plans.len(),
-        if unreadable == 0 {
-            "every input was read".to_owned()
-        } else {
-            paint(
-                color,
-                "1;31",
-                &format!("{unreadable} input(s) could not be read (listed on standard error)"),
-            )
-        }
+        "{} {}",
+        bold(t(lang, "human.summary")),
+        tf(
+            lang,
+            "planh.summary_line",
+            &[
+                ("pairs", &pairs.to_string()),
+                ("unpaired", &unpaired.to_string()),
+                ("n", &plans.len().to_string()),
+                ("inputs", &inputs),
+            ]
+        )
     );
     out
 }
 
-fn with_site(fqdn: &str, site: Option<&str>) -> String {
-    format!("{fqdn} ({})", site.unwrap_or("site unknown"))
+fn with_site(fqdn: &str, site: Option<&str>, lang: Lang) -> String {
+    format!(
+        "{fqdn} ({})",
+        site.unwrap_or_else(|| t(lang, "planh.site_unknown"))
+    )
 }
 
-fn pair_line(p: &PlannedPair) -> String {
+fn pair_line(p: &PlannedPair, lang: Lang) -> String {
     let [a, b] = &p.sides;
     let mut notes = Vec::new();
     notes.push(if p.cross_site {
-        "cross-site"
+        t(lang, "planh.cross_site")
     } else {
-        "same or unknown site"
+        t(lang, "planh.same_site")
     });
     if p.kept {
-        notes.push("kept");
+        notes.push(t(lang, "planh.kept"));
     }
     if p.pinned {
-        notes.push("pinned");
+        notes.push(t(lang, "planh.pinned"));
     }
     notes.push(if p.reciprocal_today {
-        "already paired"
+        t(lang, "planh.already_paired")
     } else if p.is_repair() {
-        "re-pair"
+        t(lang, "planh.repair")
     } else {
-        "to set up"
+        t(lang, "planh.to_set_up")
     });
     format!(
         "{} <-> {}  [{}]",
-        with_site(&a.fqdn, a.site.as_deref()),
-        with_site(&b.fqdn, b.site.as_deref()),
+        with_site(&a.fqdn, a.site.as_deref(), lang),
+        with_site(&b.fqdn, b.site.as_deref(), lang),
         notes.join(", ")
     )
 }
 
-fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String) {
+/// The backup relationships of a Lync 2010 pool today.
+fn today(m: &MigrateFirst, lang: Lang) -> String {
+    let mut parts = vec![match &m.backup {
+        Some(b) => tf(lang, "planh.backup_today", &[("pool", b)]),
+        None => t(lang, "planh.no_backup_today").to_owned(),
+    }];
+    if !m.backup_of.is_empty() {
+        parts.push(tf(
+            lang,
+            "planh.backup_of",
+            &[("pools", &m.backup_of.join(", "))],
+        ));
+    }
+    if !m.branches.is_empty() {
+        parts.push(tf(
+            lang,
+            "planh.backs_branches",
+            &[("pools", &m.branches.join(", "))],
+        ));
+    }
+    parts.join("; ")
+}
+
+fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, lang: Lang) {
     let o = plan.objective;
-    let _ = writeln!(out, "{} {}", bold("Plan for estate"), bold(&plan.estate));
     let _ = writeln!(
         out,
-        "  {} {} pair(s), {} cross-site, {} kept",
-        bold("Objective:"),
-        o.pairs,
-        o.cross_site,
-        o.kept
+        "{} {}",
+        bold(t(lang, "planh.estate")),
+        bold(&plan.estate)
     );
-    let _ = writeln!(out, "  {}", bold("Pairs"));
+    let _ = writeln!(
+        out,
+        "  {} {}",
+        bold(t(lang, "planh.objective")),
+        tf(
+            lang,
+            "planh.objective_line",
+            &[
+                ("pairs", &o.pairs.to_string()),
+                ("cross", &o.cross_site.to_string()),
+                ("kept", &o.kept.to_string()),
+            ]
+        )
+    );
+    let _ = writeln!(out, "  {}", bold(t(lang, "planh.pairs")));
     if plan.pairs.is_empty() {
-        let _ = writeln!(out, "    (none)");
+        let _ = writeln!(out, "    {}", t(lang, "planh.none"));
     }
     for p in &plan.pairs {
-        let _ = writeln!(out, "    {}", pair_line(p));
+        let _ = writeln!(out, "    {}", pair_line(p, lang));
     }
     if !plan.unpaired.is_empty() {
-        let _ = writeln!(out, "  {}", bold("Unpaired"));
+        let _ = writeln!(out, "  {}", bold(t(lang, "planh.unpaired")));
         for u in &plan.unpaired {
             let _ = writeln!(out, "    {}: {}", u.pool, u.reason);
         }
     }
     if !plan.migrate_first.is_empty() {
-        let _ = writeln!(
-            out,
-            "  {}",
-            bold("Migrate first (Lync 2010 front-end pools, never paired)")
-        );
+        let _ = writeln!(out, "  {}", bold(t(lang, "planh.migrate_first")));
         for m in &plan.migrate_first {
             let _ = writeln!(
                 out,
                 "    {}: {}",
-                with_site(&m.pool, m.site.as_deref()),
-                crate::plan::today(m)
+                with_site(&m.pool, m.site.as_deref(), lang),
+                today(m, lang)
             );
         }
     }
     if !plan.not_planned.is_empty() {
-        let _ = writeln!(
-            out,
-            "  {}",
-            bold(
-                "Not planned (directors, branch registrars, Edge and other pools are never paired)"
-            )
-        );
+        let _ = writeln!(out, "  {}", bold(t(lang, "planh.not_planned")));
         for n in &plan.not_planned {
             let _ = writeln!(
                 out,
                 "    {}: {}",
-                with_site(&n.pool, n.site.as_deref()),
-                n.role.label()
+                with_site(&n.pool, n.site.as_deref(), lang),
+                t(lang, &format!("role.{}", n.role.label()))
             );
         }
     }
-    let _ = writeln!(out, "  {}", bold("Changes from today"));
+    let _ = writeln!(out, "  {}", bold(t(lang, "planh.changes")));
     if plan.changes.is_empty() {
-        let _ = writeln!(out, "    (none)");
+        let _ = writeln!(out, "    {}", t(lang, "planh.none"));
     }
+    // The change words line up in a column whatever their length in the language.
+    let words = [
+        t(lang, "planh.remove"),
+        t(lang, "planh.add"),
+        t(lang, "planh.keep"),
+    ];
+    let width = words.iter().map(|w| w.chars().count()).max().unwrap_or(0) + 2;
+    let word = |w: &str| format!("{w:<width$}");
     for c in &plan.changes {
         let line = match c {
-            Change::Remove { from, to, why } => {
-                format!("remove  {from} -> {to} (backup today): {why}")
-            }
+            Change::Remove { from, to, why } => format!(
+                "{}{from} -> {to} {}: {why}",
+                word(words[0]),
+                t(lang, "planh.backup_tag")
+            ),
             Change::Add { pools, repair } => format!(
-                "add     {} <-> {}{}",
+                "{}{} <-> {}{}",
+                word(words[1]),
                 pools[0],
                 pools[1],
                 if *repair {
-                    " (re-pair: clear the former partner's data)"
+                    t(lang, "planh.repair_note")
                 } else {
                     ""
                 }
@@ -156,16 +205,17 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String) {
                 reciprocal,
                 repair,
             } => format!(
-                "keep    {} <-> {}{}{}",
+                "{}{} <-> {}{}{}",
+                word(words[2]),
                 pools[0],
                 pools[1],
                 if *reciprocal {
-                    " (already reciprocal, nothing to do)"
+                    t(lang, "planh.reciprocal_note")
                 } else {
-                    " (one side names the other today; pairing in Topology Builder sets both)"
+                    t(lang, "planh.one_sided_note")
                 },
                 if *repair && !*reciprocal {
-                    " (re-pair: clear the former partner's data)"
+                    t(lang, "planh.repair_note")
                 } else {
                     ""
                 }
@@ -174,36 +224,42 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String) {
         let _ = writeln!(out, "    {line}");
     }
     if !plan.branch_moves.is_empty() {
-        let _ = writeln!(out, "  {}", bold("Branch registrars to re-associate"));
+        let _ = writeln!(out, "  {}", bold(t(lang, "planh.branch_moves")));
         for m in &plan.branch_moves {
-            branch_move(out, m);
+            branch_move(out, m, lang);
         }
     }
     out.push('\n');
 }
 
-fn branch_move(out: &mut String, m: &BranchMove) {
-    let users = m.users.map(|u| format!(", {u} users")).unwrap_or_default();
+fn branch_move(out: &mut String, m: &BranchMove, lang: Lang) {
+    let users = m
+        .users
+        .map(|u| format!(", {}", tf(lang, "human.users", &[("n", &u.to_string())])))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "    {} ({}{users}): {}",
         m.branch,
-        m.site.as_deref().unwrap_or("site unknown"),
+        m.site
+            .as_deref()
+            .unwrap_or_else(|| t(lang, "planh.site_unknown")),
         m.why
     );
     if m.candidates.is_empty() {
-        let _ = writeln!(
-            out,
-            "      new backing pool: a central-site front-end pool of Lync 2013 or later (none is in this estate yet)"
-        );
+        let _ = writeln!(out, "      {}", t(lang, "planh.no_candidate"));
     } else {
         let _ = writeln!(
             out,
-            "      new backing pool: one of {} (its users then count toward that pool's capacity)",
-            m.candidates.join(", ")
+            "      {}",
+            tf(
+                lang,
+                "planh.candidates",
+                &[("pools", &m.candidates.join(", "))]
+            )
         );
     }
-    for (i, step) in branch_steps(m.procedure).iter().enumerate() {
+    for (i, step) in branch_steps(m.procedure, lang).iter().enumerate() {
         let _ = writeln!(out, "      {}. {step}", i + 1);
     }
 }

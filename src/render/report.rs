@@ -8,11 +8,12 @@ use serde::Serialize;
 
 use super::diagram::{self, DiagramView};
 use super::templates::Templates;
-use super::{csv, json};
+use super::{csv, json, runbook};
 use crate::audit::{Audit, AuditedEstate};
 use crate::i18n::{self, Lang};
 use crate::import::InputError;
 use crate::model::{Estate, Pool, SiteKind};
+use crate::plan::{BranchProcedure, Change, PairingPlan};
 use crate::rules::{Code, Finding, Severity};
 
 /// Facts about this run stamped into every report.
@@ -26,34 +27,283 @@ pub struct RunInfo {
     pub paths: Vec<String>,
 }
 
-/// The suggested plan of one estate, as the report shows it. Same shape as one estate of
-/// `lyncpair/plan/v1`, so the planner's output converts one to one.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+/// The suggested plan of one estate, as the reports show it: what `lyncpair/plan/v1` holds (pairs,
+/// unpaired pools, objective) and the rest of the [`PairingPlan`] (sites, what to do per pair, the
+/// Lync 2010 pools to migrate first, the changes from today, the branch registrars to re-associate),
+/// with labels already chosen for the language. Not a public contract: templates may use any field.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct PlanView {
     pub pairs: Vec<PlanPairView>,
     pub unpaired: Vec<UnpairedView>,
     pub objective: ObjectiveView,
+    /// Pairs that need the Topology Builder step and the runbook (not reciprocal today).
+    pub to_set_up: usize,
+    pub migrate_first: Vec<MigrateFirstView>,
+    pub not_planned: Vec<NotPlannedView>,
+    pub changes: Vec<ChangeView>,
+    pub branch_moves: Vec<BranchMoveView>,
+    /// Microsoft documentation of pairing and the post-pairing steps.
+    pub docs_url: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct PlanPairView {
     /// Sorted FQDNs.
     pub pools: [String; 2],
+    /// Sites of `pools`, in the same order.
+    pub sites: [Option<String>; 2],
+    /// Pools only an inventory names (not deployed yet).
+    pub planned: Vec<String>,
     pub kept: bool,
     pub cross_site: bool,
+    pub pinned: bool,
+    /// "paired" (both name each other today), "kept" (one does) or "new".
+    pub today: &'static str,
+    pub today_label: &'static str,
+    /// "none", "set-up" or "re-pair".
+    pub action: &'static str,
+    pub action_label: String,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct UnpairedView {
     pub pool: String,
+    /// The planner's reason (English, like finding messages).
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct ObjectiveView {
     pub pairs: usize,
     pub cross_site: usize,
     pub kept: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct MigrateFirstView {
+    pub pool: String,
+    pub site: Option<String>,
+    pub backup: Option<String>,
+    /// Front-end pools naming it as backup today.
+    pub backup_of: Vec<String>,
+    /// Branch registrars it backs today.
+    pub branches: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct NotPlannedView {
+    pub pool: String,
+    pub site: Option<String>,
+    pub role: &'static str,
+    pub role_label: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ChangeView {
+    /// "remove", "add" or "keep".
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    /// A removal: the pool and the backup it names today. A pair: its two pools, sorted.
+    pub pools: [String; 2],
+    /// A pair (drawn ⇄), not a one-way relationship (→).
+    pub mutual: bool,
+    /// In the report's language.
+    pub note: String,
+    /// Why a relationship is removed: the planner's text (English).
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct BranchMoveView {
+    pub branch: String,
+    pub site: Option<String>,
+    /// Its backup pool today.
+    pub backup: String,
+    /// The planner's text (English).
+    pub why: String,
+    pub users: Option<u64>,
+    pub candidates: Vec<String>,
+    /// "reassociate" (SBA/SBS of 2013 or later) or "lync2010-sba".
+    pub procedure: &'static str,
+    /// The documented procedure, in the report's language.
+    pub steps: Vec<&'static str>,
+    pub docs_url: &'static str,
+}
+
+/// Microsoft documentation the plan's procedures rest on (DOMAIN.md §11: S4, S18, S17).
+pub const DOCS_PAIRING: &str = "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-deploying-paired-front-end-pools-for-disaster-recovery";
+pub const DOCS_BRANCH: &str = "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-appendix-b-managing-a-survivable-branch-appliance";
+pub const DOCS_SBA_2010: &str = "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-add-lync-server-2010-survivable-branch-appliance-branch-site-to-your-topology";
+
+/// The view of one estate's plan. Only reshapes and labels what the planner decided.
+pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
+    let pairs = plan
+        .pairs
+        .iter()
+        .map(|p| {
+            let [a, b] = &p.sides;
+            let (today, today_label) = if p.reciprocal_today {
+                ("paired", i18n::t(lang, "plan.today.paired"))
+            } else if p.kept {
+                ("kept", i18n::t(lang, "plan.today.kept"))
+            } else {
+                ("new", i18n::t(lang, "plan.today.new"))
+            };
+            let (action, action_label) = if !p.needs_setup() {
+                ("none", i18n::t(lang, "plan.action.none").to_owned())
+            } else if p.is_repair() {
+                let leaving: Vec<String> = p
+                    .sides
+                    .iter()
+                    .filter(|s| !s.former_partners.is_empty())
+                    .map(|s| {
+                        i18n::tf(
+                            lang,
+                            "plan.leaves",
+                            &[
+                                ("pool", &s.fqdn),
+                                ("formers", &s.former_partners.join(", ")),
+                            ],
+                        )
+                    })
+                    .collect();
+                (
+                    "re-pair",
+                    i18n::tf(
+                        lang,
+                        "plan.action.repair",
+                        &[("leaving", &leaving.join("; "))],
+                    ),
+                )
+            } else {
+                ("set-up", i18n::t(lang, "plan.action.setup").to_owned())
+            };
+            PlanPairView {
+                pools: [a.fqdn.clone(), b.fqdn.clone()],
+                sites: [a.site.clone(), b.site.clone()],
+                planned: p
+                    .sides
+                    .iter()
+                    .filter(|s| s.planned)
+                    .map(|s| s.fqdn.clone())
+                    .collect(),
+                kept: p.kept,
+                cross_site: p.cross_site,
+                pinned: p.pinned,
+                today,
+                today_label,
+                action,
+                action_label,
+            }
+        })
+        .collect();
+    let changes = plan
+        .changes
+        .iter()
+        .map(|c| match c {
+            Change::Remove { from, to, why } => ChangeView {
+                kind: "remove",
+                kind_label: i18n::t(lang, "change.remove"),
+                pools: [from.clone(), to.clone()],
+                mutual: false,
+                note: i18n::t(lang, "change.remove.note").to_owned(),
+                why: Some(why.clone()),
+            },
+            Change::Add { pools, repair } => ChangeView {
+                kind: "add",
+                kind_label: i18n::t(lang, "change.add"),
+                pools: pools.clone(),
+                mutual: true,
+                note: with_repair(lang, i18n::t(lang, "change.add.note"), *repair),
+                why: None,
+            },
+            Change::Keep {
+                pools,
+                reciprocal,
+                repair,
+            } => ChangeView {
+                kind: "keep",
+                kind_label: i18n::t(lang, "change.keep"),
+                pools: pools.clone(),
+                mutual: true,
+                note: if *reciprocal {
+                    i18n::t(lang, "change.keep.reciprocal").to_owned()
+                } else {
+                    with_repair(lang, i18n::t(lang, "change.keep.one_sided"), *repair)
+                },
+                why: None,
+            },
+        })
+        .collect();
+    PlanView {
+        pairs,
+        unpaired: plan
+            .unpaired
+            .iter()
+            .map(|u| UnpairedView {
+                pool: u.pool.clone(),
+                reason: u.reason.clone(),
+            })
+            .collect(),
+        objective: ObjectiveView {
+            pairs: plan.objective.pairs,
+            cross_site: plan.objective.cross_site,
+            kept: plan.objective.kept,
+        },
+        to_set_up: plan.pairs.iter().filter(|p| p.needs_setup()).count(),
+        migrate_first: plan
+            .migrate_first
+            .iter()
+            .map(|m| MigrateFirstView {
+                pool: m.pool.clone(),
+                site: m.site.clone(),
+                backup: m.backup.clone(),
+                backup_of: m.backup_of.clone(),
+                branches: m.branches.clone(),
+            })
+            .collect(),
+        not_planned: plan
+            .not_planned
+            .iter()
+            .map(|n| NotPlannedView {
+                pool: n.pool.clone(),
+                site: n.site.clone(),
+                role: n.role.label(),
+                role_label: i18n::t(lang, &format!("role.{}", n.role.label())),
+            })
+            .collect(),
+        changes,
+        branch_moves: plan
+            .branch_moves
+            .iter()
+            .map(|m| BranchMoveView {
+                branch: m.branch.clone(),
+                site: m.site.clone(),
+                backup: m.backup.clone(),
+                why: m.why.clone(),
+                users: m.users,
+                candidates: m.candidates.clone(),
+                procedure: match m.procedure {
+                    BranchProcedure::Reassociate => "reassociate",
+                    BranchProcedure::Lync2010Sba => "lync2010-sba",
+                },
+                steps: runbook::branch_steps(m.procedure, lang),
+                docs_url: match m.procedure {
+                    BranchProcedure::Reassociate => DOCS_BRANCH,
+                    BranchProcedure::Lync2010Sba => DOCS_SBA_2010,
+                },
+            })
+            .collect(),
+        docs_url: DOCS_PAIRING,
+    }
+}
+
+fn with_repair(lang: Lang, note: &str, repair: bool) -> String {
+    if repair {
+        format!("{note} {}", i18n::t(lang, "change.repair"))
+    } else {
+        note.to_owned()
+    }
 }
 
 /// Context of `report.html.tera` and `report.md.tera`.
@@ -442,15 +692,7 @@ pub fn estate_view(
         diagram: diagram::current(e, &a.findings, lang, &format!("{slug}-now")),
         plan,
         plan_diagram,
-        inputs: e
-            .inputs
-            .iter()
-            .map(|i| InputView {
-                path: i.path.clone(),
-                format: i.format.label(),
-                encoding: i.encoding.clone(),
-            })
-            .collect(),
+        inputs: inputs_view(e),
         notes: e
             .notes
             .iter()
@@ -484,6 +726,90 @@ pub fn report_view(
         errors: errors_view(&audit.errors),
         index_href,
     }
+}
+
+/// Context of `plan.html.tera` and `plan.md.tera`: the plan of every estate of the run.
+#[derive(Debug, Serialize)]
+pub struct PlanDocView {
+    pub lang: &'static str,
+    pub generated: String,
+    pub tool_version: &'static str,
+    pub paths: Vec<String>,
+    pub estates: Vec<PlanEstateView>,
+    /// Inputs of this run that could not be read.
+    pub errors: Vec<ErrorView>,
+    /// The runbook `plan --out` writes beside the plan.
+    pub runbook: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanEstateView {
+    pub name: String,
+    /// Safe for HTML ids; unique within the run.
+    pub slug: String,
+    pub pool_count: usize,
+    pub site_count: usize,
+    pub plan: PlanView,
+    /// Today's backup relationships, coloured by the findings.
+    pub diagram: DiagramView,
+    /// The estate once the plan is applied.
+    pub plan_diagram: DiagramView,
+    pub inputs: Vec<InputView>,
+}
+
+/// The plan document: `plans` are the planner's plans of `audit.estates`, in the same order.
+pub fn plan_doc_view(
+    run: &RunInfo,
+    audit: &Audit,
+    plans: &[PairingPlan],
+    runbook: &'static str,
+) -> PlanDocView {
+    let names: Vec<&str> = audit
+        .estates
+        .iter()
+        .map(|a| a.estate.name.as_str())
+        .collect();
+    let slugs = estate_slugs(&names);
+    let estates = audit
+        .estates
+        .iter()
+        .zip(plans)
+        .zip(&slugs)
+        .map(|((a, plan), slug)| {
+            let e = &a.estate;
+            let view = plan_view(run.lang, plan);
+            PlanEstateView {
+                name: e.name.clone(),
+                slug: slug.clone(),
+                pool_count: e.pools.len(),
+                site_count: e.sites.len(),
+                diagram: diagram::current(e, &a.findings, run.lang, &format!("{slug}-now")),
+                plan_diagram: diagram::after_plan(e, &view, run.lang, &format!("{slug}-plan")),
+                plan: view,
+                inputs: inputs_view(e),
+            }
+        })
+        .collect();
+    PlanDocView {
+        lang: run.lang.code(),
+        generated: run.generated.clone(),
+        tool_version: run.tool_version,
+        paths: run.paths.clone(),
+        estates,
+        errors: errors_view(&audit.errors),
+        runbook,
+    }
+}
+
+fn inputs_view(e: &Estate) -> Vec<InputView> {
+    e.inputs
+        .iter()
+        .map(|i| InputView {
+            path: i.path.clone(),
+            format: i.format.label(),
+            encoding: i.encoding.clone(),
+        })
+        .collect()
 }
 
 pub fn index_view(run: &RunInfo, audit: &Audit, slugs: &[String]) -> IndexView {

@@ -10,28 +10,19 @@
 //! Names come from exports: every value is put in a single-quoted PowerShell string with its quotes
 //! doubled, and comment text is kept on one line, so no pool name can inject a command.
 
+use crate::i18n::{self, Lang};
 use crate::model::{Edition, Version};
 use crate::plan::{BranchMove, BranchProcedure, PairSide, PairingPlan, PlannedPair};
 
-/// The steps to give a branch registrar a new backing pool (DOMAIN.md §6, §7).
-pub fn branch_steps(procedure: BranchProcedure) -> &'static [&'static str] {
-    match procedure {
-        BranchProcedure::Reassociate => &[
-            "Move the branch users to another pool.",
-            "Stop the branch registrar.",
-            "Topology Builder: branch registrar -> Edit Properties -> Resiliency -> \"Associated User service and \
-             backup Registrar pool\" -> the new pool; publish the topology.",
-            "Restart the branch registrar.",
-            "Move the branch users back.",
-        ],
-        BranchProcedure::Lync2010Sba => &[
-            "Move the SBA's users to another pool.",
-            "Delete the SBA from the Lync Server 2010 topology.",
-            "Add it under the branch site's \"Lync Server 2010\" node of the 2013 topology, with the new 2013+ \
-             front-end pool as backup Registrar; publish the topology.",
-            "Move the users back. (A 2010 SBA can only use a 2010 Monitoring store.)",
-        ],
-    }
+/// The documented steps giving a branch registrar a new backing pool (DOMAIN.md §6, §7), in `lang`.
+pub fn branch_steps(procedure: BranchProcedure, lang: Lang) -> Vec<&'static str> {
+    let (prefix, n) = match procedure {
+        BranchProcedure::Reassociate => ("branch.reassociate", 5),
+        BranchProcedure::Lync2010Sba => ("branch.sba2010", 4),
+    };
+    (1..=n)
+        .map(|i| i18n::t(lang, &format!("{prefix}.{i}")))
+        .collect()
 }
 
 /// A PowerShell single-quoted string: the typographic single quotes PowerShell also accepts are doubled too.
@@ -451,7 +442,7 @@ fn branch_section(s: &mut Script, m: &BranchMove) {
             m.candidates.join(", ")
         ));
     }
-    for (i, step) in branch_steps(m.procedure).iter().enumerate() {
+    for (i, step) in branch_steps(m.procedure, Lang::En).iter().enumerate() {
         s.comment(&format!("  {}. {step}", i + 1));
     }
 }

@@ -1,16 +1,19 @@
-//! A small made-up estate that touches every branch of the report templates (findings, a plan, an
-//! unreadable input, a note), used to check templates when they are loaded.
+//! A small made-up estate that touches every branch of the report and plan templates (findings, a
+//! plan with every kind of pair, change and branch move, an unreadable input, a note), used to check
+//! templates when they are loaded.
 
 use std::collections::BTreeMap;
 
-use super::report::{
-    self, IndexView, ObjectiveView, PlanPairView, PlanView, ReportView, RunInfo, UnpairedView,
-};
+use super::report::{self, IndexView, PlanDocView, ReportView, RunInfo};
 use crate::audit::{Audit, AuditedEstate};
 use crate::i18n::Lang;
 use crate::import::InputError;
 use crate::model::{
     Edition, Estate, Failover, Format, Input, Note, Pool, Role, Site, SiteKind, Source, Version,
+};
+use crate::plan::{
+    BranchMove, BranchProcedure, Change, MigrateFirst, NotPlanned, Objective, PairSide,
+    PairingPlan, PlannedPair, Unpaired,
 };
 use crate::rules::{Code, Finding, Severity};
 
@@ -40,7 +43,147 @@ fn pool(fqdn: &str, site: &str, role: Role, backup: Option<&str>) -> Pool {
     }
 }
 
-pub fn views(lang: Lang) -> (ReportView, IndexView) {
+/// The sample views of every page template.
+pub struct Samples {
+    pub report: ReportView,
+    pub index: IndexView,
+    pub plan: PlanDocView,
+}
+
+fn side(fqdn: &str, site: &str, planned: bool, former: &[&str]) -> PairSide {
+    PairSide {
+        fqdn: fqdn.to_owned(),
+        site: Some(site.to_owned()),
+        version: Version::V2013,
+        edition: Some(Edition::Enterprise),
+        machines: vec![format!("fe1.{fqdn}")],
+        planned,
+        failover: None,
+        former_partners: former.iter().map(|f| (*f).to_owned()).collect(),
+    }
+}
+
+/// A plan of the sample estate with every kind of pair, change and branch move. Made by hand, not
+/// by the planner: it must reach every branch of the templates, which no real estate does at once.
+fn sample_plan() -> PairingPlan {
+    let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    PairingPlan {
+        estate: "sample".to_owned(),
+        inputs: owned(&["sample.xml"]),
+        pairs: vec![
+            PlannedPair {
+                sides: [
+                    side("a.sample.test", "Alpha", false, &["c.sample.test"]),
+                    side("b.sample.test", "Alpha", true, &[]),
+                ],
+                kept: false,
+                cross_site: false,
+                pinned: true,
+                reciprocal_today: false,
+            },
+            PlannedPair {
+                sides: [
+                    side("d.sample.test", "Alpha", false, &[]),
+                    side("e.sample.test", "Gamma", false, &[]),
+                ],
+                kept: true,
+                cross_site: true,
+                pinned: false,
+                reciprocal_today: true,
+            },
+            PlannedPair {
+                sides: [
+                    side("f.sample.test", "Alpha", false, &[]),
+                    side("g.sample.test", "Gamma", false, &[]),
+                ],
+                kept: true,
+                cross_site: true,
+                pinned: false,
+                reciprocal_today: false,
+            },
+        ],
+        unpaired: vec![Unpaired {
+            pool: "c.sample.test".to_owned(),
+            reason: "sample reason".to_owned(),
+        }],
+        objective: Objective {
+            pairs: 3,
+            cross_site: 2,
+            kept: 2,
+        },
+        migrate_first: vec![
+            MigrateFirst {
+                pool: "old.sample.test".to_owned(),
+                site: Some("Alpha".to_owned()),
+                backup: Some("old2.sample.test".to_owned()),
+                backup_of: owned(&["old2.sample.test"]),
+                branches: owned(&["sba.sample.test"]),
+            },
+            MigrateFirst {
+                pool: "old2.sample.test".to_owned(),
+                site: None,
+                backup: None,
+                backup_of: Vec::new(),
+                branches: Vec::new(),
+            },
+        ],
+        not_planned: vec![
+            NotPlanned {
+                pool: "sba.sample.test".to_owned(),
+                site: Some("Beta".to_owned()),
+                role: Role::Branch,
+            },
+            NotPlanned {
+                pool: "dir.sample.test".to_owned(),
+                site: None,
+                role: Role::Director,
+            },
+        ],
+        changes: vec![
+            Change::Remove {
+                from: "a.sample.test".to_owned(),
+                to: "c.sample.test".to_owned(),
+                why: "sample removal".to_owned(),
+            },
+            Change::Add {
+                pools: ["a.sample.test".to_owned(), "b.sample.test".to_owned()],
+                repair: true,
+            },
+            Change::Keep {
+                pools: ["d.sample.test".to_owned(), "e.sample.test".to_owned()],
+                reciprocal: true,
+                repair: false,
+            },
+            Change::Keep {
+                pools: ["f.sample.test".to_owned(), "g.sample.test".to_owned()],
+                reciprocal: false,
+                repair: true,
+            },
+        ],
+        branch_moves: vec![
+            BranchMove {
+                branch: "sba.sample.test".to_owned(),
+                site: Some("Beta".to_owned()),
+                backup: "old.sample.test".to_owned(),
+                why: "sample move".to_owned(),
+                users: Some(50),
+                candidates: owned(&["a.sample.test", "b.sample.test"]),
+                procedure: BranchProcedure::Lync2010Sba,
+            },
+            BranchMove {
+                branch: "sbs.sample.test".to_owned(),
+                site: None,
+                backup: "gone.sample.test".to_owned(),
+                why: "sample move".to_owned(),
+                users: None,
+                candidates: Vec::new(),
+                procedure: BranchProcedure::Reassociate,
+            },
+        ],
+    }
+}
+
+pub fn views(lang: Lang) -> Samples {
     let estate = Estate {
         name: "sample".to_owned(),
         inputs: vec![Input {
@@ -58,6 +201,11 @@ pub fn views(lang: Lang) -> (ReportView, IndexView) {
                 name: "Beta".to_owned(),
                 kind: SiteKind::Branch,
                 parent: Some("Alpha".to_owned()),
+            },
+            Site {
+                name: "Gamma".to_owned(),
+                kind: SiteKind::Central,
+                parent: None,
             },
         ],
         pools: vec![
@@ -77,8 +225,41 @@ pub fn views(lang: Lang) -> (ReportView, IndexView) {
                 "sba.sample.test",
                 "Beta",
                 Role::Branch,
-                Some("a.sample.test"),
+                Some("old.sample.test"),
             ),
+            pool(
+                "d.sample.test",
+                "Alpha",
+                Role::FrontEnd,
+                Some("e.sample.test"),
+            ),
+            pool(
+                "e.sample.test",
+                "Gamma",
+                Role::FrontEnd,
+                Some("d.sample.test"),
+            ),
+            pool(
+                "f.sample.test",
+                "Alpha",
+                Role::FrontEnd,
+                Some("g.sample.test"),
+            ),
+            pool("g.sample.test", "Gamma", Role::FrontEnd, None),
+            Pool {
+                version: Some(Version::V2010),
+                ..pool(
+                    "old.sample.test",
+                    "Alpha",
+                    Role::FrontEnd,
+                    Some("old2.sample.test"),
+                )
+            },
+            Pool {
+                version: Some(Version::V2010),
+                site: None,
+                ..pool("old2.sample.test", "Alpha", Role::FrontEnd, None)
+            },
         ],
         notes: vec![Note {
             message: "sample note".to_owned(),
@@ -108,30 +289,20 @@ pub fn views(lang: Lang) -> (ReportView, IndexView) {
         tool_version: env!("CARGO_PKG_VERSION"),
         paths: vec!["sample.xml".to_owned()],
     };
-    let plan = PlanView {
-        pairs: vec![PlanPairView {
-            pools: ["a.sample.test".to_owned(), "b.sample.test".to_owned()],
-            kept: false,
-            cross_site: false,
-        }],
-        unpaired: vec![UnpairedView {
-            pool: "c.sample.test".to_owned(),
-            reason: "sample reason".to_owned(),
-        }],
-        objective: ObjectiveView {
-            pairs: 1,
-            cross_site: 0,
-            kept: 0,
-        },
-    };
+    let plan = sample_plan();
     let a = &audit.estates[0];
     let report = report::report_view(
         &run,
         &audit,
         &[(a, "sample")],
-        &|_| Some(plan.clone()),
+        &|_| Some(report::plan_view(lang, &plan)),
         Some("../index.html".to_owned()),
     );
     let index = report::index_view(&run, &audit, &["sample".to_owned()]);
-    (report, index)
+    let plan = report::plan_doc_view(&run, &audit, &[plan], "pairing-runbook.ps1");
+    Samples {
+        report,
+        index,
+        plan,
+    }
 }

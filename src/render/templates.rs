@@ -1,4 +1,4 @@
-//! The Tera templates of the HTML and Markdown reports.
+//! The Tera templates of the HTML and Markdown reports and plans.
 //!
 //! The built-in templates are compiled into the binary, so it runs with no files beside it.
 //! `--templates DIR` loads every `*.tera` file of DIR (names relative to DIR, `/`-separated) first
@@ -28,6 +28,11 @@ pub const BUILTINS: &[(&str, &str)] = &[
         include_str!("../../templates/report.md.tera"),
     ),
     (
+        "plan.html.tera",
+        include_str!("../../templates/plan.html.tera"),
+    ),
+    ("plan.md.tera", include_str!("../../templates/plan.md.tera")),
+    (
         "index.html.tera",
         include_str!("../../templates/index.html.tera"),
     ),
@@ -47,12 +52,22 @@ pub const BUILTINS: &[(&str, &str)] = &[
         "partials/mermaid.md.tera",
         include_str!("../../templates/partials/mermaid.md.tera"),
     ),
+    (
+        "partials/plan.html.tera",
+        include_str!("../../templates/partials/plan.html.tera"),
+    ),
+    (
+        "partials/plan.md.tera",
+        include_str!("../../templates/partials/plan.md.tera"),
+    ),
 ];
 
 /// Templates rendered directly (the others are included by them).
 pub const PAGES: &[&str] = &[
     "report.html.tera",
     "report.md.tera",
+    "plan.html.tera",
+    "plan.md.tera",
     "index.html.tera",
     "index.md.tera",
 ];
@@ -108,12 +123,14 @@ impl Templates {
 
     /// Render once against sample data, so a template error shows at start-up, not after the audit.
     fn check(&self, lang: Lang) -> Result<(), String> {
-        let (report, index) = super::sample::views(lang);
+        let samples = super::sample::views(lang);
         for page in PAGES {
             let result = if page.starts_with("index.") {
-                self.render(page, &index)
+                self.render(page, &samples.index)
+            } else if page.starts_with("plan.") {
+                self.render(page, &samples.plan)
             } else {
-                self.render(page, &report)
+                self.render(page, &samples.report)
             };
             result
                 .map_err(|e| format!("{e}\n(found while checking the templates on sample data)"))?;
@@ -359,7 +376,7 @@ mod tests {
     #[test]
     fn the_plan_section_and_second_diagram_appear_only_with_a_plan() {
         let t = Templates::load(None, Lang::En).unwrap();
-        let (mut report, _) = super::super::sample::views(Lang::En);
+        let mut report = super::super::sample::views(Lang::En).report;
         let html = t.render("report.html.tera", &report).unwrap();
         assert!(html.contains("<h3>Suggested plan</h3>"));
         assert_eq!(html.matches("<svg class=\"diagram").count(), 2);
@@ -382,7 +399,7 @@ mod tests {
         )
         .unwrap();
         let t = Templates::load(Some(dir.path()), Lang::En).unwrap();
-        let (_, index) = super::super::sample::views(Lang::En);
+        let index = super::super::sample::views(Lang::En).index;
         assert_eq!(
             t.render("index.md.tera", &index).unwrap(),
             "custom index of 1\n"

@@ -1,7 +1,8 @@
-//! `cargo xtask browser-check`: build lyncpair, write the reports of the fixtures (and of a generated
-//! 50-pool, 10-site estate), open every HTML page in headless Chromium, save a PNG screenshot of
-//! each, and fail when a page logs a console error (a script, a blocked resource, a CSP violation)
-//! or a report's SVG diagram is missing or empty. Skips with a message when Chromium is missing.
+//! `cargo xtask browser-check`: build lyncpair, write the reports and the plan document of the
+//! fixtures (and the reports of a generated 50-pool, 10-site estate), open every HTML page in
+//! headless Chromium, save a PNG screenshot of each, and fail when a page logs a console error (a
+//! script, a blocked resource, a CSP violation) or an SVG diagram is missing or empty: today's for
+//! each estate, and the "after the plan" one for each plan section.
 //!
 //! Output: `target/browser-check/<run>/…` (reports) and `target/browser-check/screenshots/*.png`.
 
@@ -120,6 +121,27 @@ pub fn run(args: &[String]) -> i32 {
         }
     }
 
+    // The plan document of the fixtures, in both languages.
+    for (name, lang) in [("plan-en", "en"), ("plan-de", "de")] {
+        let dir = out.join(name);
+        let status = Command::new(&binary)
+            .current_dir(&root)
+            .arg("plan")
+            .arg(&main_input)
+            .arg("--out")
+            .arg(&dir)
+            .args(["--lang", lang, "--format", "json"])
+            .stdout(std::process::Stdio::null())
+            .status();
+        match status {
+            Ok(s) if matches!(s.code(), Some(0 | 2)) => {}
+            other => failures.push(format!(
+                "lyncpair plan {} failed: {other:?}",
+                main_input.display()
+            )),
+        }
+    }
+
     let mut pages = Vec::new();
     html_pages(&out, &mut pages);
     if pages.is_empty() {
@@ -179,20 +201,33 @@ fn console_errors(stderr: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether the DOM holds a diagram with drawn pools; `None` when the page has no diagram.
-fn diagram_state(dom: &str) -> Option<Result<(), String>> {
-    let start = dom.find("<svg class=\"diagram")?;
-    let end = dom[start..].find("</svg>").map_or(dom.len(), |e| start + e);
-    let svg = &dom[start..end];
-    let pools = svg.matches("class=\"pool ").count();
-    let sites = svg.matches("class=\"site ").count();
-    Some(if pools == 0 || sites == 0 {
-        Err(format!(
-            "the SVG diagram is empty ({sites} site(s), {pools} pool(s))"
-        ))
-    } else {
-        Ok(())
-    })
+/// How many SVG diagrams the DOM holds, or which one is empty (no site or no pool drawn).
+fn diagrams(dom: &str) -> Result<usize, String> {
+    let mut n = 0;
+    let mut rest = dom;
+    while let Some(start) = rest.find("<svg class=\"diagram") {
+        let end = rest[start..]
+            .find("</svg>")
+            .map_or(rest.len(), |e| start + e);
+        let svg = &rest[start..end];
+        let pools = svg.matches("class=\"pool ").count();
+        let sites = svg.matches("class=\"site ").count();
+        n += 1;
+        if pools == 0 || sites == 0 {
+            return Err(format!(
+                "SVG diagram {n} is empty ({sites} site(s), {pools} pool(s))"
+            ));
+        }
+        rest = &rest[end..];
+    }
+    Ok(n)
+}
+
+/// Diagrams a report or plan page must show: today's for each estate, and "after the plan" for
+/// each plan section.
+fn expected_diagrams(dom: &str) -> usize {
+    dom.matches("<article class=\"estate\"").count()
+        + dom.matches("<section class=\"plan\"").count()
 }
 
 fn check_page(chromium: &str, page: &Path, shot: &Path, n: usize) -> Result<(), String> {
@@ -226,15 +261,18 @@ fn check_page(chromium: &str, page: &Path, shot: &Path, n: usize) -> Result<(), 
             .output()
             .map_err(|e| format!("cannot run {chromium}: {e}"))?;
         let dom = String::from_utf8_lossy(&dom_run.stdout);
-        let is_report = page.file_name().is_some_and(|f| f == "report.html");
-        match diagram_state(&dom) {
-            Some(Err(e)) => {
+        match diagrams(&dom) {
+            Err(e) => {
                 let _ = write!(problems, "\n    {e}");
             }
-            None if is_report && dom.contains("class=\"estate\"") => {
-                let _ = write!(problems, "\n    the report has no SVG diagram");
+            Ok(n) if n < expected_diagrams(&dom) => {
+                let _ = write!(
+                    problems,
+                    "\n    {n} SVG diagram(s), expected {} (today's per estate, and one after each plan)",
+                    expected_diagrams(&dom)
+                );
             }
-            _ => {}
+            Ok(_) => {}
         }
         if problems.is_empty() {
             Ok(())
@@ -373,18 +411,28 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_diagram_is_caught() {
-        assert!(diagram_state("<p>no svg</p>").is_none());
+    fn an_empty_or_missing_diagram_is_caught() {
+        let drawn = "<svg class=\"diagram lp-svg\"><g class=\"site central\"></g><g class=\"pool ok\"></g></svg>";
+        let empty = "<svg class=\"diagram lp-svg\"><defs></defs></svg>";
+        assert_eq!(diagrams("<p>no svg</p>"), Ok(0));
+        assert_eq!(diagrams(drawn), Ok(1));
+        let second_empty = format!("{drawn}{empty}");
         assert!(
-            diagram_state("<svg class=\"diagram lp-svg\"><defs></defs></svg>")
-                .unwrap()
-                .is_err()
+            diagrams(&second_empty)
+                .unwrap_err()
+                .starts_with("SVG diagram 2 is empty")
         );
-        assert!(diagram_state(
-            "<svg class=\"diagram lp-svg\"><g class=\"site central\"></g><g class=\"pool ok\"></g></svg>"
-        )
-        .unwrap()
-        .is_ok());
+        let page = format!(
+            "<article class=\"estate\" id=\"x\">{drawn}<section class=\"plan\">{drawn}</section></article>"
+        );
+        assert_eq!((diagrams(&page), expected_diagrams(&page)), (Ok(2), 2));
+        let no_after = format!(
+            "<article class=\"estate\" id=\"x\">{drawn}<section class=\"plan\"></section></article>"
+        );
+        assert_eq!(
+            (diagrams(&no_after), expected_diagrams(&no_after)),
+            (Ok(1), 2)
+        );
     }
 
     #[test]
