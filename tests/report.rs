@@ -112,6 +112,23 @@ fn html_report_text_snapshot_in_german() {
     insta::assert_snapshot!("report_html_text_de", visible_text(&stdout(&o)));
 }
 
+/// The team's fixture estates: the Markdown and the visible HTML text of each report are pinned.
+#[test]
+fn fixture_report_snapshots() {
+    for (name, exit) in [("clean2013", 0), ("lync2010", 1), ("mixed", 1)] {
+        let dir = format!("fixtures/{name}");
+        let md = lyncpair(&["audit", &dir, "--format", "md"]);
+        assert_eq!(md.status.code(), Some(exit), "{name}: {}", stderr(&md));
+        insta::assert_snapshot!(format!("fixture_{name}_md"), stdout(&md));
+        let html = lyncpair(&["audit", &dir, "--format", "html"]);
+        assert_eq!(html.status.code(), Some(exit), "{name}: {}", stderr(&html));
+        insta::assert_snapshot!(
+            format!("fixture_{name}_html_text"),
+            visible_text(&stdout(&html))
+        );
+    }
+}
+
 #[test]
 fn html_is_self_contained() {
     let html = stdout(&lyncpair(&[
