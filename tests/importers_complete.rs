@@ -351,6 +351,11 @@ fn pair_rules_use_users_platform_and_os_from_the_other_inputs() {
         message.contains("pool-sea.contoso.test has 3 front-end servers"),
         "{message}"
     );
+    // Evidence: the inventory for the pools' users, Get-CsUser for the branch users.
+    let cited = source_paths(capacity);
+    for file in ["inventory.xlsx", "users.csv"] {
+        assert!(cited.contains(&input(file).as_str()), "{file} in {cited:?}");
+    }
 
     // Singapore -> Seattle is compatible apart from the backup graph itself.
     let sin_sea = ["pool-sea.contoso.test", "pool-sin.contoso.test"];
