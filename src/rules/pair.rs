@@ -146,12 +146,21 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
         ));
     }
     if let Some(problem) = capacity_problem(estate, a, b) {
+        // The counted branch users are part of the evidence: name where they were read too.
+        let branch_sources = backed_branches(estate, a)
+            .chain(backed_branches(estate, b))
+            .filter(|br| br.users.is_some())
+            .flat_map(|br| br.sources_of("users"));
         out.push(Finding::new(
             Code::PairCapacity,
             Severity::Warning,
             pools(a, b),
             problem,
-            [edge_sources(), a.sources_of("users"), b.sources_of("users")].concat(),
+            [edge_sources(), a.sources_of("users"), b.sources_of("users")]
+                .concat()
+                .into_iter()
+                .chain(branch_sources)
+                .collect(),
         ));
     }
 }
@@ -174,13 +183,16 @@ pub fn base_os(os: &str) -> String {
 /// `None` when its own users are unknown.
 pub fn carried_users(estate: &Estate, pool: &Pool) -> Option<u64> {
     let own = pool.users?;
-    let branch: u64 = estate
+    let branch: u64 = backed_branches(estate, pool).filter_map(|b| b.users).sum();
+    Some(own + branch)
+}
+
+/// The branch registrars whose backup is `pool`.
+fn backed_branches<'e>(estate: &'e Estate, pool: &'e Pool) -> impl Iterator<Item = &'e Pool> {
+    estate
         .pools
         .iter()
         .filter(|b| b.role == Role::Branch && b.backup.as_deref() == Some(pool.fqdn.as_str()))
-        .filter_map(|b| b.users)
-        .sum();
-    Some(own + branch)
 }
 
 /// Whether one of two pools could not carry both pools' users; the reason, for the finding and the planner.
@@ -230,6 +242,7 @@ pub fn capacity_problem(estate: &Estate, a: &Pool, b: &Pool) -> Option<String> {
 mod tests {
     use super::super::test_support::{codes, estate, fe};
     use super::*;
+    use crate::model::Source;
 
     fn run(pools: Vec<Pool>) -> Vec<Finding> {
         let mut out = Vec::new();
@@ -325,9 +338,16 @@ mod tests {
         let mut sba = fe("sba.t", "branch1", Some("a.t"));
         sba.role = Role::Branch;
         sba.users = Some(1);
+        let users_csv = Source::new("users.csv", None);
+        sba.provenance.insert("users", vec![users_csv.clone()]);
         let f = run(vec![a.clone(), b.clone(), sba]);
         assert_eq!(codes(&f), ["pair-capacity"]);
         assert!(f[0].message.contains("80001"), "{}", f[0].message);
+        assert!(
+            f[0].sources.contains(&users_csv),
+            "the counted branch users are cited: {:?}",
+            f[0].sources
+        );
         // Enough users but too few servers.
         a.users = Some(10_000);
         b.users = Some(10_000);

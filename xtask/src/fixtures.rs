@@ -19,6 +19,10 @@ pub fn run() -> Result<(), String> {
             fabrikam_inventory as fn(&mut Workbook) -> Result<(), XlsxError>,
         ),
         (
+            root.join("fixtures/importers/complete/inventory.xlsx"),
+            complete_inventory as fn(&mut Workbook) -> Result<(), XlsxError>,
+        ),
+        (
             root.join("tests/data/importers/no-header.xlsx"),
             no_header as fn(&mut Workbook) -> Result<(), XlsxError>,
         ),
@@ -238,6 +242,160 @@ fn fabrikam_inventory(wb: &mut Workbook) -> Result<(), XlsxError> {
         ],
     )?;
     de.write_number(2, 2, 25000.0)?;
+    Ok(())
+}
+
+/// The inventory of `fixtures/importers/complete/`: the facts no topology holds (users, physical or
+/// virtual, OS) and the planned Sydney pool. The numbers are chosen so that, with the 11 branch users
+/// of `users.csv`, Seattle (3 front ends) can no longer carry Seattle + Dublin after a failover:
+/// 12000 + 7975 + 6 + 5 = 19986 > 3 * 6660. Without the branch users it would just fit.
+/// Singapore's 30 users are stale: `users.csv` counts 24 (a source-conflict the cmdlet CSV wins).
+fn complete_inventory(wb: &mut Workbook) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("Lync pools")?;
+    ws.write_string(
+        0,
+        0,
+        "Contoso Lync/SfB pools, as of 2024-03 (team-written fixture)",
+    )?;
+    texts(
+        ws,
+        2,
+        &[
+            "Pool FQDN",
+            "Site",
+            "Role",
+            "Edition",
+            "Version",
+            "Servers",
+            "Users",
+            "Virtual",
+            "OS",
+            "Backup Pool",
+            "Target Version",
+            "Comment",
+        ],
+    )?;
+    // (cells, servers, users): counts go in as numbers, as Excel stores typed-in counts.
+    let pools: [(&[&str], f64, Option<f64>); 6] = [
+        (
+            &[
+                "pool-sea.contoso.test",
+                "Seattle",
+                "Front End",
+                "Enterprise",
+                "Skype for Business Server 2015",
+                "",
+                "",
+                "physical",
+                "Windows Server 2012 R2 Datacenter",
+                "pool-dub.contoso.test",
+                "",
+                "HP DL380 Gen9",
+            ],
+            3.0,
+            Some(12_000.0),
+        ),
+        (
+            &[
+                "pool-dub.contoso.test",
+                "Dublin",
+                "Front End",
+                "Enterprise",
+                "Skype for Business Server 2015",
+                "",
+                "",
+                "virtual",
+                "Windows Server 2016 Standard",
+                "pool-sea.contoso.test",
+                "",
+                "Hyper-V cluster DUB-HV01",
+            ],
+            4.0,
+            Some(7_975.0),
+        ),
+        (
+            &[
+                "pool-sin.contoso.test",
+                "Singapore",
+                "Front End",
+                "Enterprise",
+                "Skype for Business Server 2015",
+                "",
+                "",
+                "physical",
+                "Windows Server 2012 R2 Standard",
+                "pool-sea.contoso.test",
+                "",
+                "users counted 2023-11",
+            ],
+            2.0,
+            Some(30.0),
+        ),
+        (
+            &[
+                "sba-red.contoso.test",
+                "Redmond",
+                "SBA",
+                "",
+                "Skype for Business Server 2015",
+                "",
+                "",
+                "physical",
+                "",
+                "pool-sea.contoso.test",
+                "",
+                "appliance",
+            ],
+            1.0,
+            None,
+        ),
+        (
+            &[
+                "sba-cork.contoso.test",
+                "Cork",
+                "SBA",
+                "",
+                "Skype for Business Server 2015",
+                "",
+                "",
+                "physical",
+                "",
+                "pool-dub.contoso.test",
+                "",
+                "appliance",
+            ],
+            1.0,
+            None,
+        ),
+        (
+            // Planned: only the inventory knows it; no current version, the target version is used.
+            &[
+                "pool-syd.contoso.test",
+                "Sydney",
+                "Front End",
+                "Enterprise",
+                "",
+                "",
+                "",
+                "virtual",
+                "Windows Server 2016 Datacenter",
+                "",
+                "Skype for Business Server 2015",
+                "planned, build Q3",
+            ],
+            4.0,
+            Some(0.0),
+        ),
+    ];
+    for (i, (cells, servers, users)) in pools.iter().enumerate() {
+        let row = 3 + i as u32;
+        texts(ws, row, cells)?;
+        ws.write_number(row, 5, *servers)?;
+        if let Some(users) = users {
+            ws.write_number(row, 6, *users)?;
+        }
+    }
     Ok(())
 }
 
