@@ -57,17 +57,23 @@ impl Format {
     }
 
     /// Which source wins when two disagree: topology over cmdlet CSV over inventory (lower is stronger).
+    /// Among topologies, the published one (also inside a configuration export) is what is deployed;
+    /// a Topology Builder file may hold changes nobody published yet, so it ranks just below.
     pub fn authority(self) -> u8 {
         match self {
-            Format::TopologyXml | Format::Tbxml | Format::ConfigZip => 0,
-            Format::CmdletCsv => 1,
-            Format::Inventory => 2,
+            Format::TopologyXml | Format::ConfigZip => 0,
+            Format::Tbxml => 1,
+            Format::CmdletCsv => 2,
+            Format::Inventory => 3,
         }
     }
 
     /// Whether files of this format define an estate of their own (FORMATS.md §9 "Estates").
     pub fn is_topology(self) -> bool {
-        self.authority() == 0
+        matches!(
+            self,
+            Format::TopologyXml | Format::ConfigZip | Format::Tbxml
+        )
     }
 }
 
