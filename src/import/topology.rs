@@ -3,6 +3,8 @@
 //! The document is never held as a tree: only sites, clusters, SQL instances, services and their
 //! dependencies are kept; everything else (ports, web components, net interfaces) is skipped.
 
+use std::borrow::Cow;
+
 use quick_xml::events::{BytesStart, Event};
 
 use super::xml::{NS_SERVICE_ROLES, NS_TOPOLOGY, XmlError, XmlReader};
@@ -84,16 +86,27 @@ pub struct DocService {
     pub line: u32,
 }
 
+// Keys are joined by hand rather than with `format!`: they are built for every reference in the
+// file, and the formatting machinery costs ten times as much as the copy.
+
 pub fn cluster_key(site_id: &str, number: &str) -> String {
-    format!("{site_id}:{number}")
+    join(&[site_id, ":", number])
 }
 
 pub fn service_key(site_id: &str, role: &str, instance: &str) -> String {
-    format!("{site_id}-{role}-{instance}")
+    join(&[site_id, "-", role, "-", instance])
 }
 
 pub fn sql_key(cluster: &str, name: &str) -> String {
-    format!("{cluster}/{name}")
+    join(&[cluster, "/", name])
+}
+
+fn join(parts: &[&str]) -> String {
+    let mut key = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        key.push_str(part);
+    }
+    key
 }
 
 /// Where inside a `Service` the reader is, so nested `ServiceId`/`ClusterId` land in the right field.
@@ -176,9 +189,8 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::End(e) => {
-                let local = e.local_name().as_ref().to_owned();
                 open.pop();
-                match local.as_str() {
+                match e.local_name().as_ref() {
                     "CentralSite" | "BranchSite" if ns == NS_TOPOLOGY => {
                         doc.sites.extend(site.take())
                     }
@@ -223,12 +235,13 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
                 )));
             }
         };
-        let local = start.local_name().as_ref().to_owned();
+        let local = start.local_name();
+        let local = local.as_ref();
         let line = r.line();
         let next = handle_start(
             r,
             &ns,
-            &local,
+            local,
             &start,
             line,
             &mut Ctx {
@@ -246,7 +259,7 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
         )?;
         if empty || next == Next::Consumed {
             // Self-closing elements that open a record must also close it.
-            match local.as_str() {
+            match local {
                 "Dependency" => {
                     if let (Some(s), Some(d)) = (service.as_mut(), dependency.take()) {
                         s.dependencies.push(d);
@@ -261,7 +274,7 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             continue;
         }
         match next {
-            Next::Read => open.push((local, line)),
+            Next::Read => open.push((local.to_owned(), line)),
             Next::Skip => r.skip(&start)?,
             Next::Consumed => {}
         }
@@ -302,10 +315,10 @@ fn handle_start<'a>(
                 ],
             )?;
             s.registrar = Some(RegistrarAttrs {
-                is_director,
-                enable_failover,
-                failure_detection,
-                failback,
+                is_director: is_director.map(Cow::into_owned),
+                enable_failover: enable_failover.map(Cow::into_owned),
+                failure_detection: failure_detection.map(Cow::into_owned),
+                failback: failback.map(Cow::into_owned),
                 line,
             });
         }
@@ -319,14 +332,14 @@ fn handle_start<'a>(
         "CentralSite" | "BranchSite" => {
             let [id, parent_id] = r.attrs(e, ["SiteId", "ParentSiteId"])?;
             *c.site = Some(DocSite {
-                id: id.unwrap_or_default(),
+                id: id.map(Cow::into_owned).unwrap_or_default(),
                 name: None,
                 kind: if local == "CentralSite" {
                     SiteKind::Central
                 } else {
                     SiteKind::Branch
                 },
-                parent_id,
+                parent_id: parent_id.map(Cow::into_owned),
                 line,
             });
             Ok(Next::Read)
@@ -361,7 +374,7 @@ fn handle_start<'a>(
             let key = cluster_key(&site_id, &number);
             if let Some(cl) = c.cluster.as_mut() {
                 cl.key = key;
-                cl.site_id = site_id;
+                cl.site_id = site_id.into_owned();
             } else if c.service.is_some() {
                 match *c.part {
                     ServicePart::InstalledOn => {
@@ -429,13 +442,13 @@ fn handle_start<'a>(
                     if let Some(s) = c.service.as_mut() {
                         s.display = key.clone();
                         s.key = key;
-                        s.role = role;
+                        s.role = role.into_owned();
                     }
                 }
                 ServicePart::Dependency => {
                     if let Some(d) = c.dependency.as_mut() {
                         d.target = key;
-                        d.target_role = Some(role);
+                        d.target_role = Some(role.into_owned());
                     }
                 }
                 _ => {}
