@@ -4,6 +4,7 @@
 //! key things, not in what the keys mean.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use super::topology::{DocCluster, DocService, Placement, TopologyDoc};
 use super::xml::{parse_bool, parse_interval};
@@ -14,8 +15,8 @@ use crate::model::{
 
 /// Add the sites and pools of `doc` to `out`. Anything not understood becomes a [`Note`].
 pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
-    let path = out.input.path.clone();
-    let src = |line: u32| Source::new(&path, Some(line));
+    let path: Arc<str> = Arc::from(out.input.path.as_str());
+    let src = |line: u32| Source::in_file(&path, Some(line));
 
     // Hash maps: they are only looked up, never iterated, so output order does not depend on them.
     let mut site_names: HashMap<&str, String> = HashMap::new();
@@ -99,6 +100,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
         }
     }
 
+    out.pools.reserve(on_cluster.len());
     for cluster in &doc.clusters {
         let Some(svcs) = on_cluster.get(cluster.key.as_str()) else {
             continue; // A SQL host or an unused cluster: not a pool.
