@@ -93,22 +93,86 @@ fn ratio() {
     let runs = 7;
     let mut bare = Vec::with_capacity(runs);
     let mut audit = Vec::with_capacity(runs);
+    let mut phases: Vec<Vec<Duration>> = vec![Vec::with_capacity(runs); PHASES.len()];
     // One untimed run of each warms the page cache and the allocator.
     divan::black_box(bare_quick_xml_tokenize(path));
     divan::black_box(audit_end_to_end(path));
     for _ in 0..runs {
         bare.push(time(|| bare_quick_xml_tokenize(path)));
         audit.push(time(|| audit_end_to_end(path)));
+        for (all, one) in phases.iter_mut().zip(audit_in_phases(path)) {
+            all.push(one);
+        }
     }
     let (bare, audit) = (median(bare), median(audit));
     println!("bytes {}", file_len(path));
     println!("runs {runs}");
     println!("bare-quick-xml-tokenize-s {:.4}", bare.as_secs_f64());
     println!("audit-end-to-end-s {:.4}", audit.as_secs_f64());
+    for (name, times) in PHASES.iter().zip(phases) {
+        println!("  phase-{name}-s {:.4}", median(times).as_secs_f64());
+    }
     println!(
         "end-to-end-over-bare {:.2}",
         audit.as_secs_f64() / bare.as_secs_f64()
     );
+}
+
+const PHASES: [&str; 8] = [
+    "read-file",
+    "decode",
+    "parse-topology",
+    "resolve",
+    "merge-estate",
+    "check-rules",
+    "render-json",
+    "free-memory",
+];
+
+/// The audit of one topology step by step (what `audit_end_to_end` does, minus file discovery),
+/// timing each step: where the time goes.
+fn audit_in_phases(path: &Path) -> [Duration; 8] {
+    use lyncpair::audit::{Audit, AuditedEstate};
+    use lyncpair::import::{resolve, topology};
+    use lyncpair::model::{Format, Input, InputRecords};
+
+    let mut t = Instant::now();
+    let mut lap = move || {
+        let now = Instant::now();
+        std::mem::replace(&mut t, now).elapsed()
+    };
+    let bytes = std::fs::read(path).expect("the document was written");
+    let read = lap();
+    let decoded = lyncpair::text::decode(&bytes).expect("UTF-8");
+    let decode = lap();
+    let doc = topology::read_published(&decoded.text).expect("a valid topology");
+    let parse = lap();
+    let mut records = InputRecords::new(Input {
+        path: path.display().to_string(),
+        format: Format::TopologyXml,
+        encoding: decoded.encoding.label().to_owned(),
+    });
+    resolve::resolve(&doc, &mut records);
+    let resolved = lap();
+    let estate = lyncpair::estate::build(lyncpair::estate::EstateInputs {
+        name: path.display().to_string(),
+        records: vec![records],
+    });
+    let merge = lap();
+    let findings = lyncpair::rules::check(&estate);
+    let check = lap();
+    let audit = Audit {
+        estates: vec![AuditedEstate { estate, findings }],
+        errors: Vec::new(),
+    };
+    divan::black_box(lyncpair::render::json::render(&audit).len());
+    let render = lap();
+    drop(audit);
+    drop(doc);
+    drop(decoded);
+    drop(bytes);
+    let free = lap();
+    [read, decode, parse, resolved, merge, check, render, free]
 }
 
 fn time(f: impl FnOnce() -> usize) -> Duration {
