@@ -173,7 +173,9 @@ pub fn wrong_root(ns: &str, local: &str) -> String {
 /// Body of a `Topology` element (also used for topologies nested in a configuration zip).
 pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError> {
     let mut doc = TopologyDoc::default();
-    let mut open: Vec<(String, u32)> = vec![("Topology".into(), r.line())];
+    // Elements descended into, as (offset of the start tag, line): the name is read back from the
+    // text only if the file turns out to be truncated, so the common path allocates nothing.
+    let mut open: Vec<(usize, u32)> = vec![(r.event_start, r.line())];
     let mut site: Option<DocSite> = None;
     let mut cluster: Option<DocCluster> = None;
     let mut sql_cluster: Option<String> = None;
@@ -229,7 +231,8 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             Event::Decl(_) => continue,
             Event::DocType(_) => continue,
             Event::Eof => {
-                let (name, line) = open.last().cloned().unwrap_or_default();
+                let (offset, line) = open.last().copied().unwrap_or_default();
+                let name = r.local_name_at(offset);
                 return Err(r.error_here(format!(
                     "the file ends inside <{name}> opened at line {line}: the export is truncated"
                 )));
@@ -274,7 +277,7 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             continue;
         }
         match next {
-            Next::Read => open.push((local.to_owned(), line)),
+            Next::Read => open.push((r.event_start, line)),
             Next::Skip => r.skip(&start)?,
             Next::Consumed => {}
         }

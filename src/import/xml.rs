@@ -201,6 +201,17 @@ impl<'a> XmlReader<'a> {
         self.counted_line
     }
 
+    /// Local name of the start tag that begins at `offset` (an [`XmlReader::event_start`] of an
+    /// earlier event), for messages about an element opened before.
+    pub fn local_name_at(&self, offset: usize) -> &'a str {
+        let tag = self.text.get(offset + 1..).unwrap_or_default();
+        let end = tag
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .unwrap_or(tag.len());
+        let name = &tag[..end];
+        name.split_once(':').map_or(name, |(_, local)| local)
+    }
+
     pub fn error_here(&self, message: impl Into<String>) -> XmlError {
         XmlError::at(self.text, self.event_start, message)
     }
@@ -479,6 +490,17 @@ mod tests {
         let e = skip_children("<r>\n  <Ports>\n    <Port Usage=\"x").unwrap_err();
         assert!(e.message.contains("the export is truncated"), "{e:?}");
         assert_eq!((e.line, e.column), (Some(3), Some(5)));
+    }
+
+    #[test]
+    fn the_name_of_an_earlier_start_tag_is_read_back_from_its_offset() {
+        let text = "<t:Topology xmlns:t=\"urn:x\">\n<Sites>\n<CentralSite/><t:Site\tSiteId=\"1\">";
+        let r = XmlReader::new(text);
+        let at = |tag: &str| r.local_name_at(text.find(tag).unwrap());
+        assert_eq!(at("<t:Topology"), "Topology");
+        assert_eq!(at("<Sites"), "Sites");
+        assert_eq!(at("<CentralSite"), "CentralSite");
+        assert_eq!(at("<t:Site"), "Site");
     }
 
     #[test]
