@@ -146,7 +146,7 @@ pub fn build(inputs: EstateInputs) -> Estate {
     };
 
     let mut sites: BTreeMap<String, Site> = BTreeMap::new();
-    let mut by_fqdn: BTreeMap<String, Vec<(&PoolRecord, bool)>> = BTreeMap::new();
+    let mut by_fqdn: BTreeMap<&str, Vec<(&PoolRecord, bool)>> = BTreeMap::new();
     for r in &records {
         estate.inputs.push(r.input.clone());
         estate.notes.extend(r.notes.iter().cloned());
@@ -168,7 +168,7 @@ pub fn build(inputs: EstateInputs) -> Estate {
         let from_inventory = r.input.format == crate::model::Format::Inventory;
         for p in &r.pools {
             by_fqdn
-                .entry(p.fqdn.clone())
+                .entry(p.fqdn.as_str())
                 .or_default()
                 .push((p, from_inventory));
         }

@@ -240,13 +240,11 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
         };
         let local = start.local_name();
         let local = local.as_ref();
-        let line = r.line();
         let next = handle_start(
             r,
             &ns,
             local,
             &start,
-            line,
             &mut Ctx {
                 doc: &mut doc,
                 site: &mut site,
@@ -277,7 +275,7 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             continue;
         }
         match next {
-            Next::Read => open.push((r.event_start, line)),
+            Next::Read => open.push((r.event_start, r.line())),
             Next::Skip => r.skip(&start)?,
             Next::Consumed => {}
         }
@@ -303,7 +301,6 @@ fn handle_start<'a>(
     ns: &str,
     local: &str,
     e: &BytesStart<'a>,
-    line: u32,
     c: &mut Ctx<'_>,
 ) -> Result<Next, XmlError> {
     if ns == NS_SERVICE_ROLES && local == "RegistrarService" {
@@ -322,7 +319,7 @@ fn handle_start<'a>(
                 enable_failover: enable_failover.map(Cow::into_owned),
                 failure_detection: failure_detection.map(Cow::into_owned),
                 failback: failback.map(Cow::into_owned),
-                line,
+                line: r.line(),
             });
         }
         return Ok(Next::Skip);
@@ -343,7 +340,7 @@ fn handle_start<'a>(
                     SiteKind::Branch
                 },
                 parent_id: parent_id.map(Cow::into_owned),
-                line,
+                line: r.line(),
             });
             Ok(Next::Read)
         }
@@ -367,7 +364,7 @@ fn handle_start<'a>(
                 fqdn: r.attr(e, "Fqdn")?.unwrap_or_default(),
                 machines: Vec::new(),
                 single_machine: None,
-                line,
+                line: r.line(),
             });
             Ok(Next::Read)
         }
@@ -427,7 +424,7 @@ fn handle_start<'a>(
                 installed_on: Placement::Missing,
                 dependencies: Vec::new(),
                 registrar: None,
-                line,
+                line: r.line(),
             });
             *c.part = ServicePart::Own;
             Ok(Next::Read)
@@ -464,7 +461,7 @@ fn handle_start<'a>(
                 target: String::new(),
                 target_role: None,
                 usage: r.attr(e, "Usage")?.unwrap_or_default(),
-                line,
+                line: r.line(),
             });
             *c.part = ServicePart::Dependency;
             Ok(Next::Read)
