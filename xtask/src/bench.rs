@@ -1,6 +1,6 @@
 //! `cargo xtask bench [--mb N] [--no-divan]`: the speed targets of issue 2, measured.
 //!
-//! 1. `cargo bench --benches` (divan: the audit against a bare quick-xml pass, and the planner),
+//! 1. `cargo bench --bench '*'` (divan: the audit against a bare quick-xml pass, and the planner),
 //!    unless `--no-divan`;
 //! 2. the audit bench's `--ratio` mode: end-to-end audit over a bare quick-xml tokenizing pass of
 //!    the same N MB file (target: at most 1.5x);
@@ -47,7 +47,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mb_env = [("LYNCPAIR_BENCH_MB", mb.to_string())];
 
     if divan {
-        cargo(&["bench", "--package", "lyncpair", "--benches"], &mb_env)?;
+        // `--bench '*'`: the [[bench]] targets only (`--benches` also runs the lib's test harness).
+        cargo(&["bench", "--package", "lyncpair", "--bench", "*"], &mb_env)?;
     }
     let ratio_report = cargo_output(
         &[
