@@ -5,8 +5,9 @@
 //! `LYNCPAIR_BENCH_MB` sets the document size (default 20 MB here; `cargo xtask bench` uses 100).
 //!
 //! - `cargo bench --bench audit`: divan statistics for both.
-//! - `cargo bench --bench audit -- --ratio`: alternate the two several times and print the medians
-//!   and their ratio as `key value` lines (read by `cargo xtask bench`).
+//! - `cargo bench --bench audit -- --ratio`: alternate the two several times and print the medians,
+//!   their ratio and the time of each phase of the audit as `key value` lines (read by
+//!   `cargo xtask bench`).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -30,17 +31,14 @@ fn megabytes() -> usize {
         .unwrap_or(20)
 }
 
-/// The synthetic topology, written once per size to Cargo's scratch folder for benches.
+/// The synthetic topology, written once per run to Cargo's scratch folder for benches.
 fn document() -> &'static Path {
     static DOC: OnceLock<PathBuf> = OnceLock::new();
     DOC.get_or_init(|| {
         let mb = megabytes();
         let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("synthetic-{mb}mb.xml"));
         let synth = published_topology(mb * 1_000_000);
-        let stale = std::fs::metadata(&path).map_or(true, |m| m.len() != synth.text.len() as u64);
-        if stale {
-            std::fs::write(&path, &synth.text).expect("the bench scratch folder is writable");
-        }
+        std::fs::write(&path, &synth.text).expect("the bench scratch folder is writable");
         path
     })
 }

@@ -87,7 +87,7 @@ pub struct DocService {
 }
 
 // Keys are joined by hand rather than with `format!`: they are built for every reference in the
-// file, and the formatting machinery costs ten times as much as the copy.
+// file, and the formatting machinery costs several times as much as the copy.
 
 pub fn cluster_key(site_id: &str, number: &str) -> String {
     join(&[site_id, ":", number])
