@@ -146,7 +146,7 @@ pub fn build(inputs: EstateInputs) -> Estate {
     };
 
     let mut sites: BTreeMap<String, Site> = BTreeMap::new();
-    let mut by_fqdn: BTreeMap<String, Vec<(&PoolRecord, bool)>> = BTreeMap::new();
+    let mut by_fqdn: BTreeMap<&str, Vec<(&PoolRecord, bool)>> = BTreeMap::new();
     for r in &records {
         estate.inputs.push(r.input.clone());
         estate.notes.extend(r.notes.iter().cloned());
@@ -168,13 +168,14 @@ pub fn build(inputs: EstateInputs) -> Estate {
         let from_inventory = r.input.format == crate::model::Format::Inventory;
         for p in &r.pools {
             by_fqdn
-                .entry(p.fqdn.clone())
+                .entry(p.fqdn.as_str())
                 .or_default()
                 .push((p, from_inventory));
         }
     }
     estate.inputs.sort_by(|a, b| a.path.cmp(&b.path));
 
+    estate.pools.reserve(by_fqdn.len());
     for (fqdn, recs) in &by_fqdn {
         let pool = merge_pool(fqdn, recs, &mut estate.conflicts);
         if let Some(site) = &pool.site {
@@ -203,31 +204,37 @@ pub fn build(inputs: EstateInputs) -> Estate {
 }
 
 /// Pick the first stated value (records are sorted by authority) and record disagreements.
-fn pick<T: Clone + PartialEq + std::fmt::Display>(
+/// Values are borrowed from the records; only the sources kept as provenance are copied.
+fn pick<'r, T: PartialEq + std::fmt::Display>(
     pool: &str,
     fact: &'static str,
-    stated: impl Iterator<Item = Stated<T>>,
+    stated: impl Iterator<Item = (T, &'r Source)>,
     conflicts: &mut Vec<Conflict>,
     provenance: &mut BTreeMap<&'static str, Vec<Source>>,
     check_conflicts: bool,
 ) -> Option<T> {
-    let mut used: Option<Stated<T>> = None;
-    for s in stated {
-        provenance.entry(fact).or_default().push(s.source.clone());
+    let mut used: Option<(T, &Source)> = None;
+    for (value, source) in stated {
+        provenance.entry(fact).or_default().push(source.clone());
         match &used {
-            None => used = Some(s),
-            Some(u) if check_conflicts && u.value != s.value => conflicts.push(Conflict {
+            None => used = Some((value, source)),
+            Some((u, used_source)) if check_conflicts && *u != value => conflicts.push(Conflict {
                 pool: pool.to_owned(),
                 fact,
-                used: u.value.to_string(),
-                used_source: u.source.clone(),
-                other: s.value.to_string(),
-                other_source: s.source,
+                used: u.to_string(),
+                used_source: (*used_source).clone(),
+                other: value.to_string(),
+                other_source: source.clone(),
             }),
             Some(_) => {}
         }
     }
-    used.map(|u| u.value)
+    used.map(|(value, _)| value)
+}
+
+/// A stated fact as (value, source), borrowed.
+fn by_ref<T>(s: &Stated<T>) -> (&T, &Source) {
+    (&s.value, &s.source)
 }
 
 fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conflict>) -> Pool {
@@ -240,19 +247,17 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
     let site = pick(
         fqdn,
         "site",
-        recs.iter().filter_map(|(r, _)| r.site.clone()),
+        recs.iter().filter_map(|(r, _)| r.site.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
         true,
-    );
+    )
+    .cloned();
     let role = pick(
         fqdn,
         "role",
-        recs.iter().filter_map(|(r, _)| {
-            r.role
-                .clone()
-                .map(|s| Stated::new(s.value.label(), s.source))
-        }),
+        recs.iter()
+            .filter_map(|(r, _)| r.role.as_ref().map(|s| (s.value.label(), &s.source))),
         conflicts,
         &mut prov,
         false,
@@ -260,11 +265,8 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
     let edition = pick(
         fqdn,
         "edition",
-        recs.iter().filter_map(|(r, _)| {
-            r.edition
-                .clone()
-                .map(|s| Stated::new(s.value.label(), s.source))
-        }),
+        recs.iter()
+            .filter_map(|(r, _)| r.edition.as_ref().map(|s| (s.value.label(), &s.source))),
         conflicts,
         &mut prov,
         true,
@@ -272,11 +274,8 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
     let version = pick(
         fqdn,
         "version",
-        recs.iter().filter_map(|(r, _)| {
-            r.version
-                .clone()
-                .map(|s| Stated::new(s.value.label(), s.source))
-        }),
+        recs.iter()
+            .filter_map(|(r, _)| r.version.as_ref().map(|s| (s.value.label(), &s.source))),
         conflicts,
         &mut prov,
         true,
@@ -284,43 +283,52 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
     let servers = pick(
         fqdn,
         "servers",
-        recs.iter().filter_map(|(r, _)| r.servers.clone()),
+        recs.iter()
+            .filter_map(|(r, _)| r.servers.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
         false,
-    );
+    )
+    .copied();
     let users = pick(
         fqdn,
         "users",
-        recs.iter().filter_map(|(r, _)| r.users.clone()),
+        recs.iter()
+            .filter_map(|(r, _)| r.users.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
         true,
-    );
+    )
+    .copied();
     let virtual_machine = pick(
         fqdn,
         "virtual",
-        recs.iter().filter_map(|(r, _)| r.virtual_machine.clone()),
+        recs.iter()
+            .filter_map(|(r, _)| r.virtual_machine.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
         true,
-    );
+    )
+    .copied();
     let os = pick(
         fqdn,
         "os",
-        recs.iter().filter_map(|(r, _)| r.os.clone()),
+        recs.iter().filter_map(|(r, _)| r.os.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
         true,
-    );
+    )
+    .cloned();
     let backup = pick(
         fqdn,
         "backup",
-        recs.iter().filter_map(|(r, _)| r.backups.first().cloned()),
+        recs.iter()
+            .filter_map(|(r, _)| r.backups.first().map(by_ref)),
         conflicts,
         &mut prov,
         true,
-    );
+    )
+    .cloned();
     // Extra backups and failover come from the input that gave the backup (or the first that has them).
     let extra_backups = recs
         .iter()

@@ -15,4 +15,7 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod rules;
+// Benchmark and test support (a synthetic topology of any size); not part of the interface.
+#[doc(hidden)]
+pub mod synth;
 pub mod text;

@@ -5,24 +5,40 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
 /// Where a fact was read: the file as the user named it, and the 1-based line when the format has lines.
+///
+/// The path is shared: every fact of a file carries one, so a large topology would otherwise copy
+/// its path hundreds of thousands of times.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Source {
-    pub path: String,
+    #[serde(serialize_with = "serialize_str")]
+    pub path: Arc<str>,
     pub line: Option<u32>,
 }
 
 impl Source {
     pub fn new(path: &str, line: Option<u32>) -> Source {
         Source {
-            path: path.to_owned(),
+            path: Arc::from(path),
             line,
         }
     }
+
+    /// A source in a file whose path is already shared (see [`Source::path`]).
+    pub fn in_file(path: &Arc<str>, line: Option<u32>) -> Source {
+        Source {
+            path: Arc::clone(path),
+            line,
+        }
+    }
+}
+
+fn serialize_str<S: serde::Serializer>(s: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(s)
 }
 
 impl fmt::Display for Source {

@@ -3,10 +3,9 @@
 
 mod common;
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use common::{NS_SERVICE_ROLES, NS_TOPOLOGY, Run, audit_json};
+use common::{NS_TOPOLOGY, Run, audit_json};
 use serde_json::Value;
 
 fn invalid(name: &str) -> PathBuf {
@@ -180,96 +179,39 @@ fn a_doctype_alone_is_refused() {
     assert_eq!(e["line"], 1);
 }
 
-/// A valid published topology of `pairs` reciprocal cross-site pairs of 2013 Enterprise pools,
-/// padded with the Ports noise real exports carry, until it reaches `min_bytes`.
-fn huge_topology(min_bytes: usize) -> (String, usize) {
-    let mut sites = String::new();
-    let mut clusters = String::new();
-    let mut sql = String::new();
-    let mut services = String::new();
-    let mut pools = 0;
-    let mut site = 0;
-    while sites.len() + clusters.len() + sql.len() + services.len() < min_bytes {
-        for _ in 0..2 {
-            site += 1;
-            pools += 1;
-            let partner = if site % 2 == 1 { site + 1 } else { site - 1 };
-            writeln!(
-                sites,
-                "    <CentralSite SiteId=\"{site}\">\r\n      <Name>Site {site}</Name>\r\n      <Location />\r\n    </CentralSite>"
-            )
-            .unwrap();
-            write!(
-                clusters,
-                "    <Cluster RequiresReplication=\"true\" RequiresSetup=\"true\" Fqdn=\"pool-{site}.contoso.test\">\r\n      <ClusterId SiteId=\"{site}\" Number=\"1\" />\r\n"
-            )
-            .unwrap();
-            for m in 1..=3 {
-                write!(
-                    clusters,
-                    "      <Machine OrdinalInCluster=\"{m}\" Fqdn=\"fe{m}-{site}.contoso.test\" />\r\n"
-                )
-                .unwrap();
-            }
-            write!(
-                clusters,
-                "    </Cluster>\r\n    <Cluster RequiresReplication=\"false\" RequiresSetup=\"false\" Fqdn=\"sql-{site}.contoso.test\">\r\n      <ClusterId SiteId=\"{site}\" Number=\"2\" />\r\n      <Machine OrdinalInCluster=\"1\" Fqdn=\"sql-{site}.contoso.test\" />\r\n    </Cluster>\r\n"
-            )
-            .unwrap();
-            write!(
-                sql,
-                "    <SqlInstance>\r\n      <SqlInstanceId Name=\"\">\r\n        <ClusterId SiteId=\"{site}\" Number=\"2\" />\r\n      </SqlInstanceId>\r\n    </SqlInstance>\r\n"
-            )
-            .unwrap();
-            let mut ports = format!("      <Ports xmlns=\"{NS_SERVICE_ROLES}\">\r\n");
-            for p in 0..20 {
-                write!(
-                    ports,
-                    "        <Port Owner=\"urn:component:Registrar\" Usage=\"SipServer\" InterfaceSide=\"Primary\" InterfaceNumber=\"1\" Port=\"{}\" Protocol=\"Mtls\" UrlPath=\"/\" AuthorizesRequests=\"true\" />\r\n",
-                    5000 + p
-                )
-                .unwrap();
-            }
-            ports.push_str("      </Ports>\r\n");
-            write!(
-                services,
-                "    <Service RoleVersion=\"2\" ServiceVersion=\"6\">\r\n      <ServiceId SiteId=\"{site}\" RoleName=\"UserServices\" Instance=\"1\" />\r\n      <DependsOn>\r\n        <Dependency Usage=\"Default\">\r\n          <ServiceId SiteId=\"{site}\" RoleName=\"UserStore\" Instance=\"1\" />\r\n        </Dependency>\r\n      </DependsOn>\r\n      <InstalledOn>\r\n        <ClusterId SiteId=\"{site}\" Number=\"1\" />\r\n      </InstalledOn>\r\n{ports}    </Service>\r\n\
-                 <Service RoleVersion=\"2\" ServiceVersion=\"6\" Type=\"Microsoft.Rtc.Management.Deploy.Internal.ServiceRoles.RegistrarService\">\r\n      <ServiceId SiteId=\"{site}\" RoleName=\"Registrar\" Instance=\"1\" />\r\n      <DependsOn>\r\n        <Dependency Usage=\"Default\">\r\n          <ServiceId SiteId=\"{site}\" RoleName=\"UserServices\" Instance=\"1\" />\r\n        </Dependency>\r\n        <Dependency Usage=\"Default\">\r\n          <ServiceId SiteId=\"{partner}\" RoleName=\"Registrar\" Instance=\"1\" />\r\n        </Dependency>\r\n      </DependsOn>\r\n      <InstalledOn>\r\n        <ClusterId SiteId=\"{site}\" Number=\"1\" />\r\n      </InstalledOn>\r\n{ports}      <RegistrarService xmlns=\"{NS_SERVICE_ROLES}\" IsDirector=\"false\" EnableAutomaticFailover=\"true\" FailureDetectionInterval=\"120\" FailbackDetectionInterval=\"240\" />\r\n    </Service>\r\n\
-                 <Service RoleVersion=\"1\" ServiceVersion=\"6\">\r\n      <ServiceId SiteId=\"{site}\" RoleName=\"UserStore\" Instance=\"1\" />\r\n      <DependsOn />\r\n      <InstalledOn>\r\n        <SqlInstanceId Name=\"\">\r\n          <ClusterId SiteId=\"{site}\" Number=\"2\" />\r\n        </SqlInstanceId>\r\n      </InstalledOn>\r\n    </Service>\r\n"
-            )
-            .unwrap();
-        }
-    }
-    let text = format!(
-        "<Topology xmlns=\"{NS_TOPOLOGY}\" Signature=\"00000000-0000-4000-8000-000000000000\">\r\n  <Sites>\r\n{sites}  </Sites>\r\n  <Clusters>\r\n{clusters}  </Clusters>\r\n  <SqlInstances>\r\n{sql}  </SqlInstances>\r\n  <Services>\r\n{services}  </Services>\r\n</Topology>\r\n"
-    );
-    (text, pools)
-}
-
 #[test]
 fn huge_document_is_audited() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.xml");
-    let (text, pools) = huge_topology(24 << 20);
-    assert!(text.len() >= 24 << 20);
-    std::fs::write(&path, &text).unwrap();
-    drop(text);
+    let synth = lyncpair::synth::published_topology(24 << 20);
+    std::fs::write(&path, &synth.text).unwrap();
 
-    let r = audit_json(&["--fail-on", "warning"], &[&path]);
+    let r = audit_json(&["--fail-on", "never"], &[&path]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let doc = r.json();
     assert_eq!(doc["errors"], serde_json::json!([]));
     let estate = &doc["estates"][0];
-    let read = estate["pools"].as_array().unwrap();
-    assert_eq!(read.len(), pools, "every pool of the file");
-    assert!(read.iter().all(|p| p["role"] == "front-end"));
-    // The last pool of the file is there with its backup: the whole file was read.
-    let last = read
-        .iter()
-        .find(|p| p["fqdn"] == format!("pool-{pools}.contoso.test"))
-        .expect("the last pool is read");
-    assert_eq!(last["backup"], format!("pool-{}.contoso.test", pools - 1));
-    assert_eq!(estate["findings"], serde_json::json!([]));
+    let pools = estate["pools"].as_array().unwrap();
+    assert_eq!(pools.len(), synth.pools, "every pool of the file");
+    // The last pair of the file is there with its backups: the whole file was read.
+    let (a, b) = &synth.last_pair;
+    let backup_of = |fqdn: &str| {
+        let pool = pools.iter().find(|p| p["fqdn"] == fqdn);
+        pool.unwrap_or_else(|| panic!("{fqdn} is read"))["backup"].clone()
+    };
+    assert_eq!(backup_of(a), b.as_str());
+    assert_eq!(backup_of(b), a.as_str());
+    let count = |code: &str| {
+        estate["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == code)
+            .count()
+    };
+    assert_eq!(count("backup-many-to-one"), synth.many_to_one);
+    assert_eq!(count("backup-not-reciprocal"), synth.not_reciprocal);
+    assert_eq!(count("backup-missing"), synth.missing_backup);
 }
 
 #[test]

@@ -440,7 +440,7 @@ mod tests {
         let fqdns: Vec<&str> = r.pools.iter().map(|p| p.fqdn.as_str()).collect();
         assert_eq!(fqdns, ["pool-ham.fabrikam.test", "pool-vie.fabrikam.test"]);
         assert_eq!(
-            r.pools[1].source.as_ref().unwrap().path,
+            &*r.pools[1].source.as_ref().unwrap().path,
             "x.zip!export/docitemset.XML"
         );
     }

@@ -3,7 +3,8 @@
 //! Shared by the published-topology, `.tbxml` and configuration-zip readers: they differ in how they
 //! key things, not in what the keys mean.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use super::topology::{DocCluster, DocService, Placement, TopologyDoc};
 use super::xml::{parse_bool, parse_interval};
@@ -14,10 +15,11 @@ use crate::model::{
 
 /// Add the sites and pools of `doc` to `out`. Anything not understood becomes a [`Note`].
 pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
-    let path = out.input.path.clone();
-    let src = |line: u32| Source::new(&path, Some(line));
+    let path: Arc<str> = Arc::from(out.input.path.as_str());
+    let src = |line: u32| Source::in_file(&path, Some(line));
 
-    let mut site_names: BTreeMap<&str, String> = BTreeMap::new();
+    // Hash maps: they are only looked up, never iterated, so output order does not depend on them.
+    let mut site_names: HashMap<&str, String> = HashMap::new();
     for s in &doc.sites {
         let name = match &s.name {
             Some(n) if !n.is_empty() => n.clone(),
@@ -66,30 +68,21 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
         });
     }
 
-    let clusters: BTreeMap<&str, &DocCluster> =
+    let clusters: HashMap<&str, &DocCluster> =
         doc.clusters.iter().map(|c| (c.key.as_str(), c)).collect();
-    let sql_cluster: BTreeMap<&str, &str> = doc
+    let sql_cluster: HashMap<&str, &str> = doc
         .sql_instances
         .iter()
         .map(|i| (i.key.as_str(), i.cluster.as_str()))
         .collect();
-    let services: BTreeMap<&str, &DocService> =
+    let services: HashMap<&str, &DocService> =
         doc.services.iter().map(|s| (s.key.as_str(), s)).collect();
 
-    // Cluster of a service: where it is installed, through its SQL instance for stores.
-    let cluster_of = |s: &DocService| -> Option<String> {
-        match &s.installed_on {
-            Placement::Cluster(c) => Some(c.clone()),
-            Placement::SqlInstance(i) => sql_cluster.get(i.as_str()).map(|c| (*c).to_owned()),
-            Placement::Missing => None,
-        }
-    };
-
-    let mut on_cluster: BTreeMap<String, Vec<&DocService>> = BTreeMap::new();
+    let mut on_cluster: HashMap<&str, Vec<&DocService>> = HashMap::new();
     for s in &doc.services {
         match &s.installed_on {
             Placement::Cluster(c) if clusters.contains_key(c.as_str()) => {
-                on_cluster.entry(c.clone()).or_default().push(s);
+                on_cluster.entry(c.as_str()).or_default().push(s);
             }
             Placement::SqlInstance(i) if sql_cluster.contains_key(i.as_str()) => {}
             other => out.notes.push(Note {
@@ -107,8 +100,9 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
         }
     }
 
+    out.pools.reserve(on_cluster.len());
     for cluster in &doc.clusters {
-        let Some(svcs) = on_cluster.get(&cluster.key) else {
+        let Some(svcs) = on_cluster.get(cluster.key.as_str()) else {
             continue; // A SQL host or an unused cluster: not a pool.
         };
         let fqdn = normalize_fqdn(&cluster.fqdn);
@@ -199,7 +193,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                     .iter()
                     .filter_map(|d| services.get(d.target.as_str()))
                     .find(|t| t.role == "UserStore")
-                    .and_then(|t| cluster_of(t))
+                    .and_then(|t| cluster_of(t, &sql_cluster))
             });
             store_cluster.map(|c| {
                 if c == cluster.key {
@@ -252,14 +246,14 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                 }
                 let target = services.get(d.target.as_str());
                 let target_role = target.map(|t| t.role.as_str()).or(d.target_role.as_deref());
-                let target_cluster = target.and_then(|t| cluster_of(t));
-                let target_fqdn = target_cluster
-                    .as_deref()
-                    .and_then(|c| clusters.get(c))
-                    .map(|c| normalize_fqdn(&c.fqdn));
-                let same_cluster = target_cluster.as_deref() == Some(cluster.key.as_str());
-                let named =
-                    || -> String { target_fqdn.clone().unwrap_or_else(|| d.target.clone()) };
+                let target_cluster = target.and_then(|t| cluster_of(t, &sql_cluster));
+                let same_cluster = target_cluster == Some(cluster.key.as_str());
+                let named = || -> String {
+                    match target_cluster.and_then(|c| clusters.get(c)) {
+                        Some(c) => normalize_fqdn(&c.fqdn),
+                        None => d.target.clone(),
+                    }
+                };
                 match (is_registrar, is_user_services, target_role) {
                     (true, _, Some("Registrar")) => {
                         if target.is_none() {
@@ -347,5 +341,14 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
             record.failover = Some(Stated::new(failover, src(a.line)));
         }
         out.pools.push(record);
+    }
+}
+
+/// The cluster a service runs on: where it is installed, through its SQL instance for stores.
+fn cluster_of<'d>(s: &'d DocService, sql_cluster: &HashMap<&str, &'d str>) -> Option<&'d str> {
+    match &s.installed_on {
+        Placement::Cluster(c) => Some(c),
+        Placement::SqlInstance(i) => sql_cluster.get(i.as_str()).copied(),
+        Placement::Missing => None,
     }
 }

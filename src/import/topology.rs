@@ -3,6 +3,8 @@
 //! The document is never held as a tree: only sites, clusters, SQL instances, services and their
 //! dependencies are kept; everything else (ports, web components, net interfaces) is skipped.
 
+use std::borrow::Cow;
+
 use quick_xml::events::{BytesStart, Event};
 
 use super::xml::{NS_SERVICE_ROLES, NS_TOPOLOGY, XmlError, XmlReader};
@@ -84,16 +86,27 @@ pub struct DocService {
     pub line: u32,
 }
 
+// Keys are joined by hand rather than with `format!`: they are built for every reference in the
+// file, and the formatting machinery costs several times as much as the copy.
+
 pub fn cluster_key(site_id: &str, number: &str) -> String {
-    format!("{site_id}:{number}")
+    join(&[site_id, ":", number])
 }
 
 pub fn service_key(site_id: &str, role: &str, instance: &str) -> String {
-    format!("{site_id}-{role}-{instance}")
+    join(&[site_id, "-", role, "-", instance])
 }
 
 pub fn sql_key(cluster: &str, name: &str) -> String {
-    format!("{cluster}/{name}")
+    join(&[cluster, "/", name])
+}
+
+fn join(parts: &[&str]) -> String {
+    let mut key = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        key.push_str(part);
+    }
+    key
 }
 
 /// Where inside a `Service` the reader is, so nested `ServiceId`/`ClusterId` land in the right field.
@@ -160,7 +173,9 @@ pub fn wrong_root(ns: &str, local: &str) -> String {
 /// Body of a `Topology` element (also used for topologies nested in a configuration zip).
 pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError> {
     let mut doc = TopologyDoc::default();
-    let mut open: Vec<(String, u32)> = vec![("Topology".into(), r.line())];
+    // Elements descended into, as (offset of the start tag, line): the name is read back from the
+    // text only if the file turns out to be truncated, so the common path allocates nothing.
+    let mut open: Vec<(usize, u32)> = vec![(r.event_start, r.line())];
     let mut site: Option<DocSite> = None;
     let mut cluster: Option<DocCluster> = None;
     let mut sql_cluster: Option<String> = None;
@@ -176,9 +191,8 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::End(e) => {
-                let local = e.local_name().as_ref().to_owned();
                 open.pop();
-                match local.as_str() {
+                match e.local_name().as_ref() {
                     "CentralSite" | "BranchSite" if ns == NS_TOPOLOGY => {
                         doc.sites.extend(site.take())
                     }
@@ -217,20 +231,20 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             Event::Decl(_) => continue,
             Event::DocType(_) => continue,
             Event::Eof => {
-                let (name, line) = open.last().cloned().unwrap_or_default();
+                let (offset, line) = open.last().copied().unwrap_or_default();
+                let name = r.local_name_at(offset);
                 return Err(r.error_here(format!(
                     "the file ends inside <{name}> opened at line {line}: the export is truncated"
                 )));
             }
         };
-        let local = start.local_name().as_ref().to_owned();
-        let line = r.line();
+        let local = start.local_name();
+        let local = local.as_ref();
         let next = handle_start(
             r,
             &ns,
-            &local,
+            local,
             &start,
-            line,
             &mut Ctx {
                 doc: &mut doc,
                 site: &mut site,
@@ -246,7 +260,7 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
         )?;
         if empty || next == Next::Consumed {
             // Self-closing elements that open a record must also close it.
-            match local.as_str() {
+            match local {
                 "Dependency" => {
                     if let (Some(s), Some(d)) = (service.as_mut(), dependency.take()) {
                         s.dependencies.push(d);
@@ -261,7 +275,7 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             continue;
         }
         match next {
-            Next::Read => open.push((local, line)),
+            Next::Read => open.push((r.event_start, r.line())),
             Next::Skip => r.skip(&start)?,
             Next::Consumed => {}
         }
@@ -287,7 +301,6 @@ fn handle_start<'a>(
     ns: &str,
     local: &str,
     e: &BytesStart<'a>,
-    line: u32,
     c: &mut Ctx<'_>,
 ) -> Result<Next, XmlError> {
     if ns == NS_SERVICE_ROLES && local == "RegistrarService" {
@@ -302,11 +315,11 @@ fn handle_start<'a>(
                 ],
             )?;
             s.registrar = Some(RegistrarAttrs {
-                is_director,
-                enable_failover,
-                failure_detection,
-                failback,
-                line,
+                is_director: is_director.map(Cow::into_owned),
+                enable_failover: enable_failover.map(Cow::into_owned),
+                failure_detection: failure_detection.map(Cow::into_owned),
+                failback: failback.map(Cow::into_owned),
+                line: r.line(),
             });
         }
         return Ok(Next::Skip);
@@ -319,15 +332,15 @@ fn handle_start<'a>(
         "CentralSite" | "BranchSite" => {
             let [id, parent_id] = r.attrs(e, ["SiteId", "ParentSiteId"])?;
             *c.site = Some(DocSite {
-                id: id.unwrap_or_default(),
+                id: id.map(Cow::into_owned).unwrap_or_default(),
                 name: None,
                 kind: if local == "CentralSite" {
                     SiteKind::Central
                 } else {
                     SiteKind::Branch
                 },
-                parent_id,
-                line,
+                parent_id: parent_id.map(Cow::into_owned),
+                line: r.line(),
             });
             Ok(Next::Read)
         }
@@ -351,7 +364,7 @@ fn handle_start<'a>(
                 fqdn: r.attr(e, "Fqdn")?.unwrap_or_default(),
                 machines: Vec::new(),
                 single_machine: None,
-                line,
+                line: r.line(),
             });
             Ok(Next::Read)
         }
@@ -361,7 +374,7 @@ fn handle_start<'a>(
             let key = cluster_key(&site_id, &number);
             if let Some(cl) = c.cluster.as_mut() {
                 cl.key = key;
-                cl.site_id = site_id;
+                cl.site_id = site_id.into_owned();
             } else if c.service.is_some() {
                 match *c.part {
                     ServicePart::InstalledOn => {
@@ -411,7 +424,7 @@ fn handle_start<'a>(
                 installed_on: Placement::Missing,
                 dependencies: Vec::new(),
                 registrar: None,
-                line,
+                line: r.line(),
             });
             *c.part = ServicePart::Own;
             Ok(Next::Read)
@@ -429,13 +442,13 @@ fn handle_start<'a>(
                     if let Some(s) = c.service.as_mut() {
                         s.display = key.clone();
                         s.key = key;
-                        s.role = role;
+                        s.role = role.into_owned();
                     }
                 }
                 ServicePart::Dependency => {
                     if let Some(d) = c.dependency.as_mut() {
                         d.target = key;
-                        d.target_role = Some(role);
+                        d.target_role = Some(role.into_owned());
                     }
                 }
                 _ => {}
@@ -448,7 +461,7 @@ fn handle_start<'a>(
                 target: String::new(),
                 target_role: None,
                 usage: r.attr(e, "Usage")?.unwrap_or_default(),
-                line,
+                line: r.line(),
             });
             *c.part = ServicePart::Dependency;
             Ok(Next::Read)

@@ -6,10 +6,10 @@
 
 use std::borrow::Cow;
 
-use quick_xml::NsReader;
+use quick_xml::Reader;
 use quick_xml::errors::{Error as QuickXmlError, SyntaxError};
 use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::name::ResolveResult;
+use quick_xml::name::{NamespaceResolver, ResolveResult};
 
 use crate::text::line_col;
 
@@ -84,12 +84,20 @@ pub fn ns_of(resolved: &ResolveResult<'_>) -> Cow<'static, str> {
 }
 
 /// A namespace-aware reader over decoded text that tracks the line of the element just read.
+///
+/// Namespaces are tracked here rather than by quick-xml's `NsReader`, which scans the attributes
+/// of every tag for declarations. Only a tag whose attributes mention `xmlns` can declare one, and
+/// in a topology export few do (the root and the role-specific elements); skipped subtrees are
+/// tokenized without any namespace work at all.
 pub struct XmlReader<'a> {
-    pub reader: NsReader<&'a [u8]>,
+    reader: Reader<&'a [u8]>,
+    namespaces: NamespaceResolver,
+    /// The last event was an empty element: its namespace scope closes before the next event.
+    close_empty_scope: bool,
     text: &'a str,
     counted_to: usize,
     counted_line: u32,
-    /// Byte offset where the last event returned by [`XmlReader::next`] began.
+    /// Byte offset where the last event returned by [`XmlReader::next_event`] began.
     pub event_start: usize,
     /// Elements open at the current position, to refuse absurdly deep documents ([`MAX_DEPTH`]).
     depth: usize,
@@ -97,13 +105,15 @@ pub struct XmlReader<'a> {
 
 impl<'a> XmlReader<'a> {
     pub fn new(text: &'a str) -> XmlReader<'a> {
-        let mut reader = NsReader::from_str(text);
+        let mut reader = Reader::from_str(text);
         let config = reader.config_mut();
         config.trim_text(false);
         config.check_end_names = true;
         config.expand_empty_elements = false;
         XmlReader {
             reader,
+            namespaces: NamespaceResolver::default(),
+            close_empty_scope: false,
             text,
             counted_to: 0,
             counted_line: 1,
@@ -114,25 +124,53 @@ impl<'a> XmlReader<'a> {
 
     /// The next event with its namespace; a DOCTYPE and XML errors become [`XmlError`]s.
     pub fn next_event(&mut self) -> Result<(Cow<'static, str>, Event<'a>), XmlError> {
+        if self.close_empty_scope {
+            self.namespaces.pop();
+            self.close_empty_scope = false;
+        }
         self.event_start = self.reader.buffer_position() as usize;
-        match self.reader.read_resolved_event() {
-            Ok((ns, Event::DocType(_))) => {
-                let _ = ns;
-                Err(self.error_here(
+        let event = match self.reader.read_event() {
+            Ok(event) => event,
+            Err(e) => return Err(self.error_at_error_position(not_well_formed(&e))),
+        };
+        let ns = match &event {
+            Event::Start(e) => {
+                self.enter()?;
+                self.open_scope(e)?;
+                ns_of(&self.namespaces.resolve_element(e.name()).0)
+            }
+            Event::Empty(e) => {
+                self.open_scope(e)?;
+                self.close_empty_scope = true;
+                ns_of(&self.namespaces.resolve_element(e.name()).0)
+            }
+            Event::End(e) => {
+                let ns = ns_of(&self.namespaces.resolve_element(e.name()).0);
+                self.namespaces.pop();
+                self.depth = self.depth.saturating_sub(1);
+                ns
+            }
+            Event::DocType(_) => {
+                return Err(self.error_here(
                     "the document contains a DOCTYPE (DTD); Lync exports never do, and lyncpair never reads DTDs \
                      or expands their entities",
-                ))
+                ));
             }
-            Ok((ns, event)) => {
-                let ns = ns_of(&ns);
-                match &event {
-                    Event::Start(_) => self.enter()?,
-                    Event::End(_) => self.depth = self.depth.saturating_sub(1),
-                    _ => {}
-                }
-                Ok((ns, event))
-            }
-            Err(e) => Err(self.error_at_error_position(not_well_formed(&e))),
+            _ => Cow::Borrowed(""),
+        };
+        Ok((ns, event))
+    }
+
+    /// Open the namespace scope of a start tag, reading its declarations if it can have any.
+    fn open_scope(&mut self, start: &BytesStart<'_>) -> Result<(), XmlError> {
+        if start.attributes_raw().contains("xmlns") {
+            self.namespaces
+                .push(start)
+                .map_err(|e| self.error_here(not_well_formed(&QuickXmlError::Namespace(e))))
+        } else {
+            // No declaration: the same as `push`, without looking at the attributes.
+            self.namespaces.set_level(self.namespaces.level() + 1);
+            Ok(())
         }
     }
 
@@ -163,6 +201,17 @@ impl<'a> XmlReader<'a> {
         self.counted_line
     }
 
+    /// Local name of the start tag that begins at `offset` (an [`XmlReader::event_start`] of an
+    /// earlier event), for messages about an element opened before.
+    pub fn local_name_at(&self, offset: usize) -> &'a str {
+        let tag = self.text.get(offset + 1..).unwrap_or_default();
+        let end = tag
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .unwrap_or(tag.len());
+        let name = &tag[..end];
+        name.split_once(':').map_or(name, |(_, local)| local)
+    }
+
     pub fn error_here(&self, message: impl Into<String>) -> XmlError {
         XmlError::at(self.text, self.event_start, message)
     }
@@ -185,6 +234,8 @@ impl<'a> XmlReader<'a> {
                 Ok(Event::End(_)) => {
                     self.depth -= 1;
                     if self.depth < outer {
+                        // The scope `next_event` opened for the skipped element's start tag.
+                        self.namespaces.pop();
                         return Ok(());
                     }
                 }
@@ -220,12 +271,13 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Several attributes by local name in one pass over the tag (hot path of the topology readers).
-    pub fn attrs<const N: usize>(
+    /// Values borrow from the tag unless an entity or a line break had to be replaced.
+    pub fn attrs<'s, const N: usize>(
         &self,
-        start: &BytesStart<'a>,
+        start: &'s BytesStart<'a>,
         locals: [&str; N],
-    ) -> Result<[Option<String>; N], XmlError> {
-        let mut found: [Option<String>; N] = std::array::from_fn(|_| None);
+    ) -> Result<[Option<Cow<'s, str>>; N], XmlError> {
+        let mut found: [Option<Cow<'s, str>>; N] = std::array::from_fn(|_| None);
         for attr in start.attributes().with_checks(false) {
             let attr = attr.map_err(|e| self.error_here(format!("malformed attribute: {e}")))?;
             let key = attr.key.local_name();
@@ -233,7 +285,7 @@ impl<'a> XmlReader<'a> {
                 let value = attr
                     .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                     .map_err(|e| self.error_here(format!("attribute {}: {e}", locals[i])))?;
-                found[i] = Some(value.into_owned());
+                found[i] = Some(value);
             }
         }
         Ok(found)
@@ -358,6 +410,61 @@ mod tests {
         }
     }
 
+    /// (namespace, local name) of every tag, skipping the children of elements named `skip`.
+    fn names(text: &str) -> Vec<(String, String)> {
+        let mut r = XmlReader::new(text);
+        let mut out = Vec::new();
+        loop {
+            let (ns, event) = r.next_event().unwrap();
+            let (e, kind) = match &event {
+                Event::Start(e) => (e.local_name().as_ref().to_owned(), "<"),
+                Event::Empty(e) => (e.local_name().as_ref().to_owned(), "<>"),
+                Event::End(e) => (e.local_name().as_ref().to_owned(), "/"),
+                Event::Eof => return out,
+                _ => continue,
+            };
+            out.push((ns.into_owned(), format!("{kind}{e}")));
+            if let Event::Start(start) = event
+                && e == "skip"
+            {
+                r.skip(&start).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn namespaces_follow_declarations_and_their_scope_not_prefixes() {
+        let (t, sr) = (NS_TOPOLOGY, NS_SERVICE_ROLES);
+        let text = format!(
+            "<t:Topology xmlns:t=\"{t}\" xmlns=\"{t}\"><Services>\
+             <Ports xmlns=\"{sr}\"><Port /></Ports>\
+             <x:Port xmlns:x=\"{sr}\" /><x:Port />\
+             <skip xmlns=\"{sr}\"><Port xmlns:t=\"urn:other\" /></skip>\
+             <t:Service /><Service /></Services></t:Topology>"
+        );
+        let got = names(&text);
+        let want: Vec<(String, String)> = [
+            (t, "<Topology"),
+            (t, "<Services"),
+            (sr, "<Ports"),
+            (sr, "<>Port"),
+            (sr, "/Ports"),
+            (sr, "<>Port"),
+            // The prefix x was declared on an empty element: out of scope for its sibling.
+            ("", "<>Port"),
+            (sr, "<skip"),
+            // Declarations inside a skipped element end with it.
+            (t, "<>Service"),
+            (t, "<>Service"),
+            (t, "/Services"),
+            (t, "/Topology"),
+        ]
+        .into_iter()
+        .map(|(ns, name)| (ns.to_owned(), name.to_owned()))
+        .collect();
+        assert_eq!(got, want);
+    }
+
     #[test]
     fn skipping_is_depth_limited_without_recursion() {
         let nested = |n: usize| format!("<r><a>{}{}</a></r>", "<b>".repeat(n), "</b>".repeat(n));
@@ -383,6 +490,17 @@ mod tests {
         let e = skip_children("<r>\n  <Ports>\n    <Port Usage=\"x").unwrap_err();
         assert!(e.message.contains("the export is truncated"), "{e:?}");
         assert_eq!((e.line, e.column), (Some(3), Some(5)));
+    }
+
+    #[test]
+    fn the_name_of_an_earlier_start_tag_is_read_back_from_its_offset() {
+        let text = "<t:Topology xmlns:t=\"urn:x\">\n<Sites>\n<CentralSite/><t:Site\tSiteId=\"1\">";
+        let r = XmlReader::new(text);
+        let at = |tag: &str| r.local_name_at(text.find(tag).unwrap());
+        assert_eq!(at("<t:Topology"), "Topology");
+        assert_eq!(at("<Sites"), "Sites");
+        assert_eq!(at("<CentralSite"), "CentralSite");
+        assert_eq!(at("<t:Site"), "Site");
     }
 
     #[test]
