@@ -246,6 +246,21 @@ fn load_templates(common: &CommonArgs, needed: bool) -> Result<Option<Templates>
     Templates::load(common.templates.as_deref(), common.lang).map(Some)
 }
 
+/// Everything that can be wrong with the command line, checked before any input is read: the
+/// templates (when a format or `--out` needs them), `SOURCE_DATE_EPOCH`, and the output folder.
+/// Returns the templates and the generation time stamped in the reports.
+fn check_before_reading(
+    common: &CommonArgs,
+    needs_templates: bool,
+) -> Result<(Option<Templates>, String), String> {
+    let templates = load_templates(common, needs_templates)?;
+    let generated = generation_time()?;
+    if let Some(out) = &common.out {
+        output::prepare_out_dir(out)?;
+    }
+    Ok((templates, generated))
+}
+
 fn write_reports(dir: &Path, files: Vec<report::OutFile>) -> Result<Vec<String>, String> {
     let mut written = Vec::new();
     for f in files {
@@ -266,20 +281,10 @@ fn run_audit(args: AuditArgs) -> i32 {
     let common = &args.common;
     let needs_templates =
         common.out.is_some() || matches!(args.format, AuditFormat::Md | AuditFormat::Html);
-    // Everything that can be wrong with the command line is reported before any input is read.
-    let templates = match load_templates(common, needs_templates) {
-        Ok(t) => t,
+    let (templates, generated) = match check_before_reading(common, needs_templates) {
+        Ok(ready) => ready,
         Err(e) => return usage_error(&e),
     };
-    let generated = match generation_time() {
-        Ok(g) => g,
-        Err(e) => return usage_error(&e),
-    };
-    if let Some(out) = &common.out
-        && let Err(e) = output::prepare_out_dir(out)
-    {
-        return usage_error(&e);
-    }
 
     let audit = audit::run(&args.paths, &import_options(common));
     let run = RunInfo {
@@ -394,20 +399,10 @@ fn run_plan(args: PlanArgs) -> i32 {
     let common = &args.common;
     let needs_templates =
         common.out.is_some() || matches!(args.format, PlanFormat::Md | PlanFormat::Html);
-    // Everything that can be wrong with the command line is reported before any input is read.
-    let templates = match load_templates(common, needs_templates) {
-        Ok(t) => t,
+    let (templates, generated) = match check_before_reading(common, needs_templates) {
+        Ok(ready) => ready,
         Err(e) => return usage_error(&e),
     };
-    let generated = match generation_time() {
-        Ok(g) => g,
-        Err(e) => return usage_error(&e),
-    };
-    if let Some(dir) = &common.out
-        && let Err(e) = output::prepare_out_dir(dir)
-    {
-        return usage_error(&e);
-    }
     let audit = audit::run(&args.paths, &import_options(common));
     let estates: Vec<&crate::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
     let request = PlanRequest {
