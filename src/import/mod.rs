@@ -161,9 +161,19 @@ fn import_xml(decoded: &Decoded, display: &str, root: &Root) -> Result<InputReco
         (ns, local) => Err(InputError {
             line: Some(root.line),
             column: Some(root.column),
-            ..InputError::new(display, topology::wrong_root(ns, local))
+            ..InputError::new(display, not_a_lync_xml(ns, local))
         }),
     }
+}
+
+/// An XML file whose root is neither a published topology nor a Topology Builder document.
+fn not_a_lync_xml(ns: &str, local: &str) -> String {
+    let ns = if ns.is_empty() { "no namespace" } else { ns };
+    format!(
+        "root element is <{local}> ({ns}): not a Lync topology export. lyncpair reads published \
+         topologies (<Topology>, written by (Get-CsTopology -AsXml).ToString()) and Topology Builder \
+         files (<TopologyBuilder>, .tbxml)"
+    )
 }
 
 /// The namespace and local name of the first element, if the text starts like an XML document.
