@@ -725,6 +725,11 @@ static LABELS: &[(&str, &str, &str)] = &[
     ("human.infos", "Information", "Hinweise"),
     ("human.at", "at", "in"),
     (
+        "human.more_sources",
+        "and {n} more (see --format json)",
+        "und {n} weitere (siehe --format json)",
+    ),
+    (
         "human.notes",
         "Notes (kept, not understood)",
         "Hinweise (übernommen, nicht ausgewertet)",

@@ -8,6 +8,9 @@ use crate::i18n::{self, Lang};
 use crate::model::{Pool, SiteKind};
 use crate::rules::Severity;
 
+/// Sources listed per finding on the terminal.
+const MAX_SOURCES_SHOWN: usize = 4;
+
 struct Style {
     color: bool,
     lang: Lang,
@@ -181,7 +184,18 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
             );
             let _ = writeln!(out, "      {}", f.message);
             if !f.sources.is_empty() {
-                let at: Vec<String> = f.sources.iter().map(ToString::to_string).collect();
+                // A fact stated by many inputs would bury the finding under file names; the
+                // JSON and the reports keep every source.
+                let mut at: Vec<String> = f
+                    .sources
+                    .iter()
+                    .take(MAX_SOURCES_SHOWN)
+                    .map(ToString::to_string)
+                    .collect();
+                if f.sources.len() > MAX_SOURCES_SHOWN {
+                    let more = (f.sources.len() - MAX_SOURCES_SHOWN).to_string();
+                    at.push(st.tf("human.more_sources", &[("n", &more)]));
+                }
                 let _ = writeln!(out, "      {} {}", st.dim(st.t("human.at")), at.join(", "));
             }
         }
@@ -193,4 +207,49 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
         }
     }
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::AuditedEstate;
+    use crate::model::{Estate, Source};
+    use crate::rules::{Code, Finding};
+
+    fn audit_with_sources(n: u32) -> Audit {
+        let sources = (1..=n).map(|l| Source::new("t.xml", Some(l))).collect();
+        let finding = Finding::new(
+            Code::BackupSelf,
+            Severity::Error,
+            vec!["a.t".into()],
+            "m".into(),
+            sources,
+        );
+        Audit {
+            estates: vec![AuditedEstate {
+                estate: Estate {
+                    name: "e".into(),
+                    ..Estate::default()
+                },
+                findings: vec![finding],
+            }],
+            errors: vec![],
+        }
+    }
+
+    #[test]
+    fn long_source_lists_are_cut_on_the_terminal() {
+        let text = render(&audit_with_sources(6), false, Lang::En);
+        assert!(
+            text.contains("at t.xml:1, t.xml:2, t.xml:3, t.xml:4, and 2 more (see --format json)"),
+            "{text}"
+        );
+        assert!(!text.contains("t.xml:5"));
+        let text = render(&audit_with_sources(4), false, Lang::De);
+        assert!(
+            text.contains("in t.xml:1, t.xml:2, t.xml:3, t.xml:4\n"),
+            "{text}"
+        );
+        assert!(!text.contains("weitere"));
+    }
 }
