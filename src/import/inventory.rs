@@ -15,7 +15,7 @@
 //!   (a pool still to be built); otherwise it is only noted.
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek};
 
 use calamine::{Data, Dimensions, Ods, Range, Reader, Xls, Xlsb, Xlsx};
 
@@ -693,56 +693,55 @@ fn calamine_error(display: &str, kind: Workbook, e: impl std::fmt::Display) -> I
 fn load_sheets(bytes: &[u8], kind: Workbook, display: &str) -> Result<Vec<Sheet>, InputError> {
     let err = |e: &dyn std::fmt::Display| calamine_error(display, kind, e);
     let cursor = Cursor::new(bytes);
-    let mut sheets = Vec::new();
+    // Merged ranges are reported by the xlsx and xls readers only (see the module comment).
     match kind {
         Workbook::Xlsx => {
             let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| err(&e))?;
-            for name in wb.sheet_names() {
-                let range = wb.worksheet_range(&name).map_err(|e| err(&e))?;
-                let merged = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                sheets.push(Sheet {
-                    rows: sheet_rows(&range, &merged),
-                    name,
-                });
-            }
+            all_sheets(
+                &mut wb,
+                |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                err,
+            )
         }
         Workbook::Xls => {
             let mut wb: Xls<_> = Xls::new(cursor).map_err(|e| err(&e))?;
-            for name in wb.sheet_names() {
-                let range = wb.worksheet_range(&name).map_err(|e| err(&e))?;
-                let merged = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                sheets.push(Sheet {
-                    rows: sheet_rows(&range, &merged),
-                    name,
-                });
-            }
+            all_sheets(
+                &mut wb,
+                |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                err,
+            )
         }
         Workbook::Xlsb => {
             let mut wb: Xlsb<_> = Xlsb::new(cursor).map_err(|e| err(&e))?;
-            for name in wb.sheet_names() {
-                let range = wb.worksheet_range(&name).map_err(|e| err(&e))?;
-                sheets.push(Sheet {
-                    rows: sheet_rows(&range, &[]),
-                    name,
-                });
-            }
+            all_sheets(&mut wb, |_, _| Vec::new(), err)
         }
         Workbook::Ods => {
             let mut wb: Ods<_> = Ods::new(cursor).map_err(|e| err(&e))?;
-            for name in wb.sheet_names() {
-                let range = wb.worksheet_range(&name).map_err(|e| err(&e))?;
-                sheets.push(Sheet {
-                    rows: sheet_rows(&range, &[]),
-                    name,
-                });
-            }
+            all_sheets(&mut wb, |_, _| Vec::new(), err)
         }
+    }
+}
+
+/// Every sheet of a workbook, in order, with its merged ranges carried down.
+fn all_sheets<RS: Read + Seek, R: Reader<RS>>(
+    wb: &mut R,
+    merged: impl Fn(&mut R, &str) -> Vec<Dimensions>,
+    err: impl Fn(&dyn std::fmt::Display) -> InputError,
+) -> Result<Vec<Sheet>, InputError>
+where
+    R::Error: std::fmt::Display,
+{
+    let mut sheets = Vec::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).map_err(|e| err(&e))?;
+        let merged = merged(wb, &name);
+        sheets.push(Sheet {
+            rows: sheet_rows(&range, &merged),
+            name,
+        });
     }
     Ok(sheets)
 }
-
-/// Legacy Excel (`.xls`) files are OLE compound documents.
-const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Read an inventory workbook (xlsx, xlsm, xlsb, xls, ods) from memory.
 pub fn read_spreadsheet(
@@ -750,7 +749,7 @@ pub fn read_spreadsheet(
     display: &str,
     opts: &ImportOptions,
 ) -> Result<InputRecords, InputError> {
-    let kind = if bytes.starts_with(OLE_MAGIC) {
+    let kind = if bytes.starts_with(super::OLE_MAGIC) {
         Workbook::Xls
     } else {
         zip_workbook(bytes).ok_or_else(|| {

@@ -100,7 +100,7 @@ pub fn io_message(e: &std::io::Error) -> String {
 }
 
 /// Legacy Excel (`.xls`) files are OLE compound documents.
-const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+pub(crate) const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Detect the kind of `bytes` by content (never by extension alone) and import them.
 pub fn import_bytes(
