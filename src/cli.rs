@@ -555,3 +555,17 @@ fn run_rules(format: RulesFormat) -> i32 {
     emit(&text);
     EXIT_OK
 }
+
+#[cfg(test)]
+mod definition_tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// clap's own consistency checks (duplicate flags, bad defaults, conflicting ids) run only in
+    /// `debug_assert`; without this test a broken definition would surface as a panic in a user's hands.
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -26,7 +26,7 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
-                 ci         format check, clippy with warnings denied, all tests\n  \
+                 ci         format check, clippy with warnings denied, all tests, docs, cargo-deny, typos\n  \
                  bench      run the benchmarks (cargo bench) and check the speed targets against a\n             \
                  bare quick-xml pass and a Python ElementTree audit [--mb N, default 100] [--no-divan]\n  \
                  fixtures   write the committed xlsx inventory fixtures\n  \
@@ -108,5 +108,55 @@ fn ci() -> Result<(), String> {
         ],
         &[],
     )?;
-    cargo(&["test", "--workspace"], &[])
+    cargo(&["test", "--workspace"], &[])?;
+    cargo(
+        &["doc", "--no-deps", "--workspace"],
+        &[("RUSTDOCFLAGS", "-D warnings".to_owned())],
+    )?;
+    // cargo-deny and typos are installed by `.ci/run`; on a developer machine without them the
+    // step is skipped with a visible line rather than failing the whole check.
+    if tool_installed("cargo-deny") {
+        // `--disable-fetch`: the advisory database lives outside the registries these machines
+        // reach, so the advisories check reads whatever database is already on disk, if any.
+        cargo(
+            &[
+                "deny",
+                "check",
+                "--disable-fetch",
+                "bans",
+                "licenses",
+                "sources",
+            ],
+            &[],
+        )?;
+    } else {
+        eprintln!(
+            "xtask ci: cargo-deny is not installed, skipping it (cargo install --locked cargo-deny)"
+        );
+    }
+    if tool_installed("typos") {
+        eprintln!("$ typos");
+        let status = Command::new("typos")
+            .current_dir(workspace_root())
+            .status()
+            .map_err(|e| format!("cannot run typos: {e}"))?;
+        if !status.success() {
+            return Err("typos found misspellings (fix them, or add a word to _typos.toml)".into());
+        }
+    } else {
+        eprintln!(
+            "xtask ci: typos is not installed, skipping it (cargo install --locked typos-cli)"
+        );
+    }
+    Ok(())
+}
+
+/// Whether `name` runs (`name --version` exits 0).
+fn tool_installed(name: &str) -> bool {
+    Command::new(name)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
