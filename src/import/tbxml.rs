@@ -7,7 +7,7 @@
 //! becomes a cluster or SQL-instance placement once the whole part is read (nothing forces a
 //! service to come after the cluster it names).
 //!
-//! `NewTopology` is audited. An `OldTopology` beside it [G] is read too, only to report what the two
+//! `NewTopology` is audited. An `OldTopology` beside it \[G\] is read too, only to report what the two
 //! disagree on. The root's `FileName` attribute is never read: it leaks the author's local path.
 
 use std::collections::{BTreeMap, BTreeSet};
