@@ -464,3 +464,100 @@ fn role_from_label(label: &str) -> Role {
     .find(|r| r.label() == label)
     .unwrap_or(Role::Other)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Format, Input, Note};
+
+    fn records(path: &str, format: Format, signature: Option<&str>) -> InputRecords {
+        let mut r = InputRecords::new(Input {
+            path: path.into(),
+            format,
+            encoding: "utf-8".into(),
+        });
+        r.signature = signature.map(|s| (s.to_owned(), 1));
+        r
+    }
+
+    fn pool_record(path: &str, site: &str, os: &str) -> PoolRecord {
+        let src = Source::new(path, Some(2));
+        PoolRecord {
+            fqdn: "pool.t".into(),
+            source: Some(src.clone()),
+            site: Some(Stated::new(site.to_owned(), src.clone())),
+            os: Some(Stated::new(os.to_owned(), src)),
+            ..PoolRecord::default()
+        }
+    }
+
+    fn notes(e: &Estate) -> Vec<&Note> {
+        e.notes.iter().collect()
+    }
+
+    #[test]
+    fn published_topologies_with_different_signatures_are_a_note_naming_both() {
+        let e = build(EstateInputs {
+            name: "e".into(),
+            records: vec![
+                records("b/topology.xml", Format::TopologyXml, Some("sig-2")),
+                records("a/topology.xml", Format::TopologyXml, Some("sig-1")),
+                records("c/config.zip", Format::ConfigZip, Some("sig-1")),
+            ],
+        });
+        let n = notes(&e);
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert!(
+            n[0].message.contains("a/topology.xml and b/topology.xml")
+                && n[0].message.contains("folder of its own"),
+            "{}",
+            n[0].message
+        );
+        assert_eq!(n[0].source.path.as_ref(), "b/topology.xml");
+        let same = build(EstateInputs {
+            name: "e".into(),
+            records: vec![
+                records("a.xml", Format::TopologyXml, Some("sig-1")),
+                records("b.xml", Format::TopologyXml, Some("sig-1")),
+            ],
+        });
+        assert!(same.notes.is_empty());
+    }
+
+    #[test]
+    fn site_spelling_and_os_edition_are_no_conflict() {
+        let mut topo = records("t.xml", Format::TopologyXml, None);
+        topo.pools.push(pool_record(
+            "t.xml",
+            "Berlin",
+            "Windows Server 2012 R2 Datacenter",
+        ));
+        topo.sites.push(crate::model::SiteRecord {
+            site: Site {
+                name: "Berlin".into(),
+                kind: SiteKind::Central,
+                parent: None,
+            },
+            source: Source::new("t.xml", Some(1)),
+        });
+        let mut inventory = records("inv.csv", Format::Inventory, None);
+        inventory.pools.push(pool_record(
+            "inv.csv",
+            " berlin ",
+            "Microsoft Windows Server 2012 R2 Standard (64-bit)",
+        ));
+        let mut other = records("other.csv", Format::Inventory, None);
+        let mut p = pool_record("other.csv", "  BERLIN  ", "Windows Server 2012 R2");
+        p.fqdn = "new.t".into();
+        other.pools.push(p);
+        let e = build(EstateInputs {
+            name: "e".into(),
+            records: vec![inventory, topo, other],
+        });
+        assert!(e.conflicts.is_empty(), "{:?}", e.conflicts);
+        // The topology's spelling is used, and an inventory-only pool joins that site.
+        assert_eq!(e.pool("pool.t").unwrap().site.as_deref(), Some("Berlin"));
+        assert_eq!(e.pool("new.t").unwrap().site.as_deref(), Some("Berlin"));
+        assert_eq!(e.sites.len(), 1, "{:?}", e.sites);
+    }
+}

@@ -654,7 +654,11 @@ impl State<'_> {
             return Ok((Some(guid(&text)), role));
         }
         match (site, &role, instance) {
-            (Some(site), Some(rn), Some(instance)) => {
+            (Some(site), Some(rn), Some(instance))
+                if !site.trim().is_empty()
+                    && !rn.trim().is_empty()
+                    && !instance.trim().is_empty() =>
+            {
                 Ok((Some(service_key(&site, rn, &instance)), role))
             }
             _ => Ok((None, role)),

@@ -468,6 +468,9 @@ fn handle_start<'a>(
                         d.target_role = Some(role.into_owned());
                     }
                 }
+                // A reference missing a part names no service: read as no backup (a note says so).
+                ServicePart::Backup
+                    if site_id.is_empty() || role.is_empty() || instance.is_empty() => {}
                 ServicePart::Backup => {
                     if let Some(b) = c.service.as_mut().and_then(|s| s.backups.last_mut())
                         && b.target.is_none()

@@ -181,18 +181,27 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
     }
 }
 
-/// The base operating system: "Windows Server 2012 R2 Datacenter" and "… Standard" are one base.
+/// The base operating system (CONTRACT.md): the Windows Server year plus "R2" where present;
+/// "Microsoft", the edition and the bitness are ignored, so "Microsoft Windows Server 2012 R2
+/// Datacenter (64-bit)" and "Windows Server 2012 R2 Standard" are one base, "2012 r2".
 pub fn base_os(os: &str) -> String {
     let lower = os.trim().to_lowercase();
-    let words: Vec<&str> = lower.split_whitespace().collect();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|w| !w.is_empty())
+        .collect();
     if let Some(i) = words
         .iter()
         .position(|w| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()))
     {
         let r2 = words.get(i + 1).is_some_and(|w| *w == "r2");
-        return format!("{}{}", words[..=i].join(" "), if r2 { " r2" } else { "" });
+        return format!("{}{}", words[i], if r2 { " r2" } else { "" });
     }
-    words.join(" ")
+    words
+        .into_iter()
+        .filter(|w| *w != "microsoft" && !w.ends_with("-bit"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Users a pool must carry: its own plus those of the branch registrars it backs (DOMAIN.md §6).
@@ -305,6 +314,10 @@ mod tests {
         assert_ne!(
             base_os("Windows Server 2012"),
             base_os("Windows Server 2012 R2")
+        );
+        assert_eq!(
+            base_os("Microsoft Windows Server 2012 R2 Datacenter (64-bit)"),
+            "2012 r2"
         );
     }
 
