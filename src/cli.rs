@@ -544,9 +544,12 @@ fn run_rules(format: RulesFormat) -> i32 {
                     "{:<24} {:<14} {}\n",
                     r.code, r.severity, r.summary
                 ));
-                s.push_str(&format!("{:<24} {:<14} source: {}\n", "", "", r.source));
-                if !r.url.is_empty() {
-                    s.push_str(&format!("{:<24} {:<14} {}\n", "", "", r.url));
+                s.push_str(&format!("{:<24} {:<14} basis: {}\n", "", "", r.source));
+                for d in r.sources {
+                    s.push_str(&format!(
+                        "{:<24} {:<14} source: \"{}\", {}\n",
+                        "", "", d.title, d.url
+                    ));
                 }
             }
             s

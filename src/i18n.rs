@@ -750,6 +750,32 @@ static LABELS: &[(&str, &str, &str)] = &[
     ("human.backup", "backup {pool}", "Sicherung {pool}"),
     ("human.no_backup", "no backup", "keine Sicherung"),
     (
+        "plan.cms",
+        "holds the Central Management store ({which})",
+        "hält den zentralen Verwaltungsspeicher ({which})",
+    ),
+    ("plan.cms.active", "active on {pool}", "aktiv auf {pool}"),
+    (
+        "plan.cms.standby",
+        "standby on {pool}",
+        "Standby auf {pool}",
+    ),
+    (
+        "human.backup_service",
+        "Backup Service syncs with {pool}",
+        "Sicherungsdienst synchronisiert mit {pool}",
+    ),
+    (
+        "cms.active",
+        "active Central Management store",
+        "aktiver zentraler Verwaltungsspeicher",
+    ),
+    (
+        "cms.standby",
+        "standby Central Management store",
+        "zentraler Verwaltungsspeicher (Standby)",
+    ),
+    (
         "human.written",
         "reports written to {dir}: {files}",
         "Berichte in {dir} geschrieben: {files}",
@@ -761,92 +787,92 @@ static RULES_DE: &[(Code, &str, &str)] = &[
     (
         Code::BackupManyToOne,
         "Ein Front-End-Pool ist Sicherungspool für mehr als einen Front-End-Pool; ab Lync 2013 hat ein Pool genau einen Partner.",
-        "Nicht unterstützt (neue verhindert der Topologie-Generator); S1, S13",
+        "Nicht unterstützt (neue verhindert der Topologie-Generator)",
     ),
     (
         Code::BackupNotReciprocal,
         "Pool P nennt Q als Sicherungspool, Q aber keinen oder einen anderen Pool; ab Lync 2013 sichern sich die Pools eines Paares gegenseitig.",
-        "Nicht unterstützt; S1, S13, abgeleitet aus S4, S31",
+        "Nicht unterstützt",
     ),
     (
         Code::BackupSelf,
         "Ein Pool ist als sein eigener Sicherungspool eingetragen.",
-        "Abgeleitet; S4",
+        "Abgeleitet",
     ),
     (
         Code::BackupUnknownPool,
         "Die Sicherung verweist auf einen Pool (FQDN oder Dienstkennung), den keine Eingabe dieser Umgebung enthält: Die Eingaben sind unvollständig oder veraltet.",
-        "Projektregel; S4",
+        "Projektregel",
     ),
     (
         Code::BackupInvalidTarget,
         "Der Sicherungspool eines Front-End-Pools ist ein Director, ein Zweigstellen-Registrar, ein Edge- oder ein sonstiger Pool; gepaart werden nur Front-End-Pools.",
-        "Abgeleitet; S3, S4, S-Edge, S34, S9, S19",
+        "Abgeleitet",
     ),
     (
         Code::BackupMissing,
-        "Ein Front-End-Pool hat keinen Sicherungspool: kein Pool-Failover und keine Ausfallsicherheit der Registrierung.",
-        "Empfehlung; S39, S3, S35",
+        "Ein Front-End-Pool hat keinen Sicherungspool: kein Pool-Failover und keine Ausfallsicherheit der Registrierung (nur ein Hinweis bei einem geplanten Pool, dem der Plan einen Partner gibt).",
+        "Empfehlung",
     ),
     (
         Code::PairEditionMismatch,
         "Ein Pool der Enterprise Edition ist mit einem Server der Standard Edition gepaart.",
-        "Nicht unterstützt, vom Topologie-Generator nicht verhindert; S2, S13",
+        "Nicht unterstützt, vom Topologie-Generator nicht verhindert",
     ),
     (
         Code::PairPlatformMismatch,
         "Ein physischer Pool ist mit einem virtualisierten gepaart.",
-        "Nicht unterstützt, vom Topologie-Generator nicht verhindert; S2, S13",
+        "Nicht unterstützt, vom Topologie-Generator nicht verhindert",
     ),
     (
         Code::PairOsMismatch,
         "Die gepaarten Pools laufen auf unterschiedlichen Betriebssystemen.",
-        "Nicht unterstützt, vom Topologie-Generator nicht verhindert; S2, S13",
+        "Nicht unterstützt, vom Topologie-Generator nicht verhindert",
     ),
     (
         Code::PairVersionMismatch,
-        "Die gepaarten Pools haben verschiedene Produktversionen: ein Fehler, wenn einer Lync 2010 ist (dort gibt es keine Paarung), eine Warnung, wenn beide 2013 oder neuer sind.",
-        "Abgeleitet; S3, S39, S14",
+        "Die gepaarten Pools haben verschiedene Produktversionen: ein Fehler, wenn einer Lync 2010 ist (dort gibt es keine Paarung) oder einer 2019 und der andere nicht, eine Warnung für 2013 mit 2015 (das Zeitfenster des direkten Upgrades).",
+        "Abgeleitet",
     ),
     (
         Code::PairSameSite,
         "Beide Pools eines Paares stehen am selben Standort; ein einziger Ausfall kann beide treffen.",
-        "Empfehlung; S3, S35, S5, S36",
+        "Empfehlung",
     ),
     (
         Code::PairCapacity,
         "Nach einem Failover kann ein Pool die Benutzer beider Pools nicht tragen (80 000 je Enterprise-Pool, 5 000 je Standard-Server, ein Front-End-Server je 6 660 Benutzer, höchstens 12).",
-        "Empfehlung; S2, S3, S7, S13",
+        "Empfehlung",
     ),
     (
         Code::BranchBackupInvalid,
         "Ein Zweigstellen-Registrar (SBA/SBS) wird nicht von einem Front-End-Pool eines zentralen Standorts gesichert.",
-        "Vom Topologie-Generator verhindert (abgeleitet aus der Hilfe); S9, S19, S-Assoc",
+        "Vom Topologie-Generator verhindert (abgeleitet aus der Hilfe)",
     ),
     (
         Code::BranchBackupMissing,
         "Ein Zweigstellen-Registrar (SBA/SBS) hat keinen Sicherungspool.",
-        "Empfehlung; S19, S6",
+        "Empfehlung",
     ),
     (
         Code::BranchNoDr,
         "Benutzer auf einem Zweigstellen-Registrar erhalten keine Notfallwiederherstellung des Pools: Fällt ihr Sicherungspool aus, bleiben sie im Ausfallsicherheitsmodus.",
-        "S1, S13 (SBA); für SBS abgeleitet",
+        "Für SBAs dokumentiert; für SBSs abgeleitet",
     ),
     (
         Code::TimerOutOfRange,
         "Ein Intervall für Ausfallerkennung oder Failback liegt außerhalb von 30 bis 86 400 Sekunden.",
-        "S12 (Set-CsRegistrar)",
+        "Dokumentierter Wertebereich der Cmdlet-Parameter",
     ),
     (
         Code::TimerBelowRecommended,
         "Ein Failover-Intervall liegt unter 120 Sekunden; ein kurz überlasteter primärer Pool kann unnötige Failovers auslösen.",
-        "Empfehlung; S9, S10, S11",
+        "Empfehlung",
     ),
     (
         Code::TimerOrder,
         "Das Failback-Intervall ist nicht länger als das Intervall der Ausfallerkennung (Vorgaben des Topologie-Generators: 120 s und 240 s).",
-        "Abgeleitet aus S9, S10, S11",
+        "Abgeleitet aus den Vorgaben des Topologie-Generators",
     ),
     (
         Code::SourceConflict,
@@ -856,12 +882,12 @@ static RULES_DE: &[(Code, &str, &str)] = &[
     (
         Code::ExportLossy,
         "Ein Export hat Informationen verloren: „?“ anstelle von Zeichen in Namen (ASCII-Export) oder .NET-Auflistungstypen in CSV-Zellen.",
-        "Projektregel; FORMATS.md §2",
+        "Projektregel: ein ASCII-Export oder Export-Csv verliert, was er nicht schreiben kann",
     ),
     (
         Code::TopologyUnpublishedChange,
         "Ein Topology-Builder-Dokument ändert einen Pool gegenüber der Topologie, mit der es heruntergeladen wurde (NewTopology gegenüber OldTopology); geprüft wird die noch nicht veröffentlichte NewTopology.",
-        "Projektregel; FORMATS.md §4.1",
+        "Projektregel: eine Datei des Topologie-Generators enthält nicht veröffentlichte Änderungen",
     ),
 ];
 
@@ -904,11 +930,31 @@ pub fn format_label(
         .then(|| lookup(lang, &format!("{key}.one")))
         .flatten()
         .or_else(|| lookup(lang, key))?;
-    let mut out = text.to_owned();
-    for (name, value) in &args {
-        out = out.replace(&format!("{{{name}}}"), value);
+    Some(fill(text, &args))
+}
+
+/// Replace each `{name}` of `text` by its argument in one left-to-right pass over the label only:
+/// a value that itself contains `{files}` (a path can) is copied as is, never filled in again, so
+/// the result does not depend on the order of the arguments. Unknown placeholders stay as written.
+fn fill(text: &str, args: &HashMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if args.contains_key(&after[..close]) => {
+                out.push_str(&args[&after[..close]]);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    Some(out)
+    out.push_str(rest);
+    out
 }
 
 /// The rule's explanation and basis in the chosen language.
@@ -933,6 +979,25 @@ mod tests {
     use super::*;
     use crate::rules::CATALOGUE;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn placeholders_are_filled_once_left_to_right() {
+        // A folder named "{files}" must come out as written, whatever order the arguments have.
+        let dir = "/tmp/{files}/out".to_owned();
+        let files = "report.html, audit.json".to_owned();
+        let key = "human.written";
+        let forward = format_label(
+            Lang::En,
+            key,
+            [("dir", dir.clone()), ("files", files.clone())],
+        );
+        let backward = format_label(Lang::En, key, [("files", files), ("dir", dir)]);
+        assert_eq!(
+            forward.as_deref(),
+            Some("reports written to /tmp/{files}/out: report.html, audit.json")
+        );
+        assert_eq!(forward, backward);
+    }
 
     #[test]
     fn keys_are_unique() {

@@ -80,3 +80,27 @@ fn human_catalogue_names_every_code_of_the_json_one() {
         .collect();
     assert_eq!(starts, codes);
 }
+
+#[test]
+fn sources_are_cited_by_title_and_address() {
+    let r = run(["rules"]);
+    assert_eq!(r.code, 0);
+    let text = &r.stdout;
+    assert!(
+        text.contains("source: \"Set-CsRegistrar\", https://learn.microsoft.com/powershell/module/skypeforbusiness/set-csregistrar"),
+        "{text}"
+    );
+    // Keys of the project's notes mean nothing to a user who does not have them.
+    for word in text.split(|c: char| !c.is_ascii_alphanumeric() && c != '.') {
+        assert!(
+            !(word.starts_with('S')
+                && word.len() > 1
+                && word[1..].chars().all(|c| c.is_ascii_digit())),
+            "internal source key {word} in\n{text}"
+        );
+    }
+    assert!(
+        !text.contains("FORMATS.md") && !text.contains("DOMAIN.md"),
+        "{text}"
+    );
+}

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::{Edition, Estate, Failover, Pool, Role, SiteKind, Version};
+use crate::model::{CmsRole, Edition, Estate, Failover, Pool, Role, SiteKind, Version};
 use crate::rules::pair::base_os;
 use constraints::{Blocker, Forbidden, blockers_with_os, describe_pair, describe_partner, ordered};
 use matching::{Candidate, best_matching};
@@ -46,6 +46,8 @@ pub struct PairSide {
     /// Pools this one is paired with today other than its new partner, whose users' data its
     /// Backup Service may still hold (a re-pair: `Remove-CsUserStoreBackupData`).
     pub former_partners: Vec<String>,
+    /// Whether the pool holds the active or a standby Central Management store.
+    pub cms: Option<CmsRole>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +67,15 @@ pub struct PlannedPair {
 impl PlannedPair {
     pub fn pools(&self) -> [&str; 2] {
         [self.sides[0].fqdn.as_str(), self.sides[1].fqdn.as_str()]
+    }
+
+    /// The pools of the pair that hold a Central Management store, and which copy: a pair holding
+    /// the CMS needs care when it is broken up or failed over (`Invoke-CsManagementServerFailover`).
+    pub fn cms(&self) -> Vec<(&str, CmsRole)> {
+        self.sides
+            .iter()
+            .filter_map(|s| s.cms.map(|c| (s.fqdn.as_str(), c)))
+            .collect()
     }
 
     /// Topology Builder and the Backup Service steps are needed.
@@ -205,6 +216,13 @@ pub fn plan(estates: &[&Estate], request: &PlanRequest) -> Result<Vec<PairingPla
                 .or_insert_with(|| (a.clone(), b.clone()));
         }
         for (a, b) in unique.into_values() {
+            if a == b {
+                // A pool cannot back itself up: that pin would be a backup-self the plan made.
+                errors.push(format!(
+                    "{flag} {a}={b}: a pool cannot be paired with itself; name two different pools"
+                ));
+                continue;
+            }
             let holders: Vec<usize> = (0..estates.len())
                 .filter(|&i| estates[i].pool(&a).is_some() && estates[i].pool(&b).is_some())
                 .collect();
@@ -565,6 +583,7 @@ fn planned_pair(estate: &Estate, a: &Pool, b: &Pool, pinned: bool) -> PlannedPai
         planned: p.planned,
         failover: p.failover,
         former_partners: former_partners(estate, p, new_partner),
+        cms: p.cms,
     };
     PlannedPair {
         sides: [side(a, b), side(b, a)],

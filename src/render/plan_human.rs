@@ -75,6 +75,10 @@ fn pair_line(p: &PlannedPair, lang: Lang) -> String {
     if p.pinned {
         notes.push(t(lang, "planh.pinned"));
     }
+    let cms = cms_text(p, lang);
+    if let Some(text) = &cms {
+        notes.push(text);
+    }
     notes.push(if p.reciprocal_today {
         t(lang, "planh.already_paired")
     } else if p.is_repair() {
@@ -88,6 +92,25 @@ fn pair_line(p: &PlannedPair, lang: Lang) -> String {
         with_site(&b.fqdn, b.site.as_deref(), lang),
         notes.join(", ")
     )
+}
+
+/// "holds the Central Management store (active on a, standby on b)", when it does.
+pub fn cms_text(p: &PlannedPair, lang: Lang) -> Option<String> {
+    let cms = p.cms();
+    if cms.is_empty() {
+        return None;
+    }
+    let which: Vec<String> = cms
+        .iter()
+        .map(|(pool, role)| {
+            tf(
+                lang,
+                &format!("plan.cms.{}", role.label()),
+                &[("pool", pool)],
+            )
+        })
+        .collect();
+    Some(tf(lang, "plan.cms", &[("which", &which.join(", "))]))
 }
 
 /// The backup relationships of a Lync 2010 pool today.

@@ -1,7 +1,11 @@
 //! `lyncpair/plan/v1` (CONTRACT.md "Plan"): exactly the contract's fields, in its order. Pairs are
 //! sorted by pools, unpaired pools by FQDN (the planner's order).
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
+
+use crate::model::CmsRole;
 
 use crate::plan::{Objective, PairingPlan};
 
@@ -26,6 +30,10 @@ pub struct PairJson<'a> {
     pub pools: [&'a str; 2],
     pub kept: bool,
     pub cross_site: bool,
+    /// Additive: pool to "active"/"standby" when the pair holds the Central Management store;
+    /// absent otherwise.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub cms: BTreeMap<&'a str, CmsRole>,
 }
 
 #[derive(Serialize)]
@@ -49,6 +57,7 @@ impl<'a> PlanJson<'a> {
                             pools: pair.pools(),
                             kept: pair.kept,
                             cross_site: pair.cross_site,
+                            cms: pair.cms().into_iter().collect(),
                         })
                         .collect(),
                     unpaired: p

@@ -63,6 +63,8 @@ pub struct PlanPairView {
     /// "none", "set-up" or "re-pair".
     pub action: &'static str,
     pub action_label: String,
+    /// "holds the Central Management store (…)" when one of the pools holds it.
+    pub cms_label: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -194,6 +196,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 today_label,
                 action,
                 action_label,
+                cms_label: crate::render::plan_human::cms_text(p, lang),
             }
         })
         .collect();
@@ -389,6 +392,10 @@ pub struct PoolView {
     pub backup: Option<String>,
     pub extra_backups: Vec<String>,
     pub failover: Option<String>,
+    /// "Backup Service syncs with …", when the pool's BackupService has a partner.
+    pub backup_service: Option<String>,
+    /// "active/standby Central Management store", when the pool holds one.
+    pub cms: Option<&'static str>,
     pub planned: bool,
     /// "error", "warning" or "ok": the worst finding naming this pool.
     pub status: &'static str,
@@ -401,7 +408,7 @@ pub struct RuleView {
     pub severity: Severity,
     pub severity_label: &'static str,
     pub summary: &'static str,
-    pub basis: &'static str,
+    pub basis: String,
     pub url: &'static str,
     pub findings: Vec<FindingView>,
 }
@@ -538,7 +545,7 @@ fn failover_text(lang: Lang, p: &Pool) -> Option<String> {
     }
     let unknown = i18n::t(lang, "value.unknown");
     if f.failure_detection_s.is_some() || f.failback_s.is_some() {
-        let show = |v: Option<u32>| v.map_or(unknown.to_owned(), |v| v.to_string());
+        let show = |v: Option<i64>| v.map_or(unknown.to_owned(), |v| v.to_string());
         parts.push(i18n::tf(
             lang,
             "failover.timers",
@@ -577,6 +584,11 @@ fn pool_view(lang: Lang, p: &Pool, findings: &[Finding]) -> PoolView {
         os: p.os.clone(),
         backup: p.backup.clone(),
         extra_backups: p.extra_backups.clone(),
+        backup_service: p
+            .backup_service
+            .as_deref()
+            .map(|partner| i18n::tf(lang, "human.backup_service", &[("pool", partner)])),
+        cms: p.cms.map(|c| i18n::t(lang, &format!("cms.{}", c.label()))),
         failover: failover_text(lang, p),
         planned: p.planned,
         status,
@@ -638,7 +650,14 @@ fn rules_view(lang: Lang, findings: &[Finding]) -> Vec<RuleView> {
         .into_iter()
         .map(|code| {
             let info = code.info();
-            let (summary, basis) = i18n::rule_text(lang, code);
+            let (summary, strength) = i18n::rule_text(lang, code);
+            // The documents by title, so that a reader can find them without lyncpair's notes.
+            let titles: Vec<&str> = info.sources.iter().map(|d| d.title).collect();
+            let basis = if titles.is_empty() {
+                strength.to_owned()
+            } else {
+                format!("{strength}; {}", titles.join("; "))
+            };
             let group: Vec<&Finding> = findings.iter().filter(|f| f.code == code).collect();
             let severity = group
                 .iter()

@@ -181,6 +181,15 @@ fn estate(s: &mut Script, plan: &PairingPlan) {
             p.sides[0].fqdn, p.sides[1].fqdn
         ));
     }
+    // A pair holding the Central Management store: say so, whatever else the runbook does with it.
+    for p in &plan.pairs {
+        if let Some(text) = crate::render::plan_human::cms_text(p, Lang::En) {
+            s.comment(&format!(
+                "{} <-> {}: {text}; fail it over with Invoke-CsManagementServerFailover before taking the active pool down.",
+                p.sides[0].fqdn, p.sides[1].fqdn
+            ));
+        }
+    }
     if setups.is_empty() {
         s.comment("No pair to set up in this estate.");
     }

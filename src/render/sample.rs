@@ -9,7 +9,8 @@ use crate::audit::{Audit, AuditedEstate};
 use crate::i18n::Lang;
 use crate::import::InputError;
 use crate::model::{
-    Edition, Estate, Failover, Format, Input, Note, Pool, Role, Site, SiteKind, Source, Version,
+    CmsRole, Edition, Estate, Failover, Format, Input, Note, Pool, Role, Site, SiteKind, Source,
+    Version,
 };
 use crate::plan::{
     BranchMove, BranchProcedure, Change, MigrateFirst, NotPlanned, Objective, PairSide,
@@ -38,6 +39,8 @@ fn pool(fqdn: &str, site: &str, role: Role, backup: Option<&str>) -> Pool {
             failure_detection_s: Some(120),
             failback_s: Some(240),
         }),
+        backup_service: None,
+        cms: None,
         planned: false,
         provenance,
     }
@@ -60,6 +63,12 @@ fn side(fqdn: &str, site: &str, planned: bool, former: &[&str]) -> PairSide {
         planned,
         failover: None,
         former_partners: former.iter().map(|f| (*f).to_owned()).collect(),
+        // One pair holds the Central Management store, so the templates show that too.
+        cms: match fqdn {
+            "d.sample.test" => Some(CmsRole::Active),
+            "e.sample.test" => Some(CmsRole::Standby),
+            _ => None,
+        },
     }
 }
 

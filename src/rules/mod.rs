@@ -85,8 +85,10 @@ pub struct RuleInfo {
     /// "error", "warning", "info", or "error/warning" when it depends on the case.
     pub severity: &'static str,
     pub summary: &'static str,
-    /// Why this is a rule: strength and sources, keyed as in DOMAIN.md §11.
+    /// Why this is a rule: how strong the basis is (documented, inferred, recommended, project).
     pub source: &'static str,
+    /// The public documents it rests on, by title and address.
+    pub sources: &'static [Doc],
     /// The primary public source.
     pub url: &'static str,
 }
@@ -100,13 +102,106 @@ macro_rules! url {
     };
 }
 
+/// A public document a rule rests on: what a user can look up, by its title and address.
+#[derive(Debug, Serialize)]
+pub struct Doc {
+    pub title: &'static str,
+    pub url: &'static str,
+}
+
+const DOC_S1: Doc = Doc {
+    title: "Backup Registrar relationships in Lync Server 2013",
+    url: url!("backup-registrar-relationships"),
+};
+const DOC_S2: Doc = Doc {
+    title: "Supported pool pairing options and best practices in Lync Server 2013",
+    url: url!("supported-pool-pairing-options-and-best-practices"),
+};
+const DOC_S3: Doc = Doc {
+    title: "Planning for Front End pool pairing in Lync Server 2013",
+    url: url!("planning-for-front-end-pool-pairing"),
+};
+const DOC_S4: Doc = Doc {
+    title: "Deploying paired Front End pools for disaster recovery in Lync Server 2013",
+    url: url!("deploying-paired-front-end-pools-for-disaster-recovery"),
+};
+const DOC_S5: Doc = Doc {
+    title: "Planning for central site voice resiliency in Lync Server 2013",
+    url: url!("planning-for-central-site-voice-resiliency"),
+};
+const DOC_S6: Doc = Doc {
+    title: "Branch-site resiliency requirements in Lync Server 2013",
+    url: url!("branch-site-resiliency-requirements"),
+};
+const DOC_S7: Doc = Doc {
+    title: "Capacity planning using the user models in Lync Server 2013",
+    url: url!("capacity-planning-using-the-user-models"),
+};
+const DOC_S9: Doc = Doc {
+    title: "Topology Builder help: Registrar settings",
+    url: "https://learn.microsoft.com/en-us/skypeforbusiness/help-topics/help-topobld/registrar-settings-expander",
+};
+const DOC_S10: Doc = Doc {
+    title: "Topology Builder help: Registrar settings for Lync Server 2010",
+    url: "https://learn.microsoft.com/en-us/skypeforbusiness/help-topics/help-topobld/registrar-settings-expander-for-lync-server-for-2010",
+};
+const DOC_S11: Doc = Doc {
+    title: "Topology Builder help: Registrar settings of a Survivable Branch Appliance",
+    url: "https://learn.microsoft.com/en-us/skypeforbusiness/help-topics/help-topobld/registrar-sba-settings-expander",
+};
+const DOC_S12: Doc = Doc {
+    title: "Set-CsRegistrar",
+    url: "https://learn.microsoft.com/powershell/module/skypeforbusiness/set-csregistrar",
+};
+const DOC_S13: Doc = Doc {
+    title: "Disaster recovery in Skype for Business Server",
+    url: "https://learn.microsoft.com/en-us/skypeforbusiness/plan-your-deployment/high-availability-and-disaster-recovery/disaster-recovery",
+};
+const DOC_S14: Doc = Doc {
+    title: "Plan to upgrade to Skype for Business Server",
+    url: "https://learn.microsoft.com/en-us/skypeforbusiness/plan-your-deployment/upgrade",
+};
+const DOC_S19: Doc = Doc {
+    title: "Define a Survivable Branch Appliance or Server in Lync Server 2013",
+    url: url!("define-a-survivable-branch-appliance-or-server"),
+};
+const DOC_S31: Doc = Doc {
+    title: "Front End pool ABC failover procedure in Lync Server 2013",
+    url: url!("front-end-pool-abc-failover-procedure"),
+};
+const DOC_S34: Doc = Doc {
+    title: "Overview of the Director in Lync Server 2013",
+    url: url!("overview-of-the-director"),
+};
+const DOC_S35: Doc = Doc {
+    title: "High availability and disaster recovery support in Lync Server 2013",
+    url: url!("high-availability-and-disaster-recovery-support"),
+};
+const DOC_S36: Doc = Doc {
+    title: "Central Site Voice Resiliency (Lync Server 2010 documentation)",
+    url: "http://unifiedpeople.ru/ocs_14_itpro.en/html/52dd0c3e-cd3c-44cf-bef5-8c49ff5e4c7a.htm",
+};
+const DOC_S39: Doc = Doc {
+    title: "Get-CsUserPoolInfo",
+    url: "https://learn.microsoft.com/powershell/module/skypeforbusiness/get-csuserpoolinfo",
+};
+const DOC_S_EDGE: Doc = Doc {
+    title: "Edge Server disaster recovery in Lync Server 2013",
+    url: url!("edge-server-disaster-recovery"),
+};
+const DOC_S_ASSOC: Doc = Doc {
+    title: "Topology Builder help: associate a branch office appliance with a Front End pool",
+    url: "https://learn.microsoft.com/en-us/skypeforbusiness/help-topics/help-topobld/associate-branch-office-appliance-with-front-end",
+};
+
 pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::BackupManyToOne,
         code: "backup-many-to-one",
         severity: "error",
         summary: "A front-end pool is the backup of more than one front-end pool; from Lync 2013 on, a pool has exactly one partner.",
-        source: "Unsupported (new ones blocked by Topology Builder); S1, S13",
+        source: "Unsupported (new ones blocked by Topology Builder)",
+        sources: &[DOC_S1, DOC_S13],
         url: url!("backup-registrar-relationships"),
     },
     RuleInfo {
@@ -114,7 +209,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "backup-not-reciprocal",
         severity: "error",
         summary: "Pool P names Q as backup, but Q names nothing or another pool; 2013+ pairs are symmetric.",
-        source: "Unsupported; S1, S13, inferred from S4, S31",
+        source: "Unsupported; reciprocity inferred from the pairing procedures",
+        sources: &[DOC_S1, DOC_S13, DOC_S4, DOC_S31],
         url: url!("backup-registrar-relationships"),
     },
     RuleInfo {
@@ -122,7 +218,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "backup-self",
         severity: "error",
         summary: "A pool names itself as its backup.",
-        source: "Inferred; S4",
+        source: "Inferred",
+        sources: &[DOC_S4],
         url: url!("deploying-paired-front-end-pools-for-disaster-recovery"),
     },
     RuleInfo {
@@ -130,7 +227,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "backup-unknown-pool",
         severity: "error",
         summary: "The backup names a pool (FQDN or service id) that no input of the estate defines: inputs are incomplete or stale.",
-        source: "Project; S4",
+        source: "Project rule: the inputs are incomplete or stale",
+        sources: &[DOC_S4],
         url: url!("deploying-paired-front-end-pools-for-disaster-recovery"),
     },
     RuleInfo {
@@ -138,15 +236,17 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "backup-invalid-target",
         severity: "error",
         summary: "A front-end pool's backup is a Director, branch registrar, Edge or other pool; only front-end pools pair.",
-        source: "Inferred; S3, S4, S-Edge, S34, S9, S19",
+        source: "Inferred",
+        sources: &[DOC_S3, DOC_S4, DOC_S_EDGE, DOC_S34, DOC_S9, DOC_S19],
         url: url!("planning-for-front-end-pool-pairing"),
     },
     RuleInfo {
         id: Code::BackupMissing,
         code: "backup-missing",
         severity: "warning",
-        summary: "A front-end pool has no backup pool: no pool failover, no registrar resiliency.",
-        source: "Recommended; S39, S3, S35",
+        summary: "A front-end pool has no backup pool: no pool failover, no registrar resiliency (information only for a planned pool, which the plan gives a partner).",
+        source: "Recommended",
+        sources: &[DOC_S39, DOC_S3, DOC_S35],
         url: url!("planning-for-front-end-pool-pairing"),
     },
     RuleInfo {
@@ -154,7 +254,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "pair-edition-mismatch",
         severity: "error",
         summary: "An Enterprise Edition pool is paired with a Standard Edition server.",
-        source: "Unsupported, not blocked by Topology Builder; S2, S13",
+        source: "Unsupported, not blocked by Topology Builder",
+        sources: &[DOC_S2, DOC_S13],
         url: url!("supported-pool-pairing-options-and-best-practices"),
     },
     RuleInfo {
@@ -162,7 +263,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "pair-platform-mismatch",
         severity: "error",
         summary: "A physical pool is paired with a virtual one.",
-        source: "Unsupported, not blocked by Topology Builder; S2, S13",
+        source: "Unsupported, not blocked by Topology Builder",
+        sources: &[DOC_S2, DOC_S13],
         url: url!("supported-pool-pairing-options-and-best-practices"),
     },
     RuleInfo {
@@ -170,15 +272,17 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "pair-os-mismatch",
         severity: "error",
         summary: "The paired pools run different base operating systems.",
-        source: "Unsupported, not blocked by Topology Builder; S2, S13",
+        source: "Unsupported, not blocked by Topology Builder",
+        sources: &[DOC_S2, DOC_S13],
         url: url!("supported-pool-pairing-options-and-best-practices"),
     },
     RuleInfo {
         id: Code::PairVersionMismatch,
         code: "pair-version-mismatch",
         severity: "error/warning",
-        summary: "The paired pools run different product versions: an error when one is Lync 2010 (no pairing there), a warning when both are 2013 or later.",
-        source: "Inferred; S3, S39, S14",
+        summary: "The paired pools run different product versions: an error when one is Lync 2010 (no pairing there) or when one is 2019 and the other not, a warning for 2013 with 2015 (the in-place upgrade window).",
+        source: "Inferred",
+        sources: &[DOC_S3, DOC_S39, DOC_S14],
         url: url!("planning-for-front-end-pool-pairing"),
     },
     RuleInfo {
@@ -186,7 +290,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "pair-same-site",
         severity: "warning",
         summary: "Both pools of a pair are in the same site; one disaster can take out both.",
-        source: "Recommended; S3, S35, S5, S36",
+        source: "Recommended",
+        sources: &[DOC_S3, DOC_S35, DOC_S5, DOC_S36],
         url: url!("planning-for-front-end-pool-pairing"),
     },
     RuleInfo {
@@ -194,7 +299,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "pair-capacity",
         severity: "warning",
         summary: "After a failover one pool cannot carry both pools' users (80,000 per Enterprise pool, 5,000 per Standard server, one front end per 6,660 users up to 12).",
-        source: "Recommended; S2, S3, S7, S13",
+        source: "Recommended",
+        sources: &[DOC_S2, DOC_S3, DOC_S7, DOC_S13],
         url: url!("capacity-planning-using-the-user-models"),
     },
     RuleInfo {
@@ -202,7 +308,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "branch-backup-invalid",
         severity: "error",
         summary: "A branch registrar (SBA/SBS) is backed by something other than a central-site front-end pool.",
-        source: "Topology Builder blocks (inferred from help text); S9, S19, S-Assoc",
+        source: "Topology Builder blocks it (inferred from its help)",
+        sources: &[DOC_S9, DOC_S19, DOC_S_ASSOC],
         url: url!("define-a-survivable-branch-appliance-or-server"),
     },
     RuleInfo {
@@ -210,7 +317,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "branch-backup-missing",
         severity: "warning",
         summary: "A branch registrar (SBA/SBS) has no backup registrar pool.",
-        source: "Recommended; S19, S6",
+        source: "Recommended",
+        sources: &[DOC_S19, DOC_S6],
         url: url!("branch-site-resiliency-requirements"),
     },
     RuleInfo {
@@ -218,7 +326,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "branch-no-dr",
         severity: "info",
         summary: "Users homed on a branch registrar get no pool disaster recovery: they stay in resiliency mode while their backing pool is down.",
-        source: "S1, S13 (SBA); inferred for SBS",
+        source: "Documented for SBAs; inferred for SBSs",
+        sources: &[DOC_S1, DOC_S13],
         url: url!("backup-registrar-relationships"),
     },
     RuleInfo {
@@ -226,7 +335,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "timer-out-of-range",
         severity: "error",
         summary: "A failure-detection or failback interval lies outside 30..86,400 seconds.",
-        source: "S12 (Set-CsRegistrar)",
+        source: "Documented range of the cmdlet parameters",
+        sources: &[DOC_S12],
         url: "https://learn.microsoft.com/powershell/module/skypeforbusiness/set-csregistrar",
     },
     RuleInfo {
@@ -234,7 +344,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "timer-below-recommended",
         severity: "warning",
         summary: "A failover interval is below 120 seconds; a briefly busy primary may trigger needless failovers.",
-        source: "Recommended; S9, S10, S11",
+        source: "Recommended",
+        sources: &[DOC_S9, DOC_S10, DOC_S11],
         url: "https://learn.microsoft.com/powershell/module/skypeforbusiness/set-csregistrar",
     },
     RuleInfo {
@@ -242,7 +353,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "timer-order",
         severity: "warning",
         summary: "The failback interval is not longer than the failure-detection interval (Topology Builder defaults: 120 s and 240 s).",
-        source: "Inferred from S9, S10, S11",
+        source: "Inferred from the Topology Builder defaults",
+        sources: &[DOC_S9, DOC_S10, DOC_S11],
         url: "https://learn.microsoft.com/powershell/module/skypeforbusiness/set-csregistrar",
     },
     RuleInfo {
@@ -250,7 +362,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "source-conflict",
         severity: "warning",
         summary: "Two inputs disagree on a fact of one pool (edition, version, site, backup, users, virtual, OS); the report shows the value used.",
-        source: "Project",
+        source: "Project rule",
+        sources: &[],
         url: "",
     },
     RuleInfo {
@@ -258,7 +371,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "export-lossy",
         severity: "warning",
         summary: "An export lost information: '?' replacing characters in names (ASCII export) or .NET collection type names in CSV cells.",
-        source: "Project; FORMATS.md §2",
+        source: "Project rule: an ASCII export or Export-Csv loses what it cannot write",
+        sources: &[],
         url: "",
     },
     RuleInfo {
@@ -266,7 +380,8 @@ pub static CATALOGUE: &[RuleInfo] = &[
         code: "topology-unpublished-change",
         severity: "info",
         summary: "A Topology Builder document changes a pool against the topology it was downloaded with (NewTopology versus OldTopology); the audit is of the unpublished NewTopology.",
-        source: "Project; FORMATS.md §4.1",
+        source: "Project rule: a Topology Builder file holds changes nobody published yet",
+        sources: &[],
         url: "",
     },
 ];
@@ -346,6 +461,8 @@ pub(crate) mod test_support {
             backup: backup.map(str::to_owned),
             extra_backups: Vec::new(),
             failover: None,
+            backup_service: None,
+            cms: None,
             planned: false,
             provenance,
         }
@@ -422,6 +539,33 @@ mod tests {
         assert_eq!(codes, contract);
         let ids: BTreeSet<Code> = CATALOGUE.iter().map(|r| r.id).collect();
         assert_eq!(ids.len(), CATALOGUE.len(), "two entries share a Code");
+    }
+
+    #[test]
+    fn sources_are_titles_and_addresses_never_internal_keys() {
+        for r in CATALOGUE {
+            let mut text = vec![r.source, r.summary];
+            for d in r.sources {
+                assert!(d.url.starts_with("http"), "{}: {}", r.code, d.url);
+                text.push(d.title);
+            }
+            for t in text {
+                assert!(
+                    !t.contains("FORMATS.md") && !t.contains("DOMAIN.md"),
+                    "{}: {t}",
+                    r.code
+                );
+                let internal_key = t
+                    .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+                    .any(|w| {
+                        w.strip_prefix('S').is_some_and(|n| {
+                            n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty()
+                                || n.starts_with('-')
+                        })
+                    });
+                assert!(!internal_key, "{}: {t}", r.code);
+            }
+        }
     }
 
     #[test]
