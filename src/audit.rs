@@ -58,8 +58,12 @@ impl Audit {
 }
 
 pub fn run(paths: &[PathBuf], opts: &ImportOptions) -> Audit {
-    let discovered = estate::discover(paths, opts);
-    let mut errors = discovered.errors;
+    let mut discovered = estate::discover(paths, opts);
+    let mut errors = std::mem::take(&mut discovered.errors);
+    // Records refused inside a file that was otherwise read (see `limits::validate`).
+    for records in discovered.estates.iter_mut().flat_map(|e| &mut e.records) {
+        errors.append(&mut records.errors);
+    }
     errors.sort();
     let mut estates: Vec<AuditedEstate> = discovered
         .estates

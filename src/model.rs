@@ -293,6 +293,9 @@ pub struct InputRecords {
     pub notes: Vec<Note>,
     pub lossy: Vec<Lossy>,
     pub pending_changes: Vec<PendingChange>,
+    /// Records refused by [`crate::limits::validate`]: the input is still audited without them, and
+    /// each is reported in `errors[]` (one file may report several).
+    pub errors: Vec<crate::import::InputError>,
 }
 
 impl InputRecords {
@@ -304,6 +307,7 @@ impl InputRecords {
             notes: Vec::new(),
             lossy: Vec::new(),
             pending_changes: Vec::new(),
+            errors: Vec::new(),
         }
     }
 }
