@@ -64,7 +64,10 @@ pub fn run(paths: &[PathBuf], opts: &ImportOptions) -> Audit {
     for records in discovered.estates.iter_mut().flat_map(|e| &mut e.records) {
         errors.append(&mut records.errors);
     }
-    errors.sort();
+    // By file, then by position in it: one file may now report several refused records.
+    errors.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
+    });
     let mut estates: Vec<AuditedEstate> = discovered
         .estates
         .into_iter()
