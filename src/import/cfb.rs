@@ -63,8 +63,9 @@ impl<'a> Container<'a> {
     }
 }
 
-/// Check the container of an `.xls` (or any compound file). The error says what is damaged.
-pub fn check(bytes: &[u8]) -> Result<(), String> {
+/// Check the container of an `.xls` (or any compound file) and return its `Workbook` (or `Book`)
+/// stream, the one calamine reads, when there is one. The error says what is damaged.
+pub fn check(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
     if bytes.len() < HEADER_BYTES || !bytes.starts_with(MAGIC) {
         return Err("the compound-file header is incomplete".to_owned());
     }
@@ -135,6 +136,7 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
     let mini_sectors = mini_stream_sectors.len() * sector_size / MINI_SECTOR_BYTES;
     let minifat = &minifat[..minifat.len().min(mini_sectors)];
 
+    let mut workbook: Option<(usize, Vec<u8>)> = None;
     for (i, entry) in directory.chunks_exact(DIRECTORY_ENTRY_BYTES).enumerate() {
         // Object type: 2 is a stream; 0 unused, 1 storage, 5 root (checked above).
         if entry[66] != 2 {
@@ -148,20 +150,55 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
             u64::from(u32_at(entry, 120)) | (u64::from(u32_at(entry, 124)) << 32)
         };
         let what = format!("stream {i}");
-        let (held, unit) = if size < MINI_STREAM_CUTOFF {
-            let ids = c.chain(start, minifat, mini_sectors, &what)?;
-            (ids.len(), MINI_SECTOR_BYTES)
+        let mini = size < MINI_STREAM_CUTOFF;
+        let (ids, unit) = if mini {
+            (c.chain(start, minifat, mini_sectors, &what)?, MINI_SECTOR_BYTES)
         } else {
-            (c.chain(start, fat, c.sectors, &what)?.len(), sector_size)
+            (c.chain(start, fat, c.sectors, &what)?, sector_size)
         };
-        if size > (held * unit) as u64 {
+        if size > (ids.len() * unit) as u64 {
             return Err(format!(
                 "stream {i} claims {size} bytes but its chain holds {}",
-                held * unit
+                ids.len() * unit
             ));
         }
+        // calamine takes the first stream named Workbook, else the first named Book.
+        let rank = match entry_name(entry).to_ascii_lowercase().as_str() {
+            "workbook" => 0,
+            "book" => 1,
+            _ => continue,
+        };
+        if workbook.as_ref().is_some_and(|(r, _)| *r <= rank) {
+            continue;
+        }
+        let mut data = Vec::with_capacity(size as usize);
+        for id in ids {
+            let chunk = if mini {
+                // Mini sector `id` lies at byte id * 64 of the mini stream (checked in range above).
+                let at = id as usize * MINI_SECTOR_BYTES;
+                let sector = mini_stream_sectors[at / sector_size];
+                let offset = at % sector_size;
+                &c.sector(sector)?[offset..offset + MINI_SECTOR_BYTES]
+            } else {
+                c.sector(id)?
+            };
+            data.extend_from_slice(chunk);
+        }
+        data.truncate(size as usize);
+        workbook = Some((rank, data));
     }
-    Ok(())
+    Ok(workbook.map(|(_, data)| data))
+}
+
+/// The name of a directory entry (UTF-16LE, its length in bytes including the final NUL).
+fn entry_name(entry: &[u8]) -> String {
+    let len = (u16_at(entry, 64) as usize).min(64);
+    let units: Vec<u16> = entry[..len]
+        .chunks_exact(2)
+        .map(|u| u16::from_le_bytes([u[0], u[1]]))
+        .take_while(|&u| u != 0)
+        .collect();
+    String::from_utf16_lossy(&units)
 }
 
 #[cfg(test)]
@@ -207,8 +244,14 @@ mod tests {
 
     #[test]
     fn a_sound_container_passes_and_damage_is_named() {
-        let ok = tiny();
-        assert_eq!(check(&ok), Ok(()));
+        let mut ok = tiny();
+        assert_eq!(check(&ok), Ok(None), "no stream is named Workbook");
+        let name: Vec<u8> = "Workbook\0".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        ok[1024 + 128..1024 + 128 + name.len()].copy_from_slice(&name);
+        ok[1024 + 128 + 64..1024 + 128 + 66].copy_from_slice(&(name.len() as u16).to_le_bytes());
+        ok[512 * 3] = 0x42; // first byte of the stream (sector 2)
+        let stream = check(&ok).unwrap().expect("the Workbook stream");
+        assert_eq!((stream.len(), stream[0]), (4096, 0x42));
 
         let mut too_big = ok.clone();
         too_big[1024 + 128 + 120..1024 + 128 + 124].copy_from_slice(&8192u32.to_le_bytes());

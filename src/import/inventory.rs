@@ -841,7 +841,7 @@ fn load_sheets(bytes: &[u8], kind: Workbook, display: &str) -> Result<Vec<Sheet>
             all_sheets(&mut wb, |_, _| Vec::new(), err, limit)
         }
         Workbook::Xls => {
-            super::cfb::check(bytes).map_err(|why| {
+            let workbook = super::cfb::check(bytes).map_err(|why| {
                 InputError::new(
                     display,
                     format!(
@@ -849,6 +849,9 @@ fn load_sheets(bytes: &[u8], kind: Workbook, display: &str) -> Result<Vec<Sheet>
                     ),
                 )
             })?;
+            if let Some(stream) = workbook {
+                check_biff_sheets(&stream).map_err(limit)?;
+            }
             // calamine's BIFF reader still panics on some damaged files the container check cannot
             // see: a panic there is this file's error, never the end of the run.
             super::catch_panic(|| {
@@ -888,6 +891,120 @@ where
         sheets.push(range_cells(&name, &range, &merged).map_err(&limit)?);
     }
     Ok(sheets)
+}
+
+/// Check the sheets of an `.xls` Workbook stream before calamine builds them: calamine reserves
+/// memory for the range a `DIMENSIONS` record declares and builds a dense range over all cells, so
+/// one record or one cell far out would ask for gigabytes (an allocation failure aborts; it cannot
+/// be caught). Sheets are found as calamine finds them, by the offsets of `BOUNDSHEET` records.
+fn check_biff_sheets(stream: &[u8]) -> Result<(), String> {
+    // Records: type (u16), length (u16), data. Yields (type, data) until EOF or damage.
+    fn records(stream: &[u8], from: usize) -> impl Iterator<Item = (u16, &[u8])> {
+        let mut at = from;
+        std::iter::from_fn(move || {
+            let head = stream.get(at..at + 4)?;
+            let typ = u16::from_le_bytes([head[0], head[1]]);
+            let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
+            let data = stream.get(at + 4..at + 4 + len)?;
+            at += 4 + len;
+            Some((typ, data))
+        })
+    }
+    let u16_at = |d: &[u8], i: usize| d.get(i..i + 2).map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])));
+    let u32_at = |d: &[u8], i: usize| d.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let sheets: Vec<usize> = records(stream, 0)
+        .take_while(|(typ, _)| *typ != 0x000A)
+        .filter(|(typ, _)| *typ == 0x0085)
+        .filter_map(|(_, d)| u32_at(d, 0).map(|p| p as usize))
+        .collect();
+    let refuse = |n: usize, what: String| {
+        format!("sheet {} {what}: it is not an inventory", n + 1)
+    };
+    for (n, &start) in sheets.iter().enumerate() {
+        let mut bounds: Option<(u32, u32, u32, u32)> = None;
+        let mut cell = |row: u32, col: u32| -> Result<(), String> {
+            if row >= MAX_SHEET_ROWS || col >= MAX_SHEET_COLUMNS {
+                return Err(refuse(
+                    n,
+                    format!(
+                        "has a value in cell {}, beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads",
+                        cell_name(row, col)
+                    ),
+                ));
+            }
+            let (r0, r1, c0, c1) = bounds.unwrap_or((row, row, col, col));
+            let b = (r0.min(row), r1.max(row), c0.min(col), c1.max(col));
+            if u64::from(b.1 - b.0 + 1) * u64::from(b.3 - b.2 + 1) > MAX_SHEET_CELLS {
+                return Err(refuse(n, format!("spans more than {MAX_SHEET_CELLS} cells")));
+            }
+            bounds = Some(b);
+            Ok(())
+        };
+        // Embedded substreams (charts) have their own BOF … EOF; calamine skips them, and so
+        // does this scan, but it does not stop at their EOF.
+        let mut depth = 0usize;
+        for (typ, d) in records(stream, start).skip(1) {
+            match (typ, depth) {
+                (0x0809, _) => depth += 1,
+                (0x000A, 0) => break,
+                (0x000A, _) => depth -= 1,
+                _ => {}
+            }
+            if depth > 0 || typ == 0x000A {
+                continue;
+            }
+            match typ {
+                // DIMENSIONS, read as calamine reads it (BIFF5: u16 rows; BIFF8: u32 rows).
+                0x0200 => {
+                    let (rf, rl, cf, cl) = match d.len() {
+                        10 => (u16_at(d, 0), u16_at(d, 2), u16_at(d, 4), u16_at(d, 6)),
+                        14 | 16 => (u32_at(d, 0), u32_at(d, 4), u16_at(d, 8), u16_at(d, 10)),
+                        _ => continue,
+                    };
+                    let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) else {
+                        continue;
+                    };
+                    if cf > 0xFF || cl < cf {
+                        cf = 0;
+                    }
+                    if rl == 0 || cl == 0 {
+                        continue;
+                    }
+                    let rows = i64::from(rl) - i64::from(rf);
+                    let cols = i64::from(cl) - i64::from(cf);
+                    if rows <= 0
+                        || cols <= 0
+                        || rl > MAX_SHEET_ROWS
+                        || cl > MAX_SHEET_COLUMNS
+                        || rows * cols > MAX_SHEET_CELLS as i64
+                    {
+                        return Err(refuse(
+                            n,
+                            format!(
+                                "declares rows {rf}..{rl} and columns {cf}..{cl}, beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads"
+                            ),
+                        ));
+                    }
+                }
+                // Cells: NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA (row, column first).
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                    if let (Some(row), Some(col)) = (u16_at(d, 0), u16_at(d, 2)) {
+                        cell(row, col)?;
+                    }
+                }
+                // MULRK: row, first column, then 6 bytes per cell (calamine counts them).
+                0x00BD if d.len() >= 12 => {
+                    if let (Some(row), Some(first)) = (u16_at(d, 0), u16_at(d, 2)) {
+                        let count = ((d.len() - 6) / 6) as u32;
+                        cell(row, first)?;
+                        cell(row, first + count - 1)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Check an ODS `content.xml` before calamine expands it: calamine repeats every
@@ -1385,6 +1502,70 @@ mod tests {
         assert!(e.contains("spans more than"), "{e}");
         assert_eq!(cell_name(0, 0), "A1");
         assert_eq!(cell_name(0, 26), "AA1");
+    }
+
+    /// A BIFF8 Workbook stream: globals with one BOUNDSHEET, then one sheet of `sheet` records.
+    fn biff(sheet: &[(u16, Vec<u8>)]) -> Vec<u8> {
+        let record = |typ: u16, data: &[u8]| {
+            let mut r = typ.to_le_bytes().to_vec();
+            r.extend((data.len() as u16).to_le_bytes());
+            r.extend(data);
+            r
+        };
+        let globals_len = 3 * 4 + 16 + 8; // BOF(16) + BOUNDSHEET(8) + EOF(0)
+        let mut s = record(0x0809, &[0; 16]);
+        let mut bound = (globals_len as u32).to_le_bytes().to_vec();
+        bound.extend([0; 4]);
+        s.extend(record(0x0085, &bound));
+        s.extend(record(0x000A, &[]));
+        assert_eq!(s.len(), globals_len);
+        s.extend(record(0x0809, &[0; 16]));
+        for (typ, data) in sheet {
+            s.extend(record(*typ, data));
+        }
+        s.extend(record(0x000A, &[]));
+        s
+    }
+
+    fn biff_dimensions(rows: u32, cols: u16) -> (u16, Vec<u8>) {
+        let mut d = 0u32.to_le_bytes().to_vec();
+        d.extend(rows.to_le_bytes());
+        d.extend(0u16.to_le_bytes());
+        d.extend(cols.to_le_bytes());
+        d.extend([0, 0]);
+        (0x0200, d)
+    }
+
+    fn biff_number(row: u16, col: u16) -> (u16, Vec<u8>) {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend(col.to_le_bytes());
+        d.extend([0; 10]);
+        (0x0203, d)
+    }
+
+    #[test]
+    fn xls_sheets_are_bounded_before_calamine_builds_them() {
+        let fine = biff(&[biff_dimensions(30, 8), biff_number(29, 7)]);
+        assert_eq!(check_biff_sheets(&fine), Ok(()));
+        // calamine would reserve a million rows × 200 columns for this record alone.
+        let declared = biff(&[biff_dimensions(1_000_000, 200)]);
+        assert!(check_biff_sheets(&declared).unwrap_err().contains("declares rows"));
+        let far = biff(&[biff_dimensions(2, 2), biff_number(0, 0), biff_number(0, 600)]);
+        assert!(check_biff_sheets(&far).unwrap_err().contains("beyond"));
+        let spread = biff(&[biff_number(0, 0), biff_number(65_535, 100)]);
+        assert!(check_biff_sheets(&spread).unwrap_err().contains("spans more than"));
+        // A cell after an embedded chart's EOF is still checked.
+        let chart = biff(&[
+            (0x0809, vec![0; 16]),
+            (0x000A, vec![]),
+            biff_number(0, 600),
+        ]);
+        assert!(check_biff_sheets(&chart).is_err());
+        // A real workbook passes both checks, and its Workbook stream is found.
+        let real = include_bytes!("../../fixtures/importers/legacy/contoso.xls");
+        let stream = super::super::cfb::check(real).unwrap().expect("Workbook stream");
+        assert!(stream.starts_with(&[0x09, 0x08]), "BIFF BOF first");
+        assert_eq!(check_biff_sheets(&stream), Ok(()));
     }
 
     fn ods_with(table_body: &str) -> Vec<u8> {
