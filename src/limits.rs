@@ -164,7 +164,11 @@ pub fn check_backup(value: &str) -> Result<(), String> {
 /// so the message itself cannot carry what was refused.
 pub fn shown(value: &str) -> String {
     const MAX: usize = 80;
-    let mut out: String = value.chars().take(MAX).flat_map(char::escape_debug).collect();
+    let mut out: String = value
+        .chars()
+        .take(MAX)
+        .flat_map(char::escape_debug)
+        .collect();
     if value.chars().count() > MAX {
         out.push('…');
     }
@@ -200,17 +204,15 @@ pub fn validate(records: &mut InputRecords) -> Vec<InputError> {
         let problem = check_site_name(&s.site.name)
             .map_err(|why| format!("site name {} {why}", shown(&s.site.name)))
             .and_then(|()| match &s.site.parent {
-                Some(p) => check_site_name(p)
-                    .map_err(|why| format!("parent site name {} {why}", shown(p))),
+                Some(p) => {
+                    check_site_name(p).map_err(|why| format!("parent site name {} {why}", shown(p)))
+                }
                 None => Ok(()),
             });
         match problem {
             Ok(()) => true,
             Err(message) => {
-                reject(
-                    Some(&s.source),
-                    format!("{message}; the site is not read"),
-                );
+                reject(Some(&s.source), format!("{message}; the site is not read"));
                 false
             }
         }
@@ -245,8 +247,12 @@ pub fn validate(records: &mut InputRecords) -> Vec<InputError> {
 
 /// The first invalid value of a pool record, with where it was stated.
 fn check_pool(p: &PoolRecord) -> Result<(), (Option<&Source>, String)> {
-    check_dns_name(&p.fqdn)
-        .map_err(|why| (p.source.as_ref(), format!("pool name {} {why}", shown(&p.fqdn))))?;
+    check_dns_name(&p.fqdn).map_err(|why| {
+        (
+            p.source.as_ref(),
+            format!("pool name {} {why}", shown(&p.fqdn)),
+        )
+    })?;
     if let Some(site) = &p.site {
         check_site_name(&site.value).map_err(|why| {
             (
@@ -256,8 +262,12 @@ fn check_pool(p: &PoolRecord) -> Result<(), (Option<&Source>, String)> {
         })?;
     }
     for m in &p.machines {
-        check_dns_name(m)
-            .map_err(|why| (p.source.as_ref(), format!("machine name {} {why}", shown(m))))?;
+        check_dns_name(m).map_err(|why| {
+            (
+                p.source.as_ref(),
+                format!("machine name {} {why}", shown(m)),
+            )
+        })?;
     }
     for b in &p.backups {
         check_backup(&b.value).map_err(|why| {
@@ -349,10 +359,7 @@ mod tests {
         assert_eq!(check_backup("pool-b.fabrikam.test"), Ok(()));
         assert_eq!(check_backup("2-Registrar-1"), Ok(()));
         assert_eq!(check_backup("2-registrar-1"), Ok(()));
-        assert_eq!(
-            check_backup("0F0F0F0F-0000-4000-8000-000000000006"),
-            Ok(())
-        );
+        assert_eq!(check_backup("0F0F0F0F-0000-4000-8000-000000000006"), Ok(()));
         assert_eq!(
             check_backup("{0f0f0f0f-0000-4000-8000-000000000006}"),
             Ok(())
@@ -426,7 +433,11 @@ mod tests {
         let lines: Vec<Option<u32>> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [Some(7), Some(3), Some(4), Some(5)]);
         assert!(errors.iter().all(|e| e.path == "inv.csv"));
-        assert!(errors[2].message.contains("backup"), "{}", errors[2].message);
+        assert!(
+            errors[2].message.contains("backup"),
+            "{}",
+            errors[2].message
+        );
         assert!(errors[3].message.contains("user count"));
         assert!(errors.iter().all(|e| !e.message.contains('\u{1b}')));
     }

@@ -76,7 +76,10 @@ fn run_bounded(args: &[&str]) -> Outcome {
 /// The checks every hostile case shares; returns the run for case-specific ones.
 fn audit_beside_good(hostile: &str, codes: &[i32]) -> Outcome {
     let path = format!("{HOSTILE}/{hostile}");
-    assert!(Path::new(&common::repo_root().join(&path)).exists(), "{path}");
+    assert!(
+        Path::new(&common::repo_root().join(&path)).exists(),
+        "{path}"
+    );
     let o = run_bounded(&["audit", "--format", "json", &path, GOOD]);
     assert!(
         o.code.is_some_and(|c| codes.contains(&c)),
@@ -84,7 +87,12 @@ fn audit_beside_good(hostile: &str, codes: &[i32]) -> Outcome {
         o.code,
         o.stderr
     );
-    for panic_text in ["panicked", "RUST_BACKTRACE", "stack backtrace", "memory allocation"] {
+    for panic_text in [
+        "panicked",
+        "RUST_BACKTRACE",
+        "stack backtrace",
+        "memory allocation",
+    ] {
         assert!(
             !o.stderr.contains(panic_text),
             "{hostile}: {panic_text:?} on stderr:\n{}",
@@ -104,7 +112,11 @@ fn audit_beside_good(hostile: &str, codes: &[i32]) -> Outcome {
     );
     if codes == [2] {
         let errors = o.errors_for(&path);
-        assert!(!errors.is_empty(), "{hostile}: no error names it: {}", json["errors"]);
+        assert!(
+            !errors.is_empty(),
+            "{hostile}: no error names it: {}",
+            json["errors"]
+        );
         // The person running the tool sees it on stderr as well.
         assert!(o.stderr.contains(&path), "{hostile}: stderr:\n{}", o.stderr);
     }
@@ -138,7 +150,10 @@ fn spreadsheet_far_beyond_an_inventory_is_refused_before_it_is_built() {
 fn values_only_in_column_xfd_are_refused_without_padding_rows() {
     let o = audit_beside_good("xfd-column-20k.xlsx", &[2]);
     let e = &o.errors_for("tests/data/hostile/xfd-column-20k.xlsx")[0];
-    assert!(e["message"].as_str().unwrap().contains("512 columns"), "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("512 columns"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -153,7 +168,10 @@ fn a_merge_down_to_row_40000_in_column_xfd_is_clamped() {
 fn ods_repeat_bomb_is_refused() {
     let o = audit_beside_good("bomb.ods", &[2]);
     let e = &o.errors_for("tests/data/hostile/bomb.ods")[0];
-    assert!(e["message"].as_str().unwrap().contains("not an inventory"), "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("not an inventory"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -166,7 +184,10 @@ fn damaged_xls_containers_are_input_errors() {
     ] {
         let o = audit_beside_good(xls, &[2]);
         let e = &o.errors_for(&format!("{HOSTILE}/{xls}"))[0];
-        assert!(e["message"].as_str().unwrap().contains("xls workbook"), "{xls}: {e}");
+        assert!(
+            e["message"].as_str().unwrap().contains("xls workbook"),
+            "{xls}: {e}"
+        );
     }
 }
 
@@ -178,7 +199,10 @@ fn a_formula_and_semicolons_in_a_pool_name_are_refused_as_fqdns() {
         error_lines(&o, topo),
         [(topo.to_owned(), Some(11)), (topo.to_owned(), Some(19))]
     );
-    assert!(!estates_text(&o).contains(';'), "a refused name reached the audit");
+    assert!(
+        !estates_text(&o).contains(';'),
+        "a refused name reached the audit"
+    );
 }
 
 #[test]
@@ -186,7 +210,12 @@ fn a_user_count_past_u64_is_an_input_error_and_the_other_row_is_read() {
     let o = audit_beside_good("overflow-users", &[2]);
     let inv = "tests/data/hostile/overflow-users/inv.csv";
     assert_eq!(error_lines(&o, inv), [(inv.to_owned(), Some(2))]);
-    assert!(o.errors_for(inv)[0]["message"].as_str().unwrap().contains("user count"));
+    assert!(
+        o.errors_for(inv)[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("user count")
+    );
     let json = o.json();
     let estate = json["estates"]
         .as_array()
@@ -237,7 +266,10 @@ fn escape_sequences_in_a_site_name_are_refused_and_never_printed_raw() {
     let human = run_bounded(&["audit", &format!("{HOSTILE}/terminal-escape"), GOOD]);
     assert_eq!(human.code, Some(2));
     for text in [&human.stdout, &human.stderr, &o.stdout, &o.stderr] {
-        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text}"
+        );
     }
     assert!(human.stdout.contains("\\u{1b}") || human.stderr.contains("\\u{1b}"));
 }
@@ -272,5 +304,10 @@ fn a_huge_single_line_csv_is_refused_within_the_memory_limit() {
     assert_eq!(o.code, Some(2), "{}", o.stderr);
     let errors = o.errors_for(path.to_str().unwrap());
     assert_eq!(errors[0]["line"], 2, "{errors:?}");
-    assert!(errors[0]["message"].as_str().unwrap().contains("longer than"));
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("longer than")
+    );
 }

@@ -257,7 +257,11 @@ fn every_estate_of_a_batch_gets_its_own_plan() {
 #[test]
 fn hostile_names_are_shown_as_text_in_html() {
     let o = lyncpair(&["audit", "tests/data/report-xss", "--format", "html"]);
-    assert_eq!(o.status.code(), Some(2), "the hostile pool names are input errors");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "the hostile pool names are input errors"
+    );
     let html = stdout(&o);
     assert!(
         html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"),
@@ -291,7 +295,10 @@ fn hostile_names_cannot_break_the_markdown() {
     // A pipe in a name cannot add a table column: every row of a table has as many cell
     // separators as its header (the errors table quotes `=cmd|' /C calc'!A0`).
     assert!(md.contains("Wien \\| Süd"));
-    assert!(md.contains("=cmd\\|"), "the refused formula name is in the errors table");
+    assert!(
+        md.contains("=cmd\\|"),
+        "the refused formula name is in the errors table"
+    );
     let separators = |l: &str| l.matches('|').count() - l.matches("\\|").count();
     let mut header: Option<usize> = None;
     for line in md.lines() {
@@ -426,8 +433,15 @@ fn out_with_several_estates_writes_an_index_and_a_folder_each() {
     // Its one error finding was about a pool now refused on import; the refusals are errors[].
     assert_eq!(sub["summary"]["errors"], 0);
     assert!(
-        sub["errors"].as_array().unwrap().iter().any(|e| e["line"] == 11
-            && e["path"].as_str().unwrap().ends_with("report-xss/topology.xml")),
+        sub["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["line"] == 11
+                && e["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("report-xss/topology.xml")),
         "{}",
         sub["errors"]
     );

@@ -54,7 +54,9 @@ impl<'a> Container<'a> {
                 return Err(format!("the {what} chain loops"));
             }
             if id as usize >= fat.len() || id > MAX_REGULAR_SECTOR {
-                return Err(format!("the {what} chain points at sector {id}, outside the file"));
+                return Err(format!(
+                    "the {what} chain points at sector {id}, outside the file"
+                ));
             }
             ids.push(id);
             id = fat[id as usize];
@@ -152,7 +154,10 @@ pub fn check(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
         let what = format!("stream {i}");
         let mini = size < MINI_STREAM_CUTOFF;
         let (ids, unit) = if mini {
-            (c.chain(start, minifat, mini_sectors, &what)?, MINI_SECTOR_BYTES)
+            (
+                c.chain(start, minifat, mini_sectors, &what)?,
+                MINI_SECTOR_BYTES,
+            )
         } else {
             (c.chain(start, fat, c.sectors, &what)?, sector_size)
         };
@@ -222,7 +227,8 @@ mod tests {
         }
         b[76..80].copy_from_slice(&0u32.to_le_bytes()); // FAT in sector 0
         let fat = 512;
-        let mut set = |i: usize, v: u32| b[fat + 4 * i..fat + 4 * i + 4].copy_from_slice(&v.to_le_bytes());
+        let mut set =
+            |i: usize, v: u32| b[fat + 4 * i..fat + 4 * i + 4].copy_from_slice(&v.to_le_bytes());
         for i in 0..128 {
             set(i, 0xFFFF_FFFF); // FREESECT
         }
@@ -246,7 +252,10 @@ mod tests {
     fn a_sound_container_passes_and_damage_is_named() {
         let mut ok = tiny();
         assert_eq!(check(&ok), Ok(None), "no stream is named Workbook");
-        let name: Vec<u8> = "Workbook\0".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let name: Vec<u8> = "Workbook\0"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         ok[1024 + 128..1024 + 128 + name.len()].copy_from_slice(&name);
         ok[1024 + 128 + 64..1024 + 128 + 66].copy_from_slice(&(name.len() as u16).to_le_bytes());
         ok[512 * 3] = 0x42; // first byte of the stream (sector 2)
@@ -263,7 +272,10 @@ mod tests {
 
         let mut cut = ok.clone();
         cut.truncate(512 * 6 + 100);
-        assert!(check(&cut).is_err(), "a stream sector past the end of the file");
+        assert!(
+            check(&cut).is_err(),
+            "a stream sector past the end of the file"
+        );
 
         let mut short = ok.clone();
         short.truncate(513);

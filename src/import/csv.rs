@@ -892,7 +892,9 @@ mod tests {
         assert_eq!((e.line, e.column), (2, 3));
         assert!(e.message.contains("field is longer"), "{}", e.message);
         // Many fields of allowed length still make an over-long record (one line of garbage).
-        let line = vec![&field[..MAX_CSV_FIELD_CHARS / 2]; 2 * MAX_CSV_RECORD_CHARS / MAX_CSV_FIELD_CHARS + 1].join(",");
+        let line = [&field[..MAX_CSV_FIELD_CHARS / 2];
+            2 * MAX_CSV_RECORD_CHARS / MAX_CSV_FIELD_CHARS + 1]
+            .join(",");
         let e = parse(&format!("Pool,Site\nx,y\n{line}\n")).unwrap_err();
         assert_eq!((e.line, e.column), (3, 1));
         assert!(e.message.contains("record starting here"), "{}", e.message);

@@ -765,7 +765,11 @@ fn cell_name(row: u32, col: u32) -> String {
         n = (n - 1) / 26;
     }
     letters.reverse();
-    format!("{}{}", String::from_utf8_lossy(&letters), u64::from(row) + 1)
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&letters),
+        u64::from(row) + 1
+    )
 }
 
 /// A calamine range (xls, ods: built by calamine after the checks of [`check_ods_content`] and
@@ -910,16 +914,20 @@ fn check_biff_sheets(stream: &[u8]) -> Result<(), String> {
             Some((typ, data))
         })
     }
-    let u16_at = |d: &[u8], i: usize| d.get(i..i + 2).map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])));
-    let u32_at = |d: &[u8], i: usize| d.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let u16_at = |d: &[u8], i: usize| {
+        d.get(i..i + 2)
+            .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |d: &[u8], i: usize| {
+        d.get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
     let sheets: Vec<usize> = records(stream, 0)
         .take_while(|(typ, _)| *typ != 0x000A)
         .filter(|(typ, _)| *typ == 0x0085)
         .filter_map(|(_, d)| u32_at(d, 0).map(|p| p as usize))
         .collect();
-    let refuse = |n: usize, what: String| {
-        format!("sheet {} {what}: it is not an inventory", n + 1)
-    };
+    let refuse = |n: usize, what: String| format!("sheet {} {what}: it is not an inventory", n + 1);
     for (n, &start) in sheets.iter().enumerate() {
         let mut bounds: Option<(u32, u32, u32, u32)> = None;
         let mut cell = |row: u32, col: u32| -> Result<(), String> {
@@ -935,7 +943,10 @@ fn check_biff_sheets(stream: &[u8]) -> Result<(), String> {
             let (r0, r1, c0, c1) = bounds.unwrap_or((row, row, col, col));
             let b = (r0.min(row), r1.max(row), c0.min(col), c1.max(col));
             if u64::from(b.1 - b.0 + 1) * u64::from(b.3 - b.2 + 1) > MAX_SHEET_CELLS {
-                return Err(refuse(n, format!("spans more than {MAX_SHEET_CELLS} cells")));
+                return Err(refuse(
+                    n,
+                    format!("spans more than {MAX_SHEET_CELLS} cells"),
+                ));
             }
             bounds = Some(b);
             Ok(())
@@ -1549,21 +1560,31 @@ mod tests {
         assert_eq!(check_biff_sheets(&fine), Ok(()));
         // calamine would reserve a million rows × 200 columns for this record alone.
         let declared = biff(&[biff_dimensions(1_000_000, 200)]);
-        assert!(check_biff_sheets(&declared).unwrap_err().contains("declares rows"));
-        let far = biff(&[biff_dimensions(2, 2), biff_number(0, 0), biff_number(0, 600)]);
-        assert!(check_biff_sheets(&far).unwrap_err().contains("beyond"));
-        let spread = biff(&[biff_number(0, 0), biff_number(65_535, 100)]);
-        assert!(check_biff_sheets(&spread).unwrap_err().contains("spans more than"));
-        // A cell after an embedded chart's EOF is still checked.
-        let chart = biff(&[
-            (0x0809, vec![0; 16]),
-            (0x000A, vec![]),
+        assert!(
+            check_biff_sheets(&declared)
+                .unwrap_err()
+                .contains("declares rows")
+        );
+        let far = biff(&[
+            biff_dimensions(2, 2),
+            biff_number(0, 0),
             biff_number(0, 600),
         ]);
+        assert!(check_biff_sheets(&far).unwrap_err().contains("beyond"));
+        let spread = biff(&[biff_number(0, 0), biff_number(65_535, 100)]);
+        assert!(
+            check_biff_sheets(&spread)
+                .unwrap_err()
+                .contains("spans more than")
+        );
+        // A cell after an embedded chart's EOF is still checked.
+        let chart = biff(&[(0x0809, vec![0; 16]), (0x000A, vec![]), biff_number(0, 600)]);
         assert!(check_biff_sheets(&chart).is_err());
         // A real workbook passes both checks, and its Workbook stream is found.
         let real = include_bytes!("../../fixtures/importers/legacy/contoso.xls");
-        let stream = super::super::cfb::check(real).unwrap().expect("Workbook stream");
+        let stream = super::super::cfb::check(real)
+            .unwrap()
+            .expect("Workbook stream");
         assert!(stream.starts_with(&[0x09, 0x08]), "BIFF BOF first");
         assert_eq!(check_biff_sheets(&stream), Ok(()));
     }
@@ -1572,19 +1593,25 @@ mod tests {
         let content = format!(
             r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Pools">{table_body}</table:table></office:spreadsheet></office:body></office:document-content>"#
         );
-        zip_with(&[("mimetype", ODS_MIMETYPE), ("content.xml", content.as_bytes())])
+        zip_with(&[
+            ("mimetype", ODS_MIMETYPE),
+            ("content.xml", content.as_bytes()),
+        ])
     }
 
     #[test]
     fn ods_repeats_count_toward_the_limits() {
-        let value = r#"<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>"#;
+        let value =
+            r#"<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>"#;
         // LibreOffice's trailing empty rows and columns are repeated but hold nothing.
         let empty_tail = r#"<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#;
-        let fine = ods_with(&format!("<table:table-row>{value}</table:table-row>{empty_tail}"));
-        assert_eq!(check_ods_content(&fine), Ok(()));
-        let bomb = ods_with(&format!(
-            r#"<table:table-row table:number-rows-repeated="10000"><table:table-cell office:value-type="float" table:number-columns-repeated="500"/></table:table-row>"#
+        let fine = ods_with(&format!(
+            "<table:table-row>{value}</table:table-row>{empty_tail}"
         ));
+        assert_eq!(check_ods_content(&fine), Ok(()));
+        let bomb = ods_with(
+            r#"<table:table-row table:number-rows-repeated="10000"><table:table-cell office:value-type="float" table:number-columns-repeated="500"/></table:table-row>"#,
+        );
         assert!(check_ods_content(&bomb).unwrap_err().contains("Pools"));
         let wide = ods_with(&format!(
             r#"<table:table-row><table:table-cell table:number-columns-repeated="600"/>{value}</table:table-row>"#
