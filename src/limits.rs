@@ -280,6 +280,14 @@ fn check_pool(p: &PoolRecord) -> Result<(), (Option<&Source>, String)> {
             )
         })?;
     }
+    if let Some(partner) = &p.backup_service {
+        check_backup(&partner.value).map_err(|why| {
+            (
+                Some(&partner.source),
+                format!("BackupService partner {} {why}", shown(&partner.value)),
+            )
+        })?;
+    }
     if let Some(users) = &p.users
         && users.value > MAX_USERS_PER_POOL
     {

@@ -6,6 +6,7 @@
 mod cfb;
 pub mod configzip;
 pub mod csv;
+pub mod interval;
 pub mod inventory;
 pub mod resolve;
 pub mod tbxml;
