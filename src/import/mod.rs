@@ -255,3 +255,18 @@ pub fn is_candidate(path: &Path) -> bool {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_reader_becomes_an_error_and_the_thread_goes_on() {
+        assert_eq!(catch_panic(|| 7), Ok(7));
+        let caught = catch_panic(|| -> u8 { panic!("reader bug") });
+        assert_eq!(caught, Err(()));
+        // Nested use restores the outer state; the hook stays installed once.
+        assert_eq!(catch_panic(|| catch_panic(|| panic!("inner"))), Ok(Err(())));
+        assert!(!QUIET_PANICS.with(std::cell::Cell::get));
+    }
+}
