@@ -58,9 +58,16 @@ impl Audit {
 }
 
 pub fn run(paths: &[PathBuf], opts: &ImportOptions) -> Audit {
-    let discovered = estate::discover(paths, opts);
-    let mut errors = discovered.errors;
-    errors.sort();
+    let mut discovered = estate::discover(paths, opts);
+    let mut errors = std::mem::take(&mut discovered.errors);
+    // Records refused inside a file that was otherwise read (see `limits::validate`).
+    for records in discovered.estates.iter_mut().flat_map(|e| &mut e.records) {
+        errors.append(&mut records.errors);
+    }
+    // By file, then by position in it: one file may now report several refused records.
+    errors.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
+    });
     let mut estates: Vec<AuditedEstate> = discovered
         .estates
         .into_iter()

@@ -436,7 +436,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
         role,
         edition: edition.and_then(crate::model::Edition::from_label),
         version: version.and_then(crate::model::Version::from_label),
-        servers: servers.unwrap_or(machines.len() as u32),
+        servers: servers.unwrap_or(u32::try_from(machines.len()).unwrap_or(u32::MAX)),
         machines,
         users,
         virtual_machine,

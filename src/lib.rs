@@ -10,6 +10,7 @@ pub mod cli;
 pub mod estate;
 pub mod i18n;
 pub mod import;
+pub mod limits;
 pub mod model;
 pub mod output;
 pub mod plan;

@@ -325,6 +325,9 @@ pub struct InputRecords {
     /// A published topology's `Signature` and the line of its root: two different ones in one
     /// estate are two snapshots or two deployments mixed up.
     pub signature: Option<(String, u32)>,
+    /// Records refused by [`crate::limits::validate`]: the input is still audited without them, and
+    /// each is reported in `errors[]` (one file may report several).
+    pub errors: Vec<crate::import::InputError>,
 }
 
 impl InputRecords {
@@ -337,6 +340,7 @@ impl InputRecords {
             lossy: Vec::new(),
             pending_changes: Vec::new(),
             signature: None,
+            errors: Vec::new(),
         }
     }
 }

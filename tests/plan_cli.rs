@@ -427,18 +427,15 @@ fn html_is_a_self_contained_page_with_both_diagrams_and_the_whole_plan() {
 fn html_escapes_hostile_names_in_the_plan() {
     let xss = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report-xss");
     let r = run(&["plan", "--format", "html", xss.to_str().unwrap()]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Its pool names are not DNS names: refused on import (issue 9), shown only as error text.
+    assert_eq!(r.code, 2, "{}", r.stderr);
     let html = &r.stdout;
     assert!(!html.to_lowercase().contains("<script"), "raw <script>");
     assert!(
         !html.contains("pool-\"onmouseover"),
         "a quote reached the markup"
     );
-    // The hostile pool is in the planned pair, shown as text.
-    assert!(html.contains(
-        "<code class=\"fqdn\">pool-&quot;onmouseover=alert(1)&quot;.fabrikam.test</code>"
-    ));
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"));
+    assert!(html.contains("pool-\\&quot;onmouseover=alert(1)\\&quot;.fabrikam.test"));
 }
 
 #[test]

@@ -25,6 +25,7 @@ use super::interval::parse_interval;
 use super::inventory::{self, Row, at, is_type_name};
 use super::xml::parse_bool;
 use super::{ImportOptions, InputError};
+use crate::limits::{MAX_CSV_FIELD_CHARS, MAX_CSV_RECORD_CHARS};
 use crate::model::{
     Failover, Format, Input, InputRecords, Lossy, Note, PoolRecord, Role, Site, SiteKind,
     SiteRecord, Source, Stated, Version, normalize_fqdn, normalize_site,
@@ -189,12 +190,39 @@ pub fn parse(text: &str) -> Result<Table, CsvError> {
 fn parse_record(cur: &mut Chars<'_>, delimiter: char) -> Result<Record, CsvError> {
     let line = cur.line;
     let mut fields = Vec::new();
+    // Characters of the record so far: one line of garbage must not grow without bound.
+    let mut record_chars = 0usize;
     loop {
         let (f_line, f_col) = (cur.line, cur.column);
         let mut text = String::new();
+        let mut field_chars = 0usize;
+        let mut count = |field_chars: &mut usize| -> Result<(), CsvError> {
+            *field_chars += 1;
+            record_chars += 1;
+            if *field_chars > MAX_CSV_FIELD_CHARS {
+                return Err(CsvError {
+                    message: format!(
+                        "a field is longer than {MAX_CSV_FIELD_CHARS} characters: no export lyncpair reads holds one"
+                    ),
+                    line: f_line,
+                    column: f_col,
+                });
+            }
+            if record_chars > MAX_CSV_RECORD_CHARS {
+                return Err(CsvError {
+                    message: format!(
+                        "the record starting here is longer than {MAX_CSV_RECORD_CHARS} characters: no export lyncpair reads holds one"
+                    ),
+                    line,
+                    column: 1,
+                });
+            }
+            Ok(())
+        };
         if cur.peek() == Some('"') {
             cur.next();
             loop {
+                count(&mut field_chars)?;
                 match cur.next() {
                     None => {
                         return Err(CsvError {
@@ -217,6 +245,7 @@ fn parse_record(cur: &mut Chars<'_>, delimiter: char) -> Result<Record, CsvError
             if c == delimiter || c == '\r' || c == '\n' {
                 break;
             }
+            count(&mut field_chars)?;
             text.push(c);
             cur.next();
         }
@@ -654,7 +683,10 @@ fn read_pools(cols: &Columns, rows: &[Record], display: &str, out: &mut InputRec
         }
         if let Some(computers) = cols.get(r, "computers") {
             let machines: Vec<String> = items(computers).into_iter().map(normalize_fqdn).collect();
-            p.servers = Some(Stated::new(machines.len() as u32, src.clone()));
+            p.servers = Some(Stated::new(
+                u32::try_from(machines.len()).unwrap_or(u32::MAX),
+                src.clone(),
+            ));
             p.machines = machines;
         }
         out.pools.push(p);
@@ -759,7 +791,7 @@ fn read_users(
             users: 0,
             backups: BTreeMap::new(),
         });
-        t.users += 1;
+        t.users = t.users.saturating_add(1);
         if let Some(b) = backup_col.and_then(|c| cols.get(r, c)) {
             *t.backups.entry(normalize_fqdn(b)).or_default() += 1;
         }
@@ -851,6 +883,24 @@ mod tests {
             t.records[2].line, 6,
             "the quoted newline and the blank line count"
         );
+    }
+
+    #[test]
+    fn records_and_fields_are_bounded() {
+        let field = "a".repeat(MAX_CSV_FIELD_CHARS);
+        assert!(parse(&format!("Pool,Site\n{field},x\n")).is_ok());
+        let e = parse(&format!("Pool,Site\nx,\"{field}a\"\n")).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 3));
+        assert!(e.message.contains("field is longer"), "{}", e.message);
+        // Many fields of allowed length still make an over-long record (one line of garbage).
+        let line = [&field[..MAX_CSV_FIELD_CHARS / 2];
+            2 * MAX_CSV_RECORD_CHARS / MAX_CSV_FIELD_CHARS + 1]
+            .join(",");
+        let e = parse(&format!("Pool,Site\nx,y\n{line}\n")).unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1));
+        assert!(e.message.contains("record starting here"), "{}", e.message);
+        let e = read_text(&format!("Pool,Site\n{line}\n")).unwrap_err();
+        assert_eq!(e.line, Some(2));
     }
 
     #[test]

@@ -20,6 +20,9 @@ use std::io::{Cursor, Read, Seek};
 use calamine::{Data, Dimensions, Ods, Range, Reader, Xls, Xlsb, Xlsx};
 
 use super::{ImportOptions, InputError};
+use crate::limits::{
+    MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_WORKBOOK_EXPANDED_BYTES,
+};
 use crate::model::{
     Edition, Format, Input, InputRecords, Lossy, Note, PoolRecord, Role, Source, Stated, Version,
     normalize_fqdn, normalize_site,
@@ -27,9 +30,6 @@ use crate::model::{
 
 /// How far down a sheet (or CSV) the header row is looked for.
 pub const HEADER_SEARCH_ROWS: usize = 20;
-
-/// A workbook whose entries claim to expand beyond this is refused before calamine inflates it.
-const MAX_WORKBOOK_EXPANDED_BYTES: u64 = 512 << 20;
 
 const ODS_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 
@@ -642,42 +642,150 @@ fn float_text(f: f64) -> String {
     }
 }
 
-fn sheet_rows(range: &Range<Data>, merged: &[Dimensions]) -> Vec<Row> {
-    let Some((row0, col0)) = range.start() else {
-        return Vec::new();
-    };
-    let mut rows: Vec<Row> = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| Row {
-            number: row0 + i as u32 + 1,
-            cells: std::iter::repeat_n(String::new(), col0 as usize)
-                .chain(cells.iter().map(cell_text))
-                .collect(),
-        })
-        .collect();
-    for m in merged {
-        let (top, col) = m.start;
-        let col = col as usize;
-        let Some(value) = top
-            .checked_sub(row0)
-            .and_then(|r| rows.get(r as usize))
-            .map(|r| r.cell(col).to_owned())
-        else {
-            continue;
-        };
-        for r in top + 1..=m.end.0 {
-            if let Some(row) = r.checked_sub(row0).and_then(|r| rows.get_mut(r as usize)) {
-                if row.cells.len() <= col {
-                    row.cells.resize(col + 1, String::new());
-                }
-                if row.cells[col].trim().is_empty() {
-                    row.cells[col] = value.clone();
-                }
-            }
+/// The cells of one sheet as they are read, kept sparse: only rows holding a value exist, and a
+/// row has slots up to its last value only. Every cell is checked against the limits table before
+/// it is kept, so a sheet far beyond a real inventory is refused instead of exhausting memory.
+struct SheetCells {
+    name: String,
+    rows: BTreeMap<u32, Vec<String>>,
+    /// Bounding box of the values: first row, last row, first column, last column (0-based).
+    bounds: Option<(u32, u32, u32, u32)>,
+    /// Slots held in `rows` (values and the padding before them in their row).
+    slots: u64,
+}
+
+impl SheetCells {
+    fn new(name: &str) -> SheetCells {
+        SheetCells {
+            name: name.to_owned(),
+            rows: BTreeMap::new(),
+            bounds: None,
+            slots: 0,
         }
     }
-    rows
+
+    /// Keep one cell (0-based row and column); empty text is not kept.
+    fn put(&mut self, row: u32, col: u32, text: String) -> Result<(), String> {
+        if text.trim().is_empty() {
+            return Ok(());
+        }
+        if row >= MAX_SHEET_ROWS || col >= MAX_SHEET_COLUMNS {
+            return Err(format!(
+                "sheet \"{}\" has a value in cell {}, beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads: it is not an inventory (delete what lies outside the table, or copy the table to a new sheet)",
+                self.name,
+                cell_name(row, col)
+            ));
+        }
+        let (r0, r1, c0, c1) = self.bounds.unwrap_or((row, row, col, col));
+        let bounds = (r0.min(row), r1.max(row), c0.min(col), c1.max(col));
+        let area = u64::from(bounds.1 - bounds.0 + 1) * u64::from(bounds.3 - bounds.2 + 1);
+        let cells = self.rows.entry(row).or_default();
+        let col = col as usize;
+        if cells.len() <= col {
+            self.slots += (col + 1 - cells.len()) as u64;
+            cells.resize(col + 1, String::new());
+        }
+        if area > MAX_SHEET_CELLS || self.slots > MAX_SHEET_CELLS {
+            return Err(self.too_many_cells());
+        }
+        cells[col] = text;
+        self.bounds = Some(bounds);
+        Ok(())
+    }
+
+    fn too_many_cells(&self) -> String {
+        format!(
+            "sheet \"{}\" spans more than {MAX_SHEET_CELLS} cells from its first to its last value: it is not an inventory",
+            self.name
+        )
+    }
+
+    /// Merged ranges (see the module docs), clamped to the rows that hold values: a merge over the
+    /// whole sheet touches only rows that exist, and one outside the column limit is ignored.
+    fn carry_merges(&mut self, merged: &[Dimensions]) -> Result<(), String> {
+        let mut touched: u64 = 0;
+        for m in merged {
+            let (top, col) = m.start;
+            if col >= MAX_SHEET_COLUMNS || top >= MAX_SHEET_ROWS || m.end.0 <= top {
+                continue;
+            }
+            let col = col as usize;
+            let Some(value) = self
+                .rows
+                .get(&top)
+                .and_then(|r| r.get(col))
+                .filter(|v| !v.trim().is_empty())
+                .cloned()
+            else {
+                continue;
+            };
+            let last = m.end.0.min(MAX_SHEET_ROWS - 1);
+            for cells in self.rows.range_mut(top + 1..=last).map(|(_, c)| c) {
+                touched += 1;
+                if touched > MAX_SHEET_CELLS {
+                    return Err(self.too_many_cells());
+                }
+                if cells.len() <= col {
+                    self.slots += (col + 1 - cells.len()) as u64;
+                    cells.resize(col + 1, String::new());
+                }
+                if cells[col].trim().is_empty() {
+                    cells[col] = value.clone();
+                }
+            }
+            if self.slots > MAX_SHEET_CELLS {
+                return Err(self.too_many_cells());
+            }
+        }
+        Ok(())
+    }
+
+    fn into_sheet(self) -> Sheet {
+        Sheet {
+            name: self.name,
+            rows: self
+                .rows
+                .into_iter()
+                .map(|(r, cells)| Row {
+                    number: r + 1,
+                    cells,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `A1`-style name of a 0-based cell position, for messages.
+fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = col + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&letters),
+        u64::from(row) + 1
+    )
+}
+
+/// A calamine range (xls, ods: built by calamine after the checks of [`check_ods_content`] and
+/// [`super::cfb::check`]) into sparse rows, with the same limits as streamed sheets.
+fn range_cells(name: &str, range: &Range<Data>, merged: &[Dimensions]) -> Result<Sheet, String> {
+    let mut sheet = SheetCells::new(name);
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    for (r, c, d) in range.used_cells() {
+        let (r, c) = (u32::try_from(r), u32::try_from(c));
+        let (Ok(r), Ok(c)) = (r, c) else {
+            return Err(sheet.too_many_cells());
+        };
+        sheet.put(row0.saturating_add(r), col0.saturating_add(c), cell_text(d))?;
+    }
+    sheet.carry_merges(merged)?;
+    Ok(sheet.into_sheet())
 }
 
 fn calamine_error(display: &str, kind: Workbook, e: impl std::fmt::Display) -> InputError {
@@ -692,41 +800,90 @@ fn calamine_error(display: &str, kind: Workbook, e: impl std::fmt::Display) -> I
 
 fn load_sheets(bytes: &[u8], kind: Workbook, display: &str) -> Result<Vec<Sheet>, InputError> {
     let err = |e: &dyn std::fmt::Display| calamine_error(display, kind, e);
+    let limit = |why: String| InputError::new(display, why);
     let cursor = Cursor::new(bytes);
     // Merged ranges are reported by the xlsx and xls readers only (see the module comment).
     match kind {
+        // xlsx and xlsb are streamed cell by cell: calamine's ranges are dense, and one value in
+        // XFD1048576 would make it allocate hundreds of gigabytes.
         Workbook::Xlsx => {
             let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| err(&e))?;
-            all_sheets(
-                &mut wb,
-                |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
-                err,
-            )
-        }
-        Workbook::Xls => {
-            let mut wb: Xls<_> = Xls::new(cursor).map_err(|e| err(&e))?;
-            all_sheets(
-                &mut wb,
-                |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
-                err,
-            )
+            let mut sheets = Vec::new();
+            for name in wb.sheet_names() {
+                let mut sheet = SheetCells::new(&name);
+                let mut cells = wb.worksheet_cells_reader(&name).map_err(|e| err(&e))?;
+                while let Some(cell) = cells.next_cell().map_err(|e| err(&e))? {
+                    let (r, c) = cell.get_position();
+                    let text = cell_text(&Data::from(cell.get_value().clone()));
+                    sheet.put(r, c, text).map_err(limit)?;
+                }
+                drop(cells);
+                let merged = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                sheet.carry_merges(&merged).map_err(limit)?;
+                sheets.push(sheet.into_sheet());
+            }
+            Ok(sheets)
         }
         Workbook::Xlsb => {
             let mut wb: Xlsb<_> = Xlsb::new(cursor).map_err(|e| err(&e))?;
-            all_sheets(&mut wb, |_, _| Vec::new(), err)
+            let mut sheets = Vec::new();
+            for name in wb.sheet_names() {
+                let mut sheet = SheetCells::new(&name);
+                let mut cells = wb.worksheet_cells_reader(&name).map_err(|e| err(&e))?;
+                while let Some(cell) = cells.next_cell().map_err(|e| err(&e))? {
+                    let (r, c) = cell.get_position();
+                    let text = cell_text(&Data::from(cell.get_value().clone()));
+                    sheet.put(r, c, text).map_err(limit)?;
+                }
+                sheets.push(sheet.into_sheet());
+            }
+            Ok(sheets)
         }
         Workbook::Ods => {
+            check_ods_content(bytes).map_err(limit)?;
             let mut wb: Ods<_> = Ods::new(cursor).map_err(|e| err(&e))?;
-            all_sheets(&mut wb, |_, _| Vec::new(), err)
+            all_sheets(&mut wb, |_, _| Vec::new(), err, limit)
+        }
+        Workbook::Xls => {
+            let workbook = super::cfb::check(bytes).map_err(|why| {
+                InputError::new(
+                    display,
+                    format!(
+                        "the xls workbook is damaged ({why}); open it in Excel and save it again as .xlsx"
+                    ),
+                )
+            })?;
+            if let Some(stream) = workbook {
+                check_biff_sheets(&stream).map_err(limit)?;
+            }
+            // calamine's BIFF reader still panics on some damaged files the container check cannot
+            // see: a panic there is this file's error, never the end of the run.
+            super::catch_panic(|| {
+                let mut wb: Xls<_> = Xls::new(cursor).map_err(|e| err(&e))?;
+                all_sheets(
+                    &mut wb,
+                    |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                    err,
+                    limit,
+                )
+            })
+            .unwrap_or_else(|()| {
+                Err(calamine_error(
+                    display,
+                    kind,
+                    "calamine's xls reader failed on damage in the file",
+                ))
+            })
         }
     }
 }
 
-/// Every sheet of a workbook, in order, with its merged ranges carried down.
+/// Every sheet of a workbook calamine builds ranges for, in order, with merged ranges carried down.
 fn all_sheets<RS: Read + Seek, R: Reader<RS>>(
     wb: &mut R,
     merged: impl Fn(&mut R, &str) -> Vec<Dimensions>,
     err: impl Fn(&dyn std::fmt::Display) -> InputError,
+    limit: impl Fn(String) -> InputError,
 ) -> Result<Vec<Sheet>, InputError>
 where
     R::Error: std::fmt::Display,
@@ -735,12 +892,221 @@ where
     for name in wb.sheet_names() {
         let range = wb.worksheet_range(&name).map_err(|e| err(&e))?;
         let merged = merged(wb, &name);
-        sheets.push(Sheet {
-            rows: sheet_rows(&range, &merged),
-            name,
-        });
+        sheets.push(range_cells(&name, &range, &merged).map_err(&limit)?);
     }
     Ok(sheets)
+}
+
+/// Check the sheets of an `.xls` Workbook stream before calamine builds them: calamine reserves
+/// memory for the range a `DIMENSIONS` record declares and builds a dense range over all cells, so
+/// one record or one cell far out would ask for gigabytes (an allocation failure aborts; it cannot
+/// be caught). Sheets are found as calamine finds them, by the offsets of `BOUNDSHEET` records.
+fn check_biff_sheets(stream: &[u8]) -> Result<(), String> {
+    // Records: type (u16), length (u16), data. Yields (type, data) until EOF or damage.
+    fn records(stream: &[u8], from: usize) -> impl Iterator<Item = (u16, &[u8])> {
+        let mut at = from;
+        std::iter::from_fn(move || {
+            let head = stream.get(at..at + 4)?;
+            let typ = u16::from_le_bytes([head[0], head[1]]);
+            let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
+            let data = stream.get(at + 4..at + 4 + len)?;
+            at += 4 + len;
+            Some((typ, data))
+        })
+    }
+    let u16_at = |d: &[u8], i: usize| {
+        d.get(i..i + 2)
+            .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |d: &[u8], i: usize| {
+        d.get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let sheets: Vec<usize> = records(stream, 0)
+        .take_while(|(typ, _)| *typ != 0x000A)
+        .filter(|(typ, _)| *typ == 0x0085)
+        .filter_map(|(_, d)| u32_at(d, 0).map(|p| p as usize))
+        .collect();
+    let refuse = |n: usize, what: String| format!("sheet {} {what}: it is not an inventory", n + 1);
+    for (n, &start) in sheets.iter().enumerate() {
+        let mut bounds: Option<(u32, u32, u32, u32)> = None;
+        let mut cell = |row: u32, col: u32| -> Result<(), String> {
+            if row >= MAX_SHEET_ROWS || col >= MAX_SHEET_COLUMNS {
+                return Err(refuse(
+                    n,
+                    format!(
+                        "has a value in cell {}, beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads",
+                        cell_name(row, col)
+                    ),
+                ));
+            }
+            let (r0, r1, c0, c1) = bounds.unwrap_or((row, row, col, col));
+            let b = (r0.min(row), r1.max(row), c0.min(col), c1.max(col));
+            if u64::from(b.1 - b.0 + 1) * u64::from(b.3 - b.2 + 1) > MAX_SHEET_CELLS {
+                return Err(refuse(
+                    n,
+                    format!("spans more than {MAX_SHEET_CELLS} cells"),
+                ));
+            }
+            bounds = Some(b);
+            Ok(())
+        };
+        // Embedded substreams (charts) have their own BOF … EOF; calamine skips them, and so
+        // does this scan, but it does not stop at their EOF.
+        let mut depth = 0usize;
+        for (typ, d) in records(stream, start).skip(1) {
+            match (typ, depth) {
+                (0x0809, _) => depth += 1,
+                (0x000A, 0) => break,
+                (0x000A, _) => depth -= 1,
+                _ => {}
+            }
+            if depth > 0 || typ == 0x000A {
+                continue;
+            }
+            match typ {
+                // DIMENSIONS, read as calamine reads it (BIFF5: u16 rows; BIFF8: u32 rows).
+                0x0200 => {
+                    let (rf, rl, cf, cl) = match d.len() {
+                        10 => (u16_at(d, 0), u16_at(d, 2), u16_at(d, 4), u16_at(d, 6)),
+                        14 | 16 => (u32_at(d, 0), u32_at(d, 4), u16_at(d, 8), u16_at(d, 10)),
+                        _ => continue,
+                    };
+                    let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) else {
+                        continue;
+                    };
+                    if cf > 0xFF || cl < cf {
+                        cf = 0;
+                    }
+                    if rl == 0 || cl == 0 {
+                        continue;
+                    }
+                    let rows = i64::from(rl) - i64::from(rf);
+                    let cols = i64::from(cl) - i64::from(cf);
+                    if rows <= 0
+                        || cols <= 0
+                        || rl > MAX_SHEET_ROWS
+                        || cl > MAX_SHEET_COLUMNS
+                        || rows * cols > MAX_SHEET_CELLS as i64
+                    {
+                        return Err(refuse(
+                            n,
+                            format!(
+                                "declares rows {rf}..{rl} and columns {cf}..{cl}, beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads"
+                            ),
+                        ));
+                    }
+                }
+                // Cells: NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA (row, column first).
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                    if let (Some(row), Some(col)) = (u16_at(d, 0), u16_at(d, 2)) {
+                        cell(row, col)?;
+                    }
+                }
+                // MULRK: row, first column, then 6 bytes per cell (calamine counts them).
+                0x00BD if d.len() >= 12 => {
+                    if let (Some(row), Some(first)) = (u16_at(d, 0), u16_at(d, 2)) {
+                        let count = ((d.len() - 6) / 6) as u32;
+                        cell(row, first)?;
+                        cell(row, first + count - 1)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Check an ODS `content.xml` before calamine expands it: calamine repeats every
+/// `table:number-rows-repeated` × `table:number-columns-repeated` into a dense range, so 825 bytes
+/// can ask for 100 million cells. The same limits as for any sheet apply to the repeats.
+fn check_ods_content(bytes: &[u8]) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // calamine reports the damage with its own words.
+    };
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let mut buf = Vec::new();
+    let repeats = |e: &quick_xml::events::BytesStart<'_>, attr: &str| -> u64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == attr)
+            .and_then(|a| a.value.trim().parse().ok())
+            .unwrap_or(1)
+    };
+    let mut table = String::new();
+    // Per table: the next row's index, the first row holding a value, the widest such row.
+    let (mut row, mut first, mut width) = (0u64, None::<u64>, 0u64);
+    // Per row: its repeat count, the next column, and the column after its last value.
+    let (mut row_repeat, mut col, mut row_width) = (1u64, 0u64, 0u64);
+    let too_big = |table: &str, what: String| {
+        format!("sheet \"{table}\" {what}: it is not an inventory (an ODS repeat bomb?)")
+    };
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => return Ok(()), // damage: calamine words it
+            Ok(e) => e,
+        };
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                "table:table" => {
+                    table = e
+                        .attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == "table:name")
+                        .map(|a| a.value.into_owned())
+                        .unwrap_or_default();
+                    (row, first, width) = (0, None, 0);
+                }
+                "table:table-row" => {
+                    row_repeat = repeats(e, "table:number-rows-repeated").max(1);
+                    (col, row_width) = (0, 0);
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    let n = repeats(e, "table:number-columns-repeated");
+                    col = col.saturating_add(n);
+                    // A cell with content or a value; empty repeated cells are not expanded.
+                    let has_value = matches!(event, Event::Start(_))
+                        || e.attributes().flatten().any(|a| {
+                            matches!(a.key.as_ref(), "office:value-type" | "table:formula")
+                        });
+                    if has_value {
+                        row_width = col;
+                    }
+                }
+                _ => {}
+            },
+            Event::End(e) if e.name().as_ref() == "table:table-row" => {
+                if row_width > 0 {
+                    let first_row = *first.get_or_insert(row);
+                    let last = row.saturating_add(row_repeat - 1);
+                    width = width.max(row_width);
+                    if last >= u64::from(MAX_SHEET_ROWS) || width > u64::from(MAX_SHEET_COLUMNS) {
+                        return Err(too_big(
+                            &table,
+                            format!(
+                                "repeats values beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads"
+                            ),
+                        ));
+                    }
+                    let area = (last - first_row + 1).saturating_mul(width);
+                    if area > MAX_SHEET_CELLS {
+                        return Err(too_big(
+                            &table,
+                            format!("repeats its values over more than {MAX_SHEET_CELLS} cells"),
+                        ));
+                    }
+                }
+                row = row.saturating_add(row_repeat);
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// Read an inventory workbook (xlsx, xlsm, xlsb, xls, ods) from memory.
@@ -762,7 +1128,15 @@ pub fn read_spreadsheet(
     if kind != Workbook::Xls {
         check_expanded_size(bytes, display, MAX_WORKBOOK_EXPANDED_BYTES)?;
     }
-    let sheets = load_sheets(bytes, kind, display)?;
+    // Fuzzing found panics only in calamine's xls reader (caught there, with a container check
+    // first); every workbook kind runs under the same net, as the other readers are no less exposed.
+    let sheets = super::catch_panic(|| load_sheets(bytes, kind, display)).unwrap_or_else(|()| {
+        Err(calamine_error(
+            display,
+            kind,
+            "the spreadsheet reader failed on damage in the file",
+        ))
+    })?;
     let names = || {
         sheets
             .iter()
@@ -1112,9 +1486,146 @@ mod tests {
             start: (1, 1),
             end: (2, 1),
         }];
-        let rows = sheet_rows(&range, &merged);
+        let rows = range_cells("s", &range, &merged).unwrap().rows;
         assert_eq!(rows[2].cells, ["b.t", "Wien"]);
-        assert_eq!(rows[3].cells, ["1500", ""]);
+        assert_eq!(rows[3].cells, ["1500"]);
         assert_eq!(rows[3].number, 4);
+    }
+
+    #[test]
+    fn sheets_stay_sparse_and_bounded() {
+        let mut sheet = SheetCells::new("Pools");
+        sheet.put(0, 0, "Pool".into()).unwrap();
+        sheet.put(9, 2, "x".into()).unwrap();
+        sheet.put(5, 1, "  ".into()).unwrap(); // blank: not kept
+        // A merge over the whole sheet height touches only the rows that exist.
+        sheet
+            .carry_merges(&[Dimensions {
+                start: (0, 0),
+                end: (1_048_575, 0),
+            }])
+            .unwrap();
+        let rows = sheet.into_sheet().rows;
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].number, 10);
+        assert_eq!(rows[1].cells, ["Pool", "", "x"]);
+
+        let mut far = SheetCells::new("Pools");
+        let e = far.put(1_048_575, 16_383, "x".into()).unwrap_err();
+        assert!(e.contains("XFD1048576"), "{e}");
+        assert!(far.put(MAX_SHEET_ROWS, 0, "x".into()).is_err());
+        assert!(far.put(0, MAX_SHEET_COLUMNS, "x".into()).is_err());
+        far.put(MAX_SHEET_ROWS - 1, 0, "x".into()).unwrap();
+        // The used range of these two cells would be 200,000 × 512 cells.
+        let e = far.put(0, MAX_SHEET_COLUMNS - 1, "x".into()).unwrap_err();
+        assert!(e.contains("spans more than"), "{e}");
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(0, 26), "AA1");
+    }
+
+    /// A BIFF8 Workbook stream: globals with one BOUNDSHEET, then one sheet of `sheet` records.
+    fn biff(sheet: &[(u16, Vec<u8>)]) -> Vec<u8> {
+        let record = |typ: u16, data: &[u8]| {
+            let mut r = typ.to_le_bytes().to_vec();
+            r.extend((data.len() as u16).to_le_bytes());
+            r.extend(data);
+            r
+        };
+        let globals_len = 3 * 4 + 16 + 8; // BOF(16) + BOUNDSHEET(8) + EOF(0)
+        let mut s = record(0x0809, &[0; 16]);
+        let mut bound = (globals_len as u32).to_le_bytes().to_vec();
+        bound.extend([0; 4]);
+        s.extend(record(0x0085, &bound));
+        s.extend(record(0x000A, &[]));
+        assert_eq!(s.len(), globals_len);
+        s.extend(record(0x0809, &[0; 16]));
+        for (typ, data) in sheet {
+            s.extend(record(*typ, data));
+        }
+        s.extend(record(0x000A, &[]));
+        s
+    }
+
+    fn biff_dimensions(rows: u32, cols: u16) -> (u16, Vec<u8>) {
+        let mut d = 0u32.to_le_bytes().to_vec();
+        d.extend(rows.to_le_bytes());
+        d.extend(0u16.to_le_bytes());
+        d.extend(cols.to_le_bytes());
+        d.extend([0, 0]);
+        (0x0200, d)
+    }
+
+    fn biff_number(row: u16, col: u16) -> (u16, Vec<u8>) {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend(col.to_le_bytes());
+        d.extend([0; 10]);
+        (0x0203, d)
+    }
+
+    #[test]
+    fn xls_sheets_are_bounded_before_calamine_builds_them() {
+        let fine = biff(&[biff_dimensions(30, 8), biff_number(29, 7)]);
+        assert_eq!(check_biff_sheets(&fine), Ok(()));
+        // calamine would reserve a million rows × 200 columns for this record alone.
+        let declared = biff(&[biff_dimensions(1_000_000, 200)]);
+        assert!(
+            check_biff_sheets(&declared)
+                .unwrap_err()
+                .contains("declares rows")
+        );
+        let far = biff(&[
+            biff_dimensions(2, 2),
+            biff_number(0, 0),
+            biff_number(0, 600),
+        ]);
+        assert!(check_biff_sheets(&far).unwrap_err().contains("beyond"));
+        let spread = biff(&[biff_number(0, 0), biff_number(65_535, 100)]);
+        assert!(
+            check_biff_sheets(&spread)
+                .unwrap_err()
+                .contains("spans more than")
+        );
+        // A cell after an embedded chart's EOF is still checked.
+        let chart = biff(&[(0x0809, vec![0; 16]), (0x000A, vec![]), biff_number(0, 600)]);
+        assert!(check_biff_sheets(&chart).is_err());
+        // A real workbook passes both checks, and its Workbook stream is found.
+        let real = include_bytes!("../../fixtures/importers/legacy/contoso.xls");
+        let stream = super::super::cfb::check(real)
+            .unwrap()
+            .expect("Workbook stream");
+        assert!(stream.starts_with(&[0x09, 0x08]), "BIFF BOF first");
+        assert_eq!(check_biff_sheets(&stream), Ok(()));
+    }
+
+    fn ods_with(table_body: &str) -> Vec<u8> {
+        let content = format!(
+            r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Pools">{table_body}</table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        zip_with(&[
+            ("mimetype", ODS_MIMETYPE),
+            ("content.xml", content.as_bytes()),
+        ])
+    }
+
+    #[test]
+    fn ods_repeats_count_toward_the_limits() {
+        let value =
+            r#"<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>"#;
+        // LibreOffice's trailing empty rows and columns are repeated but hold nothing.
+        let empty_tail = r#"<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#;
+        let fine = ods_with(&format!(
+            "<table:table-row>{value}</table:table-row>{empty_tail}"
+        ));
+        assert_eq!(check_ods_content(&fine), Ok(()));
+        let bomb = ods_with(
+            r#"<table:table-row table:number-rows-repeated="10000"><table:table-cell office:value-type="float" table:number-columns-repeated="500"/></table:table-row>"#,
+        );
+        assert!(check_ods_content(&bomb).unwrap_err().contains("Pools"));
+        let wide = ods_with(&format!(
+            r#"<table:table-row><table:table-cell table:number-columns-repeated="600"/>{value}</table:table-row>"#
+        ));
+        assert!(check_ods_content(&wide).is_err());
+        let e = read_spreadsheet(&bomb, "bomb.ods", &ImportOptions::default()).unwrap_err();
+        assert!(e.message.contains("not an inventory"), "{}", e.message);
     }
 }

@@ -3,6 +3,7 @@
 //! An importer never aborts the run: whatever goes wrong with one file becomes an error naming that
 //! file (and line:column when there is one), and the other files are still read.
 
+mod cfb;
 pub mod configzip;
 pub mod csv;
 pub mod interval;
@@ -103,8 +104,20 @@ pub fn io_message(e: &std::io::Error) -> String {
 /// Legacy Excel (`.xls`) files are OLE compound documents.
 pub(crate) const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Detect the kind of `bytes` by content (never by extension alone) and import them.
+/// Detect the kind of `bytes` by content (never by extension alone), import them, and refuse the
+/// records holding invalid identifiers or counts (their errors travel in [`InputRecords::errors`]).
 pub fn import_bytes(
+    bytes: &[u8],
+    display: &str,
+    opts: &ImportOptions,
+) -> Result<InputRecords, InputError> {
+    let mut records = import_by_kind(bytes, display, opts)?;
+    let refused = crate::limits::validate(&mut records);
+    records.errors.extend(refused);
+    Ok(records)
+}
+
+fn import_by_kind(
     bytes: &[u8],
     display: &str,
     opts: &ImportOptions,
@@ -207,6 +220,31 @@ fn root_element(text: &str) -> Result<Option<Root>, XmlError> {
     }
 }
 
+thread_local! {
+    /// Set while [`catch_panic`] runs: the panic hook stays quiet for panics it turns into errors.
+    static QUIET_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run a third-party reader so that a panic in it becomes this file's error instead of ending
+/// the run, without the default hook printing a panic message and backtrace to stderr. The hook is
+/// installed once and only silences panics on a thread inside this function, so it is safe when
+/// files are read in parallel; any other panic is reported as before.
+pub(crate) fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET_PANICS.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was_quiet = QUIET_PANICS.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET_PANICS.with(|q| q.set(was_quiet));
+    result.map_err(|_| ())
+}
+
 /// True when a walked file is worth sniffing: candidate extensions, or no extension at all.
 pub fn is_candidate(path: &Path) -> bool {
     match path.extension().and_then(|e| e.to_str()) {
@@ -215,5 +253,20 @@ pub fn is_candidate(path: &Path) -> bool {
             ext.to_ascii_lowercase().as_str(),
             "xml" | "tbxml" | "zip" | "csv" | "txt" | "xlsx" | "xlsm" | "xls" | "ods"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_reader_becomes_an_error_and_the_thread_goes_on() {
+        assert_eq!(catch_panic(|| 7), Ok(7));
+        let caught = catch_panic(|| -> u8 { panic!("reader bug") });
+        assert_eq!(caught, Err(()));
+        // Nested use restores the outer state; the hook stays installed once.
+        assert_eq!(catch_panic(|| catch_panic(|| panic!("inner"))), Ok(Err(())));
+        assert!(!QUIET_PANICS.with(std::cell::Cell::get));
     }
 }

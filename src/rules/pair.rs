@@ -208,8 +208,11 @@ pub fn base_os(os: &str) -> String {
 /// `None` when its own users are unknown.
 pub fn carried_users(estate: &Estate, pool: &Pool) -> Option<u64> {
     let own = pool.users?;
-    let branch: u64 = backed_branches(estate, pool).filter_map(|b| b.users).sum();
-    Some(own + branch)
+    // Saturating: a count above any limit must still raise `pair-capacity`, never wrap to zero.
+    let branch: u64 = backed_branches(estate, pool)
+        .filter_map(|b| b.users)
+        .fold(0, u64::saturating_add);
+    Some(own.saturating_add(branch))
 }
 
 /// The branch registrars whose backup is `pool`.
@@ -222,7 +225,7 @@ fn backed_branches<'e>(estate: &'e Estate, pool: &'e Pool) -> impl Iterator<Item
 
 /// Whether one of two pools could not carry both pools' users; the reason, for the finding and the planner.
 pub fn capacity_problem(estate: &Estate, a: &Pool, b: &Pool) -> Option<String> {
-    let combined = carried_users(estate, a)? + carried_users(estate, b)?;
+    let combined = carried_users(estate, a)?.saturating_add(carried_users(estate, b)?);
     let mut problems = Vec::new();
     for p in [a, b] {
         match p.edition {
@@ -375,6 +378,20 @@ mod tests {
         let f = run(vec![a, b]);
         assert_eq!(codes(&f), ["pair-same-site"]);
         assert!(f[0].message.contains("(s1)"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn user_counts_saturate_and_still_raise_capacity() {
+        // 0.1.0 wrapped u64::MAX + 1 to 0 in release builds, and the finding was lost.
+        let (mut a, mut b) = pair();
+        a.users = Some(u64::MAX);
+        b.users = Some(1);
+        let mut sba = fe("sba.t", "branch1", Some("a.t"));
+        sba.role = Role::Branch;
+        sba.users = Some(u64::MAX);
+        let e = estate(vec![a.clone(), b.clone(), sba]);
+        assert_eq!(carried_users(&e, e.pool("a.t").unwrap()), Some(u64::MAX));
+        assert_eq!(codes(&run(vec![a, b])), ["pair-capacity"]);
     }
 
     #[test]
