@@ -322,7 +322,7 @@ fn run_audit(args: AuditArgs) -> i32 {
         ),
         (AuditFormat::Csv, _) => {
             let all: Vec<&audit::AuditedEstate> = audit.estates.iter().collect();
-            render::csv::render(&all)
+            render::csv::render(&all, common.lang)
         }
         (AuditFormat::Md | AuditFormat::Html, Some(t)) => {
             let names: Vec<&str> = audit

@@ -320,23 +320,70 @@ fn csv_is_excel_safe() {
     assert!(text.ends_with("\r\n"));
     assert!(!text.replace("\r\n", "").contains('\n'), "bare LF line end");
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert_eq!(lines[0], "estate,severity,code,pool,message,sources");
+    assert_eq!(
+        lines[0],
+        "\"estate\",\"severity\",\"code\",\"pool\",\"message\",\"sources\""
+    );
     // One row per finding and pool: backup-not-reciprocal names 2 pools, backup-missing 1.
     assert_eq!(lines.len(), 1 + 3);
     // The formula-looking pool name is neutralised wherever a cell starts with it.
-    assert!(lines.iter().any(|l| l.contains(",'=cmd|' /c calc'!a0,")));
+    assert!(lines.iter().any(|l| l.contains(",\"'=cmd|' /c calc'!a0\",")));
     assert!(
         lines
             .iter()
-            .any(|l| l.contains(",'=cmd|' /c calc'!a0 has no backup pool"))
+            .any(|l| l.contains(",\"'=cmd|' /c calc'!a0 has no backup pool"))
     );
+    // Every field is quoted, and no piece starts a formula whatever a reader splits at.
     for l in &lines {
-        for cell in l.split(',') {
-            assert!(!cell.starts_with('='), "formula cell in {l}");
+        assert!(l.starts_with('"') && l.ends_with('"'), "unquoted field in {l}");
+        for separator in [',', ';'] {
+            for cell in l.split(separator) {
+                let cell = cell.trim_start_matches([' ', '"']);
+                assert!(!cell.starts_with(['=', '+', '-', '@']), "formula cell in {l}");
+            }
         }
     }
     // Quotes inside a cell are doubled and the cell quoted (RFC 4180).
     assert!(text.contains("\"pool-\"\"onmouseover=alert(1)\"\".fabrikam.test\""));
+}
+
+#[test]
+fn csv_in_german_uses_german_headers_and_semicolons() {
+    let o = lyncpair(&[
+        "audit",
+        "tests/data/report-xss",
+        "--format",
+        "csv",
+        "--lang",
+        "de",
+    ]);
+    let text = String::from_utf8(o.stdout.clone()).unwrap();
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("UTF-8 with BOM in German too");
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines[0],
+        "\"Umgebung\";\"Schweregrad\";\"Code\";\"Pool\";\"Meldung\";\"Quellen\""
+    );
+    assert_eq!(lines.len(), 1 + 3);
+    for l in &lines {
+        // Six quoted fields: five separators outside quotes.
+        let mut outside = 0;
+        let mut quoted = false;
+        for c in l.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                ';' if !quoted => outside += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(outside, 5, "{l}");
+        for cell in l.split(';') {
+            let cell = cell.trim_start_matches([' ', '"']);
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "formula cell in {l}");
+        }
+    }
 }
 
 #[test]
