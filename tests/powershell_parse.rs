@@ -18,15 +18,16 @@ use tree_sitter::{Node, Parser, Tree};
 /// Every character PowerShell takes for a quote, plus `$`, a backtick and line breaks.
 const HOSTILE: &str = "x'\u{2018}\u{2019}\u{201A}\u{201B}\"\u{201C}\u{201D}\u{201E}$(calc)`$env:X`\n\u{111}+$(calc))){#";
 /// The same without control characters: what an importer accepts as free text (site names).
-const HOSTILE_LINE: &str =
-    "S'\u{2018}\u{2019}\u{201A}\u{201B}\"\u{201C}\u{201D}\u{201E}$(calc)`$env:X` \u{111}+$(calc))){#";
+const HOSTILE_LINE: &str = "S'\u{2018}\u{2019}\u{201A}\u{201B}\"\u{201C}\u{201D}\u{201E}$(calc)`$env:X` \u{111}+$(calc))){#";
 
 fn parse(text: &str) -> Tree {
     let mut parser = Parser::new();
     parser
         .set_language(&tree_sitter_powershell::LANGUAGE.into())
         .expect("the PowerShell grammar loads");
-    parser.parse(text, None).expect("tree-sitter returns a tree")
+    parser
+        .parse(text, None)
+        .expect("tree-sitter returns a tree")
 }
 
 fn nodes<'t>(tree: &'t Tree) -> Vec<Node<'t>> {
@@ -62,7 +63,11 @@ fn problems(tree: &Tree, text: &str) -> Vec<String> {
 fn assert_parses(text: &str, what: &str) -> Tree {
     let tree = parse(text);
     let found = problems(&tree, text);
-    assert!(found.is_empty(), "{what} does not parse:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "{what} does not parse:\n{}",
+        found.join("\n")
+    );
     tree
 }
 
@@ -214,8 +219,16 @@ fn estate_named(name: &str) -> Estate {
     let site_a = format!("A {name}");
     let site_b = format!("B {name}");
     let mut pools = vec![
-        pool(&format!("p1{name}.contoso.test"), &site_a, &[&format!("fe1{name}")]),
-        pool(&format!("p2{name}.contoso.test"), &site_b, &["fe2.contoso.test"]),
+        pool(
+            &format!("p1{name}.contoso.test"),
+            &site_a,
+            &[&format!("fe1{name}")],
+        ),
+        pool(
+            &format!("p2{name}.contoso.test"),
+            &site_b,
+            &["fe2.contoso.test"],
+        ),
         pool("p3.contoso.test", &site_a, &[]),
         pool("p4.contoso.test", &site_b, &["fe4.contoso.test"]),
     ];
@@ -271,7 +284,14 @@ fn the_parse_check_sees_errors_and_unknown_commands() {
 
 #[test]
 fn quoting_is_the_same_in_both_readings() {
-    for name in [HOSTILE, HOSTILE_LINE, "it's", "\u{1F600}", "tab\there", "\u{1b}[2J"] {
+    for name in [
+        HOSTILE,
+        HOSTILE_LINE,
+        "it's",
+        "\u{1F600}",
+        "tab\there",
+        "\u{1b}[2J",
+    ] {
         let line = format!("Write-Host {}\n", ps_quote(name));
         let tree = assert_parses(&line, name);
         assert_eq!(commands(&tree, &line), ["Write-Host"]);
@@ -330,14 +350,22 @@ fn xml_escaped(s: &str) -> String {
         .replace('\'', "&apos;")
 }
 
+/// Writes the inputs of one kind into a folder.
+type WriteInputs = Box<dyn Fn(&Path)>;
+
 #[test]
 fn runbooks_from_every_input_kind_keep_hostile_text_in_literals() {
     let tmp = tempfile::tempdir().unwrap();
     // The folder name becomes the estate name, free text in every reading.
     let folder_name = "estate '\u{2018}\u{2019}\u{201A}\u{201B}\"\u{201C}\u{201D}\u{201E}$(calc)`";
     let site = HOSTILE_LINE;
-    let inventory_line = |fqdn: &str| format!("{fqdn};{};Enterprise;4;Skype for Business Server 2015\n", site.replace(';', ","));
-    let kinds: Vec<(&str, Box<dyn Fn(&Path)>)> = vec![
+    let inventory_line = |fqdn: &str| {
+        format!(
+            "{fqdn};{};Enterprise;4;Skype for Business Server 2015\n",
+            site.replace(';', ",")
+        )
+    };
+    let kinds: Vec<(&str, WriteInputs)> = vec![
         (
             "topology-xml",
             Box::new(|d: &Path| {

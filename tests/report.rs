@@ -327,7 +327,11 @@ fn csv_is_excel_safe() {
     // One row per finding and pool: backup-not-reciprocal names 2 pools, backup-missing 1.
     assert_eq!(lines.len(), 1 + 3);
     // The formula-looking pool name is neutralised wherever a cell starts with it.
-    assert!(lines.iter().any(|l| l.contains(",\"'=cmd|' /c calc'!a0\",")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(",\"'=cmd|' /c calc'!a0\","))
+    );
     assert!(
         lines
             .iter()
@@ -335,11 +339,17 @@ fn csv_is_excel_safe() {
     );
     // Every field is quoted, and no piece starts a formula whatever a reader splits at.
     for l in &lines {
-        assert!(l.starts_with('"') && l.ends_with('"'), "unquoted field in {l}");
+        assert!(
+            l.starts_with('"') && l.ends_with('"'),
+            "unquoted field in {l}"
+        );
         for separator in [',', ';'] {
             for cell in l.split(separator) {
                 let cell = cell.trim_start_matches([' ', '"']);
-                assert!(!cell.starts_with(['=', '+', '-', '@']), "formula cell in {l}");
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@']),
+                    "formula cell in {l}"
+                );
             }
         }
     }
@@ -381,7 +391,10 @@ fn csv_in_german_uses_german_headers_and_semicolons() {
         assert_eq!(outside, 5, "{l}");
         for cell in l.split(';') {
             let cell = cell.trim_start_matches([' ', '"']);
-            assert!(!cell.starts_with(['=', '+', '-', '@']), "formula cell in {l}");
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "formula cell in {l}"
+            );
         }
     }
 }

@@ -409,7 +409,9 @@ pub fn render(plans: &[PairingPlan]) -> String {
     s.line("    [string] $Pair = '',");
     s.line("    # Run the per-server steps on this Front End server (Bootstrapper.exe).");
     s.line("    [switch] $ThisServer,");
-    s.line("    # How long to wait for the Backup Service to reach steady state in both directions.");
+    s.line(
+        "    # How long to wait for the Backup Service to reach steady state in both directions.",
+    );
     s.line("    [int] $TimeoutMinutes = 60");
     s.line(")");
     s.blank();
@@ -698,12 +700,18 @@ fn pair_entry(plan: &PairingPlan, pair: &PlannedPair, k: usize, of: usize) -> St
     let mut e = String::new();
     e.push_str("    @{\n");
     e.push_str(&format!("        Estate = {}\n", ps_quote(&plan.estate)));
-    e.push_str(&format!("        Title = {}\n", ps_quote(&title(pair, k, of))));
+    e.push_str(&format!(
+        "        Title = {}\n",
+        ps_quote(&title(pair, k, of))
+    ));
     e.push_str(&format!(
         "        TopologyStep = {}\n",
         ps_quote(&topology_step(pair))
     ));
-    e.push_str(&format!("        Skip = {}\n", ps_quote(&skip_message(pair))));
+    e.push_str(&format!(
+        "        Skip = {}\n",
+        ps_quote(&skip_message(pair))
+    ));
     e.push_str(&format!("        Advice = {}\n", ps_array(&advice(pair))));
     e.push_str("        Sides = @(\n");
     let [a, b] = &pair.sides;
@@ -828,10 +836,7 @@ mod tests {
         assert_eq!(ps_quote("\u{1F600}"), "('' + [char]0xD83D + [char]0xDE00)");
         for name in HOSTILE {
             let q = ps_quote(name);
-            assert!(
-                q.chars().all(|c| c == ' ' || c.is_ascii_graphic()),
-                "{q:?}"
-            );
+            assert!(q.chars().all(|c| c == ' ' || c.is_ascii_graphic()), "{q:?}");
             assert_eq!(unquote(&q), *name, "{q}");
         }
     }
@@ -900,13 +905,21 @@ mod tests {
         assert!(text.contains(
             "[CmdletBinding(SupportsShouldProcess = $true)]\nparam(\n    # Run only the pair that holds this pool"
         ));
-        for p in ["[string] $Pair = '',", "[switch] $ThisServer,", "[int] $TimeoutMinutes = 60"] {
+        for p in [
+            "[string] $Pair = '',",
+            "[switch] $ThisServer,",
+            "[int] $TimeoutMinutes = 60",
+        ] {
             assert!(text.contains(p), "{p}");
         }
         assert!(text.contains("$ErrorActionPreference = 'Stop'\nSet-StrictMode -Version Latest\n"));
         // Nothing but comments before the param block.
         let before = &text[..text.find("[CmdletBinding").unwrap()];
-        assert!(before.lines().all(|l| l.is_empty() || l.trim_start_matches('\u{feff}').starts_with('#')));
+        assert!(
+            before
+                .lines()
+                .all(|l| l.is_empty() || l.trim_start_matches('\u{feff}').starts_with('#'))
+        );
     }
 
     #[test]
@@ -916,9 +929,7 @@ mod tests {
         assert_eq!(count(&text, "        Estate = 'test'\n"), 2);
         assert!(text.contains("e.t <-> f.t: already paired both ways today; nothing to do."));
         assert!(!text.contains("'e.t'"));
-        assert!(text.contains(
-            "Title = 'Pair 1 of 2: a.t (s1) <-> c.t (s2), re-pair'\n"
-        ));
+        assert!(text.contains("Title = 'Pair 1 of 2: a.t (s1) <-> c.t (s2), re-pair'\n"));
         assert!(text.contains(
             "@{ Fqdn = 'a.t'; Partner = 'c.t'; Servers = 3; Product = 'Microsoft Lync Server 2013'; FormerPartners = @('b.t'); PartnerStandard = $false }"
         ));
@@ -978,7 +989,9 @@ mod tests {
                     .find(|l| !changing.iter().any(|c| l.trim_start().starts_with(c)))
                     .unwrap();
                 assert!(
-                    opener.trim_start().starts_with("if ($PSCmdlet.ShouldProcess("),
+                    opener
+                        .trim_start()
+                        .starts_with("if ($PSCmdlet.ShouldProcess("),
                     "not guarded: {line} after {opener}"
                 );
                 guarded += 1;
@@ -988,7 +1001,9 @@ mod tests {
         // Bounded wait, idempotent steps.
         assert!(HELPERS.contains("$deadline = (Get-Date).AddMinutes($Minutes)"));
         assert!(STEPS.contains("if (Test-BackupServiceInstalled) {"));
-        assert!(STEPS.contains("Already set up: the Backup Service runs on every Front End server"));
+        assert!(
+            STEPS.contains("Already set up: the Backup Service runs on every Front End server")
+        );
     }
 
     #[test]
@@ -998,7 +1013,10 @@ mod tests {
         a.version = Some(Version::V2019);
         b.version = Some(Version::V2019);
         let text = runbook(&estate(vec![a, b]), &[]);
-        assert_eq!(count(&text, "Product = 'Skype for Business Server 2019'"), 2);
+        assert_eq!(
+            count(&text, "Product = 'Skype for Business Server 2019'"),
+            2
+        );
         assert!(!text.contains("Product = 'Microsoft Lync Server 2013'"));
     }
 
@@ -1017,7 +1035,9 @@ mod tests {
         ), "{text}");
         assert!(text.contains("Skip = 'Skipped: neither c.t nor d.t is deployed yet."));
         // The loop skips such a pair and goes on with the next one.
-        assert!(STEPS.contains("    if ($entry.Skip) {\n        Write-Warning $entry.Skip\n        continue\n    }"));
+        assert!(STEPS.contains(
+            "    if ($entry.Skip) {\n        Write-Warning $entry.Skip\n        continue\n    }"
+        ));
     }
 
     #[test]
