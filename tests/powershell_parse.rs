@@ -455,3 +455,40 @@ fn runbooks_from_every_input_kind_keep_hostile_text_in_literals() {
         );
     }
 }
+
+#[test]
+fn runbooks_of_every_fixture_estate_parse() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut with_pairs = 0;
+    for (i, estate) in [
+        "fixtures/mixed",
+        "fixtures/clean2013",
+        "fixtures/lync2010",
+        "fixtures/importers/complete",
+        "fixtures/importers/fabrikam",
+        "fixtures/importers/muenchen",
+        "tests/data/plan/contoso",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = tmp.path().join(i.to_string());
+        let run = common::lyncpair()
+            .args(["plan", "--out"])
+            .arg(&out)
+            .arg(estate)
+            .output()
+            .unwrap();
+        let bytes = std::fs::read(out.join("pairing-runbook.ps1")).unwrap_or_else(|e| {
+            panic!(
+                "{estate}: no runbook ({e}): {}",
+                String::from_utf8_lossy(&run.stderr)
+            )
+        });
+        let text = check_runbook(&bytes, estate);
+        if text.contains("$Pairs = @(\n") {
+            with_pairs += 1;
+        }
+    }
+    assert!(with_pairs >= 3, "too few fixture estates with a pair to set up");
+}
