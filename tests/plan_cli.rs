@@ -278,13 +278,13 @@ fn out_writes_plan_and_runbook_atomically() {
         .count();
     assert_eq!(server_lists, 4);
     // pool-mad2 has two servers: the three-servers advice names it.
-    assert!(runbook.contains("'pool-mad2.contoso.test has 2 Front End server(s): an Enterprise pool"));
+    assert!(
+        runbook.contains("'pool-mad2.contoso.test has 2 Front End server(s): an Enterprise pool")
+    );
     assert_eq!(runbook.matches("        Sides = @(\n").count(), 2);
     // pool-ber2 leaves pool-par1: the only re-pair.
     assert_eq!(runbook.matches("FormerPartners = @('").count(), 1);
-    assert!(runbook.contains(
-        "@{ Fqdn = 'pool-ber2.contoso.test'; Partner = "
-    ));
+    assert!(runbook.contains("@{ Fqdn = 'pool-ber2.contoso.test'; Partner = "));
     assert!(runbook.contains("FormerPartners = @('pool-par1.contoso.test')"));
     // The 2010 SBA is re-associated by hand.
     assert!(runbook.contains(

@@ -206,6 +206,8 @@ fn pool(fqdn: &str, site: &str, machines: &[&str]) -> Pool {
         virtual_machine: None,
         os: None,
         backup: None,
+        backup_service: None,
+        cms: None,
         extra_backups: Vec::new(),
         failover: None,
         planned: false,
@@ -490,5 +492,8 @@ fn runbooks_of_every_fixture_estate_parse() {
             with_pairs += 1;
         }
     }
-    assert!(with_pairs >= 3, "too few fixture estates with a pair to set up");
+    assert!(
+        with_pairs >= 3,
+        "too few fixture estates with a pair to set up"
+    );
 }

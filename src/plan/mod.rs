@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::{Edition, Estate, Failover, Pool, Role, SiteKind, Version};
+use crate::model::{CmsRole, Edition, Estate, Failover, Pool, Role, SiteKind, Version};
 use crate::rules::pair::base_os;
 use constraints::{Blocker, Forbidden, blockers_with_os, describe_pair, describe_partner, ordered};
 use matching::{Candidate, best_matching};
@@ -43,6 +43,8 @@ pub struct PairSide {
     /// How many Front End servers the merged estate counts (an inventory may give a count without
     /// naming the machines, so this can exceed `machines.len()`).
     pub servers: u32,
+    /// The pool hosts the active (or a standby) Central Management store.
+    pub cms: Option<CmsRole>,
     /// Only an inventory names the pool: it is not deployed yet.
     pub planned: bool,
     pub failover: Option<Failover>,
@@ -208,6 +210,13 @@ pub fn plan(estates: &[&Estate], request: &PlanRequest) -> Result<Vec<PairingPla
                 .or_insert_with(|| (a.clone(), b.clone()));
         }
         for (a, b) in unique.into_values() {
+            if a == b {
+                // A pool cannot back itself up: that pin would be a backup-self the plan made.
+                errors.push(format!(
+                    "{flag} {a}={b}: a pool cannot be paired with itself; name two different pools"
+                ));
+                continue;
+            }
             let holders: Vec<usize> = (0..estates.len())
                 .filter(|&i| estates[i].pool(&a).is_some() && estates[i].pool(&b).is_some())
                 .collect();
@@ -566,6 +575,7 @@ fn planned_pair(estate: &Estate, a: &Pool, b: &Pool, pinned: bool) -> PlannedPai
         edition: p.edition,
         machines: p.machines.clone(),
         servers: p.servers.max(p.machines.len() as u32),
+        cms: p.cms,
         planned: p.planned,
         failover: p.failover,
         former_partners: former_partners(estate, p, new_partner),

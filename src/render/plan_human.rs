@@ -287,6 +287,7 @@ mod tests {
             edition: None,
             machines: vec![EVIL.to_owned()],
             servers: 1,
+            cms: None,
             planned: false,
             failover: None,
             former_partners: vec![EVIL.to_owned()],

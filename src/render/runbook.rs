@@ -35,7 +35,7 @@
 //! [`one_line`] removes and which no byte of a UTF-8 multi-byte character decodes to in cp1252.
 
 use crate::i18n::{self, Lang};
-use crate::model::{Edition, Version};
+use crate::model::{CmsRole, Edition, Version};
 use crate::plan::{BranchMove, BranchProcedure, PairSide, PairingPlan, PlannedPair};
 
 /// The documented steps giving a branch registrar a new backing pool (DOMAIN.md §6, §7), in `lang`.
@@ -329,7 +329,8 @@ if ($ThisServer) {
 foreach ($entry in $ready) {
     Write-Host ('Backup Service steps: ' + $entry.Title)
     foreach ($side in $entry.Sides) {
-        if ($side.Fqdn -eq $cmsPool) { Write-CmsSteps -Side $side }
+        # What the Management Shell says wins over the inputs, which may be older.
+        if ($side.Fqdn -eq $cmsPool -or ($side.HoldsCms -and -not $cmsPool)) { Write-CmsSteps -Side $side }
     }
     $servers = @{}
     $missing = @()
@@ -639,8 +640,25 @@ fn pair_comments(s: &mut Script, pair: &PlannedPair, k: usize, of: usize) {
             ""
         }
     ));
-    // TODO(issue8): once the model says which pool holds the Central Management store (Pool.cms), name
-    // it here too; until then the script finds it at run time with Get-CsService -CentralManagement.
+    for (side, partner) in [(a, b), (b, a)] {
+        match side.cms {
+            Some(CmsRole::Active) => s.comment(&format!(
+                "  {} holds the Central Management store: {} becomes its standby. The script prints the extra steps{}.",
+                side.fqdn,
+                partner.fqdn,
+                if partner.edition == Some(Edition::Standard) {
+                    " (Standard Edition partner: Install-CsDatabase -CentralManagementDatabase on it first)"
+                } else {
+                    ""
+                }
+            )),
+            Some(CmsRole::Standby) => s.comment(&format!(
+                "  {} holds a standby Central Management store today; after this pairing the standby is on the partner of the active one.",
+                side.fqdn
+            )),
+            None => {}
+        }
+    }
 }
 
 fn skip_message(pair: &PlannedPair) -> String {
@@ -717,13 +735,14 @@ fn pair_entry(plan: &PairingPlan, pair: &PlannedPair, k: usize, of: usize) -> St
     let [a, b] = &pair.sides;
     for (side, partner) in [(a, b), (b, a)] {
         e.push_str(&format!(
-            "            @{{ Fqdn = {}; Partner = {}; Servers = {}; Product = {}; FormerPartners = {}; PartnerStandard = {} }}\n",
+            "            @{{ Fqdn = {}; Partner = {}; Servers = {}; Product = {}; FormerPartners = {}; PartnerStandard = {}; HoldsCms = {} }}\n",
             ps_quote(&side.fqdn),
             ps_quote(&partner.fqdn),
             side.servers,
             ps_quote(product_folder(side.version)),
             ps_array(&side.former_partners),
             ps_bool(partner.edition == Some(Edition::Standard)),
+            ps_bool(side.cms == Some(CmsRole::Active)),
         ));
     }
     e.push_str("        )\n");
@@ -931,10 +950,10 @@ mod tests {
         assert!(!text.contains("'e.t'"));
         assert!(text.contains("Title = 'Pair 1 of 2: a.t (s1) <-> c.t (s2), re-pair'\n"));
         assert!(text.contains(
-            "@{ Fqdn = 'a.t'; Partner = 'c.t'; Servers = 3; Product = 'Microsoft Lync Server 2013'; FormerPartners = @('b.t'); PartnerStandard = $false }"
+            "@{ Fqdn = 'a.t'; Partner = 'c.t'; Servers = 3; Product = 'Microsoft Lync Server 2013'; FormerPartners = @('b.t'); PartnerStandard = $false; HoldsCms = $false }"
         ));
         assert!(text.contains(
-            "@{ Fqdn = 'c.t'; Partner = 'a.t'; Servers = 2; Product = 'Microsoft Lync Server 2013'; FormerPartners = @(); PartnerStandard = $false }"
+            "@{ Fqdn = 'c.t'; Partner = 'a.t'; Servers = 2; Product = 'Microsoft Lync Server 2013'; FormerPartners = @(); PartnerStandard = $false; HoldsCms = $false }"
         ));
         // The Topology Builder step names the unpairing and the new partner.
         assert!(text.contains(
@@ -1003,6 +1022,32 @@ mod tests {
         assert!(STEPS.contains("if (Test-BackupServiceInstalled) {"));
         assert!(
             STEPS.contains("Already set up: the Backup Service runs on every Front End server")
+        );
+    }
+
+    #[test]
+    fn a_pool_holding_the_central_management_store_is_named() {
+        let mut a = with_machines(fe("a.t", "s1", None), &["a1.t"]);
+        let mut b = with_machines(fe("b.t", "s2", None), &["b1.t"]);
+        a.cms = Some(CmsRole::Active);
+        a.edition = Some(Edition::Standard);
+        b.edition = Some(Edition::Standard);
+        let text = runbook(&estate(vec![a, b]), &[]);
+        assert!(text.contains(
+            "#   a.t holds the Central Management store: b.t becomes its standby. The script prints the extra steps (Standard Edition partner: Install-CsDatabase -CentralManagementDatabase on it first).\n"
+        ), "{text}");
+        assert!(text.contains("@{ Fqdn = 'a.t'; Partner = 'b.t'; Servers = 1; Product = 'Microsoft Lync Server 2013'; FormerPartners = @(); PartnerStandard = $true; HoldsCms = $true }"));
+        assert!(text.contains("HoldsCms = $false }"));
+        // The steps Microsoft documents for it.
+        for step in [
+            "Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn {0} -SqlInstanceName rtc",
+            "Invoke-CsManagementServerFailover",
+            "Invoke-CsPoolFailOver -PoolFqdn {0} -DisasterMode",
+        ] {
+            assert!(HELPERS.contains(step), "{step}");
+        }
+        assert!(
+            STEPS.contains("Get-CsManagementStoreReplicationStatus -CentralManagementStoreStatus")
         );
     }
 

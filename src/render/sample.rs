@@ -38,6 +38,8 @@ fn pool(fqdn: &str, site: &str, role: Role, backup: Option<&str>) -> Pool {
             failure_detection_s: Some(120),
             failback_s: Some(240),
         }),
+        backup_service: None,
+        cms: None,
         planned: false,
         provenance,
     }
@@ -58,6 +60,7 @@ fn side(fqdn: &str, site: &str, planned: bool, former: &[&str]) -> PairSide {
         edition: Some(Edition::Enterprise),
         machines: vec![format!("fe1.{fqdn}")],
         servers: 1,
+        cms: None,
         planned,
         failover: None,
         former_partners: former.iter().map(|f| (*f).to_owned()).collect(),
