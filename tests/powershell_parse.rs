@@ -472,8 +472,19 @@ fn runbooks_of_every_fixture_estate_parse() {
         "tests/data/plan/contoso",
     ]
     .iter()
+    .map(|e| (*e).to_owned())
+    // The cp1252 reproducers of ../shared/hostile, once the hostile-input tests copied them here.
+    .chain(
+        std::fs::read_dir(common::repo_root().join("tests/data/hostile"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|d| d.file_name().to_string_lossy().starts_with("ps1-"))
+            .map(|d| format!("tests/data/hostile/{}", d.file_name().to_string_lossy())),
+    )
     .enumerate()
     {
+        let estate = estate.as_str();
         let out = tmp.path().join(i.to_string());
         let run = common::lyncpair()
             .args(["plan", "--out"])
