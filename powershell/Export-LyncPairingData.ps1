@@ -10,6 +10,9 @@
 
       topology.xml      the published topology: (Get-CsTopology -AsXml).ToString(), UTF-8
       registrars.csv    Get-CsService -Registrar: backup registrar, failover timers, version
+      backuprelationships.csv
+                        Lync Server 2013 and later: Get-CsPoolBackupRelationship per Registrar
+                        pool (the published backup pool of each pool)
       pools.csv         Get-CsPool: site, services and computers (lists joined with ';')
       sites.csv         Get-CsSite: central and branch sites
       users.csv         Get-CsUser: SipAddress and RegistrarPool, one row per user (users per pool,
@@ -62,6 +65,9 @@ $PoolColumns = @('Identity', 'Fqdn', 'Site', 'Services', 'Computers')
 $SiteColumns = @('Identity', 'SiteId', 'DisplayName', 'SiteType', 'ParentSite', 'Pools')
 $UserColumns = @('SipAddress', 'RegistrarPool')
 $UserPoolInfoColumns = @('Identity', 'PrimaryPoolFqdn', 'BackupPoolFqdn')
+# Get-CsPoolBackupRelationship documents its output type (BackupRelation) but no property names:
+# BackupPoolFqdn is inferred, so AllProperties keeps every property as Name=Value for lyncpair to report.
+$BackupRelationshipColumns = @('PoolFqdn', 'BackupPoolFqdn', 'AllProperties')
 
 function ConvertTo-CellText {
     # One CSV cell: collections joined with ';', everything else as its string form
@@ -119,7 +125,35 @@ $topology = (Get-CsTopology -AsXml).ToString()
 [System.IO.File]::WriteAllText($topologyPath, $topology, (New-Object System.Text.UTF8Encoding $true))
 
 Write-Verbose 'Exporting Registrar services (Get-CsService -Registrar)'
-Save-Csv -Name 'registrars.csv' -Property $RegistrarColumns -Rows @(Get-CsService -Registrar)
+$registrars = @(Get-CsService -Registrar)
+Save-Csv -Name 'registrars.csv' -Property $RegistrarColumns -Rows $registrars
+
+# Lync Server 2010 has no Get-CsPoolBackupRelationship: then the file is not written.
+if (Get-Command -Name Get-CsPoolBackupRelationship -ErrorAction SilentlyContinue) {
+    Write-Verbose 'Exporting backup relationships (Get-CsPoolBackupRelationship)'
+    $relations = foreach ($registrar in $registrars) {
+        $pool = ($registrar | Select-Cells -Property 'PoolFqdn').PoolFqdn
+        if (-not $pool) { continue }
+        try {
+            $answer = @(Get-CsPoolBackupRelationship -PoolFqdn $pool)
+        } catch {
+            # A Lync Server 2010 pool, a branch appliance or a pool without backup: nothing to record.
+            Write-Verbose ('Get-CsPoolBackupRelationship -PoolFqdn {0}: {1}' -f $pool, $_.Exception.Message)
+            continue
+        }
+        foreach ($item in $answer) {
+            if ($null -eq $item) { continue }
+            $backup = $item.PSObject.Properties['BackupPoolFqdn']
+            $all = @($item.PSObject.Properties | ForEach-Object { '{0}={1}' -f $_.Name, (ConvertTo-CellText $_.Value) })
+            [pscustomobject]@{
+                PoolFqdn       = $pool
+                BackupPoolFqdn = $(if ($null -ne $backup) { ConvertTo-CellText $backup.Value } else { '' })
+                AllProperties  = $all -join '; '
+            }
+        }
+    }
+    Save-Csv -Name 'backuprelationships.csv' -Property $BackupRelationshipColumns -Rows @($relations)
+}
 
 Write-Verbose 'Exporting pools (Get-CsPool)'
 Save-Csv -Name 'pools.csv' -Property $PoolColumns -Rows @(Get-CsPool)

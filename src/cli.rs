@@ -212,7 +212,11 @@ fn emit(text: &str) {
 
 /// Report a usage problem the way clap does: on stderr, exit 2.
 fn usage_error(message: &str) -> i32 {
-    let _ = writeln!(std::io::stderr().lock(), "lyncpair: {message}");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "lyncpair: {}",
+        render::terminal::safe(message)
+    );
     EXIT_USAGE_OR_INPUT
 }
 
@@ -322,7 +326,7 @@ fn run_audit(args: AuditArgs) -> i32 {
         ),
         (AuditFormat::Csv, _) => {
             let all: Vec<&audit::AuditedEstate> = audit.estates.iter().collect();
-            render::csv::render(&all)
+            render::csv::render(&all, common.lang)
         }
         (AuditFormat::Md | AuditFormat::Html, Some(t)) => {
             let names: Vec<&str> = audit
@@ -381,7 +385,7 @@ fn run_audit(args: AuditArgs) -> i32 {
         // Machine formats carry the errors in-band; say it on stderr too so a person sees it.
         let mut err = std::io::stderr().lock();
         for e in &audit.errors {
-            let _ = writeln!(err, "lyncpair: {e}");
+            let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&e.to_string()));
         }
     }
     exit_code(&audit, args.fail_on)
@@ -414,10 +418,10 @@ fn run_plan(args: PlanArgs) -> i32 {
         Ok(plans) => plans,
         Err(problems) => {
             for e in &audit.errors {
-                let _ = writeln!(err, "lyncpair: {e}");
+                let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&e.to_string()));
             }
             for p in &problems {
-                let _ = writeln!(err, "lyncpair: {p}");
+                let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(p));
             }
             let _ = writeln!(
                 err,
@@ -494,14 +498,14 @@ fn run_plan(args: PlanArgs) -> i32 {
             }
             Err(e) => {
                 emit(&text);
-                let _ = writeln!(err, "lyncpair: {e}");
+                let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&e.to_string()));
                 return EXIT_USAGE_OR_INPUT;
             }
         }
     }
     emit(&text);
     for e in &audit.errors {
-        let _ = writeln!(err, "lyncpair: {e}");
+        let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&e.to_string()));
     }
     if audit.errors.is_empty() {
         EXIT_OK

@@ -261,27 +261,31 @@ fn out_writes_plan_and_runbook_atomically() {
     assert!(runbook.contains(
         "pool-ber1.contoso.test <-> pool-par1.contoso.test: already paired both ways today"
     ));
+    // Each Front End server of the two pairs is named once, in the per-server step lists.
     for m in [
         "ber2-fe1", "ber2-fe2", "ber2-fe3", "mad1-fe1", "mad1-fe2", "mad1-fe3", "mad2-fe1",
         "mad2-fe2", "par2-fe1", "par2-fe2", "par2-fe3",
     ] {
         assert_eq!(
-            runbook
-                .matches(&format!("Invoke-Command -ComputerName '{m}.contoso.test'"))
-                .count(),
+            runbook.matches(&format!("{m}.contoso.test")).count(),
             1,
             "{m}"
         );
     }
-    assert_eq!(runbook.matches("Invoke-Command -ComputerName").count(), 11);
-    // pool-ber2 leaves pool-par1: the only re-pair.
-    assert_eq!(
-        runbook
-            .matches("Remove-CsUserStoreBackupData -PoolFqdn")
-            .count(),
-        1
+    let server_lists = runbook
+        .lines()
+        .filter(|l| l.starts_with("#   pool-") && l.contains(" Front End server(s): "))
+        .count();
+    assert_eq!(server_lists, 4);
+    // pool-mad2 has two servers: the three-servers advice names it.
+    assert!(
+        runbook.contains("'pool-mad2.contoso.test has 2 Front End server(s): an Enterprise pool")
     );
-    assert!(runbook.contains("Remove-CsUserStoreBackupData -PoolFqdn 'pool-ber2.contoso.test'"));
+    assert_eq!(runbook.matches("        Sides = @(\n").count(), 2);
+    // pool-ber2 leaves pool-par1: the only re-pair.
+    assert_eq!(runbook.matches("FormerPartners = @('").count(), 1);
+    assert!(runbook.contains("@{ Fqdn = 'pool-ber2.contoso.test'; Partner = "));
+    assert!(runbook.contains("FormerPartners = @('pool-par1.contoso.test')"));
     // The 2010 SBA is re-associated by hand.
     assert!(runbook.contains(
         "# ---- Branch registrar sba-lyon.contoso.test (Lyon): re-associate (manual) ----"

@@ -99,6 +99,7 @@ fn exports_what_the_readme_promises() {
         "Get-CsSite",
         "Get-CsUser -ResultSize Unlimited",
         "Get-CsUserPoolInfo -Identity",
+        "Get-CsPoolBackupRelationship -PoolFqdn $pool",
         "Export-Csv -LiteralPath $path -NoTypeInformation -Encoding UTF8",
         "-join ';'",
     ] {
@@ -129,6 +130,7 @@ fn csv_columns_are_the_ones_the_importer_detects() {
         ("SiteColumns", Kind::Site),
         ("UserColumns", Kind::User),
         ("UserPoolInfoColumns", Kind::UserPoolInfo),
+        ("BackupRelationshipColumns", Kind::BackupRelationship),
     ] {
         let columns = column_list(&text, list);
         assert_eq!(

@@ -330,7 +330,16 @@ fn csv_is_excel_safe() {
     assert!(text.ends_with("\r\n"));
     assert!(!text.replace("\r\n", "").contains('\n'), "bare LF line end");
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert_eq!(lines[0], "estate,severity,code,pool,message,sources");
+    assert_eq!(
+        lines[0],
+        "\"estate\",\"severity\",\"code\",\"pool\",\"message\",\"sources\""
+    );
+    for l in &lines {
+        assert!(
+            l.starts_with('"') && l.ends_with('"'),
+            "unquoted field in {l}"
+        );
+    }
     // The formula-named pool is refused on import, so it never reaches a cell; the refusal
     // names the file and line on stderr. (Neutralising formulas is unit-tested in render::csv.)
     assert!(!text.contains("calc"), "{text}");
@@ -339,6 +348,56 @@ fn csv_is_excel_safe() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn csv_in_german_uses_german_headers_and_semicolons() {
+    let csv = |lang: &str| {
+        let o = lyncpair(&[
+            "audit",
+            "tests/data/report",
+            "--format",
+            "csv",
+            "--lang",
+            lang,
+        ]);
+        String::from_utf8(o.stdout.clone()).unwrap()
+    };
+    let (de, en) = (csv("de"), csv("en"));
+    let de = de
+        .strip_prefix('\u{feff}')
+        .expect("UTF-8 with BOM in German too");
+    let lines: Vec<&str> = de.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines[0],
+        "\"Umgebung\";\"Schweregrad\";\"Code\";\"Pool\";\"Meldung\";\"Quellen\""
+    );
+    // The same rows as in English, only the separator and headers differ.
+    assert_eq!(
+        lines.len(),
+        en.split("\r\n").filter(|l| !l.is_empty()).count()
+    );
+    assert!(lines.len() > 2);
+    for l in &lines {
+        // Six quoted fields: five separators outside quotes.
+        let mut outside = 0;
+        let mut quoted = false;
+        for c in l.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                ';' if !quoted => outside += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(outside, 5, "{l}");
+        for cell in l.split(';') {
+            let cell = cell.trim_start_matches([' ', '"']);
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "formula cell in {l}"
+            );
+        }
+    }
 }
 
 #[test]

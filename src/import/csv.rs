@@ -276,6 +276,9 @@ pub enum Kind {
     UserPoolInfo,
     /// `Get-CsUser` (with `RegistrarPool`)
     User,
+    /// `Get-CsPoolBackupRelationship -PoolFqdn` (2013+), as powershell/Export-LyncPairingData.ps1
+    /// writes it; column names inferred (see [`read_backup_relationships`]).
+    BackupRelationship,
 }
 
 impl Kind {
@@ -286,6 +289,7 @@ impl Kind {
             Kind::Site => "Get-CsSite",
             Kind::UserPoolInfo => "Get-CsUserPoolInfo",
             Kind::User => "Get-CsUser",
+            Kind::BackupRelationship => "Get-CsPoolBackupRelationship",
         }
     }
 }
@@ -296,6 +300,9 @@ pub fn cmdlet_kind(headers: &BTreeSet<String>, type_name: Option<&str>) -> Optio
     let ty = type_name.unwrap_or("").to_ascii_lowercase();
     if has("primarypoolfqdn") {
         return Some(Kind::UserPoolInfo);
+    }
+    if is_backup_relationship(headers, &ty) {
+        return Some(Kind::BackupRelationship);
     }
     if has("registrarpool")
         && ([
@@ -473,6 +480,7 @@ fn read_cmdlet(kind: Kind, table: &Table, display: &str, out: &mut InputRecords)
             Some("backuppoolfqdn"),
         ),
         Kind::User => read_users(&cols, rows, display, out, "registrarpool", None),
+        Kind::BackupRelationship => read_backup_relationships(&cols, rows, display, out),
     }
     if out.pools.is_empty() && out.sites.is_empty() {
         out.notes.push(Note {
@@ -595,6 +603,57 @@ fn read_registrars(cols: &Columns, rows: &[Record], display: &str, out: &mut Inp
         out.notes.push(Note {
             message: "Get-CsService -Registrar does not say whether a Registrar pool is a front-end pool or a branch appliance (SBA/SBS); their roles come from the topology, Get-CsPool or an inventory".into(),
             source: Source::new(display, None),
+        });
+    }
+}
+
+/// `Get-CsPoolBackupRelationship` output: its `#TYPE` (documented), or a pool and backup pool column
+/// with no column of another cmdlet (an inventory with just these two columns reads the same).
+fn is_backup_relationship(headers: &BTreeSet<String>, type_name: &str) -> bool {
+    type_name.contains("backuprelation")
+        || (headers.contains("poolfqdn")
+            && headers.contains("backuppoolfqdn")
+            && headers.iter().all(|h| {
+                matches!(
+                    h.as_str(),
+                    "poolfqdn" | "backuppoolfqdn" | "identity" | "allproperties"
+                )
+            }))
+}
+
+/// One backup edge per row. Microsoft documents the output type (`BackupRelation`) but no property
+/// names: `PoolFqdn` (the pool asked for) and `BackupPoolFqdn` are inferred, so rows without a
+/// backup pool are surfaced as notes with what the export saw (`AllProperties`), never guessed at.
+fn read_backup_relationships(
+    cols: &Columns,
+    rows: &[Record],
+    display: &str,
+    out: &mut InputRecords,
+) {
+    for r in rows {
+        let src = Source::new(display, Some(r.line));
+        let Some(raw) = cols.get(r, "poolfqdn").or_else(|| cols.get(r, "identity")) else {
+            continue;
+        };
+        let Some(fqdn) = pool_fqdn(raw, &src, out) else {
+            continue;
+        };
+        let backup = cols.get(r, "backuppoolfqdn").map(normalize_fqdn);
+        let Some(backup) = backup.filter(|b| !b.is_empty()) else {
+            let seen = cols.get(r, "allproperties").unwrap_or("no properties");
+            out.notes.push(Note {
+                message: format!(
+                    "{fqdn}: Get-CsPoolBackupRelationship gave no BackupPoolFqdn (the column name is inferred); it returned: {seen}"
+                ),
+                source: src,
+            });
+            continue;
+        };
+        out.pools.push(PoolRecord {
+            fqdn,
+            source: Some(src.clone()),
+            backups: vec![Stated::new(backup, src)],
+            ..PoolRecord::default()
         });
     }
 }
@@ -952,6 +1011,31 @@ mod tests {
         assert_eq!(out.lossy.len(), 1, "one loss per column");
         assert!(out.lossy[0].what.contains("DependentServiceList"));
         assert_eq!(out.lossy[0].source.line, Some(3));
+    }
+
+    #[test]
+    fn backup_relationships_give_backups_and_note_what_was_not_understood() {
+        let text = "\u{feff}\"PoolFqdn\",\"BackupPoolFqdn\",\"AllProperties\"\r\n\
+\"pool-ham.fabrikam.test\",\"Pool-Vie.fabrikam.test.\",\"BackupPoolFqdn=pool-vie.fabrikam.test\"\r\n\
+\"pool-vie.fabrikam.test\",\"\",\"Identity=x; BackupFqdn=pool-ham.fabrikam.test\"\r\n";
+        let out = read_text(text).unwrap();
+        assert_eq!(out.input.format, Format::CmdletCsv);
+        assert_eq!(out.pools.len(), 1);
+        assert_eq!(out.pools[0].fqdn, "pool-ham.fabrikam.test");
+        assert_eq!(out.pools[0].backups[0].value, "pool-vie.fabrikam.test");
+        assert_eq!(out.pools[0].backups[0].source.line, Some(2));
+        assert!(out.pools[0].role.is_none());
+        let note = out
+            .notes
+            .iter()
+            .find(|n| n.message.contains("pool-vie.fabrikam.test"))
+            .expect("a note for the row without backup");
+        assert!(note.message.contains("BackupFqdn=pool-ham.fabrikam.test"));
+        assert!(note.message.contains("inferred"));
+        // Detected by its #TYPE too, whatever other columns it has.
+        let typed = "#TYPE Microsoft.Rtc.Management.Hadr.BackupService.BackupRelation\n\
+\"PoolFqdn\",\"BackupPoolFqdn\",\"SomethingElse\"\n\"a.t\",\"b.t\",\"x\"\n";
+        assert_eq!(read_text(typed).unwrap().pools[0].backups[0].value, "b.t");
     }
 
     #[test]

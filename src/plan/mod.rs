@@ -40,6 +40,9 @@ pub struct PairSide {
     pub edition: Option<Edition>,
     /// Front End servers, for Bootstrapper and the Backup Service.
     pub machines: Vec<String>,
+    /// How many Front End servers the merged estate counts (an inventory may give a count without
+    /// naming the machines, so this can exceed `machines.len()`).
+    pub servers: u32,
     /// Only an inventory names the pool: it is not deployed yet.
     pub planned: bool,
     pub failover: Option<Failover>,
@@ -580,6 +583,7 @@ fn planned_pair(estate: &Estate, a: &Pool, b: &Pool, pinned: bool) -> PlannedPai
         version: p.version.expect("eligible pools have a version"),
         edition: p.edition,
         machines: p.machines.clone(),
+        servers: p.servers.max(p.machines.len() as u32),
         planned: p.planned,
         failover: p.failover,
         former_partners: former_partners(estate, p, new_partner),

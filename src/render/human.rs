@@ -8,6 +8,8 @@ use crate::i18n::{self, Lang};
 use crate::model::{Pool, Role, SiteKind};
 use crate::rules::Severity;
 
+use super::terminal::{safe, safe_join};
+
 /// Sources listed per finding on the terminal.
 const MAX_SOURCES_SHOWN: usize = 4;
 
@@ -64,7 +66,7 @@ pub fn render(audit: &Audit, color: bool, lang: Lang) -> String {
             st.severity(Severity::Error, st.t("human.unreadable"))
         );
         for err in &audit.errors {
-            let _ = writeln!(out, "  {err}");
+            let _ = writeln!(out, "  {}", safe(&err.to_string()));
         }
         out.push('\n');
     }
@@ -106,7 +108,7 @@ fn pool_line(p: &Pool, st: &Style) -> String {
     }
     let mut backup = Vec::new();
     match p.backup.as_deref() {
-        Some(b) => backup.push(st.tf("human.backup", &[("pool", b)])),
+        Some(b) => backup.push(st.tf("human.backup", &[("pool", &safe(b))])),
         // Only a Registrar pool can have a backup: for Edge, Mediation and other pools it does not apply.
         None if matches!(p.role, Role::FrontEnd | Role::Director | Role::Branch) => {
             backup.push(st.t("human.no_backup").to_owned());
@@ -114,9 +116,14 @@ fn pool_line(p: &Pool, st: &Style) -> String {
         None => {}
     }
     if let Some(partner) = p.backup_service.as_deref() {
-        backup.push(st.tf("human.backup_service", &[("pool", partner)]));
+        backup.push(st.tf("human.backup_service", &[("pool", &safe(partner))]));
     }
-    let line = format!("{}  [{}]  {}", p.fqdn, facts.join(", "), backup.join("; "));
+    let line = format!(
+        "{}  [{}]  {}",
+        safe(&p.fqdn),
+        facts.join(", "),
+        backup.join("; ")
+    );
     line.trim_end().to_owned()
 }
 
@@ -126,25 +133,27 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
         out,
         "{} {}",
         st.bold(st.t("human.estate")),
-        st.bold(&e.name)
+        st.bold(&safe(&e.name))
     );
     for i in &e.inputs {
         let _ = writeln!(
             out,
             "  {} {} ({}, {})",
             st.dim(st.t("human.input")),
-            i.path,
+            safe(&i.path),
             i.format.label(),
-            i.encoding
+            safe(&i.encoding)
         );
     }
     for site in &e.sites {
         let kind = match (&site.kind, &site.parent) {
             (SiteKind::Central, _) => st.t("site.central").to_owned(),
-            (SiteKind::Branch, Some(parent)) => st.tf("site.branch_of", &[("parent", parent)]),
+            (SiteKind::Branch, Some(parent)) => {
+                st.tf("site.branch_of", &[("parent", &safe(parent))])
+            }
             (SiteKind::Branch, None) => st.t("site.branch").to_owned(),
         };
-        let _ = writeln!(out, "  {} ({kind})", st.bold(&site.name));
+        let _ = writeln!(out, "  {} ({kind})", st.bold(&safe(&site.name)));
         for p in e
             .pools
             .iter()
@@ -192,9 +201,9 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
                 out,
                 "    {} {}",
                 st.severity(severity, f.code.as_str()),
-                f.pools.join(", ")
+                safe_join(&f.pools, ", ")
             );
-            let _ = writeln!(out, "      {}", f.message);
+            let _ = writeln!(out, "      {}", safe(&f.message));
             if !f.sources.is_empty() {
                 // A fact stated by many inputs would bury the finding under file names; the
                 // JSON and the reports keep every source.
@@ -202,7 +211,7 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
                     .sources
                     .iter()
                     .take(MAX_SOURCES_SHOWN)
-                    .map(ToString::to_string)
+                    .map(|s| safe(&s.to_string()).into_owned())
                     .collect();
                 if f.sources.len() > MAX_SOURCES_SHOWN {
                     let more = (f.sources.len() - MAX_SOURCES_SHOWN).to_string();
@@ -215,7 +224,12 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
     if !e.notes.is_empty() {
         let _ = writeln!(out, "  {}", st.bold(st.t("human.notes")));
         for n in &e.notes {
-            let _ = writeln!(out, "    {}: {}", n.source, n.message);
+            let _ = writeln!(
+                out,
+                "    {}: {}",
+                safe(&n.source.to_string()),
+                safe(&n.message)
+            );
         }
     }
     out.push('\n');
@@ -247,6 +261,70 @@ mod tests {
             }],
             errors: vec![],
         }
+    }
+
+    /// `text` without the colours `paint` writes.
+    fn uncoloured(text: &str) -> String {
+        let mut rest = text.to_owned();
+        for sgr in ["1;31", "1;33", "1;36", "1", "2", "0"] {
+            rest = rest.replace(&format!("\x1b[{sgr}m"), "");
+        }
+        rest
+    }
+
+    /// What a terminal acts on in `text`, other than line breaks and the colours `paint` writes.
+    fn acting(text: &str) -> Vec<String> {
+        uncoloured(text)
+            .chars()
+            .filter(|c| *c != '\n' && c.is_control())
+            .map(|c| c.escape_default().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn names_and_messages_cannot_drive_the_terminal() {
+        let evil =
+            "Hamburg\u{1b}[2K\r\u{1b}[1A\u{1b}]0;pwned\u{7}\u{9b}8m\u{7f}\nSummary: 0 error(s)";
+        let mut a = audit_with_sources(1);
+        let e = &mut a.estates[0];
+        e.estate.name = evil.into();
+        e.estate.sites = vec![crate::model::Site {
+            name: evil.into(),
+            kind: SiteKind::Branch,
+            parent: Some(evil.into()),
+        }];
+        let mut pool = crate::rules::test_support::fe(&format!("p.{evil}"), evil, Some(evil));
+        pool.site = Some(evil.into());
+        e.estate.pools = vec![pool];
+        e.estate.inputs = vec![crate::model::Input {
+            path: evil.into(),
+            format: crate::model::Format::TopologyXml,
+            encoding: "utf-8".into(),
+        }];
+        e.estate.notes = vec![crate::model::Note {
+            message: evil.into(),
+            source: Source::new(evil, Some(1)),
+        }];
+        e.findings[0].message = evil.into();
+        e.findings[0].pools = vec![evil.into()];
+        e.findings[0].sources = vec![Source::new(evil, Some(2))];
+        for color in [false, true] {
+            let text = render(&a, color, Lang::En);
+            assert_eq!(acting(&text), Vec::<String>::new(), "{text}");
+            assert!(text.contains("Hamburg\\u{1b}[2K\\r\\u{1b}[1A"), "{text}");
+            // The fake summary stays on the line of the name it came with.
+            assert_eq!(
+                uncoloured(&text).matches("\nSummary: ").count(),
+                1,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_terminal_check_sees_raw_escapes() {
+        assert_eq!(acting("a\x1b[1mb\x1b[0m\n"), Vec::<String>::new());
+        assert_eq!(acting("a\x1b[8mb\r"), ["\\u{1b}", "\\r"]);
     }
 
     #[test]

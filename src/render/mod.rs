@@ -11,6 +11,7 @@ pub mod report;
 pub mod runbook;
 mod sample;
 pub mod templates;
+pub mod terminal;
 
 /// Whether to colour terminal output: only on a terminal, and never with `NO_COLOR` set.
 pub fn use_color(stream_is_terminal: bool) -> bool {

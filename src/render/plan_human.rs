@@ -8,6 +8,7 @@ use std::fmt::Write;
 use crate::i18n::{Lang, t, tf};
 use crate::plan::{BranchMove, Change, MigrateFirst, PairingPlan, PlannedPair};
 use crate::render::runbook::branch_steps;
+use crate::render::terminal::{safe, safe_join};
 
 fn paint(color: bool, code: &str, text: &str) -> String {
     if color {
@@ -56,8 +57,9 @@ pub fn render(plans: &[PairingPlan], unreadable: usize, color: bool, lang: Lang)
 
 fn with_site(fqdn: &str, site: Option<&str>, lang: Lang) -> String {
     format!(
-        "{fqdn} ({})",
-        site.unwrap_or_else(|| t(lang, "planh.site_unknown"))
+        "{} ({})",
+        safe(fqdn),
+        safe(site.unwrap_or_else(|| t(lang, "planh.site_unknown")))
     )
 }
 
@@ -116,21 +118,21 @@ pub fn cms_text(p: &PlannedPair, lang: Lang) -> Option<String> {
 /// The backup relationships of a Lync 2010 pool today.
 fn today(m: &MigrateFirst, lang: Lang) -> String {
     let mut parts = vec![match &m.backup {
-        Some(b) => tf(lang, "planh.backup_today", &[("pool", b)]),
+        Some(b) => tf(lang, "planh.backup_today", &[("pool", &safe(b))]),
         None => t(lang, "planh.no_backup_today").to_owned(),
     }];
     if !m.backup_of.is_empty() {
         parts.push(tf(
             lang,
             "planh.backup_of",
-            &[("pools", &m.backup_of.join(", "))],
+            &[("pools", &safe_join(&m.backup_of, ", "))],
         ));
     }
     if !m.branches.is_empty() {
         parts.push(tf(
             lang,
             "planh.backs_branches",
-            &[("pools", &m.branches.join(", "))],
+            &[("pools", &safe_join(&m.branches, ", "))],
         ));
     }
     parts.join("; ")
@@ -142,7 +144,7 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, l
         out,
         "{} {}",
         bold(t(lang, "planh.estate")),
-        bold(&plan.estate)
+        bold(&safe(&plan.estate))
     );
     let _ = writeln!(
         out,
@@ -168,7 +170,7 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, l
     if !plan.unpaired.is_empty() {
         let _ = writeln!(out, "  {}", bold(t(lang, "planh.unpaired")));
         for u in &plan.unpaired {
-            let _ = writeln!(out, "    {}: {}", u.pool, u.reason);
+            let _ = writeln!(out, "    {}: {}", safe(&u.pool), safe(&u.reason));
         }
     }
     if !plan.migrate_first.is_empty() {
@@ -208,15 +210,18 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, l
     for c in &plan.changes {
         let line = match c {
             Change::Remove { from, to, why } => format!(
-                "{}{from} -> {to} {}: {why}",
+                "{}{} -> {} {}: {}",
                 word(words[0]),
-                t(lang, "planh.backup_tag")
+                safe(from),
+                safe(to),
+                t(lang, "planh.backup_tag"),
+                safe(why)
             ),
             Change::Add { pools, repair } => format!(
                 "{}{} <-> {}{}",
                 word(words[1]),
-                pools[0],
-                pools[1],
+                safe(&pools[0]),
+                safe(&pools[1]),
                 if *repair {
                     t(lang, "planh.repair_note")
                 } else {
@@ -230,8 +235,8 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, l
             } => format!(
                 "{}{} <-> {}{}{}",
                 word(words[2]),
-                pools[0],
-                pools[1],
+                safe(&pools[0]),
+                safe(&pools[1]),
                 if *reciprocal {
                     t(lang, "planh.reciprocal_note")
                 } else {
@@ -263,11 +268,13 @@ fn branch_move(out: &mut String, m: &BranchMove, lang: Lang) {
     let _ = writeln!(
         out,
         "    {} ({}{users}): {}",
-        m.branch,
-        m.site
-            .as_deref()
-            .unwrap_or_else(|| t(lang, "planh.site_unknown")),
-        m.why
+        safe(&m.branch),
+        safe(
+            m.site
+                .as_deref()
+                .unwrap_or_else(|| t(lang, "planh.site_unknown"))
+        ),
+        safe(&m.why)
     );
     if m.candidates.is_empty() {
         let _ = writeln!(out, "      {}", t(lang, "planh.no_candidate"));
@@ -278,11 +285,110 @@ fn branch_move(out: &mut String, m: &BranchMove, lang: Lang) {
             tf(
                 lang,
                 "planh.candidates",
-                &[("pools", &m.candidates.join(", "))]
+                &[("pools", &safe_join(&m.candidates, ", "))]
             )
         );
     }
     for (i, step) in branch_steps(m.procedure, lang).iter().enumerate() {
         let _ = writeln!(out, "      {}. {step}", i + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Role, Version};
+    use crate::plan::{BranchProcedure, NotPlanned, Objective, PairSide, Unpaired};
+
+    const EVIL: &str = "x\u{1b}[2K\r\u{1b}]0;pwned\u{7}\u{9b}8m\u{7f}\nSummary: 0 pair(s)";
+
+    fn side(fqdn: &str) -> PairSide {
+        PairSide {
+            fqdn: fqdn.to_owned(),
+            site: Some(EVIL.to_owned()),
+            version: Version::V2015,
+            edition: None,
+            machines: vec![EVIL.to_owned()],
+            servers: 1,
+            cms: None,
+            planned: false,
+            failover: None,
+            former_partners: vec![EVIL.to_owned()],
+        }
+    }
+
+    fn evil_plan() -> PairingPlan {
+        let e = || EVIL.to_owned();
+        PairingPlan {
+            estate: e(),
+            inputs: vec![e()],
+            pairs: vec![PlannedPair {
+                sides: [side(EVIL), side(&format!("b{EVIL}"))],
+                kept: false,
+                cross_site: true,
+                pinned: false,
+                reciprocal_today: false,
+            }],
+            unpaired: vec![Unpaired {
+                pool: e(),
+                reason: e(),
+            }],
+            objective: Objective::default(),
+            migrate_first: vec![MigrateFirst {
+                pool: e(),
+                site: Some(e()),
+                backup: Some(e()),
+                backup_of: vec![e()],
+                branches: vec![e()],
+            }],
+            not_planned: vec![NotPlanned {
+                pool: e(),
+                site: Some(e()),
+                role: Role::Edge,
+            }],
+            changes: vec![
+                Change::Remove {
+                    from: e(),
+                    to: e(),
+                    why: e(),
+                },
+                Change::Add {
+                    pools: [e(), e()],
+                    repair: true,
+                },
+                Change::Keep {
+                    pools: [e(), e()],
+                    reciprocal: false,
+                    repair: false,
+                },
+            ],
+            branch_moves: vec![BranchMove {
+                branch: e(),
+                site: Some(e()),
+                backup: e(),
+                why: e(),
+                users: Some(3),
+                candidates: vec![e()],
+                procedure: BranchProcedure::Reassociate,
+            }],
+        }
+    }
+
+    #[test]
+    fn plan_names_cannot_drive_the_terminal() {
+        for lang in [Lang::En, Lang::De] {
+            let text = render(&[evil_plan()], 0, false, lang);
+            let raw: Vec<char> = text
+                .chars()
+                .filter(|c| *c != '\n' && c.is_control())
+                .collect();
+            assert!(raw.is_empty(), "{raw:?} in {text}");
+            assert!(
+                text.contains("x\\u{1b}[2K\\r\\u{1b}]0;pwned\\u{7}"),
+                "{text}"
+            );
+            // Every line the renderer did not write itself stays on one line: no fake summary.
+            assert_eq!(text.matches("\nSummary: 0 pair(s)").count(), 0, "{text}");
+        }
     }
 }

@@ -941,7 +941,10 @@ pub fn out_files(
         bytes,
     };
     files.push(top("audit.json", json::render(audit).into_bytes()));
-    files.push(top("findings.csv", csv::render(&all).into_bytes()));
+    files.push(top(
+        "findings.csv",
+        csv::render(&all, run.lang).into_bytes(),
+    ));
     if audit.estates.len() <= 1 {
         let pairs: Vec<(&AuditedEstate, &str)> = all
             .iter()
@@ -989,7 +992,10 @@ pub fn out_files(
             "report.md",
             templates.render("report.md.tera", &view)?.into_bytes(),
         ));
-        files.push(sub("findings.csv", csv::render(&[a]).into_bytes()));
+        files.push(sub(
+            "findings.csv",
+            csv::render(&[a], run.lang).into_bytes(),
+        ));
         files.push(sub(
             "audit.json",
             json::render_estates(&[a], &audit.errors).into_bytes(),

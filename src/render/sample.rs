@@ -60,6 +60,7 @@ fn side(fqdn: &str, site: &str, planned: bool, former: &[&str]) -> PairSide {
         version: Version::V2013,
         edition: Some(Edition::Enterprise),
         machines: vec![format!("fe1.{fqdn}")],
+        servers: 1,
         planned,
         failover: None,
         former_partners: former.iter().map(|f| (*f).to_owned()).collect(),
