@@ -257,18 +257,22 @@ fn pair_section(s: &mut Script, pair: &PlannedPair, k: usize, of: usize) {
         .filter(|p| p.planned)
         .map(|p| p.fqdn.as_str())
         .collect();
-    if planned.len() == 2 {
+    // A pair with a pool still to be built (planned, or a successor the plan proposes) is a
+    // checklist of Topology Builder steps: no command can run against a pool that does not exist.
+    if !planned.is_empty() {
         s.comment(&format!(
-            "Step 2: neither {} nor {} is deployed yet: deploy them; the pairing takes effect with the \
-             deployment. Nothing more to run for this pair.",
+            "Step 2: {} not deployed yet (planned or proposed): build {} in Topology Builder, publish, \
+             deploy; the pairing takes effect with the deployment.",
+            planned.join(" and "),
+            if planned.len() == 2 { "them" } else { "it" }
+        ));
+        s.comment(&format!(
+            "  Then, on every Front End server of both pools: Bootstrapper.exe, re-apply the Cumulative \
+             Update, Start-CsWindowsService -Name LYNCBACKUP; Invoke-CsBackupServiceSync and \
+             Get-CsBackupServiceStatus for {} and {}. Run this plan again once deployed for the commands.",
             a.fqdn, b.fqdn
         ));
         return;
-    }
-    for p in &planned {
-        s.comment(&format!(
-            "Step 2: {p} is not deployed yet (only an inventory names it): deploy it before running this section."
-        ));
     }
     if planned.is_empty() {
         s.comment(
@@ -434,13 +438,11 @@ fn branch_section(s: &mut Script, m: &BranchMove) {
         m.site.as_deref().unwrap_or("site unknown")
     ));
     s.comment(&format!("  Why: {}.", m.why));
-    if m.candidates.is_empty() {
-        s.comment("  New backing pool: a central-site front-end pool of Lync 2013 or later.");
-    } else {
-        s.comment(&format!(
-            "  New backing pool: one of {} (its users then count toward that pool's capacity).",
-            m.candidates.join(", ")
-        ));
+    match &m.to {
+        None => s.comment("  New backing pool: a paired front-end pool of Lync 2013 or later."),
+        Some(to) => s.comment(&format!(
+            "  New backing pool: {to} (its users then count toward that pool's capacity)."
+        )),
     }
     for (i, step) in branch_steps(m.procedure, Lang::En).iter().enumerate() {
         s.comment(&format!("  {}. {step}", i + 1));
