@@ -1012,21 +1012,31 @@ mod tests {
             .map(|x| (fqdn(&x.from), fqdn(&x.to), x.status, x.mutual))
             .collect();
         edges.sort();
-        // a.t -> old.t and c.t -> ghost.t are removed by the plan; a.t and b.t are paired; the 2010
-        // pools keep their pair until retired; the branch must move off old.t.
+        // The 2010 pools are gone after the migration; their proposed successors (site s3) pair
+        // across sites with a.t and b.t; c.t -> ghost.t is removed; the branch registrar is drawn
+        // to its new backup, the successor of its 2010 pool, as a move still to make.
         assert_eq!(
             edges,
             [
-                ("a.t", "b.t", "planned", true),
-                ("old.t", "old2.t", "ok", true),
-                ("sba.t", "old.t", "warning", false),
+                ("a.t", "successor-of-old.t", "planned", true),
+                ("b.t", "successor-of-old2.t", "planned", true),
+                ("sba.t", "successor-of-old.t", "warning", false),
             ]
         );
         assert!(d.pools.iter().all(|p| p.fqdn != "ghost.t"));
+        assert!(d.pools.iter().all(|p| !p.fqdn.starts_with("old")));
         let status = |f: &str| d.pools.iter().find(|p| p.fqdn == f).unwrap().status;
         assert_eq!(
-            ["a.t", "b.t", "c.t", "old.t", "old2.t", "sba.t"].map(status),
-            ["paired", "paired", "unpaired", "migrate", "migrate", "ok"]
+            [
+                "a.t",
+                "b.t",
+                "c.t",
+                "successor-of-old.t",
+                "successor-of-old2.t",
+                "sba.t"
+            ]
+            .map(status),
+            ["paired", "paired", "unpaired", "proposed", "proposed", "ok"]
         );
     }
 }

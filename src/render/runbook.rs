@@ -477,11 +477,11 @@ mod tests {
 
     fn runbook(e: &Estate, forbids: &[(&str, &str)]) -> String {
         let req = PlanRequest {
-            pins: Vec::new(),
             forbids: forbids
                 .iter()
                 .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
                 .collect(),
+            ..PlanRequest::default()
         };
         render(&plan(&[e], &req).unwrap())
     }
@@ -717,8 +717,15 @@ mod tests {
         a.planned = true;
         b.planned = true;
         let text = runbook(&estate(vec![a, b]), &[]);
-        assert!(text.contains("neither a.t nor b.t is deployed yet"));
+        assert!(text.contains("a.t and b.t not deployed yet"), "{text}");
         assert!(!text.contains("ShouldProcess('"));
+        assert_balanced(&text);
+        // One pool still to be built (planned, or a proposed successor): a checklist, no commands.
+        let mut c = fe("c.t", "s1", None);
+        c.planned = true;
+        let text = runbook(&estate(vec![c, fe("d.t", "s2", None)]), &[]);
+        assert!(text.contains("c.t not deployed yet"), "{text}");
+        assert!(!text.contains("ShouldProcess('"), "{text}");
         assert_balanced(&text);
     }
 
