@@ -835,12 +835,7 @@ static LABELS: &[(&str, &str, &str)] = &[
         "Vom Plan vorgeschlagener Nachfolger (existiert noch nicht)",
     ),
     ("finding.fix", "Fix", "Behebung"),
-    ("col.fix", "Fix", "Behebung"),
-    (
-        "finding.fix_en",
-        "(fix texts are in English)",
-        "(Behebungstexte sind auf Englisch)",
-    ),
+    ("human.fix", "Fix:", "Behebung:"),
 ];
 
 /// German rule explanations; the English ones are [`crate::rules::CATALOGUE`]'s `summary` and `source`.

@@ -7,7 +7,10 @@
 
 use crate::audit::AuditedEstate;
 
-pub const HEADER: [&str; 6] = ["estate", "severity", "code", "pool", "message", "sources"];
+/// `fix` is appended last (2026-11-27), so scripts reading the first columns by position still work.
+pub const HEADER: [&str; 7] = [
+    "estate", "severity", "code", "pool", "message", "sources", "fix",
+];
 
 /// Neutralise a would-be formula, then quote when the cell holds a comma, quote or line break.
 pub fn cell(raw: &str) -> String {
@@ -52,6 +55,7 @@ pub fn render(estates: &[&AuditedEstate]) -> String {
                         pool,
                         &f.message,
                         &sources,
+                        &f.fix,
                     ],
                 );
             }

@@ -495,6 +495,8 @@ pub struct FindingView {
     pub pools: Vec<String>,
     pub message: String,
     pub sources: Vec<String>,
+    /// What to do (English for now, like the message).
+    pub fix: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -742,6 +744,7 @@ fn rules_view(lang: Lang, findings: &[Finding]) -> Vec<RuleView> {
                         pools: f.pools.clone(),
                         message: f.message.clone(),
                         sources: f.sources.iter().map(ToString::to_string).collect(),
+                        fix: f.fix.clone(),
                     })
                     .collect(),
             }
