@@ -4,10 +4,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::import::{self, ImportOptions, InputError};
+use crate::model::site_key;
 use crate::model::{
-    Conflict, Estate, Failover, InputRecords, Pool, PoolRecord, Role, Site, SiteKind, Source,
-    Stated,
+    CmsRole, Conflict, Estate, Failover, InputRecords, Pool, PoolRecord, Role, Site, SiteKind,
+    Source, Stated,
 };
+use crate::rules::pair::base_os;
 
 /// The inputs of one estate, before merging.
 #[derive(Debug)]
@@ -181,10 +183,24 @@ pub fn build(inputs: EstateInputs) -> Estate {
         }
     }
     estate.inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    signature_notes(&records, &mut estate.notes);
 
     estate.pools.reserve(by_fqdn.len());
+    // Site names compare trimmed, whitespace-collapsed and case-insensitively: a pool row saying
+    // "berlin" is in the topology's "Berlin".
+    let mut spelling: BTreeMap<String, String> = sites
+        .keys()
+        .map(|name| (site_key(name), name.clone()))
+        .collect();
     for (fqdn, recs) in &by_fqdn {
-        let pool = merge_pool(fqdn, recs, &mut estate.conflicts);
+        let mut pool = merge_pool(fqdn, recs, &mut estate.conflicts);
+        if let Some(site) = &pool.site {
+            let known = spelling
+                .entry(site_key(site))
+                .or_insert_with(|| site.clone())
+                .clone();
+            pool.site = Some(known);
+        }
         if let Some(site) = &pool.site {
             // A site known only from a pool row (inventory, CSV) still appears in the site list.
             sites.entry(site.clone()).or_insert_with(|| Site {
@@ -214,6 +230,32 @@ pub fn build(inputs: EstateInputs) -> Estate {
     estate
 }
 
+/// Published topologies carry the `Signature` of the topology they were exported from: two different
+/// ones in one estate are two deployments, or two snapshots of one, read as one estate.
+fn signature_notes(records: &[InputRecords], notes: &mut Vec<crate::model::Note>) {
+    let mut first: Option<(&str, &str)> = None;
+    let mut paths: Vec<&InputRecords> = records.iter().filter(|r| r.signature.is_some()).collect();
+    paths.sort_by(|a, b| a.input.path.cmp(&b.input.path));
+    for r in paths {
+        let Some((signature, line)) = &r.signature else {
+            continue;
+        };
+        match first {
+            None => first = Some((&r.input.path, signature)),
+            Some((path, seen)) if seen != signature => notes.push(crate::model::Note {
+                message: format!(
+                    "{path} and {} are published topologies with different Signatures ({seen} and \
+                     {signature}): two deployments or two snapshots are audited as one estate; put \
+                     each snapshot in a folder of its own",
+                    r.input.path
+                ),
+                source: Source::new(&r.input.path, Some(*line)),
+            }),
+            Some(_) => {}
+        }
+    }
+}
+
 /// Pick the first stated value (records are sorted by authority) and record disagreements.
 /// Values are borrowed from the records; only the sources kept as provenance are copied.
 fn pick<'r, T: PartialEq + std::fmt::Display>(
@@ -224,19 +266,40 @@ fn pick<'r, T: PartialEq + std::fmt::Display>(
     provenance: &mut BTreeMap<&'static str, Vec<Source>>,
     check_conflicts: bool,
 ) -> Option<T> {
+    pick_with(
+        pool,
+        fact,
+        stated,
+        conflicts,
+        provenance,
+        check_conflicts.then_some(|a: &T, b: &T| a == b),
+    )
+}
+
+/// [`pick`] with the comparison that decides whether two values disagree (`None`: they never do).
+fn pick_with<'r, T: std::fmt::Display>(
+    pool: &str,
+    fact: &'static str,
+    stated: impl Iterator<Item = (T, &'r Source)>,
+    conflicts: &mut Vec<Conflict>,
+    provenance: &mut BTreeMap<&'static str, Vec<Source>>,
+    same: Option<impl Fn(&T, &T) -> bool>,
+) -> Option<T> {
     let mut used: Option<(T, &Source)> = None;
     for (value, source) in stated {
         provenance.entry(fact).or_default().push(source.clone());
         match &used {
             None => used = Some((value, source)),
-            Some((u, used_source)) if check_conflicts && *u != value => conflicts.push(Conflict {
-                pool: pool.to_owned(),
-                fact,
-                used: u.to_string(),
-                used_source: (*used_source).clone(),
-                other: value.to_string(),
-                other_source: source.clone(),
-            }),
+            Some((u, used_source)) if same.as_ref().is_some_and(|same| !same(u, &value)) => {
+                conflicts.push(Conflict {
+                    pool: pool.to_owned(),
+                    fact,
+                    used: u.to_string(),
+                    used_source: (*used_source).clone(),
+                    other: value.to_string(),
+                    other_source: source.clone(),
+                })
+            }
             Some(_) => {}
         }
     }
@@ -255,13 +318,14 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
             prov.entry("pool").or_default().push(s.clone());
         }
     }
-    let site = pick(
+    // Berlin and " berlin " are one site; the most authoritative spelling (the topology's) is kept.
+    let site = pick_with(
         fqdn,
         "site",
         recs.iter().filter_map(|(r, _)| r.site.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
-        true,
+        Some(|a: &&String, b: &&String| site_key(a) == site_key(b)),
     )
     .cloned();
     let role = pick(
@@ -321,13 +385,14 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
         true,
     )
     .copied();
-    let os = pick(
+    // "Windows Server 2012 R2 Datacenter" and "Windows Server 2012 R2" are one base OS (DOMAIN.md).
+    let os = pick_with(
         fqdn,
         "os",
         recs.iter().filter_map(|(r, _)| r.os.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
-        true,
+        Some(|a: &&String, b: &&String| base_os(a) == base_os(b)),
     )
     .cloned();
     let backup = pick(
@@ -350,6 +415,26 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
         prov.entry("failover").or_default().push(f.source.clone());
         f.value
     });
+    let backup_service = pick(
+        fqdn,
+        "backup_service",
+        recs.iter()
+            .filter_map(|(r, _)| r.backup_service.as_ref().map(by_ref)),
+        conflicts,
+        &mut prov,
+        false,
+    )
+    .cloned();
+    let cms = pick(
+        fqdn,
+        "cms",
+        recs.iter()
+            .filter_map(|(r, _)| r.cms.as_ref().map(|s| (s.value.label(), &s.source))),
+        conflicts,
+        &mut prov,
+        false,
+    )
+    .and_then(CmsRole::from_label);
     let machines = recs
         .iter()
         .find(|(r, _)| !r.machines.is_empty())
@@ -370,6 +455,8 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
         backup,
         extra_backups,
         failover,
+        backup_service,
+        cms,
         planned: recs.iter().all(|(_, inventory)| *inventory),
         provenance: prov,
     }

@@ -310,6 +310,13 @@ pub fn plan(
                 .or_insert_with(|| (a.clone(), b.clone()));
         }
         for (a, b) in unique.into_values() {
+            if a == b {
+                // A pool cannot back itself up: that pin would be a backup-self the plan made.
+                errors.push(PlanError::Request(format!(
+                    "{flag} {a}={b}: a pool cannot be paired with itself; name two different pools"
+                )));
+                continue;
+            }
             let holders: Vec<usize> = (0..targets.len())
                 .filter(|&i| targets[i].pool(&a).is_some() && targets[i].pool(&b).is_some())
                 .collect();

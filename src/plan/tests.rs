@@ -830,3 +830,19 @@ mod property {
         }
     }
 }
+
+#[test]
+fn a_pin_of_a_pool_with_itself_is_refused() {
+    let e = path_estate();
+    let errs = plan(
+        &[&e],
+        &request(&[("a.contoso.test", "a.contoso.test")], &[]),
+    )
+    .unwrap_err().iter().map(ToString::to_string).collect::<Vec<_>>();
+    assert_eq!(
+        errs,
+        [
+            "--pin a.contoso.test=a.contoso.test: a pool cannot be paired with itself; name two different pools"
+        ]
+    );
+}
