@@ -1037,7 +1037,7 @@ fn choose_backup(
         .as_deref()
         .and_then(|s| estate.site(s))
         .and_then(|s| s.parent.clone());
-    // (fits, spare known, spare, pool) for every paired pool; best is the greatest, by smallest name.
+    // (fits, spare, pool) for every paired pool, best first.
     let mut ranked: Vec<(bool, Option<i128>, &str)> = partner_of
         .iter()
         .filter_map(|(pool, partner)| {
@@ -1047,12 +1047,8 @@ fn choose_backup(
         })
         .collect();
     ranked.sort_by(|x, y| {
-        (y.0, y.1.is_some(), y.1, std::cmp::Reverse(x.2)).cmp(&(
-            x.0,
-            x.1.is_some(),
-            x.1,
-            std::cmp::Reverse(y.2),
-        ))
+        // Fitting first, then known spare, then more spare; ties by name.
+        (y.0, y.1.is_some(), y.1, x.2).cmp(&(x.0, x.1.is_some(), x.1, y.2))
     });
     let spare_words = |spare: Option<i128>| match spare {
         Some(s) if s >= users => format!("{s} users of spare capacity before"),

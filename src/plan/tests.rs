@@ -838,7 +838,10 @@ fn a_pin_of_a_pool_with_itself_is_refused() {
         &[&e],
         &request(&[("a.contoso.test", "a.contoso.test")], &[]),
     )
-    .unwrap_err().iter().map(ToString::to_string).collect::<Vec<_>>();
+    .unwrap_err()
+    .iter()
+    .map(ToString::to_string)
+    .collect::<Vec<_>>();
     assert_eq!(
         errs,
         [
