@@ -696,7 +696,8 @@ mod property {
                 [a, b].iter().all(|p| match p.edition {
                     Some(Edition::Enterprise) => {
                         combined <= 80_000
-                            && u64::from(p.servers) >= combined.div_ceil(6_660).min(12)
+                            && (p.servers == 0
+                                || u64::from(p.servers) >= combined.div_ceil(6_660).min(12))
                     }
                     Some(Edition::Standard) => combined <= 5_000,
                     None => true,
@@ -829,6 +830,108 @@ mod property {
             prop_assert_eq!(p, p2);
         }
     }
+
+    /// A Lync 2010 front-end pool: (edition Standard?, site, users).
+    type OldSpec = (bool, u8, Option<u64>);
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// With Lync 2010 pools, the plan is still the exact optimum over deployed 2013+ pools and
+        /// the proposed successors (built again here from the issue's words), and every branch
+        /// registrar whose backup is a 2010 pool or missing moves to a pool paired in the plan.
+        #[test]
+        fn with_successors_the_plan_is_still_optimal_and_branches_land_on_paired_pools(
+            specs in prop::collection::vec(pool_spec(), 0..=5),
+            olds in prop::collection::vec((any::<bool>(), 0u8..4, prop::option::weighted(0.7, 0u64..45_000)), 1..=5),
+            branches in prop::collection::vec((prop::option::of(0usize..10), 0u64..5_000), 0..4),
+        ) {
+            let mut pools = build(&specs, &[]);
+            let old_name = |i: usize| format!("old{i:02}.contoso.test");
+            let olds: Vec<OldSpec> = olds;
+            for (i, &(standard, site, users)) in olds.iter().enumerate() {
+                let mut p = fe(&old_name(i), ["s1", "s2", "s3", "s4"][site as usize], None);
+                p.version = Some(Version::V2010);
+                p.edition = Some(if standard { Edition::Standard } else { Edition::Enterprise });
+                p.users = users.map(|u| if standard { u / 10 } else { u });
+                pools.push(p);
+            }
+            // A branch backed by a 2010 pool (index < olds), a 2013 pool (next indices) or nothing.
+            let n13 = specs.len();
+            for (k, &(backup, users)) in branches.iter().enumerate() {
+                let target = backup.and_then(|b| {
+                    if b < olds.len() {
+                        Some(old_name(b))
+                    } else if b - olds.len() < n13 {
+                        Some(format!("pool{:02}.contoso.test", b - olds.len()))
+                    } else {
+                        None
+                    }
+                });
+                let mut b = fe(&format!("sba{k}.contoso.test"), "branch", target.as_deref());
+                b.role = Role::Branch;
+                b.edition = None;
+                b.version = Some(Version::V2010);
+                b.users = Some(users);
+                pools.push(b);
+            }
+            let e = estate(pools.clone());
+            let p = plan_one(&e, &PlanRequest::default());
+
+            // The reference target: proposed successors as the issue defines them, branches behind
+            // a 2010 pool counted on its successor.
+            let mut target: Vec<Pool> = pools
+                .iter()
+                .filter(|x| x.version != Some(Version::V2010) || x.role == Role::Branch)
+                .cloned()
+                .collect();
+            for (i, &(standard, site, users)) in olds.iter().enumerate() {
+                let mut succ = fe(&format!("successor-of-{}", old_name(i)), ["s1", "s2", "s3", "s4"][site as usize], None);
+                succ.edition = Some(if standard { Edition::Standard } else { Edition::Enterprise });
+                succ.users = users.map(|u| if standard { u / 10 } else { u });
+                succ.servers = 0;
+                succ.planned = true;
+                target.push(succ);
+            }
+            for b in target.iter_mut().filter(|x| x.role == Role::Branch) {
+                if let Some(old) = b.backup.clone().filter(|x| x.starts_with("old")) {
+                    b.backup = Some(format!("successor-of-{old}"));
+                }
+            }
+            let eligible: Vec<&Pool> = target.iter().filter(|x| x.role == Role::FrontEnd).collect();
+            let adj: Vec<Vec<Option<(usize, usize)>>> = eligible
+                .iter()
+                .map(|a| {
+                    eligible
+                        .iter()
+                        .map(|b| (a.fqdn != b.fqdn && compatible(&target, a, b, &[])).then(|| score(a, b)))
+                        .collect()
+                })
+                .collect();
+            let best = exhaustive(&adj, &mut vec![true; eligible.len()], 0);
+            prop_assert_eq!((p.objective.pairs, p.objective.cross_site, p.objective.kept), best);
+            prop_assert_eq!(p.successors.len(), olds.len());
+            prop_assert!(p.successors.iter().all(|s| !s.declared && s.pool.starts_with("successor-of-old")));
+
+            // Every branch move points at a pool paired in the plan; exactly the branches behind a
+            // 2010 pool or without backup move.
+            let paired: BTreeSet<&str> = p.pairs.iter().flat_map(|x| x.pools()).collect();
+            for m in &p.branch_moves {
+                match &m.to {
+                    Some(to) => prop_assert!(paired.contains(to.as_str()), "{} -> {}", m.branch, to),
+                    None => prop_assert!(p.pairs.is_empty()),
+                }
+            }
+            let moving: BTreeSet<&str> = pools
+                .iter()
+                .filter(|x| x.role == Role::Branch)
+                .filter(|x| x.backup.as_deref().is_none_or(|b| b.starts_with("old")))
+                .map(|x| x.fqdn.as_str())
+                .collect();
+            let moved: BTreeSet<&str> = p.branch_moves.iter().map(|m| m.branch.as_str()).collect();
+            prop_assert_eq!(moving, moved);
+        }
+    }
 }
 
 #[test]
@@ -848,4 +951,88 @@ fn a_pin_of_a_pool_with_itself_is_refused() {
             "--pin a.contoso.test=a.contoso.test: a pool cannot be paired with itself; name two different pools"
         ]
     );
+}
+
+#[test]
+fn declared_successors_carry_their_pools_and_bad_ones_are_typed_errors() {
+    use crate::model::{DeclaredSuccessor, Source};
+    let old = |f: &str, users: u64| {
+        let mut p = fe(f, "s1", None);
+        p.version = Some(Version::V2010);
+        p.users = Some(users);
+        p
+    };
+    let declare = |successor: &str, replaces: &str| DeclaredSuccessor {
+        successor: successor.into(),
+        replaces: replaces.into(),
+        source: Source::new("inventory.csv", Some(2)),
+    };
+    let mut new = fe("new.t", "s2", None);
+    new.planned = true;
+    new.servers = 12;
+    let mut e = estate(vec![old("o1.t", 20_000), old("o2.t", 10_000), new.clone()]);
+    e.declared_successors = vec![declare("new.t", "o1.t"), declare("new.t", "o2.t")];
+    let p = plan_one(&e, &PlanRequest::default());
+    assert_eq!(
+        p.successors,
+        [Successor {
+            pool: "new.t".into(),
+            replaces: vec!["o1.t".into(), "o2.t".into()],
+            declared: true,
+            users: Some(30_000),
+            site: Some("s2".into()),
+        }]
+    );
+    assert!(p.migrate_first.iter().all(|m| m.successor == "new.t"));
+
+    // A Standard Edition successor for 30,000 users; a successor of a pool that is no 2010 pool;
+    // one that names a pool nobody defines; a 2010 pool claimed by two successors.
+    let mut se = new.clone();
+    se.edition = Some(Edition::Standard);
+    let mut e = estate(vec![
+        old("o1.t", 20_000),
+        old("o2.t", 10_000),
+        se,
+        fe("b.t", "s1", None),
+    ]);
+    let mut other = fe("other.t", "s3", None);
+    other.planned = true;
+    e.pools.push(other);
+    e.declared_successors = vec![
+        declare("new.t", "o1.t"),
+        declare("new.t", "o2.t"),
+        declare("other.t", "b.t"),
+        declare("other.t", "ghost.t"),
+        declare("other.t", "o1.t"),
+    ];
+    let errs = plan(&[&e], &PlanRequest::default()).unwrap_err();
+    let problems: Vec<&SuccessorProblem> = errs
+        .iter()
+        .map(|e| match e {
+            PlanError::Successor { problem, .. } => problem,
+            other => panic!("not a successor error: {other}"),
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            &SuccessorProblem::Users {
+                users: 30_000,
+                edition: Edition::Standard,
+                limit: 5_000
+            },
+            &SuccessorProblem::NotLync2010("b.t".into()),
+            &SuccessorProblem::UnknownPool("ghost.t".into()),
+            &SuccessorProblem::ClaimedTwice {
+                pool: "o1.t".into(),
+                other: "new.t".into()
+            },
+        ]
+    );
+    assert_eq!(
+        errs[0].to_string(),
+        "new.t cannot replace o1.t, o2.t: it would home 30000 users, but a Standard Edition pool \
+         carries at most 5000 (replaces column at inventory.csv:2)"
+    );
+    assert!(errs.iter().all(PlanError::is_successor));
 }
