@@ -394,8 +394,8 @@ static LABELS: &[(&str, &str, &str)] = &[
     ),
     (
         "plan.migrate.intro",
-        "Lync 2010 has no pool pairing, so these pools are never paired: move their users to paired pools of Lync 2013 or later, re-associate the branch registrars they back, then retire them. Their backup relationships stay until then.",
-        "Lync 2010 kennt keine Pool-Paarung, daher werden diese Pools nie gepaart: Ihre Benutzer auf gepaarte Pools ab Lync 2013 verschieben, die von ihnen gesicherten Zweigstellen-Registrare neu zuordnen und die Pools dann außer Betrieb nehmen. Bis dahin bleiben ihre Sicherungsbeziehungen bestehen.",
+        "Lync 2010 has no pool pairing, so these pools are never paired: their users move to their successors, the branch registrars they back are re-associated, then the pools and their backup relationships are retired.",
+        "Lync 2010 kennt keine Pool-Paarung, daher werden diese Pools nie gepaart: Ihre Benutzer ziehen auf ihre Nachfolger um, die von ihnen gesicherten Zweigstellen-Registrare werden neu zugeordnet, dann werden die Pools samt ihren Sicherungsbeziehungen außer Betrieb genommen.",
     ),
     ("plan.site", "Site", "Standort"),
     ("plan.site_unknown", "site unknown", "Standort unbekannt"),

@@ -200,12 +200,15 @@ fn a_plannable_estate_gets_the_plan_section_and_the_after_plan_diagram() {
 
     let md = stdout(&lyncpair(&["audit", topo, "--format", "md"]));
     assert_eq!(md.matches("```mermaid").count(), 2);
-    assert!(md.contains("#### After the suggested plan"));
+    assert!(md.contains("#### Target design: after the migration and the suggested plan"));
     assert!(md.contains(
         "| pool-ber2.contoso.test ⇄ pool-mad1.contoso.test | Berlin ⇄ Madrid (across sites) | kept: one pool names the other today | Re-pair:"
     ));
     // The after-plan flowchart joins the planned pairs both ways and keeps the SBA's arrow.
-    let after = md.split("#### After the suggested plan").nth(1).unwrap();
+    let after = md
+        .split("#### Target design: after the migration and the suggested plan")
+        .nth(1)
+        .unwrap();
     let after = after.split("```").nth(1).unwrap();
     assert_eq!(after.matches("<-->").count(), 3);
     assert_eq!(after.matches(" --> ").count(), 1);
@@ -320,7 +323,7 @@ fn csv_is_excel_safe() {
     assert!(text.ends_with("\r\n"));
     assert!(!text.replace("\r\n", "").contains('\n'), "bare LF line end");
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert_eq!(lines[0], "estate,severity,code,pool,message,sources");
+    assert_eq!(lines[0], "estate,severity,code,pool,message,sources,fix");
     // One row per finding and pool: backup-not-reciprocal names 2 pools, backup-missing 1.
     assert_eq!(lines.len(), 1 + 3);
     // The formula-looking pool name is neutralised wherever a cell starts with it.

@@ -251,7 +251,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 pools: pools.clone(),
                 mutual: true,
                 note: with_repair(lang, i18n::t(lang, "change.add.note"), *repair),
-                why: Some(why.clone()),
+                why: pair_details(why),
             },
             Change::Keep {
                 pools,
@@ -268,7 +268,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 } else {
                     with_repair(lang, i18n::t(lang, "change.keep.one_sided"), *repair)
                 },
-                why: Some(why.clone()),
+                why: pair_details(why),
             },
         })
         .collect();
@@ -349,6 +349,12 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
         target_version: plan.target_version.label(),
         docs_url: DOCS_PAIRING,
     }
+}
+
+/// The planner's words about a pair beyond what the change's note already says (its first clause:
+/// new, kept or already paired), e.g. which successor it holds; `None` when there is nothing more.
+fn pair_details(why: &str) -> Option<String> {
+    why.split_once("; ").map(|(_, rest)| rest.to_owned())
 }
 
 /// Whether a pair's capacity was checked, in words: the users of both sides, or which are unknown.
