@@ -19,8 +19,11 @@ fn estate(v: &Value) -> &Value {
     &v["estates"][0]
 }
 
-/// (pool a, pool b, users a, users b, capacity checked) per pair.
-fn pairs(v: &Value) -> Vec<(String, String, Option<u64>, Option<u64>, bool)> {
+/// (pool a, pool b, users a, users b, capacity checked) of one pair.
+type PairRow = (String, String, Option<u64>, Option<u64>, bool);
+type PairSpec<'a> = (&'a str, &'a str, Option<u64>, Option<u64>, bool);
+
+fn pairs(v: &Value) -> Vec<PairRow> {
     estate(v)["pairs"]
         .as_array()
         .unwrap()
@@ -53,9 +56,7 @@ fn moves(v: &Value) -> Vec<(String, Option<String>, String)> {
         .collect()
 }
 
-fn owned(
-    list: &[(&str, &str, Option<u64>, Option<u64>, bool)],
-) -> Vec<(String, String, Option<u64>, Option<u64>, bool)> {
+fn owned(list: &[PairSpec]) -> Vec<PairRow> {
     list.iter()
         .map(|&(a, b, x, y, c)| (a.to_owned(), b.to_owned(), x, y, c))
         .collect()
