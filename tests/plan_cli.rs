@@ -416,16 +416,22 @@ fn html_is_a_self_contained_page_with_both_diagrams_and_the_whole_plan() {
     let after = &html[html
         .find("Target design: after the migration and the suggested plan")
         .unwrap()..];
-    // ber1–par1, ber2–mad1 and mad2–par2 are drawn as planned pairs, pool-se-mad as unpaired,
-    // pool-old as a 2010 pool, and the SBA's relationship to it as one to re-associate.
+    // ber1–par1, ber2–mad1 and mad2–par2 are drawn as planned pairs, pool-se-mad as unpaired; the
+    // 2010 pool-old is gone, its proposed successor stands in Paris (unpaired: the odd one out of
+    // seven), and the SBA is drawn to its recommended backup, the first paired pool of Paris.
     assert_eq!(
         after.matches("<g class=\"edge planned\"><title>").count(),
         3
     );
     assert!(after.contains("<g class=\"pool unpaired\"><title>pool-se-mad.contoso.test</title>"));
-    assert!(after.contains("<g class=\"pool migrate\"><title>pool-old.contoso.test</title>"));
+    assert!(
+        after.contains(
+            "<g class=\"pool proposed\"><title>successor-of-pool-old.contoso.test</title>"
+        )
+    );
+    assert!(!after.contains("<title>pool-old.contoso.test</title>"));
     assert!(after.contains(
-        "<g class=\"edge warning\"><title>sba-lyon.contoso.test → pool-old.contoso.test</title>"
+        "<g class=\"edge warning\"><title>sba-lyon.contoso.test → pool-par1.contoso.test</title>"
     ));
     // Today's pool-ber2 -> pool-par1 is gone after the plan.
     assert!(!after.contains("pool-ber2.contoso.test → pool-par1.contoso.test</title>"));
