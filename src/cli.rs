@@ -86,11 +86,34 @@ pub struct PlanArgs {
     /// Never pair these two pools (repeatable).
     #[arg(long, value_name = "A=B", value_parser = parse_pool_pair)]
     pub forbid: Vec<(String, String)>,
+    /// Version of the successors the plan proposes for Lync 2010 front-end pools.
+    #[arg(long, value_enum, default_value_t = TargetVersion::V2013)]
+    pub target: TargetVersion,
     #[command(flatten)]
     pub common: CommonArgs,
     /// Export files (one estate together) or folders (walked; each folder holding a topology is an estate).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetVersion {
+    #[value(name = "2013")]
+    V2013,
+    #[value(name = "2015")]
+    V2015,
+    #[value(name = "2019")]
+    V2019,
+}
+
+impl TargetVersion {
+    fn version(self) -> crate::model::Version {
+        match self {
+            TargetVersion::V2013 => crate::model::Version::V2013,
+            TargetVersion::V2015 => crate::model::Version::V2015,
+            TargetVersion::V2019 => crate::model::Version::V2019,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -412,6 +435,7 @@ fn run_plan(args: PlanArgs) -> i32 {
     let request = PlanRequest {
         pins: args.pin.clone(),
         forbids: args.forbid.clone(),
+        target: args.target.version(),
     };
     let mut err = std::io::stderr().lock();
     let plans = match plan::plan(&estates, &request) {
@@ -421,11 +445,16 @@ fn run_plan(args: PlanArgs) -> i32 {
                 let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&e.to_string()));
             }
             for p in &problems {
-                let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(p));
+                let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&p.to_string()));
             }
+            let what = if problems.iter().any(plan::PlanError::is_successor) {
+                "the inventory's replaces column or the --pin/--forbid options"
+            } else {
+                "the --pin/--forbid options"
+            };
             let _ = writeln!(
                 err,
-                "lyncpair: no plan made: fix the --pin/--forbid options above and run again"
+                "lyncpair: no plan made: fix {what} above and run again"
             );
             return EXIT_USAGE_OR_INPUT;
         }

@@ -169,6 +169,13 @@ pub fn build(inputs: EstateInputs) -> Estate {
         }
         let from_inventory = r.input.format == crate::model::Format::Inventory;
         for p in &r.pools {
+            estate
+                .declared_successors
+                .extend(p.replaces.iter().map(|r| crate::model::DeclaredSuccessor {
+                    successor: p.fqdn.clone(),
+                    replaces: r.value.clone(),
+                    source: r.source.clone(),
+                }));
             by_fqdn
                 .entry(p.fqdn.as_str())
                 .or_default()
@@ -213,6 +220,10 @@ pub fn build(inputs: EstateInputs) -> Estate {
     estate.lossy.sort();
     estate.lossy.dedup();
     estate.pending_changes.sort();
+    estate.declared_successors.sort();
+    estate
+        .declared_successors
+        .dedup_by(|a, b| a.successor == b.successor && a.replaces == b.replaces);
     estate
         .conflicts
         .sort_by(|a, b| (&a.pool, a.fact).cmp(&(&b.pool, b.fact)));

@@ -205,8 +205,8 @@ static LABELS: &[(&str, &str, &str)] = &[
     ("diagram.now", "Today", "Heute"),
     (
         "diagram.after",
-        "After the suggested plan",
-        "Nach dem Planvorschlag",
+        "Target design: after the migration and the suggested plan",
+        "Zielbild: nach der Migration und dem Planvorschlag",
     ),
     (
         "diagram.mermaid",
@@ -394,8 +394,8 @@ static LABELS: &[(&str, &str, &str)] = &[
     ),
     (
         "plan.migrate.intro",
-        "Lync 2010 has no pool pairing, so these pools are never paired: move their users to paired pools of Lync 2013 or later, re-associate the branch registrars they back, then retire them. Their backup relationships stay until then.",
-        "Lync 2010 kennt keine Pool-Paarung, daher werden diese Pools nie gepaart: Ihre Benutzer auf gepaarte Pools ab Lync 2013 verschieben, die von ihnen gesicherten Zweigstellen-Registrare neu zuordnen und die Pools dann außer Betrieb nehmen. Bis dahin bleiben ihre Sicherungsbeziehungen bestehen.",
+        "Lync 2010 has no pool pairing, so these pools are never paired: their users move to their successors, the branch registrars they back are re-associated, then the pools and their backup relationships are retired.",
+        "Lync 2010 kennt keine Pool-Paarung, daher werden diese Pools nie gepaart: Ihre Benutzer ziehen auf ihre Nachfolger um, die von ihnen gesicherten Zweigstellen-Registrare werden neu zugeordnet, dann werden die Pools samt ihren Sicherungsbeziehungen außer Betrieb genommen.",
     ),
     ("plan.site", "Site", "Standort"),
     ("plan.site_unknown", "site unknown", "Standort unbekannt"),
@@ -468,15 +468,17 @@ static LABELS: &[(&str, &str, &str)] = &[
         "Ein Zweigstellen-Registrar (SBA/SBS) darf seinen Sicherungspool mit anderen Zweigstellen teilen, dieser muss aber ein Front-End-Pool eines zentralen Standorts sein, der bestehen bleibt. Diese Zweigstellen-Registrare verlieren ihren Sicherungspool und brauchen nach dem unten beschriebenen Verfahren einen neuen.",
     ),
     (
-        "plan.moves.candidates",
-        "New backup pool: one of {pools} (the branch users then count toward its capacity).",
-        "Neuer Sicherungspool: einer von {pools} (die Benutzer der Zweigstelle zählen dann zu dessen Kapazität).",
+        "plan.moves.to",
+        "Recommended backup pool: {pool} (the branch users count toward its capacity).",
+        "Empfohlener Sicherungspool: {pool} (die Benutzer der Zweigstelle zählen zu dessen Kapazität).",
     ),
     (
         "plan.moves.no_candidate",
-        "New backup pool: a central-site Front End pool of Lync 2013 or later; none is in this estate yet.",
-        "Neuer Sicherungspool: ein Front-End-Pool ab Lync 2013 an einem zentralen Standort; in dieser Umgebung gibt es noch keinen.",
+        "No backup pool to recommend: the plan pairs no pool yet.",
+        "Kein Sicherungspool zu empfehlen: Der Plan paart noch keinen Pool.",
     ),
+    ("plan.moves.from", "Backup today", "Heutige Sicherung"),
+    ("plan.moves.none_today", "none", "keine"),
     ("plan.moves.steps", "Procedure", "Vorgehen"),
     ("plan.users", "{n} users", "{n} Benutzer"),
     (
@@ -652,13 +654,8 @@ static LABELS: &[(&str, &str, &str)] = &[
     ),
     (
         "planh.no_candidate",
-        "new backing pool: a central-site front-end pool of Lync 2013 or later (none is in this estate yet)",
-        "neuer Sicherungspool: ein Front-End-Pool ab Lync 2013 an einem zentralen Standort (in dieser Umgebung gibt es noch keinen)",
-    ),
-    (
-        "planh.candidates",
-        "new backing pool: one of {pools} (its users then count toward that pool's capacity)",
-        "neuer Sicherungspool: einer von {pools} (die Benutzer zählen dann zu dessen Kapazität)",
+        "(no pool is paired in the plan yet)",
+        "(im Plan ist noch kein Pool gepaart)",
     ),
     (
         "planh.summary_line",
@@ -780,6 +777,91 @@ static LABELS: &[(&str, &str, &str)] = &[
         "reports written to {dir}: {files}",
         "Berichte in {dir} geschrieben: {files}",
     ),
+    // Migration plan (issue 10).
+    ("planh.proposed", "proposed", "vorgeschlagen"),
+    ("planh.declared", "declared", "angegeben"),
+    (
+        "planh.not_deployed",
+        "not deployed yet",
+        "noch nicht bereitgestellt",
+    ),
+    (
+        "planh.target_design",
+        "Target design (after the migration, successors of version {version})",
+        "Zielbild (nach der Migration, Nachfolger in Version {version})",
+    ),
+    ("planh.successors", "Successors", "Nachfolger"),
+    ("planh.replaces", "replaces", "ersetzt"),
+    (
+        "planh.users_unknown",
+        "users unknown",
+        "Benutzerzahl unbekannt",
+    ),
+    (
+        "planh.migration_order",
+        "Migration order (Lync 2010 pools and where their users go)",
+        "Migrationsreihenfolge (Pools von Lync 2010 und wohin ihre Benutzer gehen)",
+    ),
+    (
+        "planh.paired_with",
+        "paired with {pool}",
+        "gepaart mit {pool}",
+    ),
+    (
+        "planh.successor_unpaired",
+        "successor not paired",
+        "Nachfolger ohne Partner",
+    ),
+    ("planh.no_backup", "(no backup)", "(keine Sicherung)"),
+    (
+        "plan.capacity.checked",
+        "capacity checked: {a} + {b} = {total} users after a failover",
+        "Kapazität geprüft: {a} + {b} = {total} Benutzer nach einem Failover",
+    ),
+    (
+        "plan.capacity.unchecked",
+        "capacity not checked: the users of {pools} are unknown",
+        "Kapazität nicht geprüft: Die Benutzerzahl von {pools} ist unbekannt",
+    ),
+    ("plan.proposed", "proposed", "vorgeschlagen"),
+    ("plan.capacity", "Capacity", "Kapazität"),
+    ("plan.target.title", "Target design", "Zielbild"),
+    (
+        "plan.target.intro",
+        "After the migration every Lync 2010 front-end pool is replaced by a successor of Lync {version} or later. A successor named in an inventory (column Replaces) is declared; any other is proposed by the plan as successor-of-<pool>, in the same site and edition: it does not exist yet.",
+        "Nach der Migration ist jeder Front-End-Pool von Lync 2010 durch einen Nachfolger ab Lync {version} ersetzt. Ein in einem Inventar genannter Nachfolger (Spalte Ersetzt) ist angegeben; jeden anderen schlägt der Plan als successor-of-<Pool> am selben Standort und in derselben Edition vor: Er existiert noch nicht.",
+    ),
+    ("plan.successors", "Successors", "Nachfolger"),
+    ("plan.successor", "Successor", "Nachfolger"),
+    ("plan.replaces", "Replaces", "Ersetzt"),
+    ("plan.kind", "Kind", "Art"),
+    ("plan.declared", "declared", "angegeben"),
+    ("plan.users_col", "Users", "Benutzer"),
+    ("plan.unknown", "unknown", "unbekannt"),
+    (
+        "plan.order.title",
+        "Migration order",
+        "Migrationsreihenfolge",
+    ),
+    (
+        "plan.order.intro",
+        "Move the users of each Lync 2010 pool to its successor, those whose successor is paired first; then re-associate the branch registrars and retire the pool.",
+        "Die Benutzer jedes Pools von Lync 2010 auf seinen Nachfolger verschieben, zuerst die mit gepaartem Nachfolger; dann die Zweigstellen-Registrare neu zuordnen und den Pool außer Betrieb nehmen.",
+    ),
+    ("plan.order.step", "Step", "Schritt"),
+    ("plan.order.users_go", "Users go to", "Benutzer gehen nach"),
+    (
+        "plan.order.partner",
+        "Successor's partner",
+        "Partner des Nachfolgers",
+    ),
+    (
+        "legend.pool_proposed",
+        "Successor proposed by the plan (does not exist yet)",
+        "Vom Plan vorgeschlagener Nachfolger (existiert noch nicht)",
+    ),
+    ("finding.fix", "Fix", "Behebung"),
+    ("human.fix", "Fix:", "Behebung:"),
 ];
 
 /// German rule explanations; the English ones are [`crate::rules::CATALOGUE`]'s `summary` and `source`.

@@ -279,6 +279,8 @@ pub struct PoolRecord {
     pub backup_service: Option<Stated<String>>,
     /// Whether the pool hosts the active or a standby Central Management store.
     pub cms: Option<Stated<CmsRole>>,
+    /// Lync 2010 pools this (planned) pool replaces: an inventory's `replaces` column (issue 10).
+    pub replaces: Vec<Stated<String>>,
 }
 
 /// A site as one input states it.
@@ -403,6 +405,14 @@ pub struct Conflict {
     pub other_source: Source,
 }
 
+/// An inventory says: pool `successor` replaces the Lync 2010 pool `replaces`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DeclaredSuccessor {
+    pub successor: String,
+    pub replaces: String,
+    pub source: Source,
+}
+
 /// One audited estate: the inputs of one folder (or of the command line), merged.
 #[derive(Debug, Clone, Default)]
 pub struct Estate {
@@ -416,6 +426,8 @@ pub struct Estate {
     pub lossy: Vec<Lossy>,
     pub notes: Vec<Note>,
     pub pending_changes: Vec<PendingChange>,
+    /// Successors an inventory declares (`replaces` column), sorted; the planner checks them.
+    pub declared_successors: Vec<DeclaredSuccessor>,
     /// FQDN to index in `pools`, built on first lookup: rules look pools up per backup edge, and a
     /// linear scan made large estates quadratic. Estates are not changed after they are built.
     pub pool_index: OnceLock<HashMap<String, usize>>,

@@ -199,8 +199,9 @@ fn a_formula_and_semicolons_in_a_pool_name_are_refused_as_fqdns() {
         error_lines(&o, topo),
         [(topo.to_owned(), Some(11)), (topo.to_owned(), Some(19))]
     );
+    // Fix texts may hold a `;` of their own: look for the refused name, not the character.
     assert!(
-        !estates_text(&o).contains(';'),
+        !estates_text(&o).contains("calc"),
         "a refused name reached the audit"
     );
 }

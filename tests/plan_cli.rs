@@ -81,7 +81,19 @@ fn json_is_the_contract_shape_with_the_optimal_plan() {
     let estates = v["estates"].as_array().unwrap();
     assert_eq!(estates.len(), 1);
     let e = &estates[0];
-    assert_eq!(keys(e), ["name", "objective", "pairs", "unpaired"]);
+    // The contract's fields plus the additive ones of the migration plan (docs/plan-schema.md).
+    assert_eq!(
+        keys(e),
+        [
+            "branch_moves",
+            "changes",
+            "name",
+            "objective",
+            "pairs",
+            "successors",
+            "unpaired"
+        ]
+    );
     assert!(e["name"].as_str().unwrap().ends_with("topology.xml"));
     // Three cross-site pairs keeping three of today's relationships: the unique optimum.
     let b = |s: &str| format!("pool-{s}.contoso.test");
@@ -93,7 +105,17 @@ fn json_is_the_contract_shape_with_the_optimal_plan() {
             (b("mad2"), b("par2"), true, true),
         ]
     );
-    assert_eq!(keys(&e["pairs"][0]), ["cross_site", "kept", "pools"]);
+    assert_eq!(
+        keys(&e["pairs"][0]),
+        [
+            "capacity_checked",
+            "cross_site",
+            "kept",
+            "pools",
+            "sites",
+            "users"
+        ]
+    );
     assert_eq!(
         e["objective"],
         serde_json::json!({"pairs": 3, "cross_site": 3, "kept": 3})
@@ -392,18 +414,28 @@ fn html_is_a_self_contained_page_with_both_diagrams_and_the_whole_plan() {
     // The report's CSS, and two drawn diagrams: today and after the plan.
     assert!(html.contains("@page { size: A4; margin: 15mm; }"));
     assert_eq!(html.matches("<svg class=\"diagram").count(), 2);
-    assert!(html.contains("<figcaption>After the suggested plan</figcaption>"));
-    let after = &html[html.find("After the suggested plan").unwrap()..];
-    // ber1–par1, ber2–mad1 and mad2–par2 are drawn as planned pairs, pool-se-mad as unpaired,
-    // pool-old as a 2010 pool, and the SBA's relationship to it as one to re-associate.
+    assert!(html.contains(
+        "<figcaption>Target design: after the migration and the suggested plan</figcaption>"
+    ));
+    let after = &html[html
+        .find("Target design: after the migration and the suggested plan")
+        .unwrap()..];
+    // ber1–par1, ber2–mad1 and mad2–par2 are drawn as planned pairs, pool-se-mad as unpaired; the
+    // 2010 pool-old is gone, its proposed successor stands in Paris (unpaired: the odd one out of
+    // seven), and the SBA is drawn to its recommended backup, the first paired pool of Paris.
     assert_eq!(
         after.matches("<g class=\"edge planned\"><title>").count(),
         3
     );
     assert!(after.contains("<g class=\"pool unpaired\"><title>pool-se-mad.contoso.test</title>"));
-    assert!(after.contains("<g class=\"pool migrate\"><title>pool-old.contoso.test</title>"));
+    assert!(
+        after.contains(
+            "<g class=\"pool proposed\"><title>successor-of-pool-old.contoso.test</title>"
+        )
+    );
+    assert!(!after.contains("<title>pool-old.contoso.test</title>"));
     assert!(after.contains(
-        "<g class=\"edge warning\"><title>sba-lyon.contoso.test → pool-old.contoso.test</title>"
+        "<g class=\"edge warning\"><title>sba-lyon.contoso.test → pool-par1.contoso.test</title>"
     ));
     // Today's pool-ber2 -> pool-par1 is gone after the plan.
     assert!(!after.contains("pool-ber2.contoso.test → pool-par1.contoso.test</title>"));

@@ -258,6 +258,7 @@ fn runbook_of(e: &Estate) -> String {
     let request = PlanRequest {
         pins: Vec::new(),
         forbids: vec![(e.pools[0].fqdn.clone(), "p3.contoso.test".into())],
+        ..PlanRequest::default()
     };
     runbook::render(&plan(&[e], &request).expect("a plan"))
 }

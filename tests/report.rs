@@ -200,12 +200,15 @@ fn a_plannable_estate_gets_the_plan_section_and_the_after_plan_diagram() {
 
     let md = stdout(&lyncpair(&["audit", topo, "--format", "md"]));
     assert_eq!(md.matches("```mermaid").count(), 2);
-    assert!(md.contains("#### After the suggested plan"));
+    assert!(md.contains("#### Target design: after the migration and the suggested plan"));
     assert!(md.contains(
         "| pool-ber2.contoso.test ⇄ pool-mad1.contoso.test | Berlin ⇄ Madrid (across sites) | kept: one pool names the other today | Re-pair:"
     ));
     // The after-plan flowchart joins the planned pairs both ways and keeps the SBA's arrow.
-    let after = md.split("#### After the suggested plan").nth(1).unwrap();
+    let after = md
+        .split("#### Target design: after the migration and the suggested plan")
+        .nth(1)
+        .unwrap();
     let after = after.split("```").nth(1).unwrap();
     assert_eq!(after.matches("<-->").count(), 3);
     assert_eq!(after.matches(" --> ").count(), 1);
@@ -332,7 +335,7 @@ fn csv_is_excel_safe() {
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "\"estate\",\"severity\",\"code\",\"pool\",\"message\",\"sources\""
+        "\"estate\",\"severity\",\"code\",\"pool\",\"message\",\"sources\",\"fix\""
     );
     for l in &lines {
         assert!(
@@ -370,7 +373,7 @@ fn csv_in_german_uses_german_headers_and_semicolons() {
     let lines: Vec<&str> = de.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "\"Umgebung\";\"Schweregrad\";\"Code\";\"Pool\";\"Meldung\";\"Quellen\""
+        "\"Umgebung\";\"Schweregrad\";\"Code\";\"Pool\";\"Meldung\";\"Quellen\";\"Behebung\""
     );
     // The same rows as in English, only the separator and headers differ.
     assert_eq!(
@@ -379,7 +382,7 @@ fn csv_in_german_uses_german_headers_and_semicolons() {
     );
     assert!(lines.len() > 2);
     for l in &lines {
-        // Six quoted fields: five separators outside quotes.
+        // Seven quoted fields: six separators outside quotes.
         let mut outside = 0;
         let mut quoted = false;
         for c in l.chars() {
@@ -389,7 +392,7 @@ fn csv_in_german_uses_german_headers_and_semicolons() {
                 _ => {}
             }
         }
-        assert_eq!(outside, 5, "{l}");
+        assert_eq!(outside, 6, "{l}");
         for cell in l.split(';') {
             let cell = cell.trim_start_matches([' ', '"']);
             assert!(

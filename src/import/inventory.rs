@@ -64,6 +64,8 @@ pub enum Column {
     Os,
     Backup,
     TargetVersion,
+    /// Lync 2010 pools a planned pool replaces (issue 10).
+    Replaces,
 }
 
 /// Header aliases, already normalised by [`normalize_header`] (FORMATS.md §7, plus target version).
@@ -143,6 +145,17 @@ const ALIASES: &[(Column, &[&str])] = &[
     (
         Column::TargetVersion,
         &["planned", "plannedversion", "targetversion", "zielversion"],
+    ),
+    (
+        Column::Replaces,
+        &[
+            "replaces",
+            "successorof",
+            "migratesfrom",
+            "ersetzt",
+            "nachfolgervon",
+            "migriertvon",
+        ],
     ),
 ];
 
@@ -424,7 +437,35 @@ fn read_row(
             record.backups.push(Stated::new(backup, src.clone()));
         }
     }
+    if let Some(raw) = get(Column::Replaces).filter(|raw| !is_none_word(raw)) {
+        record.replaces = replaced_pools(raw, &src, &fqdn, &mut note);
+    }
     Some(record)
+}
+
+/// The pools of a `replaces` cell: FQDNs separated by `;` or `,` (a consolidation names several).
+fn replaced_pools(
+    raw: &str,
+    src: &Source,
+    fqdn: &str,
+    note: &mut impl FnMut(String),
+) -> Vec<Stated<String>> {
+    let mut out: Vec<Stated<String>> = Vec::new();
+    for part in raw
+        .split([';', ','])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let old = normalize_fqdn(part);
+        if !old.contains('.') || old.contains(char::is_whitespace) {
+            note(format!(
+                "{fqdn}: replaces \"{part}\", which is not a pool FQDN; ignored"
+            ));
+        } else if !out.iter().any(|s| s.value == old) {
+            out.push(Stated::new(old, src.clone()));
+        }
+    }
+    out
 }
 
 /// A fact stated at `src`.
@@ -1269,6 +1310,16 @@ mod tests {
         assert_eq!(column_for("Backup_Pool"), Some(Column::Backup));
         assert_eq!(column_for("Target Version"), Some(Column::TargetVersion));
         assert_eq!(column_for("Zielversion"), Some(Column::TargetVersion));
+        for alias in [
+            "Replaces",
+            "Successor of",
+            "Migrates from",
+            "Ersetzt",
+            "Nachfolger von",
+            "Migriert von",
+        ] {
+            assert_eq!(column_for(alias), Some(Column::Replaces), "{alias}");
+        }
         assert_eq!(column_for("Owner"), None);
     }
 

@@ -6,21 +6,38 @@
 
 pub mod constraints;
 pub mod matching;
+pub mod migration;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::{CmsRole, Edition, Estate, Failover, Pool, Role, SiteKind, Version};
-use crate::rules::pair::base_os;
+use crate::model::{CmsRole, Edition, Estate, Failover, Pool, Role, Version};
+use crate::rules::pair::{
+    ENTERPRISE_MAX_USERS, MAX_FRONT_ENDS, STANDARD_MAX_USERS, USERS_PER_FRONT_END, base_os,
+    carried_users,
+};
 use constraints::{Blocker, Forbidden, blockers_with_os, describe_pair, describe_partner, ordered};
 use matching::{Candidate, best_matching};
+pub use migration::{Migration, PlanError, Successor, SuccessorProblem, migrate};
 
-/// What the user asked for on the command line: `--pin A=B` and `--forbid A=B`, FQDNs normalised.
-#[derive(Debug, Clone, Default)]
+/// What the user asked for on the command line: `--pin A=B` and `--forbid A=B`, FQDNs normalised,
+/// and `--target`, the version of proposed successors.
+#[derive(Debug, Clone)]
 pub struct PlanRequest {
     pub pins: Vec<(String, String)>,
     pub forbids: Vec<(String, String)>,
+    pub target: Version,
+}
+
+impl Default for PlanRequest {
+    fn default() -> PlanRequest {
+        PlanRequest {
+            pins: Vec::new(),
+            forbids: Vec::new(),
+            target: Version::V2013,
+        }
+    }
 }
 
 /// The objective, compared lexicographically in field order (CONTRACT.md).
@@ -43,8 +60,10 @@ pub struct PairSide {
     /// How many Front End servers the merged estate counts (an inventory may give a count without
     /// naming the machines, so this can exceed `machines.len()`).
     pub servers: u32,
-    /// Only an inventory names the pool: it is not deployed yet.
+    /// Only an inventory names the pool: it is not deployed yet (also true of a proposed successor).
     pub planned: bool,
+    /// A successor the plan proposes (`successor-of-…`): no input names it.
+    pub proposed: bool,
     pub failover: Option<Failover>,
     /// Pools this one is paired with today other than its new partner, whose users' data its
     /// Backup Service may still hold (a re-pair: `Remove-CsUserStoreBackupData`).
@@ -65,6 +84,11 @@ pub struct PlannedPair {
     pub pinned: bool,
     /// Both pools already name each other: nothing to set up.
     pub reciprocal_today: bool,
+    /// Users each side carries after the migration and the branch moves (its own, those of the
+    /// Lync 2010 pools it replaces, and those of the branch registrars it backs); sides in order.
+    pub users: [Option<u64>; 2],
+    /// Both sides' users are known, so capacity was checked.
+    pub capacity_checked: bool,
 }
 
 impl PlannedPair {
@@ -108,6 +132,12 @@ pub struct MigrateFirst {
     pub backup_of: Vec<String>,
     /// Branch registrars it backs today.
     pub branches: Vec<String>,
+    /// Where its users go: its successor (declared or proposed).
+    pub successor: String,
+    /// The successor's partner in the plan, when it is paired.
+    pub successor_partner: Option<String>,
+    /// Users homed on it today, when known.
+    pub users: Option<u64>,
 }
 
 /// A pool of a role the plan never pairs (director, branch registrar, Edge, Mediation, other).
@@ -128,13 +158,44 @@ pub enum Change {
         why: String,
     },
     /// A pair that does not exist today in either direction.
-    Add { pools: [String; 2], repair: bool },
+    Add {
+        pools: [String; 2],
+        repair: bool,
+        why: String,
+    },
     /// A pair one or both pools already name today.
     Keep {
         pools: [String; 2],
         reciprocal: bool,
         repair: bool,
+        why: String,
     },
+}
+
+impl Change {
+    /// `add`, `remove` or `keep` (plan/v1 `changes[].kind`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::Remove { .. } => "remove",
+            Change::Add { .. } => "add",
+            Change::Keep { .. } => "keep",
+        }
+    }
+
+    /// The pools: `[from, to]` of a removed backup, the two pools of a pair.
+    pub fn pools(&self) -> [&str; 2] {
+        match self {
+            Change::Remove { from, to, .. } => [from, to],
+            Change::Add { pools, .. } | Change::Keep { pools, .. } => [&pools[0], &pools[1]],
+        }
+    }
+
+    /// The planner's explanation (English).
+    pub fn reason(&self) -> &str {
+        match self {
+            Change::Remove { why, .. } | Change::Add { why, .. } | Change::Keep { why, .. } => why,
+        }
+    }
 }
 
 /// How a branch registrar gets a new backing pool (DOMAIN.md §6 and §7).
@@ -146,16 +207,19 @@ pub enum BranchProcedure {
     Lync2010Sba,
 }
 
-/// A branch registrar whose backing pool is going away or cannot be planned.
+/// A branch registrar whose backup is a Lync 2010 pool, is invalid or is missing, and the paired
+/// pool the plan recommends instead (DOMAIN.md §6 and §7).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BranchMove {
     pub branch: String,
     pub site: Option<String>,
-    pub backup: String,
+    /// Its backup today, if any.
+    pub from: Option<String>,
+    /// The recommended backup: a pool paired in the plan; `None` only when the plan pairs no pool.
+    pub to: Option<String>,
+    /// Why it moves and why there (English).
     pub why: String,
     pub users: Option<u64>,
-    /// Eligible front-end pools of the branch site's central site (or of any central site).
-    pub candidates: Vec<String>,
     pub procedure: BranchProcedure,
 }
 
@@ -175,6 +239,19 @@ pub struct PairingPlan {
     /// Removals first (by `from`, `to`), then additions and kept pairs (by pools).
     pub changes: Vec<Change>,
     pub branch_moves: Vec<BranchMove>,
+    /// Successors of the Lync 2010 front-end pools, declared and proposed; sorted by pool.
+    pub successors: Vec<Successor>,
+    /// The version of proposed successors (`--target`).
+    pub target_version: Version,
+}
+
+impl PairingPlan {
+    /// The successor `fqdn` is one the plan proposes (no input names it).
+    pub fn is_proposed(&self, fqdn: &str) -> bool {
+        self.successors
+            .iter()
+            .any(|s| !s.declared && s.pool == fqdn)
+    }
 }
 
 /// Why a pool is never paired, or `None` when it is plan-eligible (front end, 2013 or later).
@@ -203,11 +280,39 @@ fn is_eligible(pool: &Pool) -> bool {
     ineligibility(pool).is_none()
 }
 
-/// Plan every estate. Pins and forbids apply to each estate that holds both of their pools; one that
-/// no estate holds, or a pin that breaks a hard constraint, is an error: all errors are returned and
-/// no plan is made, since a plan without a pin the user asked for would be silently wrong.
-pub fn plan(estates: &[&Estate], request: &PlanRequest) -> Result<Vec<PairingPlan>, Vec<String>> {
+/// Plan every estate. First each estate's Lync 2010 front-end pools get their successors
+/// ([`migrate`]); a declared successor that cannot host its pools is an error. Pins and forbids
+/// apply to each estate that holds both of their pools (successors included, by their
+/// `successor-of-…` name); one that no estate holds, or a pin that breaks a hard constraint, is an
+/// error. All errors are returned and no plan is made: a plan without what the user asked for
+/// would be silently wrong.
+pub fn plan(
+    estates: &[&Estate],
+    request: &PlanRequest,
+) -> Result<Vec<PairingPlan>, Vec<PlanError>> {
+    let several = estates.len() > 1;
+    let in_estate = |estate: &Estate, e: PlanError| {
+        if several {
+            PlanError::InEstate {
+                estate: estate.name.clone(),
+                error: Box::new(e),
+            }
+        } else {
+            e
+        }
+    };
     let mut errors = Vec::new();
+    let mut migrations = Vec::new();
+    for estate in estates {
+        match migrate(estate, request.target) {
+            Ok(m) => migrations.push(m),
+            Err(errs) => errors.extend(errs.into_iter().map(|e| in_estate(estate, e))),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let targets: Vec<&Estate> = migrations.iter().map(|m| &m.target).collect();
     let mut pins: Vec<Vec<Pin>> = vec![Vec::new(); estates.len()];
     let mut forbids: Vec<Forbidden> = vec![Forbidden::default(); estates.len()];
     for (flag, list) in [("--pin", &request.pins), ("--forbid", &request.forbids)] {
@@ -221,16 +326,18 @@ pub fn plan(estates: &[&Estate], request: &PlanRequest) -> Result<Vec<PairingPla
         for (a, b) in unique.into_values() {
             if a == b {
                 // A pool cannot back itself up: that pin would be a backup-self the plan made.
-                errors.push(format!(
+                errors.push(PlanError::Request(format!(
                     "{flag} {a}={b}: a pool cannot be paired with itself; name two different pools"
-                ));
+                )));
                 continue;
             }
-            let holders: Vec<usize> = (0..estates.len())
-                .filter(|&i| estates[i].pool(&a).is_some() && estates[i].pool(&b).is_some())
+            let holders: Vec<usize> = (0..targets.len())
+                .filter(|&i| targets[i].pool(&a).is_some() && targets[i].pool(&b).is_some())
                 .collect();
             if holders.is_empty() {
-                errors.push(not_in_any_estate(flag, &a, &b, estates));
+                errors.push(PlanError::Request(not_in_any_estate(
+                    flag, &a, &b, &targets,
+                )));
             }
             for i in holders {
                 if flag == "--pin" {
@@ -246,13 +353,18 @@ pub fn plan(estates: &[&Estate], request: &PlanRequest) -> Result<Vec<PairingPla
     }
     let mut plans = Vec::new();
     for (i, estate) in estates.iter().enumerate() {
-        match plan_estate(estate, &pins[i], &forbids[i]) {
+        match plan_estate(
+            estate,
+            &migrations[i],
+            &pins[i],
+            &forbids[i],
+            request.target,
+        ) {
             Ok(p) => plans.push(p),
-            Err(errs) if estates.len() > 1 => errors.extend(
+            Err(errs) => errors.extend(
                 errs.into_iter()
-                    .map(|e| format!("{e} (estate {})", estate.name)),
+                    .map(|e| in_estate(estate, PlanError::Request(e))),
             ),
-            Err(errs) => errors.extend(errs),
         }
     }
     if errors.is_empty() {
@@ -292,16 +404,19 @@ fn not_in_any_estate(flag: &str, a: &str, b: &str, estates: &[&Estate]) -> Strin
     format!("{flag} {a}={b}: {detail}; check the FQDNs")
 }
 
-/// Plan one estate with the pins and forbids that apply to it (both pools are in the estate).
+/// Plan one estate with the pins and forbids that apply to it (both pools are in its target).
 fn plan_estate(
     estate: &Estate,
+    migration: &Migration,
     pins: &[Pin],
     forbidden: &Forbidden,
+    target_version: Version,
 ) -> Result<PairingPlan, Vec<String>> {
+    let target = &migration.target;
     // `capacity_problem` reads only the branch registrars of the estate it is given (their users
     // count toward the pool backing them); a view holding just those keeps n² checks cheap.
     let branch_view = Estate {
-        pools: estate
+        pools: target
             .pools
             .iter()
             .filter(|p| p.role == Role::Branch)
@@ -309,7 +424,7 @@ fn plan_estate(
             .collect(),
         ..Estate::default()
     };
-    let mut eligible: Vec<&Pool> = estate.pools.iter().filter(|p| is_eligible(p)).collect();
+    let mut eligible: Vec<&Pool> = target.pools.iter().filter(|p| is_eligible(p)).collect();
     eligible.sort_by(|a, b| a.fqdn.cmp(&b.fqdn));
     eligible.dedup_by(|a, b| a.fqdn == b.fqdn);
     let n = eligible.len();
@@ -331,10 +446,13 @@ fn plan_estate(
             match index.get(fqdn.as_str()) {
                 Some(&i) => sides.push(i),
                 None => {
-                    let pool = estate
+                    let pool = target
                         .pool(fqdn)
                         .expect("plan() checked the estate holds it");
-                    let why = ineligibility(pool).unwrap_or_default();
+                    let mut why = ineligibility(pool).unwrap_or_default();
+                    if let Some(succ) = migration.successor_of.get(fqdn.as_str()) {
+                        why.push_str(&format!(" (its users move to {succ}: pin that instead)"));
+                    }
                     errors.push(format!("{shown}: cannot pin {fqdn}: {why}"));
                 }
             }
@@ -395,15 +513,22 @@ fn plan_estate(
         partner.insert(j, i);
     }
 
-    let pairs: Vec<PlannedPair> = chosen
+    let mut pairs: Vec<PlannedPair> = chosen
         .iter()
-        .map(|&(i, j, is_pinned)| planned_pair(estate, eligible[i], eligible[j], is_pinned))
+        .map(|&(i, j, is_pinned)| planned_pair(migration, eligible[i], eligible[j], is_pinned))
         .collect();
     let objective = Objective {
         pairs: pairs.len(),
         cross_site: pairs.iter().filter(|p| p.cross_site).count(),
         kept: pairs.iter().filter(|p| p.kept).count(),
     };
+    let partner_of: BTreeMap<&str, &str> = pairs
+        .iter()
+        .flat_map(|p| {
+            let [a, b] = p.pools();
+            [(a, b), (b, a)]
+        })
+        .collect();
 
     let mut unpaired: Vec<Unpaired> = (0..n)
         .filter(|i| !partner.contains_key(i))
@@ -417,10 +542,14 @@ fn plan_estate(
     for p in &estate.pools {
         match (p.role, p.version) {
             (Role::FrontEnd, Some(Version::V2010)) => {
-                let m = migrate_entry(estate, p);
+                let m = migrate_entry(estate, migration, &partner_of, p);
                 unpaired.push(Unpaired {
                     pool: p.fqdn.clone(),
-                    reason: format!("not eligible: Lync 2010, migrate first ({})", today(&m)),
+                    reason: format!(
+                        "not eligible: Lync 2010, migrate first to {} ({})",
+                        m.successor,
+                        today(&m)
+                    ),
                 });
                 migrate_first.push(m);
             }
@@ -438,11 +567,27 @@ fn plan_estate(
     }
     unpaired.sort_by(|a, b| a.pool.cmp(&b.pool));
     unpaired.dedup_by(|a, b| a.pool == b.pool);
-    migrate_first.sort_by(|a, b| a.pool.cmp(&b.pool));
+    // Migration order: grouped by successor, those whose successor is paired first (their users
+    // can move as soon as the pair is built), then by pool.
+    migrate_first.sort_by(|a, b| {
+        (a.successor_partner.is_none(), &a.successor, &a.pool).cmp(&(
+            b.successor_partner.is_none(),
+            &b.successor,
+            &b.pool,
+        ))
+    });
     not_planned.sort_by(|a, b| a.pool.cmp(&b.pool));
 
-    let changes = changes(estate, &pairs);
-    let branch_moves = branch_moves(estate, &eligible);
+    let changes = changes(estate, migration, &pairs);
+    let (branch_moves, after) = branch_moves(estate, migration, &pairs);
+    for pair in &mut pairs {
+        let users = pair
+            .sides
+            .each_ref()
+            .map(|s| after.pool(&s.fqdn).and_then(|p| carried_users(&after, p)));
+        pair.capacity_checked = users.iter().all(Option::is_some);
+        pair.users = users;
+    }
     Ok(PairingPlan {
         estate: estate.name.clone(),
         inputs: estate.inputs.iter().map(|i| i.path.clone()).collect(),
@@ -453,6 +598,8 @@ fn plan_estate(
         not_planned,
         changes,
         branch_moves,
+        successors: migration.successors.clone(),
+        target_version,
     })
 }
 
@@ -576,7 +723,8 @@ fn name_list(names: &[&str]) -> String {
     text
 }
 
-fn planned_pair(estate: &Estate, a: &Pool, b: &Pool, pinned: bool) -> PlannedPair {
+fn planned_pair(migration: &Migration, a: &Pool, b: &Pool, pinned: bool) -> PlannedPair {
+    let estate = &migration.target;
     let side = |p: &Pool, new_partner: &Pool| PairSide {
         fqdn: p.fqdn.clone(),
         site: p.site.clone(),
@@ -585,6 +733,7 @@ fn planned_pair(estate: &Estate, a: &Pool, b: &Pool, pinned: bool) -> PlannedPai
         machines: p.machines.clone(),
         servers: p.servers.max(p.machines.len() as u32),
         planned: p.planned,
+        proposed: migration.is_proposed(&p.fqdn),
         failover: p.failover,
         former_partners: former_partners(estate, p, new_partner),
         cms: p.cms,
@@ -596,6 +745,9 @@ fn planned_pair(estate: &Estate, a: &Pool, b: &Pool, pinned: bool) -> PlannedPai
         pinned,
         reciprocal_today: a.backup.as_deref() == Some(b.fqdn.as_str())
             && b.backup.as_deref() == Some(a.fqdn.as_str()),
+        // Filled in once the branch registrars have moved.
+        users: [None, None],
+        capacity_checked: false,
     }
 }
 
@@ -621,7 +773,12 @@ fn former_partners(estate: &Estate, p: &Pool, new_partner: &Pool) -> Vec<String>
     out.into_iter().collect()
 }
 
-fn migrate_entry(estate: &Estate, p: &Pool) -> MigrateFirst {
+fn migrate_entry(
+    estate: &Estate,
+    migration: &Migration,
+    partner_of: &BTreeMap<&str, &str>,
+    p: &Pool,
+) -> MigrateFirst {
     let named_by = |role: Role| -> Vec<String> {
         let mut v: Vec<String> = estate
             .pools
@@ -632,12 +789,20 @@ fn migrate_entry(estate: &Estate, p: &Pool) -> MigrateFirst {
         v.sort();
         v
     };
+    let successor = migration
+        .successor_of
+        .get(&p.fqdn)
+        .cloned()
+        .expect("migrate() gives every Lync 2010 front-end pool a successor");
     MigrateFirst {
         pool: p.fqdn.clone(),
         site: p.site.clone(),
         backup: p.backup.clone(),
         backup_of: named_by(Role::FrontEnd),
         branches: named_by(Role::Branch),
+        successor_partner: partner_of.get(successor.as_str()).map(|s| (*s).to_owned()),
+        successor,
+        users: p.users,
     }
 }
 
@@ -656,7 +821,7 @@ pub fn today(m: &MigrateFirst) -> String {
     parts.join("; ")
 }
 
-fn changes(estate: &Estate, pairs: &[PlannedPair]) -> Vec<Change> {
+fn changes(estate: &Estate, migration: &Migration, pairs: &[PlannedPair]) -> Vec<Change> {
     let planned_partner: BTreeMap<&str, &str> = pairs
         .iter()
         .flat_map(|p| {
@@ -664,6 +829,10 @@ fn changes(estate: &Estate, pairs: &[PlannedPair]) -> Vec<Change> {
             [(a, b), (b, a)]
         })
         .collect();
+    let fate = |x: &str| match planned_partner.get(x) {
+        Some(other) => format!("{x} is paired with {other}"),
+        None => format!("{x} stays unpaired"),
+    };
     let mut removed = Vec::new();
     for p in estate.pools.iter().filter(|p| p.role == Role::FrontEnd) {
         let Some(to) = p.backup.as_deref() else {
@@ -673,35 +842,23 @@ fn changes(estate: &Estate, pairs: &[PlannedPair]) -> Vec<Change> {
             continue;
         }
         let target = estate.pool(to);
-        let target_eligible = target.is_some_and(is_eligible);
-        // Relationships among Lync 2010 pools stay until those pools are retired (DOMAIN.md §7).
-        if !is_eligible(p) && !target_eligible {
-            continue;
-        }
+        let retired = |x: &Pool| match migration.successor_of.get(&x.fqdn) {
+            Some(succ) => format!(
+                "{} is a Lync 2010 pool, retired by the migration: its users move to {succ} ({})",
+                x.fqdn,
+                fate(succ)
+            ),
+            None => format!("{} is of unknown version and not planned", x.fqdn),
+        };
         let why = match target {
             _ if to == p.fqdn => "it names itself".to_owned(),
             None => format!("{to} is not a pool of the estate"),
+            _ if !is_eligible(p) => retired(p),
             Some(t) if t.role != Role::FrontEnd => {
                 format!("{to} is a {} pool, not a front-end pool", t.role.label())
             }
-            Some(t) if !is_eligible(p) || !is_eligible(t) => {
-                let old = if is_eligible(p) { t } else { p };
-                format!(
-                    "{} is {}",
-                    old.fqdn,
-                    match old.version {
-                        Some(Version::V2010) => "a Lync 2010 pool, which has no pool pairing",
-                        _ => "of unknown version and not planned",
-                    }
-                )
-            }
-            Some(t) => {
-                let fate = |x: &Pool| match planned_partner.get(x.fqdn.as_str()) {
-                    Some(other) => format!("{} is paired with {other}", x.fqdn),
-                    None => format!("{} stays unpaired", x.fqdn),
-                };
-                format!("{}; {}", fate(p), fate(t))
-            }
+            Some(t) if !is_eligible(t) => retired(t),
+            Some(t) => format!("{}; {}", fate(&p.fqdn), fate(&t.fqdn)),
         };
         removed.push(Change::Remove {
             from: p.fqdn.clone(),
@@ -709,80 +866,163 @@ fn changes(estate: &Estate, pairs: &[PlannedPair]) -> Vec<Change> {
             why,
         });
     }
-    removed.sort_by(|a, b| change_key(a).cmp(&change_key(b)));
+    removed.sort_by(|a, b| a.pools().cmp(&b.pools()));
     let mut out = removed;
     for pair in pairs {
         let pools = pair.pools().map(str::to_owned);
+        let mut why = Vec::new();
+        if pair.reciprocal_today {
+            why.push("already paired both ways today".to_owned());
+        } else if pair.kept {
+            why.push("one pool names the other today; made reciprocal".to_owned());
+        } else {
+            why.push("a new pair".to_owned());
+        }
+        for side in &pair.sides {
+            for former in &side.former_partners {
+                why.push(format!("{} leaves its former partner {former}", side.fqdn));
+            }
+            let replaced: Vec<&str> = migration
+                .successor_of
+                .iter()
+                .filter(|(_, s)| **s == side.fqdn)
+                .map(|(old, _)| old.as_str())
+                .collect();
+            if !replaced.is_empty() {
+                why.push(format!(
+                    "{} is the {} successor of {}",
+                    side.fqdn,
+                    if side.proposed {
+                        "proposed"
+                    } else {
+                        "declared"
+                    },
+                    replaced.join(", ")
+                ));
+            } else if side.planned {
+                why.push(format!("{} is not deployed yet", side.fqdn));
+            }
+        }
+        let why = why.join("; ");
         out.push(if pair.kept {
             Change::Keep {
                 pools,
                 reciprocal: pair.reciprocal_today,
                 repair: pair.is_repair(),
+                why,
             }
         } else {
             Change::Add {
                 pools,
                 repair: pair.is_repair(),
+                why,
             }
         });
     }
     out
 }
 
-fn change_key(c: &Change) -> (&str, &str) {
-    match c {
-        Change::Remove { from, to, .. } => (from, to),
-        Change::Add { pools, .. } | Change::Keep { pools, .. } => (&pools[0], &pools[1]),
+/// Users a paired pool can still take before its pair is over capacity (pair-capacity): the
+/// smaller edition limit, and for an Enterprise pool with a known server count the users its front
+/// ends carry, less both pools' users. `None` when either side's users are unknown.
+fn spare(after: &Estate, pair: &[&Pool; 2]) -> Option<i128> {
+    let combined = carried_users(after, pair[0])? + carried_users(after, pair[1])?;
+    let limit = pair
+        .iter()
+        .filter_map(|p| match p.edition {
+            Some(Edition::Enterprise) if p.servers > 0 && u64::from(p.servers) < MAX_FRONT_ENDS => {
+                Some(ENTERPRISE_MAX_USERS.min(u64::from(p.servers) * USERS_PER_FRONT_END))
+            }
+            Some(Edition::Enterprise) => Some(ENTERPRISE_MAX_USERS),
+            Some(Edition::Standard) => Some(STANDARD_MAX_USERS),
+            None => None,
+        })
+        .min()
+        .unwrap_or(u64::MAX);
+    Some(i128::from(limit) - i128::from(combined))
+}
+
+/// Why a branch registrar's backup must change, or `None` when it is a plan-eligible pool.
+fn move_cause(estate: &Estate, b: &Pool) -> Option<String> {
+    let Some(backup) = b.backup.as_deref() else {
+        return Some("it has no backup Registrar".to_owned());
+    };
+    if backup == b.fqdn {
+        return Some("it names itself as backup".to_owned());
+    }
+    match estate.pool(backup) {
+        None => Some(format!("its backup {backup} is not a pool of the estate")),
+        Some(t) if t.role == Role::FrontEnd && t.version == Some(Version::V2010) => Some(format!(
+            "its backup {backup} is a Lync 2010 pool, retired by the migration"
+        )),
+        Some(t) => ineligibility(t).map(|why| format!("its backup {backup} cannot back it: {why}")),
     }
 }
 
-fn branch_moves(estate: &Estate, eligible: &[&Pool]) -> Vec<BranchMove> {
+/// The recommended backup of every branch registrar whose backup is a Lync 2010 pool, is invalid
+/// or is missing: the successor of its backup when that is paired; else a paired pool of its
+/// parent central site with room for its users; else the paired pool with the most spare capacity.
+/// Returns the moves (by branch) and the estate after them, whose branch users count toward the
+/// pools now backing them.
+fn branch_moves(
+    estate: &Estate,
+    migration: &Migration,
+    pairs: &[PlannedPair],
+) -> (Vec<BranchMove>, Estate) {
+    let mut after = migration.target.clone();
+    after.pool_index = std::sync::OnceLock::new();
+    let partner_of: BTreeMap<String, String> = pairs
+        .iter()
+        .flat_map(|p| {
+            let [a, b] = p.pools().map(str::to_owned);
+            [(a.clone(), b.clone()), (b, a)]
+        })
+        .collect();
+    let mut branches: Vec<&Pool> = estate
+        .pools
+        .iter()
+        .filter(|p| p.role == Role::Branch)
+        .collect();
+    branches.sort_by(|a, b| a.fqdn.cmp(&b.fqdn));
     let mut out = Vec::new();
-    for b in estate.pools.iter().filter(|p| p.role == Role::Branch) {
-        let Some(backup) = b.backup.as_deref() else {
+    for b in branches {
+        let Some(cause) = move_cause(estate, b) else {
             continue;
         };
-        let why = match estate.pool(backup) {
-            None => format!("its backup {backup} is not a pool of the estate"),
-            Some(t) if t.role == Role::FrontEnd && t.version == Some(Version::V2010) => {
-                format!("its backup {backup} is a Lync 2010 pool, to be decommissioned")
-            }
-            Some(t) => match ineligibility(t) {
-                None => continue,
-                Some(why) => format!("its backup {backup} is not plan-eligible: {why}"),
-            },
-        };
-        // Prefer the central site the branch site belongs to; else any central site.
-        let parent = b
-            .site
+        let successor = b
+            .backup
             .as_deref()
-            .and_then(|s| estate.site(s))
-            .and_then(|s| s.parent.as_deref());
-        let central = |p: &&&Pool| {
-            p.site
-                .as_deref()
-                .and_then(|s| estate.site(s))
-                .is_none_or(|s| s.kind == SiteKind::Central)
+            .and_then(|old| migration.successor_of.get(old));
+        let (to, why) = match successor.and_then(|s| partner_of.get(s).map(|p| (s, p))) {
+            Some((succ, partner)) => (
+                Some(succ.clone()),
+                format!("{cause}; its successor {succ} is paired with {partner}"),
+            ),
+            None => {
+                // Not counted on an unpaired successor any more.
+                set_backup(&mut after, &b.fqdn, None);
+                let choice = choose_backup(estate, &after, &partner_of, b);
+                let why = match (&choice, successor) {
+                    (None, _) => format!(
+                        "{cause}; the plan pairs no pool, so there is nothing to recommend yet"
+                    ),
+                    (Some((_, how)), Some(succ)) => {
+                        format!("{cause}; its successor {succ} is not paired; {how}")
+                    }
+                    (Some((_, how)), None) => format!("{cause}; {how}"),
+                };
+                let to = choice.map(|(pool, _)| pool);
+                set_backup(&mut after, &b.fqdn, to.clone());
+                (to, why)
+            }
         };
-        let mut candidates: Vec<String> = eligible
-            .iter()
-            .filter(|p| parent.is_some() && p.site.as_deref() == parent)
-            .map(|p| p.fqdn.clone())
-            .collect();
-        if candidates.is_empty() {
-            candidates = eligible
-                .iter()
-                .filter(central)
-                .map(|p| p.fqdn.clone())
-                .collect();
-        }
         out.push(BranchMove {
             branch: b.fqdn.clone(),
             site: b.site.clone(),
-            backup: backup.to_owned(),
+            from: b.backup.clone(),
+            to,
             why,
             users: b.users,
-            candidates,
             procedure: if b.version == Some(Version::V2010) {
                 BranchProcedure::Lync2010Sba
             } else {
@@ -790,8 +1030,78 @@ fn branch_moves(estate: &Estate, eligible: &[&Pool]) -> Vec<BranchMove> {
             },
         });
     }
-    out.sort_by(|a, b| a.branch.cmp(&b.branch));
-    out
+    (out, after)
+}
+
+fn set_backup(after: &mut Estate, branch: &str, to: Option<String>) {
+    for p in after.pools.iter_mut().filter(|p| p.fqdn == branch) {
+        p.backup = to.clone();
+    }
+}
+
+/// A paired pool for branch `b` and the words for why: its parent central site's paired pool with
+/// room for its users first, else the paired pool with the most spare capacity.
+fn choose_backup(
+    estate: &Estate,
+    after: &Estate,
+    partner_of: &BTreeMap<String, String>,
+    b: &Pool,
+) -> Option<(String, String)> {
+    let users = i128::from(b.users.unwrap_or(0));
+    let parent = b
+        .site
+        .as_deref()
+        .and_then(|s| estate.site(s))
+        .and_then(|s| s.parent.clone());
+    // (fits, spare, pool) for every paired pool, best first.
+    let mut ranked: Vec<(bool, Option<i128>, &str)> = partner_of
+        .iter()
+        .filter_map(|(pool, partner)| {
+            let pair = [after.pool(pool)?, after.pool(partner)?];
+            let spare = spare(after, &pair);
+            Some((spare.is_none_or(|s| s >= users), spare, pool.as_str()))
+        })
+        .collect();
+    ranked.sort_by(|x, y| {
+        // Fitting first, then known spare, then more spare; ties by name.
+        (y.0, y.1.is_some(), y.1, x.2).cmp(&(x.0, x.1.is_some(), x.1, y.2))
+    });
+    let spare_words = |spare: Option<i128>| match spare {
+        Some(s) if s >= users => format!("{s} users of spare capacity before"),
+        Some(s) => format!(
+            "only {s} users of spare capacity, so its pair goes over capacity by {}",
+            users - s
+        ),
+        None => "capacity not checked: users unknown".to_owned(),
+    };
+    let users_words = b.users.map_or("its users (count unknown)".to_owned(), |u| {
+        format!("its {u} users")
+    });
+    if let Some(parent) = &parent
+        && let Some((_, spare, pool)) = ranked.iter().find(|(fits, _, pool)| {
+            *fits && after.pool(pool).and_then(|p| p.site.as_deref()) == Some(parent.as_str())
+        })
+    {
+        return Some((
+            (*pool).to_owned(),
+            format!(
+                "{pool} is a paired pool of its parent central site {parent} ({}; {users_words} count toward it)",
+                spare_words(*spare)
+            ),
+        ));
+    }
+    let (_, spare, pool) = ranked.first()?;
+    let where_ = match &parent {
+        Some(parent) => format!("no paired pool of its parent central site {parent} has room; "),
+        None => String::new(),
+    };
+    Some((
+        (*pool).to_owned(),
+        format!(
+            "{where_}{pool} is the paired pool with the most spare capacity ({}; {users_words} count toward it)",
+            spare_words(*spare)
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -13,16 +13,20 @@
 use crate::audit::AuditedEstate;
 use crate::i18n::Lang;
 
-/// Stable English column keys (`--lang en`): scripts read this file too.
-pub const HEADER: [&str; 6] = ["estate", "severity", "code", "pool", "message", "sources"];
+/// Stable English column keys (`--lang en`): scripts read this file too. `fix` is appended last
+/// (2026-11-27), so scripts reading the first columns by position still work.
+pub const HEADER: [&str; 7] = [
+    "estate", "severity", "code", "pool", "message", "sources", "fix",
+];
 /// The same columns for German Excel (`--lang de`).
-pub const HEADER_DE: [&str; 6] = [
+pub const HEADER_DE: [&str; 7] = [
     "Umgebung",
     "Schweregrad",
     "Code",
     "Pool",
     "Meldung",
     "Quellen",
+    "Behebung",
 ];
 
 /// Characters that start a formula in a spreadsheet cell.
@@ -96,6 +100,7 @@ pub fn render(estates: &[&AuditedEstate], lang: Lang) -> String {
                         pool,
                         &f.message,
                         &sources,
+                        &f.fix,
                     ],
                     separator,
                 );
@@ -182,14 +187,14 @@ mod tests {
         let a = audit_row("pool-b;=cmd|' /C calc'!A0;.test", "m, -1; @x");
         let de = render(&[&a], Lang::De);
         assert!(de.starts_with(
-            "\u{feff}\"Umgebung\";\"Schweregrad\";\"Code\";\"Pool\";\"Meldung\";\"Quellen\"\r\n"
+            "\u{feff}\"Umgebung\";\"Schweregrad\";\"Code\";\"Pool\";\"Meldung\";\"Quellen\";\"Behebung\"\r\n"
         ));
         assert!(de.contains(
-            "\"'=estate\";\"error\";\"backup-self\";\"pool-b;'=cmd|' /C calc'!A0;.test\";\"m, '-1; '@x\";\"t.xml:3\"\r\n"
+            "\"'=estate\";\"error\";\"backup-self\";\"pool-b;'=cmd|' /C calc'!A0;.test\";\"m, '-1; '@x\";\"t.xml:3\";\"\"\r\n"
         ), "{de}");
         let en = render(&[&a], Lang::En);
         assert!(en.starts_with(
-            "\u{feff}\"estate\",\"severity\",\"code\",\"pool\",\"message\",\"sources\"\r\n"
+            "\u{feff}\"estate\",\"severity\",\"code\",\"pool\",\"message\",\"sources\",\"fix\"\r\n"
         ));
         assert!(en.contains("\"'=estate\",\"error\",\"backup-self\","));
         for text in [de, en] {

@@ -120,13 +120,14 @@ pub fn current(estate: &Estate, findings: &[Finding], lang: Lang, id: &str) -> D
     layout(estate, &status_of, relations, lang, id)
 }
 
-/// The estate once the plan is applied: the planned pairs; today's relationships the plan keeps
-/// (those of pools it does not pair and does not remove, e.g. among Lync 2010 pools until they are
-/// retired); a branch registrar's relationship that must be re-associated marked as a warning.
-/// Pools are paired, unpaired, to migrate first (Lync 2010) or neutral.
+/// The estate once the migration and the plan are applied: the Lync 2010 front-end pools are gone
+/// and their successors stand in their sites (proposed ones drawn as proposed); the planned pairs;
+/// today's relationships the plan keeps; each branch registrar that moves drawn to its new backup,
+/// marked as a warning (it must be re-associated).
 pub fn after_plan(estate: &Estate, plan: &PlanView, lang: Lang, id: &str) -> DiagramView {
+    let target = after_migration(estate, plan);
     let mut status_of: BTreeMap<&str, &'static str> = BTreeMap::new();
-    for p in &estate.pools {
+    for p in &target.pools {
         status_of.insert(&p.fqdn, neutral_status(p));
     }
     let mut in_plan: Vec<&str> = Vec::new();
@@ -144,10 +145,12 @@ pub fn after_plan(estate: &Estate, plan: &PlanView, lang: Lang, id: &str) -> Dia
         });
     }
     for u in &plan.unpaired {
-        status_of.insert(&u.pool, "unpaired");
+        if status_of.contains_key(u.pool.as_str()) {
+            status_of.insert(&u.pool, "unpaired");
+        }
     }
-    for m in &plan.migrate_first {
-        status_of.insert(&m.pool, "migrate");
+    for s in plan.successors.iter().filter(|s| !s.declared) {
+        status_of.insert(&s.pool, "proposed");
     }
     let removed: Vec<(&str, &str)> = plan
         .changes
@@ -155,24 +158,24 @@ pub fn after_plan(estate: &Estate, plan: &PlanView, lang: Lang, id: &str) -> Dia
         .filter(|c| c.kind == "remove")
         .map(|c| (c.pools[0].as_str(), c.pools[1].as_str()))
         .collect();
-    let moving: Vec<(&str, &str)> = plan
+    let moved: Vec<(&str, &str)> = plan
         .branch_moves
         .iter()
-        .map(|m| (m.branch.as_str(), m.backup.as_str()))
+        .filter_map(|m| Some((m.branch.as_str(), m.to.as_deref()?)))
         .collect();
-    for p in &estate.pools {
+    for p in &target.pools {
         if in_plan.contains(&p.fqdn.as_str()) {
             continue;
         }
-        for target in p.all_backups() {
-            let relation = (p.fqdn.as_str(), target);
+        for to in p.all_backups() {
+            let relation = (p.fqdn.as_str(), to);
             if removed.contains(&relation) {
                 continue;
             }
             relations.push(Relation {
                 from: p.fqdn.clone(),
-                to: target.to_owned(),
-                status: if moving.contains(&relation) {
+                to: to.to_owned(),
+                status: if moved.contains(&relation) {
                     "warning"
                 } else {
                     "ok"
@@ -182,7 +185,49 @@ pub fn after_plan(estate: &Estate, plan: &PlanView, lang: Lang, id: &str) -> Dia
         }
     }
     let relations = merge_mutual(relations);
-    layout(estate, &status_of, relations, lang, id)
+    layout(&target, &status_of, relations, lang, id)
+}
+
+/// The estate after the migration, for drawing: Lync 2010 front-end pools replaced by their
+/// proposed successors (declared ones are in the estate already), moved branch registrars backed
+/// by their new pool. Only redraws what the planner decided.
+fn after_migration(estate: &Estate, plan: &PlanView) -> Estate {
+    let retired: Vec<&str> = plan.migrate_first.iter().map(|m| m.pool.as_str()).collect();
+    let mut target = Estate {
+        name: estate.name.clone(),
+        sites: estate.sites.clone(),
+        ..Estate::default()
+    };
+    for p in &estate.pools {
+        if retired.contains(&p.fqdn.as_str()) {
+            continue;
+        }
+        let mut p = p.clone();
+        if let Some(m) = plan.branch_moves.iter().find(|m| m.branch == p.fqdn) {
+            p.backup = m.to.clone();
+            p.extra_backups.clear();
+        }
+        if p.backup.as_deref().is_some_and(|b| retired.contains(&b)) {
+            p.backup = None;
+        }
+        p.extra_backups.retain(|b| !retired.contains(&b.as_str()));
+        target.pools.push(p);
+    }
+    for s in plan.successors.iter().filter(|s| !s.declared) {
+        let Some(old) = s.replaces.first().and_then(|f| estate.pool(f)) else {
+            continue;
+        };
+        let version = crate::model::Version::from_label(plan.target_version)
+            .unwrap_or(crate::model::Version::V2013);
+        let mut p =
+            crate::plan::migration::proposed_pool(old, s.pool.clone(), version, BTreeMap::new());
+        p.users = s.users;
+        target.pools.push(p);
+    }
+    target.pools.sort_by(|a, b| {
+        (a.site.is_none(), &a.site, &a.fqdn).cmp(&(b.site.is_none(), &b.site, &b.fqdn))
+    });
+    target
 }
 
 fn severity_status(s: Severity) -> Option<&'static str> {
@@ -967,21 +1012,31 @@ mod tests {
             .map(|x| (fqdn(&x.from), fqdn(&x.to), x.status, x.mutual))
             .collect();
         edges.sort();
-        // a.t -> old.t and c.t -> ghost.t are removed by the plan; a.t and b.t are paired; the 2010
-        // pools keep their pair until retired; the branch must move off old.t.
+        // The 2010 pools are gone after the migration; their proposed successors (site s3) pair
+        // across sites with a.t and b.t; c.t -> ghost.t is removed; the branch registrar is drawn
+        // to its new backup, the successor of its 2010 pool, as a move still to make.
         assert_eq!(
             edges,
             [
-                ("a.t", "b.t", "planned", true),
-                ("old.t", "old2.t", "ok", true),
-                ("sba.t", "old.t", "warning", false),
+                ("a.t", "successor-of-old.t", "planned", true),
+                ("b.t", "successor-of-old2.t", "planned", true),
+                ("sba.t", "successor-of-old.t", "warning", false),
             ]
         );
         assert!(d.pools.iter().all(|p| p.fqdn != "ghost.t"));
+        assert!(d.pools.iter().all(|p| !p.fqdn.starts_with("old")));
         let status = |f: &str| d.pools.iter().find(|p| p.fqdn == f).unwrap().status;
         assert_eq!(
-            ["a.t", "b.t", "c.t", "old.t", "old2.t", "sba.t"].map(status),
-            ["paired", "paired", "unpaired", "migrate", "migrate", "ok"]
+            [
+                "a.t",
+                "b.t",
+                "c.t",
+                "successor-of-old.t",
+                "successor-of-old2.t",
+                "sba.t"
+            ]
+            .map(status),
+            ["paired", "paired", "unpaired", "proposed", "proposed", "ok"]
         );
     }
 }

@@ -204,6 +204,9 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
                 safe_join(&f.pools, ", ")
             );
             let _ = writeln!(out, "      {}", safe(&f.message));
+            if !f.fix.is_empty() {
+                let _ = writeln!(out, "      {} {}", st.t("human.fix"), safe(&f.fix));
+            }
             if !f.sources.is_empty() {
                 // A fact stated by many inputs would bury the finding under file names; the
                 // JSON and the reports keep every source.

@@ -73,6 +73,8 @@ pub struct FindingJson<'a> {
     pub pools: &'a [String],
     pub message: &'a str,
     pub sources: &'a [Source],
+    /// What to do (additive field, 2026-11-27).
+    pub fix: &'a str,
 }
 
 #[derive(Serialize)]
@@ -147,6 +149,7 @@ impl<'a> AuditJson<'a> {
                                 pools: &f.pools,
                                 message: &f.message,
                                 sources: &f.sources,
+                                fix: &f.fix,
                             })
                             .collect(),
                         notes: e.notes.iter().map(note).collect(),

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use crate::i18n::{Lang, t, tf};
 use crate::plan::{BranchMove, Change, MigrateFirst, PairingPlan, PlannedPair};
+use crate::render::report::capacity_label;
 use crate::render::runbook::branch_steps;
 use crate::render::terminal::{safe, safe_join};
 
@@ -63,6 +64,18 @@ fn with_site(fqdn: &str, site: Option<&str>, lang: Lang) -> String {
     )
 }
 
+/// A pool with its site, marked when the plan proposes it or it is not deployed yet.
+fn side_name(s: &crate::plan::PairSide, lang: Lang) -> String {
+    let mark = if s.proposed {
+        format!(" [{}]", t(lang, "planh.proposed"))
+    } else if s.planned {
+        format!(" [{}]", t(lang, "planh.not_deployed"))
+    } else {
+        String::new()
+    };
+    format!("{}{mark}", with_site(&s.fqdn, s.site.as_deref(), lang))
+}
+
 fn pair_line(p: &PlannedPair, lang: Lang) -> String {
     let [a, b] = &p.sides;
     let mut notes = Vec::new();
@@ -89,10 +102,11 @@ fn pair_line(p: &PlannedPair, lang: Lang) -> String {
         t(lang, "planh.to_set_up")
     });
     format!(
-        "{} <-> {}  [{}]",
-        with_site(&a.fqdn, a.site.as_deref(), lang),
-        with_site(&b.fqdn, b.site.as_deref(), lang),
-        notes.join(", ")
+        "{} <-> {}  [{}]\n      {}",
+        side_name(a, lang),
+        side_name(b, lang),
+        notes.join(", "),
+        safe(&capacity_label(lang, p))
     )
 }
 
@@ -217,7 +231,7 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, l
                 t(lang, "planh.backup_tag"),
                 safe(why)
             ),
-            Change::Add { pools, repair } => format!(
+            Change::Add { pools, repair, .. } => format!(
                 "{}{} <-> {}{}",
                 word(words[1]),
                 safe(&pools[0]),
@@ -232,6 +246,7 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, l
                 pools,
                 reciprocal,
                 repair,
+                ..
             } => format!(
                 "{}{} <-> {}{}{}",
                 word(words[2]),
@@ -251,13 +266,73 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, l
         };
         let _ = writeln!(out, "    {line}");
     }
+    target_design(out, plan, bold, lang);
+    out.push('\n');
+}
+
+/// After the migration: the successors, the order in which the Lync 2010 pools move and where
+/// their users go, and the branch registrars' new backups.
+fn target_design(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, lang: Lang) {
+    if plan.successors.is_empty() && plan.branch_moves.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  {}",
+        bold(&tf(
+            lang,
+            "planh.target_design",
+            &[("version", plan.target_version.label())]
+        ))
+    );
+    if !plan.successors.is_empty() {
+        let _ = writeln!(out, "    {}", bold(t(lang, "planh.successors")));
+        for s in &plan.successors {
+            let users = s.users.map_or_else(
+                || t(lang, "planh.users_unknown").to_owned(),
+                |u| tf(lang, "human.users", &[("n", &u.to_string())]),
+            );
+            let _ = writeln!(
+                out,
+                "      {} [{}]: {} {}; {users}",
+                with_site(&s.pool, s.site.as_deref(), lang),
+                if s.declared {
+                    t(lang, "planh.declared")
+                } else {
+                    t(lang, "planh.proposed")
+                },
+                t(lang, "planh.replaces"),
+                safe_join(&s.replaces, ", ")
+            );
+        }
+    }
+    if !plan.migrate_first.is_empty() {
+        let _ = writeln!(out, "    {}", bold(t(lang, "planh.migration_order")));
+        for (i, m) in plan.migrate_first.iter().enumerate() {
+            let users = m.users.map_or_else(
+                || t(lang, "planh.users_unknown").to_owned(),
+                |u| tf(lang, "human.users", &[("n", &u.to_string())]),
+            );
+            let partner = match &m.successor_partner {
+                Some(p) => tf(lang, "planh.paired_with", &[("pool", p)]),
+                None => t(lang, "planh.successor_unpaired").to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "      {}. {} -> {} ({users}; {})",
+                i + 1,
+                safe(&m.pool),
+                safe(&m.successor),
+                safe(&partner)
+            );
+        }
+    }
     if !plan.branch_moves.is_empty() {
-        let _ = writeln!(out, "  {}", bold(t(lang, "planh.branch_moves")));
+        let _ = writeln!(out, "    {}", bold(t(lang, "planh.branch_moves")));
         for m in &plan.branch_moves {
             branch_move(out, m, lang);
         }
     }
-    out.push('\n');
 }
 
 fn branch_move(out: &mut String, m: &BranchMove, lang: Lang) {
@@ -267,30 +342,26 @@ fn branch_move(out: &mut String, m: &BranchMove, lang: Lang) {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "    {} ({}{users}): {}",
+        "      {} ({}{users}): {} -> {}",
         safe(&m.branch),
         safe(
             m.site
                 .as_deref()
                 .unwrap_or_else(|| t(lang, "planh.site_unknown"))
         ),
-        safe(&m.why)
+        safe(
+            m.from
+                .as_deref()
+                .unwrap_or_else(|| t(lang, "planh.no_backup"))
+        ),
+        safe(
+            m.to.as_deref()
+                .unwrap_or_else(|| t(lang, "planh.no_candidate"))
+        ),
     );
-    if m.candidates.is_empty() {
-        let _ = writeln!(out, "      {}", t(lang, "planh.no_candidate"));
-    } else {
-        let _ = writeln!(
-            out,
-            "      {}",
-            tf(
-                lang,
-                "planh.candidates",
-                &[("pools", &safe_join(&m.candidates, ", "))]
-            )
-        );
-    }
+    let _ = writeln!(out, "        {}", safe(&m.why));
     for (i, step) in branch_steps(m.procedure, lang).iter().enumerate() {
-        let _ = writeln!(out, "      {}. {step}", i + 1);
+        let _ = writeln!(out, "        {}. {step}", i + 1);
     }
 }
 
@@ -312,6 +383,7 @@ mod tests {
             servers: 1,
             cms: None,
             planned: false,
+            proposed: false,
             failover: None,
             former_partners: vec![EVIL.to_owned()],
         }
@@ -328,6 +400,8 @@ mod tests {
                 cross_site: true,
                 pinned: false,
                 reciprocal_today: false,
+                users: [Some(1), None],
+                capacity_checked: false,
             }],
             unpaired: vec![Unpaired {
                 pool: e(),
@@ -340,6 +414,9 @@ mod tests {
                 backup: Some(e()),
                 backup_of: vec![e()],
                 branches: vec![e()],
+                successor: e(),
+                successor_partner: Some(e()),
+                users: Some(1),
             }],
             not_planned: vec![NotPlanned {
                 pool: e(),
@@ -355,22 +432,32 @@ mod tests {
                 Change::Add {
                     pools: [e(), e()],
                     repair: true,
+                    why: e(),
                 },
                 Change::Keep {
                     pools: [e(), e()],
                     reciprocal: false,
                     repair: false,
+                    why: e(),
                 },
             ],
             branch_moves: vec![BranchMove {
                 branch: e(),
                 site: Some(e()),
-                backup: e(),
+                from: Some(e()),
+                to: Some(e()),
                 why: e(),
                 users: Some(3),
-                candidates: vec![e()],
                 procedure: BranchProcedure::Reassociate,
             }],
+            successors: vec![crate::plan::Successor {
+                pool: e(),
+                replaces: vec![e()],
+                declared: false,
+                users: Some(1),
+                site: Some(e()),
+            }],
+            target_version: Version::V2013,
         }
     }
 

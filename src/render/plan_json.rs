@@ -1,5 +1,7 @@
-//! `lyncpair/plan/v1` (CONTRACT.md "Plan"): exactly the contract's fields, in its order. Pairs are
-//! sorted by pools, unpaired pools by FQDN (the planner's order).
+//! `lyncpair/plan/v1` (CONTRACT.md "Plan"): the contract's fields in its order, then the additive
+//! fields of the migration plan (issue 10): per pair `sites`, `users`, `capacity_checked`; per
+//! estate `successors`, `branch_moves`, `changes`. Pairs are sorted by pools, unpaired pools by
+//! FQDN (the planner's order).
 
 use std::collections::BTreeMap;
 
@@ -23,6 +25,9 @@ pub struct EstatePlanJson<'a> {
     pub pairs: Vec<PairJson<'a>>,
     pub unpaired: Vec<UnpairedJson<'a>>,
     pub objective: Objective,
+    pub successors: Vec<SuccessorJson<'a>>,
+    pub branch_moves: Vec<BranchMoveJson<'a>>,
+    pub changes: Vec<ChangeJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -30,6 +35,11 @@ pub struct PairJson<'a> {
     pub pools: [&'a str; 2],
     pub kept: bool,
     pub cross_site: bool,
+    /// Sites of `pools`, in the same order; null when unknown.
+    pub sites: [Option<&'a str>; 2],
+    /// Users each side carries after the migration and the branch moves.
+    pub users: [Option<u64>; 2],
+    pub capacity_checked: bool,
     /// Additive: pool to "active"/"standby" when the pair holds the Central Management store;
     /// absent otherwise.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -39,6 +49,30 @@ pub struct PairJson<'a> {
 #[derive(Serialize)]
 pub struct UnpairedJson<'a> {
     pub pool: &'a str,
+    pub reason: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct SuccessorJson<'a> {
+    pub replaces: &'a [String],
+    pub pool: &'a str,
+    pub declared: bool,
+    pub users: Option<u64>,
+}
+
+#[derive(Serialize)]
+pub struct BranchMoveJson<'a> {
+    pub branch: &'a str,
+    pub from: Option<&'a str>,
+    /// Null only when the plan pairs no pool at all.
+    pub to: Option<&'a str>,
+    pub reason: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct ChangeJson<'a> {
+    pub kind: &'static str,
+    pub pools: [&'a str; 2],
     pub reason: &'a str,
 }
 
@@ -57,6 +91,9 @@ impl<'a> PlanJson<'a> {
                             pools: pair.pools(),
                             kept: pair.kept,
                             cross_site: pair.cross_site,
+                            sites: pair.sides.each_ref().map(|s| s.site.as_deref()),
+                            users: pair.users,
+                            capacity_checked: pair.capacity_checked,
                             cms: pair.cms().into_iter().collect(),
                         })
                         .collect(),
@@ -69,6 +106,35 @@ impl<'a> PlanJson<'a> {
                         })
                         .collect(),
                     objective: p.objective,
+                    successors: p
+                        .successors
+                        .iter()
+                        .map(|s| SuccessorJson {
+                            replaces: &s.replaces,
+                            pool: &s.pool,
+                            declared: s.declared,
+                            users: s.users,
+                        })
+                        .collect(),
+                    branch_moves: p
+                        .branch_moves
+                        .iter()
+                        .map(|m| BranchMoveJson {
+                            branch: &m.branch,
+                            from: m.from.as_deref(),
+                            to: m.to.as_deref(),
+                            reason: &m.why,
+                        })
+                        .collect(),
+                    changes: p
+                        .changes
+                        .iter()
+                        .map(|c| ChangeJson {
+                            kind: c.kind(),
+                            pools: c.pools(),
+                            reason: c.reason(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         }

@@ -42,8 +42,22 @@ pub struct PlanView {
     pub not_planned: Vec<NotPlannedView>,
     pub changes: Vec<ChangeView>,
     pub branch_moves: Vec<BranchMoveView>,
+    /// Successors of the Lync 2010 front-end pools (issue 10), sorted by pool.
+    pub successors: Vec<SuccessorView>,
+    /// Version of the proposed successors ("2013", "2015", "2019").
+    pub target_version: &'static str,
     /// Microsoft documentation of pairing and the post-pairing steps.
     pub docs_url: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SuccessorView {
+    pub pool: String,
+    pub site: Option<String>,
+    pub replaces: Vec<String>,
+    /// Named by an inventory; otherwise proposed by the plan.
+    pub declared: bool,
+    pub users: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -54,6 +68,13 @@ pub struct PlanPairView {
     pub sites: [Option<String>; 2],
     /// Pools only an inventory names (not deployed yet).
     pub planned: Vec<String>,
+    /// Successors the plan proposes (no input names them).
+    pub proposed: Vec<String>,
+    /// Users each side carries after the migration, in the order of `pools`.
+    pub users: [Option<u64>; 2],
+    pub capacity_checked: bool,
+    /// "capacity checked: …" or "capacity not checked: …", in the report's language.
+    pub capacity_label: String,
     pub kept: bool,
     pub cross_site: bool,
     pub pinned: bool,
@@ -90,6 +111,11 @@ pub struct MigrateFirstView {
     pub backup_of: Vec<String>,
     /// Branch registrars it backs today.
     pub branches: Vec<String>,
+    /// Where its users go.
+    pub successor: String,
+    pub successor_proposed: bool,
+    pub successor_partner: Option<String>,
+    pub users: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -119,12 +145,13 @@ pub struct ChangeView {
 pub struct BranchMoveView {
     pub branch: String,
     pub site: Option<String>,
-    /// Its backup pool today.
-    pub backup: String,
+    /// Its backup today, if any.
+    pub from: Option<String>,
+    /// The recommended backup (a pool paired in the plan).
+    pub to: Option<String>,
     /// The planner's text (English).
     pub why: String,
     pub users: Option<u64>,
-    pub candidates: Vec<String>,
     /// "reassociate" (SBA/SBS of 2013 or later) or "lync2010-sba".
     pub procedure: &'static str,
     /// The documented procedure, in the report's language.
@@ -186,9 +213,18 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 planned: p
                     .sides
                     .iter()
-                    .filter(|s| s.planned)
+                    .filter(|s| s.planned && !s.proposed)
                     .map(|s| s.fqdn.clone())
                     .collect(),
+                proposed: p
+                    .sides
+                    .iter()
+                    .filter(|s| s.proposed)
+                    .map(|s| s.fqdn.clone())
+                    .collect(),
+                users: p.users,
+                capacity_checked: p.capacity_checked,
+                capacity_label: capacity_label(lang, p),
                 kept: p.kept,
                 cross_site: p.cross_site,
                 pinned: p.pinned,
@@ -212,18 +248,19 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 note: i18n::t(lang, "change.remove.note").to_owned(),
                 why: Some(why.clone()),
             },
-            Change::Add { pools, repair } => ChangeView {
+            Change::Add { pools, repair, why } => ChangeView {
                 kind: "add",
                 kind_label: i18n::t(lang, "change.add"),
                 pools: pools.clone(),
                 mutual: true,
                 note: with_repair(lang, i18n::t(lang, "change.add.note"), *repair),
-                why: None,
+                why: pair_details(why),
             },
             Change::Keep {
                 pools,
                 reciprocal,
                 repair,
+                why,
             } => ChangeView {
                 kind: "keep",
                 kind_label: i18n::t(lang, "change.keep"),
@@ -234,7 +271,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 } else {
                     with_repair(lang, i18n::t(lang, "change.keep.one_sided"), *repair)
                 },
-                why: None,
+                why: pair_details(why),
             },
         })
         .collect();
@@ -263,6 +300,10 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 backup: m.backup.clone(),
                 backup_of: m.backup_of.clone(),
                 branches: m.branches.clone(),
+                successor_proposed: plan.is_proposed(&m.successor),
+                successor: m.successor.clone(),
+                successor_partner: m.successor_partner.clone(),
+                users: m.users,
             })
             .collect(),
         not_planned: plan
@@ -282,10 +323,10 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
             .map(|m| BranchMoveView {
                 branch: m.branch.clone(),
                 site: m.site.clone(),
-                backup: m.backup.clone(),
+                from: m.from.clone(),
+                to: m.to.clone(),
                 why: m.why.clone(),
                 users: m.users,
-                candidates: m.candidates.clone(),
                 procedure: match m.procedure {
                     BranchProcedure::Reassociate => "reassociate",
                     BranchProcedure::Lync2010Sba => "lync2010-sba",
@@ -297,7 +338,54 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 },
             })
             .collect(),
+        successors: plan
+            .successors
+            .iter()
+            .map(|s| SuccessorView {
+                pool: s.pool.clone(),
+                site: s.site.clone(),
+                replaces: s.replaces.clone(),
+                declared: s.declared,
+                users: s.users,
+            })
+            .collect(),
+        target_version: plan.target_version.label(),
         docs_url: DOCS_PAIRING,
+    }
+}
+
+/// The planner's words about a pair beyond what the change's note already says (its first clause:
+/// new, kept or already paired), e.g. which successor it holds; `None` when there is nothing more.
+fn pair_details(why: &str) -> Option<String> {
+    why.split_once("; ").map(|(_, rest)| rest.to_owned())
+}
+
+/// Whether a pair's capacity was checked, in words: the users of both sides, or which are unknown.
+pub fn capacity_label(lang: Lang, p: &crate::plan::PlannedPair) -> String {
+    match p.users {
+        [Some(a), Some(b)] => i18n::tf(
+            lang,
+            "plan.capacity.checked",
+            &[
+                ("a", &a.to_string()),
+                ("b", &b.to_string()),
+                ("total", &(a + b).to_string()),
+            ],
+        ),
+        users => {
+            let unknown: Vec<&str> = p
+                .sides
+                .iter()
+                .zip(users)
+                .filter(|(_, u)| u.is_none())
+                .map(|(s, _)| s.fqdn.as_str())
+                .collect();
+            i18n::tf(
+                lang,
+                "plan.capacity.unchecked",
+                &[("pools", &unknown.join(", "))],
+            )
+        }
     }
 }
 
@@ -420,6 +508,8 @@ pub struct FindingView {
     pub pools: Vec<String>,
     pub message: String,
     pub sources: Vec<String>,
+    /// What to do (English for now, like the message).
+    pub fix: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -679,6 +769,7 @@ fn rules_view(lang: Lang, findings: &[Finding]) -> Vec<RuleView> {
                         pools: f.pools.clone(),
                         message: f.message.clone(),
                         sources: f.sources.iter().map(ToString::to_string).collect(),
+                        fix: f.fix.clone(),
                     })
                     .collect(),
             }

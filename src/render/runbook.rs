@@ -628,8 +628,19 @@ fn pair_comments(s: &mut Script, pair: &PlannedPair, k: usize, of: usize) {
         .filter(|p| p.planned)
         .map(|p| p.fqdn.as_str())
         .collect();
+    // A pair with a pool still to be built (planned, or a successor the plan proposes) is a
+    // checklist of Topology Builder steps: no command can run against a pool that does not exist.
     if !planned.is_empty() {
         s.comment(&format!("Step 2: {}", skip_message(pair)));
+        s.comment(&format!(
+            "  Checklist: build {} in Topology Builder (Resiliency: backup pool {} / {}), publish, deploy;",
+            planned.join(" and "),
+            a.fqdn,
+            b.fqdn
+        ));
+        s.comment(
+            "  then run this plan again: the new runbook holds the commands for the deployed pools.",
+        );
         return;
     }
     s.comment(&format!(
@@ -782,13 +793,11 @@ fn branch_section(s: &mut Script, m: &BranchMove) {
         m.site.as_deref().unwrap_or("site unknown")
     ));
     s.comment(&format!("  Why: {}.", m.why));
-    if m.candidates.is_empty() {
-        s.comment("  New backing pool: a central-site front-end pool of Lync 2013 or later.");
-    } else {
-        s.comment(&format!(
-            "  New backing pool: one of {} (its users then count toward that pool's capacity).",
-            m.candidates.join(", ")
-        ));
+    match &m.to {
+        None => s.comment("  New backing pool: a paired front-end pool of Lync 2013 or later."),
+        Some(to) => s.comment(&format!(
+            "  New backing pool: {to} (its users then count toward that pool's capacity)."
+        )),
     }
     for (i, step) in branch_steps(m.procedure, Lang::En).iter().enumerate() {
         s.comment(&format!("  {}. {step}", i + 1));
@@ -895,11 +904,11 @@ mod tests {
 
     fn runbook(e: &Estate, forbids: &[(&str, &str)]) -> String {
         let req = PlanRequest {
-            pins: Vec::new(),
             forbids: forbids
                 .iter()
                 .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
                 .collect(),
+            ..PlanRequest::default()
         };
         render(&plan(&[e], &req).unwrap())
     }

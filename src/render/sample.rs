@@ -14,7 +14,7 @@ use crate::model::{
 };
 use crate::plan::{
     BranchMove, BranchProcedure, Change, MigrateFirst, NotPlanned, Objective, PairSide,
-    PairingPlan, PlannedPair, Unpaired,
+    PairingPlan, PlannedPair, Successor, Unpaired,
 };
 use crate::rules::{Code, Finding, Severity};
 
@@ -62,6 +62,7 @@ fn side(fqdn: &str, site: &str, planned: bool, former: &[&str]) -> PairSide {
         machines: vec![format!("fe1.{fqdn}")],
         servers: 1,
         planned,
+        proposed: planned && fqdn.starts_with("successor-of-"),
         failover: None,
         former_partners: former.iter().map(|f| (*f).to_owned()).collect(),
         // One pair holds the Central Management store, so the templates show that too.
@@ -90,6 +91,8 @@ fn sample_plan() -> PairingPlan {
                 cross_site: false,
                 pinned: true,
                 reciprocal_today: false,
+                users: [Some(1_000), None],
+                capacity_checked: false,
             },
             PlannedPair {
                 sides: [
@@ -100,6 +103,8 @@ fn sample_plan() -> PairingPlan {
                 cross_site: true,
                 pinned: false,
                 reciprocal_today: true,
+                users: [Some(2_000), Some(3_000)],
+                capacity_checked: true,
             },
             PlannedPair {
                 sides: [
@@ -110,6 +115,8 @@ fn sample_plan() -> PairingPlan {
                 cross_site: true,
                 pinned: false,
                 reciprocal_today: false,
+                users: [None, None],
+                capacity_checked: false,
             },
         ],
         unpaired: vec![Unpaired {
@@ -128,6 +135,9 @@ fn sample_plan() -> PairingPlan {
                 backup: Some("old2.sample.test".to_owned()),
                 backup_of: owned(&["old2.sample.test"]),
                 branches: owned(&["sba.sample.test"]),
+                successor: "successor-of-old.sample.test".to_owned(),
+                successor_partner: Some("b.sample.test".to_owned()),
+                users: Some(900),
             },
             MigrateFirst {
                 pool: "old2.sample.test".to_owned(),
@@ -135,6 +145,9 @@ fn sample_plan() -> PairingPlan {
                 backup: None,
                 backup_of: Vec::new(),
                 branches: Vec::new(),
+                successor: "b.sample.test".to_owned(),
+                successor_partner: None,
+                users: None,
             },
         ],
         not_planned: vec![
@@ -158,38 +171,58 @@ fn sample_plan() -> PairingPlan {
             Change::Add {
                 pools: ["a.sample.test".to_owned(), "b.sample.test".to_owned()],
                 repair: true,
+                why: "sample addition".to_owned(),
             },
             Change::Keep {
                 pools: ["d.sample.test".to_owned(), "e.sample.test".to_owned()],
                 reciprocal: true,
                 repair: false,
+                why: "sample keep".to_owned(),
             },
             Change::Keep {
                 pools: ["f.sample.test".to_owned(), "g.sample.test".to_owned()],
                 reciprocal: false,
                 repair: true,
+                why: "sample keep".to_owned(),
             },
         ],
         branch_moves: vec![
             BranchMove {
                 branch: "sba.sample.test".to_owned(),
                 site: Some("Beta".to_owned()),
-                backup: "old.sample.test".to_owned(),
+                from: Some("old.sample.test".to_owned()),
+                to: Some("b.sample.test".to_owned()),
                 why: "sample move".to_owned(),
                 users: Some(50),
-                candidates: owned(&["a.sample.test", "b.sample.test"]),
                 procedure: BranchProcedure::Lync2010Sba,
             },
             BranchMove {
                 branch: "sbs.sample.test".to_owned(),
                 site: None,
-                backup: "gone.sample.test".to_owned(),
+                from: None,
+                to: None,
                 why: "sample move".to_owned(),
                 users: None,
-                candidates: Vec::new(),
                 procedure: BranchProcedure::Reassociate,
             },
         ],
+        successors: vec![
+            Successor {
+                pool: "b.sample.test".to_owned(),
+                replaces: owned(&["old2.sample.test"]),
+                declared: true,
+                users: None,
+                site: Some("Alpha".to_owned()),
+            },
+            Successor {
+                pool: "successor-of-old.sample.test".to_owned(),
+                replaces: owned(&["old.sample.test"]),
+                declared: false,
+                users: Some(950),
+                site: Some("Alpha".to_owned()),
+            },
+        ],
+        target_version: Version::V2013,
     }
 }
 

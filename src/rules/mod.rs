@@ -5,6 +5,7 @@
 
 mod backup;
 mod branch;
+pub mod fix;
 mod inputs;
 pub mod pair;
 mod timers;
@@ -394,6 +395,8 @@ pub struct Finding {
     pub pools: Vec<String>,
     pub message: String,
     pub sources: Vec<Source>,
+    /// What to do, for a person (audit/v1 `fix`); filled by [`check`] from [`fix::fix_for`].
+    pub fix: String,
 }
 
 impl Finding {
@@ -413,6 +416,7 @@ impl Finding {
             pools,
             message,
             sources,
+            fix: String::new(),
         }
     }
 }
@@ -434,6 +438,9 @@ pub fn check(estate: &Estate) -> Vec<Finding> {
         ))
     });
     findings.dedup();
+    for f in &mut findings {
+        f.fix = fix::fix_for(f, estate);
+    }
     findings
 }
 
