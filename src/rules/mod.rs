@@ -11,6 +11,7 @@ mod timers;
 
 use serde::Serialize;
 
+use crate::accept::Acceptance;
 use crate::model::{Estate, Source};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -55,6 +56,8 @@ pub enum Code {
     SourceConflict,
     ExportLossy,
     TopologyUnpublishedChange,
+    AcceptanceExpired,
+    AcceptanceUnused,
 }
 
 impl Code {
@@ -269,6 +272,23 @@ pub static CATALOGUE: &[RuleInfo] = &[
         source: "Project; FORMATS.md §4.1",
         url: "",
     },
+    // Raised by `--accept` (crate::accept), not by the estate's rules.
+    RuleInfo {
+        id: Code::AcceptanceExpired,
+        code: "acceptance-expired",
+        severity: "warning",
+        summary: "An entry of the --accept file matched this finding, but its date has passed: the finding counts again until the entry is renewed or the cause is fixed.",
+        source: "Project; docs/accept.md",
+        url: "",
+    },
+    RuleInfo {
+        id: Code::AcceptanceUnused,
+        code: "acceptance-unused",
+        severity: "info",
+        summary: "An entry of the --accept file matches no finding: the finding was fixed or the entry is mistyped; remove or correct it.",
+        source: "Project; docs/accept.md",
+        url: "",
+    },
 ];
 
 /// One rule violation, pointing at the pools and the input lines it comes from.
@@ -279,6 +299,8 @@ pub struct Finding {
     pub pools: Vec<String>,
     pub message: String,
     pub sources: Vec<Source>,
+    /// Set by an active `--accept` entry: still shown, never counted (crate::accept).
+    pub accepted: Option<Acceptance>,
 }
 
 impl Finding {
@@ -298,6 +320,7 @@ impl Finding {
             pools,
             message,
             sources,
+            accepted: None,
         }
     }
 }
@@ -310,6 +333,12 @@ pub fn check(estate: &Estate) -> Vec<Finding> {
     branch::check(estate, &mut findings);
     timers::check(estate, &mut findings);
     inputs::check(estate, &mut findings);
+    sort(&mut findings);
+    findings
+}
+
+/// The order of every findings list: severity, code, pools, message; duplicates dropped.
+pub fn sort(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
         (a.severity, a.code.as_str(), &a.pools, &a.message).cmp(&(
             b.severity,
@@ -319,7 +348,6 @@ pub fn check(estate: &Estate) -> Vec<Finding> {
         ))
     });
     findings.dedup();
-    findings
 }
 
 #[cfg(test)]
@@ -408,6 +436,9 @@ mod tests {
         "branch-no-dr",
         // Added by issue 3 (OldTopology differences "as findings"): a deliberate contract addition.
         "topology-unpublished-change",
+        // Added by issue 13 (accepted findings).
+        "acceptance-expired",
+        "acceptance-unused",
     ];
 
     #[test]
