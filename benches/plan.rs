@@ -62,6 +62,8 @@ fn estate(pools: usize) -> Estate {
                 backup: (rng.next(3) != 0).then(|| fqdn(rng.next(pools as u64 / 4 + 1) as usize)),
                 extra_backups: Vec::new(),
                 failover: None,
+                backup_service: None,
+                cms: None,
                 planned: false,
                 provenance: provenance.clone(),
             }

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use crate::import::{self, ImportOptions, InputError};
 use crate::model::{
-    Conflict, Estate, Failover, InputRecords, Pool, PoolRecord, Role, Site, SiteKind, Source,
-    Stated,
+    CmsRole, Conflict, Estate, Failover, InputRecords, Pool, PoolRecord, Role, Site, SiteKind,
+    Source, Stated,
 };
 
 /// The inputs of one estate, before merging.
@@ -174,6 +174,7 @@ pub fn build(inputs: EstateInputs) -> Estate {
         }
     }
     estate.inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    signature_notes(&records, &mut estate.notes);
 
     estate.pools.reserve(by_fqdn.len());
     for (fqdn, recs) in &by_fqdn {
@@ -201,6 +202,32 @@ pub fn build(inputs: EstateInputs) -> Estate {
         .conflicts
         .sort_by(|a, b| (&a.pool, a.fact).cmp(&(&b.pool, b.fact)));
     estate
+}
+
+/// Published topologies carry the `Signature` of the topology they were exported from: two different
+/// ones in one estate are two deployments, or two snapshots of one, read as one estate.
+fn signature_notes(records: &[InputRecords], notes: &mut Vec<crate::model::Note>) {
+    let mut first: Option<(&str, &str)> = None;
+    let mut paths: Vec<&InputRecords> = records.iter().filter(|r| r.signature.is_some()).collect();
+    paths.sort_by(|a, b| a.input.path.cmp(&b.input.path));
+    for r in paths {
+        let Some((signature, line)) = &r.signature else {
+            continue;
+        };
+        match first {
+            None => first = Some((&r.input.path, signature)),
+            Some((path, seen)) if seen != signature => notes.push(crate::model::Note {
+                message: format!(
+                    "{path} and {} are published topologies with different Signatures ({seen} and \
+                     {signature}): two deployments or two snapshots are audited as one estate; put \
+                     each snapshot in a folder of its own",
+                    r.input.path
+                ),
+                source: Source::new(&r.input.path, Some(*line)),
+            }),
+            Some(_) => {}
+        }
+    }
 }
 
 /// Pick the first stated value (records are sorted by authority) and record disagreements.
@@ -339,6 +366,26 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
         prov.entry("failover").or_default().push(f.source.clone());
         f.value
     });
+    let backup_service = pick(
+        fqdn,
+        "backup_service",
+        recs.iter()
+            .filter_map(|(r, _)| r.backup_service.as_ref().map(by_ref)),
+        conflicts,
+        &mut prov,
+        false,
+    )
+    .cloned();
+    let cms = pick(
+        fqdn,
+        "cms",
+        recs.iter()
+            .filter_map(|(r, _)| r.cms.as_ref().map(|s| (s.value.label(), &s.source))),
+        conflicts,
+        &mut prov,
+        false,
+    )
+    .and_then(CmsRole::from_label);
     let machines = recs
         .iter()
         .find(|(r, _)| !r.machines.is_empty())
@@ -359,6 +406,8 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
         backup,
         extra_backups,
         failover,
+        backup_service,
+        cms,
         planned: recs.iter().all(|(_, inventory)| *inventory),
         provenance: prov,
     }

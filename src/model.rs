@@ -209,12 +209,37 @@ impl Serialize for Version {
     }
 }
 
-/// D2: the voice resiliency settings of a Registrar. Intervals in seconds.
+/// D2: the voice resiliency settings of a Registrar. Intervals in seconds, signed and wide: a value
+/// as written (`-5`, `5000000000`) must reach the rules as out of range, not be lost in a conversion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Failover {
     pub enabled: Option<bool>,
-    pub failure_detection_s: Option<u32>,
-    pub failback_s: Option<u32>,
+    pub failure_detection_s: Option<i64>,
+    pub failback_s: Option<i64>,
+}
+
+/// Which copy of the Central Management store a pool holds (FORMATS.md §3.8): the active one, or
+/// the standby that a pairing places on the partner pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CmsRole {
+    Active,
+    Standby,
+}
+
+impl CmsRole {
+    pub fn label(self) -> &'static str {
+        match self {
+            CmsRole::Active => "active",
+            CmsRole::Standby => "standby",
+        }
+    }
+
+    pub fn from_label(label: &str) -> Option<CmsRole> {
+        [CmsRole::Active, CmsRole::Standby]
+            .into_iter()
+            .find(|c| c.label() == label)
+    }
 }
 
 /// A pool fact as one input states it.
@@ -250,6 +275,10 @@ pub struct PoolRecord {
     /// Every backup the input names for this pool, in document order. More than one is surfaced as a note.
     pub backups: Vec<Stated<String>>,
     pub failover: Option<Stated<Failover>>,
+    /// The pool whose `BackupService` this pool's `BackupService` syncs with (D1, 2013+).
+    pub backup_service: Option<Stated<String>>,
+    /// Whether the pool hosts the active or a standby Central Management store.
+    pub cms: Option<Stated<CmsRole>>,
 }
 
 /// A site as one input states it.
@@ -293,6 +322,9 @@ pub struct InputRecords {
     pub notes: Vec<Note>,
     pub lossy: Vec<Lossy>,
     pub pending_changes: Vec<PendingChange>,
+    /// A published topology's `Signature` and the line of its root: two different ones in one
+    /// estate are two snapshots or two deployments mixed up.
+    pub signature: Option<(String, u32)>,
 }
 
 impl InputRecords {
@@ -304,6 +336,7 @@ impl InputRecords {
             notes: Vec::new(),
             lossy: Vec::new(),
             pending_changes: Vec::new(),
+            signature: None,
         }
     }
 }
@@ -326,6 +359,10 @@ pub struct Pool {
     /// Every further backup the same input named: kept so it is surfaced, never dropped.
     pub extra_backups: Vec<String>,
     pub failover: Option<Failover>,
+    /// The pool whose `BackupService` this pool's syncs with.
+    pub backup_service: Option<String>,
+    /// Whether the pool holds the active or a standby Central Management store.
+    pub cms: Option<CmsRole>,
     /// Only inventories name it: a pool still to be built.
     pub planned: bool,
     /// Fact name ("pool", "site", "backup", "failover", …) to the inputs that stated it.
@@ -407,6 +444,15 @@ pub fn normalize_fqdn(raw: &str) -> String {
     raw.trim().trim_end_matches('.').to_lowercase()
 }
 
+/// Sites compare trimmed, with runs of whitespace as one space and case-insensitively (CONTRACT.md
+/// "source-conflict"): `Berlin` and ` berlin ` are one site. The key is for comparing, never for printing.
+pub fn site_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// D8: `Site:Name` becomes `Name`.
 pub fn normalize_site(raw: &str) -> String {
     let raw = raw.trim();
@@ -437,6 +483,13 @@ mod tests {
     fn sites_are_normalized() {
         assert_eq!(normalize_site("Site:Hamburg"), "Hamburg");
         assert_eq!(normalize_site("Wien"), "Wien");
+    }
+
+    #[test]
+    fn site_keys_ignore_case_and_spacing() {
+        assert_eq!(site_key("  Berlin  Mitte "), site_key("berlin mitte"));
+        assert_ne!(site_key("Berlin"), site_key("Bern"));
+        assert_eq!(site_key("MÜNCHEN"), site_key("münchen"));
     }
 
     #[test]

@@ -275,7 +275,10 @@ fn scan(text: &str) -> Result<Scan, super::xml::XmlError> {
             Event::Start(e) => {
                 let local = e.local_name();
                 if ns == NS_TOPOLOGY && local.as_ref() == "Topology" {
-                    out.topologies.push(read_topology_body(&mut r)?);
+                    let signature = r.attr(&e, "Signature")?.map(|s| (s, r.line()));
+                    let mut doc = read_topology_body(&mut r)?;
+                    doc.signature = signature;
+                    out.topologies.push(doc);
                     continue;
                 }
                 open.push(r.line());

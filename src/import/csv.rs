@@ -21,8 +21,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::interval::parse_interval;
 use super::inventory::{self, Row, at, is_type_name};
-use super::xml::{parse_bool, parse_interval};
+use super::xml::parse_bool;
 use super::{ImportOptions, InputError};
 use crate::model::{
     Failover, Format, Input, InputRecords, Lossy, Note, PoolRecord, Role, Site, SiteKind,

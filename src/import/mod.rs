@@ -5,6 +5,7 @@
 
 pub mod configzip;
 pub mod csv;
+pub mod interval;
 pub mod inventory;
 pub mod resolve;
 pub mod tbxml;

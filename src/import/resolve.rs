@@ -3,15 +3,52 @@
 //! Shared by the published-topology, `.tbxml` and configuration-zip readers: they differ in how they
 //! key things, not in what the keys mean.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::interval::parse_interval;
 use super::topology::{DocCluster, DocService, Placement, TopologyDoc};
-use super::xml::{parse_bool, parse_interval};
+use super::xml::parse_bool;
 use crate::model::{
-    Edition, Failover, InputRecords, Lossy, Note, PoolRecord, Role, Site, SiteRecord, Source,
-    Stated, Version, normalize_fqdn,
+    CmsRole, Edition, Failover, InputRecords, Lossy, Note, PoolRecord, Role, Site, SiteRecord,
+    Source, Stated, Version, normalize_fqdn,
 };
+
+/// Every `RoleName` lyncpair knows (FORMATS.md §3.4 and §3.8: the roles of the genuine exports, and
+/// those the cmdlets name for 2010 to 2019 [I]). Any other is kept and shown as a note.
+pub const KNOWN_ROLES: &[&str] = &[
+    "ApplicationServer",
+    "ApplicationStore",
+    "ArchivingServer",
+    "ArchivingStore",
+    "BackupService",
+    "CentralMgmt",
+    "CentralMgmtStore",
+    "ConfServices",
+    "EdgeServer",
+    "ExternalServer",
+    "FileStore",
+    "ManagementServices",
+    "MediationServer",
+    "MonitoringServer",
+    "MonitoringStore",
+    "PersistentChatComplianceStore",
+    "PersistentChatServer",
+    "PersistentChatStore",
+    "PstnGateway",
+    "Registrar",
+    "TrustedApplicationPool",
+    "UserServices",
+    "UserStore",
+    "VideoGateway",
+    "VideoInteropServer",
+    "WacService",
+    "WebServices",
+];
+
+/// Services that sit on pools of any role without changing what the pool is (D4): the local
+/// replica agent is on Edge servers too [C: samples], so it does not make a Mediation pool "other".
+const INFRASTRUCTURE_ROLES: &[&str] = &["ManagementServices"];
 
 /// Add the sites and pools of `doc` to `out`. Anything not understood becomes a [`Note`].
 pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
@@ -77,6 +114,29 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
         .collect();
     let services: HashMap<&str, &DocService> =
         doc.services.iter().map(|s| (s.key.as_str(), s)).collect();
+
+    if let Some((signature, line)) = &doc.signature
+        && out.signature.is_none()
+    {
+        out.signature = Some((signature.clone(), *line));
+    }
+    for s in &doc.services {
+        if !s.role.is_empty() && !KNOWN_ROLES.contains(&s.role.as_str()) {
+            out.notes.push(Note {
+                message: format!(
+                    "service {} has RoleName \"{}\", a role lyncpair does not know; it is kept but not \
+                     interpreted",
+                    s.display, s.role
+                ),
+                source: src(s.line),
+            });
+        }
+    }
+    let central_mgmt_count = doc
+        .services
+        .iter()
+        .filter(|s| s.role == "CentralMgmt")
+        .count();
 
     let mut on_cluster: HashMap<&str, Vec<&DocService>> = HashMap::new();
     for s in &doc.services {
@@ -156,7 +216,12 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
             }
         } else if has("EdgeServer") {
             Role::Edge
-        } else if has("MediationServer") && !has("UserServices") {
+        } else if has("MediationServer")
+            && svcs.iter().all(|s| {
+                s.role == "MediationServer" || INFRASTRUCTURE_ROLES.contains(&s.role.as_str())
+            })
+        {
+            // D4: mediation only when Mediation is all the pool runs; with other services it is "other".
             Role::Mediation
         } else {
             Role::Other
@@ -228,12 +293,9 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
             });
         }
 
-        // D1: backup edges.
-        let mut registrar_backups: Vec<Stated<String>> = Vec::new();
-        let mut user_service_backups: Vec<Stated<String>> = Vec::new();
+        // D1: the backup is the `Backup` child of the pool's Registrar. Dependencies are never
+        // backups (FORMATS.md §3.8): they are only checked for what is not understood.
         for s in svcs {
-            let is_registrar = s.role == "Registrar";
-            let is_user_services = s.role == "UserServices";
             for d in &s.dependencies {
                 if !d.usage.is_empty() && d.usage != "Default" {
                     out.notes.push(Note {
@@ -244,104 +306,160 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                         source: src(d.line),
                     });
                 }
-                let target = services.get(d.target.as_str());
-                let target_role = target.map(|t| t.role.as_str()).or(d.target_role.as_deref());
-                let target_cluster = target.and_then(|t| cluster_of(t, &sql_cluster));
-                let same_cluster = target_cluster == Some(cluster.key.as_str());
-                let named = || -> String {
-                    match target_cluster.and_then(|c| clusters.get(c)) {
-                        Some(c) => normalize_fqdn(&c.fqdn),
-                        None => d.target.clone(),
-                    }
-                };
-                match (is_registrar, is_user_services, target_role) {
-                    (true, _, Some("Registrar")) => {
-                        if target.is_none() {
-                            out.notes.push(Note {
-                                message: format!(
-                                    "{fqdn}: Registrar {} depends on Registrar {}, which is not in the file; \
-                                     read as a backup to an unknown pool",
-                                    s.display, d.target
-                                ),
-                                source: src(d.line),
-                            });
-                        }
-                        let name = if same_cluster { fqdn.clone() } else { named() };
-                        registrar_backups.push(Stated::new(name, src(d.line)));
-                    }
-                    (true, _, Some("UserServices")) if !same_cluster && role == Role::Branch => {
-                        user_service_backups.push(Stated::new(named(), src(d.line)));
-                    }
-                    (_, true, Some("UserServices")) if !same_cluster => {
-                        registrar_backups.push(Stated::new(named(), src(d.line)));
-                    }
-                    (_, _, None) => out.notes.push(Note {
+                if !services.contains_key(d.target.as_str()) {
+                    out.notes.push(Note {
                         message: format!(
                             "{fqdn}: {} depends on service {}, which is not in the file; the dependency is ignored",
                             s.display, d.target
                         ),
                         source: src(d.line),
-                    }),
-                    (_, _, Some(_)) if target.is_none() => out.notes.push(Note {
-                        message: format!(
-                            "{fqdn}: {} depends on service {}, which is not in the file; the dependency is ignored",
-                            s.display, d.target
-                        ),
-                        source: src(d.line),
-                    }),
-                    _ => {}
+                    });
                 }
             }
         }
-        let mut backups = if registrar_backups.is_empty() {
-            user_service_backups
-        } else {
-            registrar_backups
-        };
-        let mut seen = BTreeSet::new();
-        backups.retain(|b| seen.insert(b.value.clone()));
-        if backups.len() > 1 {
-            let names: Vec<&str> = backups.iter().map(|b| b.value.as_str()).collect();
+        let backup = registrar.and_then(|r| r.backups.first());
+        if let Some(r) = registrar
+            && r.backups.len() > 1
+        {
             out.notes.push(Note {
                 message: format!(
-                    "{fqdn} names {} backup pools ({}); a Registrar has one backup, so {} is used and the rest \
-                     are audited as extra backups",
-                    backups.len(),
-                    names.join(", "),
-                    names[0]
+                    "{fqdn}: Registrar {} has {} Backup elements; a Registrar has one backup, so the first \
+                     (line {}) is used and the others are ignored",
+                    r.display,
+                    r.backups.len(),
+                    r.backups[0].line
                 ),
-                source: backups[1].source.clone(),
+                source: src(r.backups[1].line),
             });
         }
-        record.backups = backups;
+        if let Some(b) = backup {
+            match &b.target {
+                None => out.notes.push(Note {
+                    message: format!(
+                        "{fqdn}: its Backup element names no service; read as no backup"
+                    ),
+                    source: src(b.line),
+                }),
+                Some(target) => {
+                    let named = backup_name(target, &services, &sql_cluster, &clusters);
+                    if let (Some(t), Some(pool)) = (services.get(target.as_str()), &named)
+                        && t.role != "Registrar"
+                    {
+                        out.notes.push(Note {
+                            message: format!(
+                                "{fqdn}: its Backup names {}, a {} service, not a Registrar; read as a backup to {pool}",
+                                t.display, t.role
+                            ),
+                            source: src(b.line),
+                        });
+                    }
+                    // Not in the file: kept as the service id (or GUID) it names, for backup-unknown-pool.
+                    let value = named.unwrap_or_else(|| target.clone());
+                    record.backups.push(Stated::new(value, src(b.line)));
+                }
+            }
+        }
 
-        // D2.
-        if let Some(a) = reg_attrs
-            && (a.enable_failover.is_some()
-                || a.failure_detection.is_some()
-                || a.failback.is_some())
+        // D2: the failover settings are attributes of the same Backup element.
+        if let Some(b) = backup
+            && (b.enable_failover.is_some()
+                || b.failure_detection.is_some()
+                || b.failback.is_some())
         {
             let mut failover = Failover::default();
-            let mut read = |raw: &Option<String>, what: &str| -> Option<u32> {
+            let mut read = |raw: &Option<String>, what: &str| -> Option<i64> {
                 let raw = raw.as_deref()?;
                 let v = parse_interval(raw);
                 if v.is_none() {
                     out.notes.push(Note {
                         message: format!(
-                            "{fqdn}: {what}=\"{raw}\" is not seconds or hh:mm:ss; left unknown"
+                            "{fqdn}: {what}=\"{raw}\" is not an xs:duration, seconds or hh:mm:ss; left unknown"
                         ),
-                        source: src(a.line),
+                        source: src(b.line),
                     });
                 }
                 v
             };
-            failover.failure_detection_s = read(&a.failure_detection, "FailureDetectionInterval");
-            failover.failback_s = read(&a.failback, "FailbackDetectionInterval");
-            failover.enabled = a.enable_failover.as_deref().and_then(parse_bool);
-            record.failover = Some(Stated::new(failover, src(a.line)));
+            failover.failure_detection_s = read(&b.failure_detection, "FailureDetectionInterval");
+            failover.failback_s = read(&b.failback, "FailbackDetectionInterval");
+            failover.enabled = match b.enable_failover.as_deref() {
+                None => None,
+                Some(raw) => {
+                    let v = parse_bool(raw);
+                    if v.is_none() {
+                        out.notes.push(Note {
+                            message: format!(
+                                "{fqdn}: EnableAutomaticFailover=\"{raw}\" is neither true nor false; left unknown"
+                            ),
+                            source: src(b.line),
+                        });
+                    }
+                    v
+                }
+            };
+            record.failover = Some(Stated::new(failover, src(b.line)));
+        }
+
+        // The pair's data sync: this pool's BackupService depends on the partner's (FORMATS.md §3.8).
+        if let Some(bs) = svcs.iter().find(|s| s.role == "BackupService") {
+            let partner = bs
+                .dependencies
+                .iter()
+                .filter_map(|d| services.get(d.target.as_str()))
+                .filter(|t| t.role == "BackupService")
+                .filter_map(|t| cluster_of(t, &sql_cluster))
+                .find(|c| *c != cluster.key.as_str())
+                .and_then(|c| clusters.get(c))
+                .map(|c| normalize_fqdn(&c.fqdn));
+            if let Some(partner) = partner {
+                record.backup_service = Some(Stated::new(partner, src(bs.line)));
+            }
+        }
+
+        // Central Management store: the CentralMgmt service on this pool, active or standby.
+        if let Some(cm) = svcs.iter().find(|s| s.role == "CentralMgmt") {
+            let cms = match cm.cms_active.as_deref().map(|v| (v, parse_bool(v))) {
+                Some((_, Some(true))) => Some(CmsRole::Active),
+                Some((_, Some(false))) => Some(CmsRole::Standby),
+                // [I] Without the flag, a topology's only CentralMgmt is the active store.
+                None if central_mgmt_count == 1 => Some(CmsRole::Active),
+                None => {
+                    out.notes.push(Note {
+                        message: format!(
+                            "{fqdn}: its CentralMgmt service does not say whether it is active, and the file \
+                             holds {central_mgmt_count}; its Central Management role is left unknown"
+                        ),
+                        source: src(cm.line),
+                    });
+                    None
+                }
+                Some((raw, None)) => {
+                    out.notes.push(Note {
+                        message: format!(
+                            "{fqdn}: CentralMgmtService IsActive=\"{raw}\" is neither true nor false; its \
+                             Central Management role is left unknown"
+                        ),
+                        source: src(cm.line),
+                    });
+                    None
+                }
+            };
+            record.cms = cms.map(|c| Stated::new(c, src(cm.line)));
         }
         out.pools.push(record);
     }
+}
+
+/// The pool FQDN of the cluster that service `key` runs on; `None` when it or its cluster is not in the file.
+fn backup_name(
+    key: &str,
+    services: &HashMap<&str, &DocService>,
+    sql_cluster: &HashMap<&str, &str>,
+    clusters: &HashMap<&str, &DocCluster>,
+) -> Option<String> {
+    let service = services.get(key)?;
+    let cluster = clusters.get(cluster_of(service, sql_cluster)?)?;
+    Some(normalize_fqdn(&cluster.fqdn)).filter(|f| !f.is_empty())
 }
 
 /// The cluster a service runs on: where it is installed, through its SQL instance for stores.
@@ -350,5 +468,181 @@ fn cluster_of<'d>(s: &'d DocService, sql_cluster: &HashMap<&str, &'d str>) -> Op
         Placement::Cluster(c) => Some(c),
         Placement::SqlInstance(i) => sql_cluster.get(i.as_str()).copied(),
         Placement::Missing => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::topology::read_published;
+    use super::*;
+    use crate::model::{Format, Input};
+
+    /// Two pools in one site; `backup` is put into pool 1's Registrar, `extra` is one more service on
+    /// cluster 3 (a Mediation pool).
+    fn topology(backup: &str, extra: &str) -> String {
+        format!(
+            r#"<Topology xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008" Signature="0f0f0f0f-0000-4000-8000-000000000001">
+  <Sites><CentralSite SiteId="1"><Name>Hamburg</Name></CentralSite></Sites>
+  <Clusters>
+    <Cluster Fqdn="pool-a.fabrikam.test"><ClusterId SiteId="1" Number="1" /><Machine OrdinalInCluster="1" Fqdn="a1.fabrikam.test" /></Cluster>
+    <Cluster Fqdn="pool-b.fabrikam.test"><ClusterId SiteId="1" Number="2" /><Machine OrdinalInCluster="1" Fqdn="b1.fabrikam.test" /></Cluster>
+    <Cluster Fqdn="med.fabrikam.test"><ClusterId SiteId="1" Number="3" /><Machine OrdinalInCluster="1" Fqdn="med.fabrikam.test" /></Cluster>
+  </Clusters>
+  <Services>
+    <Service ServiceVersion="6"><ServiceId SiteId="1" RoleName="UserServices" Instance="1" /><InstalledOn><ClusterId SiteId="1" Number="1" /></InstalledOn></Service>
+    <Service ServiceVersion="6"><ServiceId SiteId="1" RoleName="Registrar" Instance="1" />
+      <DependsOn><Dependency Usage="Default"><ServiceId SiteId="1" RoleName="Registrar" Instance="2" /></Dependency></DependsOn>
+      <InstalledOn><ClusterId SiteId="1" Number="1" /></InstalledOn>
+      {backup}
+    </Service>
+    <Service ServiceVersion="6"><ServiceId SiteId="1" RoleName="UserServices" Instance="2" /><InstalledOn><ClusterId SiteId="1" Number="2" /></InstalledOn></Service>
+    <Service ServiceVersion="6"><ServiceId SiteId="1" RoleName="Registrar" Instance="2" /><InstalledOn><ClusterId SiteId="1" Number="2" /></InstalledOn></Service>
+    <Service ServiceVersion="6"><ServiceId SiteId="1" RoleName="MediationServer" Instance="3" /><InstalledOn><ClusterId SiteId="1" Number="3" /></InstalledOn></Service>
+    {extra}
+  </Services>
+</Topology>"#
+        )
+    }
+
+    fn records(text: &str) -> InputRecords {
+        let doc = read_published(text).unwrap();
+        let mut out = InputRecords::new(Input {
+            path: "t.xml".into(),
+            format: Format::TopologyXml,
+            encoding: "utf-8".into(),
+        });
+        resolve(&doc, &mut out);
+        out
+    }
+
+    fn pool<'r>(r: &'r InputRecords, fqdn: &str) -> &'r PoolRecord {
+        r.pools.iter().find(|p| p.fqdn == fqdn).unwrap()
+    }
+
+    fn backups(p: &PoolRecord) -> Vec<&str> {
+        p.backups.iter().map(|b| b.value.as_str()).collect()
+    }
+
+    #[test]
+    fn a_dependency_between_registrars_is_not_a_backup() {
+        let r = records(&topology("", ""));
+        assert!(backups(pool(&r, "pool-a.fabrikam.test")).is_empty());
+        assert_eq!(r.signature.as_ref().map(|s| s.1), Some(1));
+    }
+
+    #[test]
+    fn the_backup_element_names_the_partner_and_holds_the_timers() {
+        let r = records(&topology(
+            r#"<Backup EnableAutomaticFailover="true" FailbackDetectionInterval="P0Y0M0DT0H10M0S" FailureDetectionInterval="P0Y0M0DT0H5M0S"><ServiceId SiteId="1" RoleName="Registrar" Instance="2" /></Backup>"#,
+            "",
+        ));
+        let a = pool(&r, "pool-a.fabrikam.test");
+        assert_eq!(backups(a), ["pool-b.fabrikam.test"]);
+        assert_eq!(a.backups[0].source.line, Some(13));
+        assert_eq!(
+            a.failover.as_ref().unwrap().value,
+            Failover {
+                enabled: Some(true),
+                failure_detection_s: Some(300),
+                failback_s: Some(600)
+            }
+        );
+        assert!(r.notes.is_empty(), "{:?}", r.notes);
+    }
+
+    #[test]
+    fn a_backup_not_in_the_file_keeps_its_service_id() {
+        let r = records(&topology(
+            r#"<Backup><ServiceId SiteId="9" RoleName="Registrar" Instance="1" /></Backup>"#,
+            "",
+        ));
+        assert_eq!(backups(pool(&r, "pool-a.fabrikam.test")), ["9-Registrar-1"]);
+    }
+
+    #[test]
+    fn out_of_range_timers_are_kept_and_unreadable_ones_noted() {
+        let r = records(&topology(
+            r#"<Backup EnableAutomaticFailover="maybe" FailbackDetectionInterval="5000000000" FailureDetectionInterval="-5"><ServiceId SiteId="1" RoleName="Registrar" Instance="2" /></Backup>"#,
+            "",
+        ));
+        let f = pool(&r, "pool-a.fabrikam.test")
+            .failover
+            .as_ref()
+            .unwrap()
+            .value;
+        assert_eq!(
+            (f.enabled, f.failure_detection_s, f.failback_s),
+            (None, Some(-5), Some(5_000_000_000))
+        );
+        assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+        assert!(
+            r.notes[0]
+                .message
+                .contains("EnableAutomaticFailover=\"maybe\"")
+        );
+        let r = records(&topology(
+            r#"<Backup FailureDetectionInterval="five minutes"><ServiceId SiteId="1" RoleName="Registrar" Instance="2" /></Backup>"#,
+            "",
+        ));
+        let f = pool(&r, "pool-a.fabrikam.test")
+            .failover
+            .as_ref()
+            .unwrap()
+            .value;
+        assert_eq!(f.failure_detection_s, None);
+        assert!(
+            r.notes[0]
+                .message
+                .contains("\"five minutes\" is not an xs:duration")
+        );
+    }
+
+    #[test]
+    fn mediation_with_another_service_is_other() {
+        let alone = records(&topology("", ""));
+        assert_eq!(
+            pool(&alone, "med.fabrikam.test")
+                .role
+                .as_ref()
+                .unwrap()
+                .value,
+            Role::Mediation
+        );
+        let r = records(&topology(
+            "",
+            r#"<Service ServiceVersion="6"><ServiceId SiteId="1" RoleName="PersistentChatServer" Instance="3" /><InstalledOn><ClusterId SiteId="1" Number="3" /></InstalledOn></Service>"#,
+        ));
+        assert_eq!(
+            pool(&r, "med.fabrikam.test").role.as_ref().unwrap().value,
+            Role::Other
+        );
+        assert!(r.notes.is_empty(), "{:?}", r.notes);
+    }
+
+    #[test]
+    fn an_unknown_role_is_a_note() {
+        let r = records(&topology(
+            "",
+            r#"<Service ServiceVersion="6"><ServiceId SiteId="1" RoleName="HologramServer" Instance="3" /><InstalledOn><ClusterId SiteId="1" Number="3" /></InstalledOn></Service>"#,
+        ));
+        let messages: Vec<&str> = r.notes.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("\"HologramServer\", a role lyncpair does not know"));
+    }
+
+    #[test]
+    fn known_roles_are_sorted_and_hold_the_pairing_roles() {
+        assert!(KNOWN_ROLES.windows(2).all(|w| w[0] < w[1]));
+        for role in [
+            "PstnGateway",
+            "BackupService",
+            "CentralMgmt",
+            "CentralMgmtStore",
+            "FileStore",
+            "WacService",
+            "PersistentChatServer",
+        ] {
+            assert!(KNOWN_ROLES.contains(&role), "{role}");
+        }
     }
 }

@@ -17,8 +17,8 @@ use quick_xml::events::{BytesStart, Event};
 use super::InputError;
 use super::resolve::resolve;
 use super::topology::{
-    DocCluster, DocDependency, DocService, DocSite, DocSqlInstance, Placement, RegistrarAttrs,
-    TopologyDoc, read_topology_body,
+    DocBackup, DocCluster, DocDependency, DocService, DocSite, DocSqlInstance, Placement,
+    RegistrarAttrs, TopologyDoc, read_topology_body, service_key,
 };
 use super::xml::{
     NS_SERVICE_ROLES, NS_TOPOLOGY, NS_TOPOLOGY_BUILDER, NS_WRITABLE_TOPOLOGY, XmlError, XmlReader,
@@ -124,6 +124,8 @@ enum Frame {
     Services,
     Service,
     DependsOn,
+    /// A `Backup` of a Registrar service (D1).
+    Backup,
 }
 
 /// What to do with an element's content once its start tag is handled.
@@ -427,15 +429,54 @@ impl State<'_> {
             (Frame::Service, "RegistrarService") if ns == NS_SERVICE_ROLES => {
                 let attrs = RegistrarAttrs {
                     is_director: r.attr(e, "IsDirector")?,
-                    enable_failover: r.attr(e, "EnableAutomaticFailover")?,
-                    failure_detection: r.attr(e, "FailureDetectionInterval")?,
-                    failback: r.attr(e, "FailbackDetectionInterval")?,
                     line,
                 };
                 if let Some(s) = self.part.service.as_mut() {
                     s.registrar = Some(attrs);
                 }
                 Next::Skip
+            }
+            (Frame::Service, "CentralMgmtService") if ns == NS_SERVICE_ROLES => {
+                let active = r.attr(e, "IsActive")?;
+                if let Some(s) = self.part.service.as_mut() {
+                    s.cms_active = active;
+                }
+                Next::Skip
+            }
+            // D1 [I]: no genuine .tbxml with a backup is known. Its element is expected in either of
+            // the two namespaces a .tbxml uses for service content, naming the partner the way
+            // this document names services: by ServiceUniqueId.
+            (Frame::Service, "Backup") if wt || ns == NS_TOPOLOGY => {
+                let target = r
+                    .attr(e, "ServiceUniqueId")?
+                    .filter(|g| !g.trim().is_empty())
+                    .map(|g| guid(&g));
+                let backup = DocBackup {
+                    target,
+                    target_role: None,
+                    enable_failover: r.attr(e, "EnableAutomaticFailover")?,
+                    failure_detection: r.attr(e, "FailureDetectionInterval")?,
+                    failback: r.attr(e, "FailbackDetectionInterval")?,
+                    line,
+                };
+                if let Some(s) = self.part.service.as_mut() {
+                    s.backups.push(backup);
+                }
+                Next::Read(Frame::Backup)
+            }
+            (Frame::Backup, "ServiceId" | "ServiceUniqueId") => {
+                let reference = self.backup_reference(r, e, empty)?;
+                if let Some(b) = self
+                    .part
+                    .service
+                    .as_mut()
+                    .and_then(|s| s.backups.last_mut())
+                    && b.target.is_none()
+                {
+                    b.target = reference.0;
+                    b.target_role = reference.1;
+                }
+                if empty { Next::Skip } else { Next::Consumed }
             }
             (Frame::DependsOn, "Dependency") if wt => {
                 self.add_dependency(r, e, line)?;
@@ -571,9 +612,53 @@ impl State<'_> {
             installed_on,
             dependencies: Vec::new(),
             registrar: None,
+            backups: Vec::new(),
+            cms_active: None,
             line,
         });
         Ok(())
+    }
+
+    /// The service a `ServiceId`/`ServiceUniqueId` child of `Backup` names, and the role it states:
+    /// a GUID in a `ServiceUniqueId` or `UniqueId` attribute or as the text, else a published-style
+    /// `SiteId`/`RoleName`/`Instance` key (which no .tbxml service carries: it stays unknown).
+    fn backup_reference<'a>(
+        &mut self,
+        r: &mut XmlReader<'a>,
+        e: &BytesStart<'a>,
+        empty: bool,
+    ) -> Result<(Option<String>, Option<String>), XmlError> {
+        let [unique, unique_id, site, role, instance] = r.attrs(
+            e,
+            [
+                "ServiceUniqueId",
+                "UniqueId",
+                "SiteId",
+                "RoleName",
+                "Instance",
+            ],
+        )?;
+        let role = role.map(|r| r.into_owned());
+        if let Some(g) = unique.or(unique_id).filter(|g| !g.trim().is_empty()) {
+            if !empty {
+                r.skip(e)?;
+            }
+            return Ok((Some(guid(&g)), role));
+        }
+        let text = if empty {
+            String::new()
+        } else {
+            r.text_content()?
+        };
+        if !text.trim().is_empty() {
+            return Ok((Some(guid(&text)), role));
+        }
+        match (site, &role, instance) {
+            (Some(site), Some(rn), Some(instance)) => {
+                Ok((Some(service_key(&site, rn, &instance)), role))
+            }
+            _ => Ok((None, role)),
+        }
     }
 
     fn add_dependency<'a>(
@@ -1004,8 +1089,12 @@ mod tests {
                 failback_s: Some(240)
             }
         );
-        // hh:mm:ss is read as seconds too (D2).
+        // The short xs:duration forms are read too (D2), and a child element names the partner.
         assert_eq!(vie.failover.as_ref().unwrap().value.failback_s, Some(240));
+        assert_eq!(
+            vie.failover.as_ref().unwrap().value.failure_detection_s,
+            Some(120)
+        );
         assert_eq!(sba.failover.as_ref().unwrap().value.failback_s, Some(600));
 
         let sites: Vec<(&str, SiteKind, Option<&str>)> = r
@@ -1055,7 +1144,7 @@ mod tests {
             ),
             (
                 "NewTopology drops pool pool-legacy.fabrikam.test, which OldTopology has",
-                137,
+                139,
             ),
         ];
         let expected: Vec<(String, Option<u32>)> = expected
@@ -1109,6 +1198,54 @@ mod tests {
         assert!(
             at(&String::from_utf8(bytes).unwrap(), &e)
                 .starts_with("ServiceUniqueId=\"b0000000-0000-4000-8000-0000000000ff\"")
+        );
+    }
+
+    /// FORMATS_EXAMPLE's Registrar with a `Backup` element put in.
+    fn with_backup(backup: &str) -> String {
+        FORMATS_EXAMPLE.replace(
+            "</DependsOn>\n        </Service>",
+            &format!("</DependsOn>\n          {backup}\n        </Service>"),
+        )
+    }
+
+    #[test]
+    fn a_backup_naming_a_missing_guid_is_an_unknown_pool_not_an_error() {
+        let text = with_backup(
+            r#"<Backup EnableAutomaticFailover="false" FailureDetectionInterval="PT5M" FailbackDetectionInterval="PT10M" ServiceUniqueId="{B0000000-0000-4000-8000-0000000000FF}" />"#,
+        );
+        let r = import(text.as_bytes(), "lab.tbxml").unwrap();
+        let p = pool(&r, "se1.fabrikam.test");
+        // The reference as written, lowercased: the audit raises backup-unknown-pool for it.
+        assert_eq!(backups(p), ["b0000000-0000-4000-8000-0000000000ff"]);
+        assert_eq!(
+            p.failover.as_ref().unwrap().value,
+            Failover {
+                enabled: Some(false),
+                failure_detection_s: Some(300),
+                failback_s: Some(600)
+            }
+        );
+        assert!(r.notes.is_empty(), "{:?}", r.notes);
+    }
+
+    #[test]
+    fn a_backup_child_may_hold_the_guid_as_text_and_a_second_backup_is_a_note() {
+        let text = with_backup(
+            r#"<Backup><ServiceUniqueId>b0000000-0000-4000-8000-000000000002</ServiceUniqueId></Backup>
+          <Backup ServiceUniqueId="b0000000-0000-4000-8000-000000000001" />"#,
+        );
+        let r = import(text.as_bytes(), "lab.tbxml").unwrap();
+        let p = pool(&r, "se1.fabrikam.test");
+        // Its own Registrar: backup-self in the audit.
+        assert_eq!(backups(p), ["se1.fabrikam.test"]);
+        assert_eq!(p.failover, None);
+        let messages: Vec<&str> = r.notes.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].contains("has 2 Backup elements") && messages[0].contains("first"),
+            "{}",
+            messages[0]
         );
     }
 

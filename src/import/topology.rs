@@ -1,7 +1,8 @@
 //! Published topology (`Get-CsTopology -AsXml`): one streaming pass into a [`TopologyDoc`].
 //!
-//! The document is never held as a tree: only sites, clusters, SQL instances, services and their
-//! dependencies are kept; everything else (ports, web components, net interfaces) is skipped.
+//! The document is never held as a tree: only sites, clusters, SQL instances, services, their
+//! dependencies and their `Backup` elements (D1, D2) are kept; everything else (ports, web
+//! components, net interfaces) is skipped.
 
 use std::borrow::Cow;
 
@@ -13,6 +14,8 @@ use crate::model::SiteKind;
 /// The parts of a topology lyncpair needs, keyed the same way for published and `.tbxml` files.
 #[derive(Debug, Default, Clone)]
 pub struct TopologyDoc {
+    /// The root's `Signature` and line (published topologies only).
+    pub signature: Option<(String, u32)>,
     pub sites: Vec<DocSite>,
     pub clusters: Vec<DocCluster>,
     pub sql_instances: Vec<DocSqlInstance>,
@@ -66,6 +69,16 @@ pub struct DocDependency {
 #[derive(Debug, Clone, Default)]
 pub struct RegistrarAttrs {
     pub is_director: Option<String>,
+    pub line: u32,
+}
+
+/// A `Backup` child of a Registrar `Service` (D1): the partner Registrar and the failover settings (D2).
+#[derive(Debug, Clone, Default)]
+pub struct DocBackup {
+    /// Key of the named service, as [`DocService::key`]; `None` when the element names nothing.
+    pub target: Option<String>,
+    /// Role of the target as the reference states it (published `ServiceId/@RoleName`).
+    pub target_role: Option<String>,
     pub enable_failover: Option<String>,
     pub failure_detection: Option<String>,
     pub failback: Option<String>,
@@ -83,6 +96,10 @@ pub struct DocService {
     pub installed_on: Placement,
     pub dependencies: Vec<DocDependency>,
     pub registrar: Option<RegistrarAttrs>,
+    /// Every `Backup` child in document order; more than one is noted, the first is used.
+    pub backups: Vec<DocBackup>,
+    /// `CentralMgmtService/@IsActive` of a `CentralMgmt` service.
+    pub cms_active: Option<String>,
     pub line: u32,
 }
 
@@ -116,6 +133,7 @@ enum ServicePart {
     Dependency,
     InstalledOn,
     InstalledOnSql,
+    Backup,
 }
 
 /// Read a published topology. `root_seen` is how the caller checked the root: this reader expects
@@ -131,7 +149,10 @@ pub fn read_published(text: &str) -> Result<TopologyDoc, XmlError> {
                 if ns != NS_TOPOLOGY || local != "Topology" {
                     return Err(r.error_here(wrong_root(&ns, &local)));
                 }
-                return read_topology_body(&mut r);
+                let signature = r.attr(&e, "Signature")?.map(|s| (s, r.line()));
+                let mut doc = read_topology_body(&mut r)?;
+                doc.signature = signature;
+                return Ok(doc);
             }
             Event::Empty(e) => {
                 let local = e.local_name().as_ref().to_owned();
@@ -214,7 +235,7 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
                         }
                         part = ServicePart::Own;
                     }
-                    "InstalledOn" if ns == NS_TOPOLOGY => part = ServicePart::Own,
+                    "InstalledOn" | "Backup" if ns == NS_TOPOLOGY => part = ServicePart::Own,
                     "SqlInstanceId" if ns == NS_TOPOLOGY && part == ServicePart::InstalledOnSql => {
                         part = ServicePart::InstalledOn
                     }
@@ -269,7 +290,7 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
                 }
                 "CentralSite" | "BranchSite" => doc.sites.extend(site.take()),
                 "Cluster" => doc.clusters.extend(cluster.take()),
-                "InstalledOn" => part = ServicePart::Own,
+                "InstalledOn" | "Backup" => part = ServicePart::Own,
                 _ => {}
             }
             continue;
@@ -305,22 +326,16 @@ fn handle_start<'a>(
 ) -> Result<Next, XmlError> {
     if ns == NS_SERVICE_ROLES && local == "RegistrarService" {
         if let Some(s) = c.service.as_mut() {
-            let [is_director, enable_failover, failure_detection, failback] = r.attrs(
-                e,
-                [
-                    "IsDirector",
-                    "EnableAutomaticFailover",
-                    "FailureDetectionInterval",
-                    "FailbackDetectionInterval",
-                ],
-            )?;
             s.registrar = Some(RegistrarAttrs {
-                is_director: is_director.map(Cow::into_owned),
-                enable_failover: enable_failover.map(Cow::into_owned),
-                failure_detection: failure_detection.map(Cow::into_owned),
-                failback: failback.map(Cow::into_owned),
+                is_director: r.attr(e, "IsDirector")?,
                 line: r.line(),
             });
+        }
+        return Ok(Next::Skip);
+    }
+    if ns == NS_SERVICE_ROLES && local == "CentralMgmtService" {
+        if let Some(s) = c.service.as_mut() {
+            s.cms_active = r.attr(e, "IsActive")?;
         }
         return Ok(Next::Skip);
     }
@@ -424,6 +439,8 @@ fn handle_start<'a>(
                 installed_on: Placement::Missing,
                 dependencies: Vec::new(),
                 registrar: None,
+                backups: Vec::new(),
+                cms_active: None,
                 line: r.line(),
             });
             *c.part = ServicePart::Own;
@@ -451,6 +468,14 @@ fn handle_start<'a>(
                         d.target_role = Some(role.into_owned());
                     }
                 }
+                ServicePart::Backup => {
+                    if let Some(b) = c.service.as_mut().and_then(|s| s.backups.last_mut())
+                        && b.target.is_none()
+                    {
+                        b.target = Some(key);
+                        b.target_role = Some(role.into_owned());
+                    }
+                }
                 _ => {}
             }
             Ok(Next::Skip)
@@ -468,6 +493,29 @@ fn handle_start<'a>(
         }
         "InstalledOn" if c.service.is_some() => {
             *c.part = ServicePart::InstalledOn;
+            Ok(Next::Read)
+        }
+        // D1/D2: the backup Registrar and the failover settings, as in the genuine paired export.
+        "Backup" if c.service.is_some() && *c.part == ServicePart::Own => {
+            let [enable_failover, failure_detection, failback] = r.attrs(
+                e,
+                [
+                    "EnableAutomaticFailover",
+                    "FailureDetectionInterval",
+                    "FailbackDetectionInterval",
+                ],
+            )?;
+            if let Some(s) = c.service.as_mut() {
+                s.backups.push(DocBackup {
+                    target: None,
+                    target_role: None,
+                    enable_failover: enable_failover.map(Cow::into_owned),
+                    failure_detection: failure_detection.map(Cow::into_owned),
+                    failback: failback.map(Cow::into_owned),
+                    line: r.line(),
+                });
+            }
+            *c.part = ServicePart::Backup;
             Ok(Next::Read)
         }
         _ => {

@@ -356,44 +356,9 @@ pub fn parse_bool(raw: &str) -> Option<bool> {
     }
 }
 
-/// D2: an interval as integer seconds or a .NET TimeSpan `[d.]hh:mm:ss`.
-pub fn parse_interval(raw: &str) -> Option<u32> {
-    let raw = raw.trim();
-    if let Ok(n) = raw.parse::<u32>() {
-        return Some(n);
-    }
-    let (days, clock) = match raw.split_once('.') {
-        Some((d, rest)) if rest.contains(':') => (d.parse::<u32>().ok()?, rest),
-        _ => (0, raw),
-    };
-    let parts: Vec<&str> = clock.split(':').collect();
-    if parts.len() != 3 {
-        return None;
-    }
-    let h: u32 = parts[0].parse().ok()?;
-    let m: u32 = parts[1].parse().ok()?;
-    // Seconds may carry a fraction ("00:02:00.5"); the fraction is dropped.
-    let s: u32 = parts[2].split('.').next()?.parse().ok()?;
-    if m >= 60 || s >= 60 {
-        return None;
-    }
-    days.checked_mul(86_400)?
-        .checked_add(h.checked_mul(3600)?)?
-        .checked_add(m * 60 + s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn intervals() {
-        assert_eq!(parse_interval("120"), Some(120));
-        assert_eq!(parse_interval("00:02:00"), Some(120));
-        assert_eq!(parse_interval("1.00:00:00"), Some(86_400));
-        assert_eq!(parse_interval("00:61:00"), None);
-        assert_eq!(parse_interval("soon"), None);
-    }
 
     /// Read every event of `text`, skipping each child of the root like the topology reader skips noise.
     fn skip_children(text: &str) -> Result<(), XmlError> {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::accept::Acceptance;
 use crate::audit::{Audit, AuditedEstate, Summary};
 use crate::import::InputError;
-use crate::model::{Edition, Failover, Format, Note, Role, SiteKind, Source, Version};
+use crate::model::{CmsRole, Edition, Failover, Format, Note, Role, SiteKind, Source, Version};
 use crate::rules::{Code, Severity};
 
 pub const AUDIT_SCHEMA: &str = "lyncpair/audit/v1";
@@ -61,6 +61,10 @@ pub struct PoolJson<'a> {
     pub os: Option<&'a str>,
     pub backup: Option<&'a str>,
     pub failover: Option<Failover>,
+    /// Additive (2026-11-27): the pool whose BackupService this pool's syncs with.
+    pub backup_service: Option<&'a str>,
+    /// Additive (2026-11-27): "active" or "standby" Central Management store.
+    pub cms: Option<CmsRole>,
 }
 
 #[derive(Serialize)]
@@ -133,6 +137,8 @@ impl<'a> AuditJson<'a> {
                                 os: p.os.as_deref(),
                                 backup: p.backup.as_deref(),
                                 failover: p.failover,
+                                backup_service: p.backup_service.as_deref(),
+                                cms: p.cms,
                             })
                             .collect(),
                         findings: a
@@ -244,6 +250,8 @@ mod tests {
                 backup: Some("b.t".into()),
                 extra_backups: vec![],
                 failover: Some(Failover::default()),
+                backup_service: Some("b.t".into()),
+                cms: Some(CmsRole::Standby),
                 planned: false,
                 provenance: BTreeMap::new(),
             }],

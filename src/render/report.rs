@@ -552,7 +552,7 @@ fn failover_text(lang: Lang, p: &Pool) -> Option<String> {
     }
     let unknown = i18n::t(lang, "value.unknown");
     if f.failure_detection_s.is_some() || f.failback_s.is_some() {
-        let show = |v: Option<u32>| v.map_or(unknown.to_owned(), |v| v.to_string());
+        let show = |v: Option<i64>| v.map_or(unknown.to_owned(), |v| v.to_string());
         parts.push(i18n::tf(
             lang,
             "failover.timers",

@@ -38,6 +38,8 @@ fn pool(fqdn: &str, site: &str, role: Role, backup: Option<&str>) -> Pool {
             failure_detection_s: Some(120),
             failback_s: Some(240),
         }),
+        backup_service: None,
+        cms: None,
         planned: false,
         provenance,
     }

@@ -374,6 +374,8 @@ pub(crate) mod test_support {
             backup: backup.map(str::to_owned),
             extra_backups: Vec::new(),
             failover: None,
+            backup_service: None,
+            cms: None,
             planned: false,
             provenance,
         }

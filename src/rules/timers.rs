@@ -3,9 +3,9 @@
 use super::{Code, Finding, Severity};
 use crate::model::Estate;
 
-pub const MIN_INTERVAL_S: u32 = 30;
-pub const MAX_INTERVAL_S: u32 = 86_400;
-pub const RECOMMENDED_MIN_S: u32 = 120;
+pub const MIN_INTERVAL_S: i64 = 30;
+pub const MAX_INTERVAL_S: i64 = 86_400;
+pub const RECOMMENDED_MIN_S: i64 = 120;
 
 pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
     for p in &estate.pools {
@@ -71,7 +71,7 @@ mod tests {
     use super::*;
     use crate::model::Failover;
 
-    fn run(enabled: Option<bool>, detect: Option<u32>, back: Option<u32>) -> Vec<Finding> {
+    fn run(enabled: Option<bool>, detect: Option<i64>, back: Option<i64>) -> Vec<Finding> {
         let mut p = fe("a.t", "s1", None);
         p.failover = Some(Failover {
             enabled,
