@@ -14,7 +14,8 @@ use serde_json::Value;
 use crate::audit::{self, Audit, AuditedEstate};
 use crate::import::{ImportOptions, InputError};
 use crate::model::{
-    Edition, Estate, Failover, Format, Input, Note, Pool, Role, Site, SiteKind, Source, Version,
+    CmsRole, Edition, Estate, Failover, Format, Input, Note, Pool, Role, Site, SiteKind, Source,
+    Version,
 };
 use crate::rules::{CATALOGUE, Finding, Severity};
 
@@ -257,6 +258,8 @@ pub fn facts(p: &Pool) -> Vec<(&'static str, Option<String>)> {
             f.failure_detection_s.map(|v| v.to_string()),
         ),
         ("failover.failback_s", f.failback_s.map(|v| v.to_string())),
+        ("backup_service", p.backup_service.clone()),
+        ("cms", p.cms.map(|c| c.label().to_owned())),
     ]
 }
 
@@ -531,11 +534,10 @@ fn pool_from_json(p: &Value, str_of: &dyn Fn(&Value) -> Option<String>) -> Optio
     .into_iter()
     .find(|r| Some(r.label()) == p["role"].as_str())
     .unwrap_or(Role::Other);
-    let seconds = |v: &Value| v.as_u64().and_then(|s| u32::try_from(s).ok());
     let failover = p["failover"].is_object().then(|| Failover {
         enabled: p["failover"]["enabled"].as_bool(),
-        failure_detection_s: seconds(&p["failover"]["failure_detection_s"]),
-        failback_s: seconds(&p["failover"]["failback_s"]),
+        failure_detection_s: p["failover"]["failure_detection_s"].as_i64(),
+        failback_s: p["failover"]["failback_s"].as_i64(),
     });
     Some(Pool {
         fqdn: str_of(&p["fqdn"])?,
@@ -543,7 +545,10 @@ fn pool_from_json(p: &Value, str_of: &dyn Fn(&Value) -> Option<String>) -> Optio
         role,
         edition: p["edition"].as_str().and_then(Edition::from_label),
         version: p["version"].as_str().and_then(Version::from_label),
-        servers: seconds(&p["servers"]).unwrap_or(0),
+        servers: p["servers"]
+            .as_u64()
+            .and_then(|s| u32::try_from(s).ok())
+            .unwrap_or(0),
         machines: Vec::new(),
         users: p["users"].as_u64(),
         virtual_machine: p["virtual"].as_bool(),
@@ -551,6 +556,8 @@ fn pool_from_json(p: &Value, str_of: &dyn Fn(&Value) -> Option<String>) -> Optio
         backup: str_of(&p["backup"]),
         extra_backups: Vec::new(),
         failover,
+        backup_service: str_of(&p["backup_service"]),
+        cms: p["cms"].as_str().and_then(CmsRole::from_label),
         planned: false,
         provenance: BTreeMap::new(),
     })

@@ -593,6 +593,8 @@ fn sample_sides() -> (
         backup: backup.map(str::to_owned),
         extra_backups: Vec::new(),
         failover: None,
+        backup_service: None,
+        cms: None,
         planned: false,
         provenance: Default::default(),
     };
