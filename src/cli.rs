@@ -267,8 +267,8 @@ fn apply_accept(common: &CommonArgs, audit: &mut Audit) {
     let Some(path) = &common.accept else { return };
     let accepted = accept::read(path);
     accept::apply(audit, &accepted.entries, today(common));
+    // After the inputs' errors, in the file's line order (InputError sorts by message first).
     audit.errors.extend(accepted.errors);
-    audit.errors.sort();
 }
 
 fn import_options(common: &CommonArgs) -> ImportOptions {
@@ -596,8 +596,6 @@ fn run_diff(args: DiffArgs) -> i32 {
             None
         }
     });
-    errors.sort();
-    errors.dedup();
     let result = diff::compare(&old, &new, plan.as_ref());
     let (old_shown, new_shown) = (
         args.old.display().to_string(),
