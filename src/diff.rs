@@ -477,7 +477,7 @@ pub fn from_audit_json(path: &str, text: &str) -> Result<Audit, InputError> {
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .filter_map(|p| str_of(p))
+                    .filter_map(&str_of)
                     .collect(),
                 str_of(&f["message"]).unwrap_or_default(),
                 sources,
