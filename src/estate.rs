@@ -4,10 +4,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::import::{self, ImportOptions, InputError};
+use crate::model::site_key;
 use crate::model::{
     CmsRole, Conflict, Estate, Failover, InputRecords, Pool, PoolRecord, Role, Site, SiteKind,
     Source, Stated,
 };
+use crate::rules::pair::base_os;
 
 /// The inputs of one estate, before merging.
 #[derive(Debug)]
@@ -177,8 +179,21 @@ pub fn build(inputs: EstateInputs) -> Estate {
     signature_notes(&records, &mut estate.notes);
 
     estate.pools.reserve(by_fqdn.len());
+    // Site names compare trimmed, whitespace-collapsed and case-insensitively: a pool row saying
+    // "berlin" is in the topology's "Berlin".
+    let mut spelling: BTreeMap<String, String> = sites
+        .keys()
+        .map(|name| (site_key(name), name.clone()))
+        .collect();
     for (fqdn, recs) in &by_fqdn {
-        let pool = merge_pool(fqdn, recs, &mut estate.conflicts);
+        let mut pool = merge_pool(fqdn, recs, &mut estate.conflicts);
+        if let Some(site) = &pool.site {
+            let known = spelling
+                .entry(site_key(site))
+                .or_insert_with(|| site.clone())
+                .clone();
+            pool.site = Some(known);
+        }
         if let Some(site) = &pool.site {
             // A site known only from a pool row (inventory, CSV) still appears in the site list.
             sites.entry(site.clone()).or_insert_with(|| Site {
@@ -240,19 +255,40 @@ fn pick<'r, T: PartialEq + std::fmt::Display>(
     provenance: &mut BTreeMap<&'static str, Vec<Source>>,
     check_conflicts: bool,
 ) -> Option<T> {
+    pick_with(
+        pool,
+        fact,
+        stated,
+        conflicts,
+        provenance,
+        check_conflicts.then_some(|a: &T, b: &T| a == b),
+    )
+}
+
+/// [`pick`] with the comparison that decides whether two values disagree (`None`: they never do).
+fn pick_with<'r, T: std::fmt::Display>(
+    pool: &str,
+    fact: &'static str,
+    stated: impl Iterator<Item = (T, &'r Source)>,
+    conflicts: &mut Vec<Conflict>,
+    provenance: &mut BTreeMap<&'static str, Vec<Source>>,
+    same: Option<impl Fn(&T, &T) -> bool>,
+) -> Option<T> {
     let mut used: Option<(T, &Source)> = None;
     for (value, source) in stated {
         provenance.entry(fact).or_default().push(source.clone());
         match &used {
             None => used = Some((value, source)),
-            Some((u, used_source)) if check_conflicts && *u != value => conflicts.push(Conflict {
-                pool: pool.to_owned(),
-                fact,
-                used: u.to_string(),
-                used_source: (*used_source).clone(),
-                other: value.to_string(),
-                other_source: source.clone(),
-            }),
+            Some((u, used_source)) if same.as_ref().is_some_and(|same| !same(u, &value)) => {
+                conflicts.push(Conflict {
+                    pool: pool.to_owned(),
+                    fact,
+                    used: u.to_string(),
+                    used_source: (*used_source).clone(),
+                    other: value.to_string(),
+                    other_source: source.clone(),
+                })
+            }
             Some(_) => {}
         }
     }
@@ -271,13 +307,14 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
             prov.entry("pool").or_default().push(s.clone());
         }
     }
-    let site = pick(
+    // Berlin and " berlin " are one site; the most authoritative spelling (the topology's) is kept.
+    let site = pick_with(
         fqdn,
         "site",
         recs.iter().filter_map(|(r, _)| r.site.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
-        true,
+        Some(|a: &&String, b: &&String| site_key(a) == site_key(b)),
     )
     .cloned();
     let role = pick(
@@ -337,13 +374,14 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
         true,
     )
     .copied();
-    let os = pick(
+    // "Windows Server 2012 R2 Datacenter" and "Windows Server 2012 R2" are one base OS (DOMAIN.md).
+    let os = pick_with(
         fqdn,
         "os",
         recs.iter().filter_map(|(r, _)| r.os.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
-        true,
+        Some(|a: &&String, b: &&String| base_os(a) == base_os(b)),
     )
     .cloned();
     let backup = pick(

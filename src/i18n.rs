@@ -870,6 +870,21 @@ static LABELS: &[(&str, &str, &str)] = &[
     ("human.backup", "backup {pool}", "Sicherung {pool}"),
     ("human.no_backup", "no backup", "keine Sicherung"),
     (
+        "human.backup_service",
+        "Backup Service syncs with {pool}",
+        "Sicherungsdienst synchronisiert mit {pool}",
+    ),
+    (
+        "cms.active",
+        "active Central Management store",
+        "aktiver zentraler Verwaltungsspeicher",
+    ),
+    (
+        "cms.standby",
+        "standby Central Management store",
+        "zentraler Verwaltungsspeicher (Standby)",
+    ),
+    (
         "human.written",
         "reports written to {dir}: {files}",
         "Berichte in {dir} geschrieben: {files}",
@@ -1034,11 +1049,31 @@ pub fn format_label(
         .then(|| lookup(lang, &format!("{key}.one")))
         .flatten()
         .or_else(|| lookup(lang, key))?;
-    let mut out = text.to_owned();
-    for (name, value) in &args {
-        out = out.replace(&format!("{{{name}}}"), value);
+    Some(fill(text, &args))
+}
+
+/// Replace each `{name}` of `text` by its argument in one left-to-right pass over the label only:
+/// a value that itself contains `{files}` (a path can) is copied as is, never filled in again, so
+/// the result does not depend on the order of the arguments. Unknown placeholders stay as written.
+fn fill(text: &str, args: &HashMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if args.contains_key(&after[..close]) => {
+                out.push_str(&args[&after[..close]]);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    Some(out)
+    out.push_str(rest);
+    out
 }
 
 /// The rule's explanation and basis in the chosen language.
@@ -1063,6 +1098,25 @@ mod tests {
     use super::*;
     use crate::rules::CATALOGUE;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn placeholders_are_filled_once_left_to_right() {
+        // A folder named "{files}" must come out as written, whatever order the arguments have.
+        let dir = "/tmp/{files}/out".to_owned();
+        let files = "report.html, audit.json".to_owned();
+        let key = "human.written";
+        let forward = format_label(
+            Lang::En,
+            key,
+            [("dir", dir.clone()), ("files", files.clone())],
+        );
+        let backward = format_label(Lang::En, key, [("files", files), ("dir", dir)]);
+        assert_eq!(
+            forward.as_deref(),
+            Some("reports written to /tmp/{files}/out: report.html, audit.json")
+        );
+        assert_eq!(forward, backward);
+    }
 
     #[test]
     fn keys_are_unique() {

@@ -161,6 +161,8 @@ impl Writer {
         self.front_end(fe(b, 2), n(5), "6", Some(fe(a, 2)), Failover::Timers);
         self.front_end(fe(a, 3), n(5), "5", Some(fe(b, 1)), Failover::None);
         self.front_end(fe(b, 3), n(5), "6", None, Failover::Timers);
+        self.backup_service_pair(fe(a, 1), fe(b, 1));
+        self.backup_service_pair(fe(a, 2), fe(b, 2));
         self.director(a, n(6));
         self.edge(a, n(7), n(6));
         self.branch_appliance(branch, fe(a, 1));
@@ -275,19 +277,21 @@ impl Writer {
             &on_cluster(site, number),
             &ports("UserServices", 6),
         );
-        let mut deps = vec![
+        let deps = [
             (site, "UserServices", number),
             (site, "WebServices", number),
         ];
-        deps.extend(backup.map(|(s, n)| (s, "Registrar", n)));
+        // D1/D2: the backup and its timers are a Backup element after InstalledOn, as in the
+        // genuine paired export; without a backup there is nowhere to put timers.
         let timers = match failover {
             Failover::Timers => {
-                " EnableAutomaticFailover=\"true\" FailureDetectionInterval=\"120\" FailbackDetectionInterval=\"240\""
+                " EnableAutomaticFailover=\"true\" FailbackDetectionInterval=\"P0Y0M0DT0H4M0S\" FailureDetectionInterval=\"P0Y0M0DT0H2M0S\""
             }
             Failover::None => "",
         };
+        let backup = backup.map_or(String::new(), |(s, n)| backup_element(timers, s, n));
         let registrar = format!(
-            "{}      <RegistrarService xmlns=\"{NS_SERVICE_ROLES}\" IsDirector=\"false\"{timers} />\r\n",
+            "{backup}{}      <RegistrarService xmlns=\"{NS_SERVICE_ROLES}\" IsDirector=\"false\" />\r\n",
             ports("Registrar", 16)
         );
         self.service(
@@ -342,6 +346,26 @@ impl Writer {
         );
     }
 
+    /// The BackupService of each pool of a 2013 pair, each depending on the other's (FORMATS.md §3.8).
+    fn backup_service_pair(&mut self, a: (usize, usize), b: (usize, usize)) {
+        let specific = format!(
+            "{}      <BackupService xmlns=\"{NS_SERVICE_ROLES}\">\r\n        <Modules>\r\n          \
+             <Module RoleName=\"UserServices\" ComponentName=\"PresenceFocus\" />\r\n        </Modules>\r\n      \
+             </BackupService>\r\n",
+            ports("BackupService", 1)
+        );
+        for ((site, number), (other_site, other_number)) in [(a, b), (b, a)] {
+            self.service(
+                (site, "BackupService", number),
+                "6",
+                "BackupService",
+                &[(other_site, "BackupService", other_number)],
+                &on_cluster(site, number),
+                &specific,
+            );
+        }
+    }
+
     fn director(&mut self, site: usize, number: usize) {
         let registrar = format!(
             "{}      <RegistrarService xmlns=\"{NS_SERVICE_ROLES}\" IsDirector=\"true\" />\r\n",
@@ -373,15 +397,19 @@ impl Writer {
     /// An SBA: Registrar backed by a central front-end pool, and a Mediation Server, no UserServices.
     fn branch_appliance(&mut self, site: usize, (backup_site, backup_number): (usize, usize)) {
         let registrar = format!(
-            "{}      <RegistrarService xmlns=\"{NS_SERVICE_ROLES}\" IsDirector=\"false\" \
-             EnableAutomaticFailover=\"true\" FailureDetectionInterval=\"300\" FailbackDetectionInterval=\"600\" />\r\n",
+            "{}{}      <RegistrarService xmlns=\"{NS_SERVICE_ROLES}\" IsDirector=\"false\" />\r\n",
+            backup_element(
+                " EnableAutomaticFailover=\"true\" FailbackDetectionInterval=\"P0Y0M0DT0H10M0S\" FailureDetectionInterval=\"P0Y0M0DT0H5M0S\"",
+                backup_site,
+                backup_number
+            ),
             ports("Registrar", 2)
         );
         self.service(
             (site, "Registrar", 1),
             "6",
             "RegistrarService",
-            &[(backup_site, "Registrar", backup_number)],
+            &[],
             &on_cluster(site, 1),
             &registrar,
         );
@@ -394,6 +422,14 @@ impl Writer {
             &ports("MediationServer", 2),
         );
     }
+}
+
+/// The `Backup` child of a Registrar naming Registrar `(site, number)`, with failover attributes.
+fn backup_element(attributes: &str, site: usize, number: usize) -> String {
+    format!(
+        "      <Backup{attributes}>\r\n        \
+         <ServiceId SiteId=\"{site}\" RoleName=\"Registrar\" Instance=\"{number}\" />\r\n      </Backup>\r\n"
+    )
 }
 
 fn on_cluster(site: usize, number: usize) -> String {

@@ -184,7 +184,7 @@ fn lync2010_many_to_one_names_the_hub_first_and_one_way_backups_are_flagged() {
         .map(String::from)
         .into()
     );
-    // Findings point at the Dependency lines of the backups (1-based, CRLF counted once).
+    // Findings point at the Backup elements (1-based, CRLF counted once).
     let sources = m[0]["sources"].as_array().unwrap();
     assert!(!sources.is_empty());
     let text = read_fixture_text("fixtures/lync2010/topology.xml");
@@ -192,10 +192,7 @@ fn lync2010_many_to_one_names_the_hub_first_and_one_way_backups_are_flagged() {
         assert_eq!(s["path"], "fixtures/lync2010/topology.xml");
         let line = s["line"].as_u64().unwrap() as usize;
         let at = text.lines().nth(line - 1).unwrap();
-        assert!(
-            at.trim_start().starts_with("<Dependency "),
-            "line {line}: {at}"
-        );
+        assert!(at.trim_start().starts_with("<Backup"), "line {line}: {at}");
     }
 }
 
@@ -361,23 +358,34 @@ fn mixed_triggers_every_topology_rule() {
     assert_eq!(pool(e, "pool-ber13.fabrikam.test")["edition"], "enterprise");
     assert_eq!(pool(e, "pool-zrh13.fabrikam.test")["site"], "Zürich");
 
-    // What was kept but not understood is surfaced: the unknown Usage and the missing service.
+    // What was kept but not understood is surfaced: the unknown Usage and the second Backup.
+    // Neither changes pool-ber15's backup: dependencies never are backups, and the first Backup counts.
     let notes: Vec<&str> = e["notes"]
         .as_array()
         .unwrap()
         .iter()
         .map(|n| n["message"].as_str().unwrap())
         .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
     assert!(
         notes.iter().any(|n| n.contains("Usage=\"Backup\"")),
         "{notes:?}"
     );
     assert!(
-        notes
-            .iter()
-            .any(|n| n.contains("12-Registrar-1, which is not in the file")),
+        notes.iter().any(|n| n.contains("has 2 Backup elements")),
         "{notes:?}"
     );
+    assert_eq!(
+        pool(e, "pool-ber15.fabrikam.test")["backup"],
+        "pool-osl13.fabrikam.test"
+    );
+    // Only the SBA backed by a central front-end pool lacks disaster recovery; the invalid and
+    // the missing backups have findings of their own.
+    assert_eq!(
+        first("branch-no-dr"),
+        ["sba-grz.fabrikam.test", "pool-vie13.fabrikam.test"]
+    );
+    assert_eq!(findings(e, "branch-no-dr").len(), 1);
 }
 
 #[test]

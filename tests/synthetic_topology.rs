@@ -12,8 +12,8 @@ use lyncpair::{estate, rules};
 #[test]
 fn an_audit_finds_what_the_generator_wrote() {
     // More regions than central site pairs, so later regions add pools to existing sites.
-    let synth = published_topology(2_000_000);
-    assert!(synth.text.len() >= 2_000_000);
+    let synth = published_topology(2_500_000);
+    assert!(synth.text.len() >= 2_500_000);
     assert!(synth.regions > 25, "{} regions", synth.regions);
 
     let records = import_bytes(

@@ -12,8 +12,8 @@ two do the same work.
 What it does, as lyncpair does (FORMATS.md §9): sites with their <Name>; clusters; SQL instances;
 services with dependencies, placement and RegistrarService/@IsDirector, matched on namespace URI
 and local name; a pool is a cluster that hosts services, its role from the services on it (D4),
-its backup from Registrar -> Registrar and UserServices -> UserServices dependencies on another
-cluster, or for a branch registrar Registrar -> UserServices (D1); FQDNs lowercased (D7). Then
+its backup from the `Backup` element of its Registrar (the pool of the Registrar it names, D1;
+dependencies are never backups); FQDNs lowercased (D7). Then
 backup-many-to-one, backup-not-reciprocal and backup-missing among front-end pools.
 """
 
@@ -88,6 +88,10 @@ def read(path):
                     placement = ("cluster", cluster_key(cid))
                 elif sql is not None and sql.find(T + "ClusterId") is not None:
                     placement = ("sql", cluster_key(sql.find(T + "ClusterId")) + "/" + sql.get("Name", ""))
+            backup = elem.find(T + "Backup")
+            backup_target = None
+            if backup is not None and backup.find(T + "ServiceId") is not None:
+                backup_target = service_key(backup.find(T + "ServiceId"))
             registrar = elem.find(SR + "RegistrarService")
             director = registrar is not None and registrar.get("IsDirector", "").strip().lower() in ("true", "1")
             key = service_key(sid)
@@ -95,6 +99,7 @@ def read(path):
                 "role": sid.get("RoleName", ""),
                 "placement": placement,
                 "deps": deps,
+                "backup": backup_target,
                 "director": director,
             }
             service_order.append(key)
@@ -138,31 +143,19 @@ def audit(path):
                 role = "branch"
         elif "EdgeServer" in roles:
             role = "edge"
-        elif "MediationServer" in roles and "UserServices" not in roles:
+        elif "MediationServer" in roles and all(r in ("MediationServer", "ManagementServices") for r in roles):
             role = "mediation"
         else:
             role = "other"
 
-        registrar_backups, user_service_backups = [], []
-        for s in svcs:
-            for target_key, stated_role in s["deps"]:
-                target = services.get(target_key)
-                target_role = target["role"] if target is not None else stated_role
-                target_cluster = cluster_of(target) if target is not None else None
-                target_fqdn = clusters[target_cluster][0] if target_cluster in clusters else None
-                same_cluster = target_cluster == key
-                named = target_fqdn or target_key
-                if s["role"] == "Registrar" and target_role == "Registrar":
-                    registrar_backups.append(name if same_cluster else named)
-                elif s["role"] == "Registrar" and target_role == "UserServices":
-                    if not same_cluster and role == "branch":
-                        user_service_backups.append(named)
-                elif s["role"] == "UserServices" and target_role == "UserServices" and not same_cluster:
-                    registrar_backups.append(named)
+        # D1: the Backup element of the pool's Registrar; dependencies are never backups.
         backups = []
-        for b in registrar_backups or user_service_backups:
-            if b not in backups:
-                backups.append(b)
+        if registrar is not None and registrar["backup"] is not None:
+            target_key = registrar["backup"]
+            target = services.get(target_key)
+            target_cluster = cluster_of(target) if target is not None else None
+            target_fqdn = clusters[target_cluster][0] if target_cluster in clusters else None
+            backups.append(target_fqdn or target_key)
         pools[name] = {"fqdn": name, "site": sites.get(site_id), "role": role, "backups": backups}
 
     findings = []

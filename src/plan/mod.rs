@@ -205,6 +205,13 @@ pub fn plan(estates: &[&Estate], request: &PlanRequest) -> Result<Vec<PairingPla
                 .or_insert_with(|| (a.clone(), b.clone()));
         }
         for (a, b) in unique.into_values() {
+            if a == b {
+                // A pool cannot back itself up: that pin would be a backup-self the plan made.
+                errors.push(format!(
+                    "{flag} {a}={b}: a pool cannot be paired with itself; name two different pools"
+                ));
+                continue;
+            }
             let holders: Vec<usize> = (0..estates.len())
                 .filter(|&i| estates[i].pool(&a).is_some() && estates[i].pool(&b).is_some())
                 .collect();

@@ -739,3 +739,19 @@ mod property {
         }
     }
 }
+
+#[test]
+fn a_pin_of_a_pool_with_itself_is_refused() {
+    let e = path_estate();
+    let errs = plan(
+        &[&e],
+        &request(&[("a.contoso.test", "a.contoso.test")], &[]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        errs,
+        [
+            "--pin a.contoso.test=a.contoso.test: a pool cannot be paired with itself; name two different pools"
+        ]
+    );
+}

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::audit::{Audit, AuditedEstate};
 use crate::i18n::{self, Lang};
-use crate::model::{Pool, SiteKind};
+use crate::model::{Pool, Role, SiteKind};
 use crate::rules::Severity;
 
 /// Sources listed per finding on the terminal.
@@ -101,11 +101,23 @@ fn pool_line(p: &Pool, st: &Style) -> String {
     if p.planned {
         facts.push(st.t("value.planned").to_owned());
     }
-    let backup = match p.backup.as_deref() {
-        Some(b) => st.tf("human.backup", &[("pool", b)]),
-        None => st.t("human.no_backup").to_owned(),
-    };
-    format!("{}  [{}]  {}", p.fqdn, facts.join(", "), backup)
+    if let Some(cms) = p.cms {
+        facts.push(st.t(&format!("cms.{}", cms.label())).to_owned());
+    }
+    let mut backup = Vec::new();
+    match p.backup.as_deref() {
+        Some(b) => backup.push(st.tf("human.backup", &[("pool", b)])),
+        // Only a Registrar pool can have a backup: for Edge, Mediation and other pools it does not apply.
+        None if matches!(p.role, Role::FrontEnd | Role::Director | Role::Branch) => {
+            backup.push(st.t("human.no_backup").to_owned());
+        }
+        None => {}
+    }
+    if let Some(partner) = p.backup_service.as_deref() {
+        backup.push(st.tf("human.backup_service", &[("pool", partner)]));
+    }
+    let line = format!("{}  [{}]  {}", p.fqdn, facts.join(", "), backup.join("; "));
+    line.trim_end().to_owned()
 }
 
 fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
@@ -260,6 +272,29 @@ mod tests {
                 findings: vec![finding],
             }],
             errors: vec![],
+        }
+    }
+
+    #[test]
+    fn no_backup_is_said_only_where_a_backup_applies() {
+        let st = Style {
+            color: false,
+            lang: Lang::En,
+        };
+        let mut p = crate::rules::test_support::fe("pool.t", "s", None);
+        p.backup_service = Some("other.t".into());
+        p.cms = Some(crate::model::CmsRole::Standby);
+        let line = pool_line(&p, &st);
+        assert!(
+            line.ends_with("no backup; Backup Service syncs with other.t"),
+            "{line}"
+        );
+        assert!(line.contains("standby Central Management store"), "{line}");
+        for role in [Role::Edge, Role::Mediation, Role::Other] {
+            let mut p = crate::rules::test_support::fe("edge.t", "s", None);
+            p.role = role;
+            let line = pool_line(&p, &st);
+            assert!(!line.contains("backup"), "{line}");
         }
     }
 

@@ -13,14 +13,29 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
     for p in &estate.pools {
         let backups: Vec<&str> = p.all_backups().collect();
         if p.role == Role::FrontEnd && backups.is_empty() {
+            // A planned pool is not running yet: it lacks nothing today, the plan gives it a partner.
+            let (severity, message) = if p.planned {
+                (
+                    Severity::Info,
+                    format!(
+                        "{} is a planned pool with no backup pool yet; the pairing plan gives it a partner",
+                        p.fqdn
+                    ),
+                )
+            } else {
+                (
+                    Severity::Warning,
+                    format!(
+                        "{} has no backup pool: no pool failover and no registrar resiliency",
+                        p.fqdn
+                    ),
+                )
+            };
             out.push(Finding::new(
                 Code::BackupMissing,
-                Severity::Warning,
+                severity,
                 vec![p.fqdn.clone()],
-                format!(
-                    "{} has no backup pool: no pool failover and no registrar resiliency",
-                    p.fqdn
-                ),
+                message,
                 p.sources_of("pool"),
             ));
         }
@@ -179,6 +194,35 @@ mod tests {
         );
         assert_eq!(f[1].pools, ["b.t"]);
         assert!(f[1].message.contains("gone.t"));
+    }
+
+    #[test]
+    fn a_planned_pool_without_backup_is_only_informational() {
+        let mut planned = fe("new.t", "s1", None);
+        planned.planned = true;
+        let f = run(vec![planned, fe("old.t", "s1", None)]);
+        let severities: Vec<(&str, Severity)> = f
+            .iter()
+            .map(|f| (f.pools[0].as_str(), f.severity))
+            .collect();
+        assert_eq!(
+            severities,
+            [("old.t", Severity::Warning), ("new.t", Severity::Info)]
+        );
+        assert!(f[1].message.contains("planned"));
+    }
+
+    #[test]
+    fn self_and_unknown_apply_to_directors_and_branches_too() {
+        let mut dir = fe("dir.t", "s1", Some("dir.t"));
+        dir.role = Role::Director;
+        let mut sba = fe("sba.t", "branch1", Some("9-Registrar-1"));
+        sba.role = Role::Branch;
+        let f = run(vec![dir, sba]);
+        assert_eq!(codes(&f), ["backup-self", "backup-unknown-pool"]);
+        assert_eq!(f[0].pools, ["dir.t"]);
+        assert_eq!(f[1].pools, ["sba.t"]);
+        assert!(f[1].message.contains("9-Registrar-1"));
     }
 
     #[test]

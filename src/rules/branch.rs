@@ -6,8 +6,8 @@ use crate::model::{Estate, Role, SiteKind};
 
 pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
     for b in estate.pools.iter().filter(|p| p.role == Role::Branch) {
-        match b.backup.as_deref() {
-            None => out.push(Finding::new(
+        let Some(target) = b.backup.as_deref() else {
+            out.push(Finding::new(
                 Code::BranchBackupMissing,
                 Severity::Warning,
                 vec![b.fqdn.clone()],
@@ -16,48 +16,51 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                     b.fqdn
                 ),
                 b.sources_of("pool"),
-            )),
-            // Self and unknown targets are reported by the backup rules.
-            Some(target) if target == b.fqdn => {}
-            Some(target) => {
-                if let Some(q) = estate.pool(target) {
-                    let in_branch_site = q
-                        .site
-                        .as_deref()
-                        .and_then(|s| estate.site(s))
-                        .is_some_and(|s| s.kind == SiteKind::Branch);
-                    if q.role != Role::FrontEnd || in_branch_site {
-                        let what = if q.role != Role::FrontEnd {
-                            format!("a {} pool", q.role.label())
-                        } else {
-                            "a front-end pool in a branch site".to_owned()
-                        };
-                        out.push(Finding::new(
-                            Code::BranchBackupInvalid,
-                            Severity::Error,
-                            vec![b.fqdn.clone(), q.fqdn.clone()],
-                            format!(
-                                "branch registrar {} is backed by {}, {what}; it must be a central-site front-end pool",
-                                b.fqdn, q.fqdn
-                            ),
-                            [b.sources_of("backup"), q.sources_of("pool")].concat(),
-                        ));
-                    }
-                }
-            }
+            ));
+            continue;
+        };
+        // A branch registrar backed by itself or by a pool not in the estate gets backup-self or
+        // backup-unknown-pool from the backup rules, nothing here.
+        if target == b.fqdn {
+            continue;
         }
-        let mut pools = vec![b.fqdn.clone()];
-        pools.extend(b.backup.iter().filter(|t| **t != b.fqdn).cloned());
+        let Some(q) = estate.pool(target) else {
+            continue;
+        };
+        let in_branch_site = q
+            .site
+            .as_deref()
+            .and_then(|s| estate.site(s))
+            .is_some_and(|s| s.kind == SiteKind::Branch);
+        if q.role != Role::FrontEnd || in_branch_site {
+            let what = if q.role != Role::FrontEnd {
+                format!("a {} pool", q.role.label())
+            } else {
+                "a front-end pool in a branch site".to_owned()
+            };
+            out.push(Finding::new(
+                Code::BranchBackupInvalid,
+                Severity::Error,
+                vec![b.fqdn.clone(), q.fqdn.clone()],
+                format!(
+                    "branch registrar {} is backed by {}, {what}; it must be a central-site front-end pool",
+                    b.fqdn, q.fqdn
+                ),
+                [b.sources_of("backup"), q.sources_of("pool")].concat(),
+            ));
+            continue;
+        }
+        // Backed as it should be: what remains is the disaster recovery its users never get.
         out.push(Finding::new(
             Code::BranchNoDr,
             Severity::Info,
-            pools,
+            vec![b.fqdn.clone(), q.fqdn.clone()],
             format!(
-                "users homed on branch registrar {} get no pool disaster recovery: if its backing pool fails \
+                "users homed on branch registrar {} get no pool disaster recovery: if its backing pool {} fails \
                  they stay in resiliency mode",
-                b.fqdn
+                b.fqdn, q.fqdn
             ),
-            b.sources_of("pool"),
+            [b.sources_of("pool"), b.sources_of("backup")].concat(),
         ));
     }
 }
@@ -94,7 +97,7 @@ mod tests {
     #[test]
     fn missing_backup() {
         let f = run(vec![branch("sba.t", None)]);
-        assert_eq!(codes(&f), ["branch-backup-missing", "branch-no-dr"]);
+        assert_eq!(codes(&f), ["branch-backup-missing"]);
     }
 
     #[test]
@@ -102,12 +105,22 @@ mod tests {
         let mut dir = fe("dir.t", "central", None);
         dir.role = Role::Director;
         let f = run(vec![dir, branch("sba.t", Some("dir.t"))]);
-        assert_eq!(codes(&f), ["branch-backup-invalid", "branch-no-dr"]);
+        assert_eq!(codes(&f), ["branch-backup-invalid"]);
+        assert_eq!(f[0].pools, ["sba.t", "dir.t"]);
         let f = run(vec![
             fe("fe.t", "branch-x", None),
             branch("sba.t", Some("fe.t")),
         ]);
-        assert_eq!(codes(&f), ["branch-backup-invalid", "branch-no-dr"]);
+        assert_eq!(codes(&f), ["branch-backup-invalid"]);
+        assert_eq!(f[0].pools, ["sba.t", "fe.t"]);
         assert!(f[0].message.contains("branch site"));
+    }
+
+    #[test]
+    fn self_and_unknown_backups_are_left_to_the_backup_rules() {
+        assert!(run(vec![branch("sba.t", Some("sba.t"))]).is_empty());
+        assert!(run(vec![branch("sba.t", Some("gone.t"))]).is_empty());
+        let all = super::super::check(&estate(vec![branch("sba.t", Some("gone.t"))]));
+        assert_eq!(codes(&all), ["backup-unknown-pool"]);
     }
 }

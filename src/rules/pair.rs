@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::{Code, Finding, Severity};
-use crate::model::{Edition, Estate, Pool, Role, Version};
+use crate::model::{Edition, Estate, Pool, Role, Version, site_key};
 
 /// Users one Enterprise pool carries at most (2013+), and one Standard Edition server.
 pub const ENTERPRISE_MAX_USERS: u64 = 80_000;
@@ -43,38 +43,24 @@ fn pools(a: &Pool, b: &Pool) -> Vec<String> {
 
 fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
     let edge_sources = || [a.sources_of("backup"), b.sources_of("backup")].concat();
-    if let (Some(ea), Some(eb)) = (a.edition, b.edition)
-        && ea != eb
-    {
-        out.push(Finding::new(
-            Code::PairEditionMismatch,
-            Severity::Error,
-            pools(a, b),
-            format!(
-                "{} ({}) is paired with {} ({})",
-                a.fqdn,
-                ea.label(),
-                b.fqdn,
-                eb.label()
-            ),
-            [
-                edge_sources(),
-                a.sources_of("edition"),
-                b.sources_of("edition"),
-            ]
-            .concat(),
-        ));
-    }
     if let (Some(va), Some(vb)) = (a.version, b.version)
         && va != vb
     {
-        let severity = if va == Version::V2010 || vb == Version::V2010 {
+        // 2010 has no pairing at all, and 2019 pairs only with 2019; 2013 with 2015 is the
+        // in-place upgrade window.
+        let severity = if va == Version::V2010
+            || vb == Version::V2010
+            || va == Version::V2019
+            || vb == Version::V2019
+        {
             Severity::Error
         } else {
             Severity::Warning
         };
-        let why = if severity == Severity::Error {
+        let why = if va == Version::V2010 || vb == Version::V2010 {
             "Lync 2010 has no pool pairing; pair only pools of one version"
+        } else if severity == Severity::Error {
+            "a Skype for Business Server 2019 pool pairs only with another 2019 pool"
         } else {
             "disaster-mode failover is lost until both pools run the same version"
         };
@@ -97,8 +83,38 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
             .concat(),
         ));
     }
+    // The other rules judge a 2013+ pair. A Lync 2010 relationship is never carried into a 2013
+    // topology, so its edition, platform, OS, site and capacity do not matter (CONTRACT.md).
+    let both_2013_or_later = [a.version, b.version]
+        .iter()
+        .all(|v| v.is_some_and(|v| v >= Version::V2013));
+    if !both_2013_or_later {
+        return;
+    }
+    if let (Some(ea), Some(eb)) = (a.edition, b.edition)
+        && ea != eb
+    {
+        out.push(Finding::new(
+            Code::PairEditionMismatch,
+            Severity::Error,
+            pools(a, b),
+            format!(
+                "{} ({}) is paired with {} ({})",
+                a.fqdn,
+                ea.label(),
+                b.fqdn,
+                eb.label()
+            ),
+            [
+                edge_sources(),
+                a.sources_of("edition"),
+                b.sources_of("edition"),
+            ]
+            .concat(),
+        ));
+    }
     if let (Some(sa), Some(sb)) = (&a.site, &b.site)
-        && sa == sb
+        && site_key(sa) == site_key(sb)
     {
         out.push(Finding::new(
             Code::PairSameSite,
@@ -302,28 +318,50 @@ mod tests {
     }
 
     #[test]
-    fn version_mismatch_severity_depends_on_2010() {
+    fn version_mismatch_severity_depends_on_2010_and_2019() {
+        let cases = [
+            (Version::V2013, Version::V2015, Severity::Warning),
+            (Version::V2010, Version::V2013, Severity::Error),
+            (Version::V2015, Version::V2019, Severity::Error),
+            (Version::V2019, Version::V2013, Severity::Error),
+        ];
+        for (va, vb, severity) in cases {
+            let (mut a, mut b) = pair();
+            a.version = Some(va);
+            b.version = Some(vb);
+            let f = run(vec![a, b]);
+            assert_eq!(codes(&f), ["pair-version-mismatch"], "{va:?} {vb:?}");
+            assert_eq!(f[0].severity, severity, "{va:?} {vb:?}");
+        }
+    }
+
+    #[test]
+    fn a_pair_with_a_2010_side_is_only_checked_for_its_version() {
         let (mut a, mut b) = pair();
-        b.version = Some(Version::V2015);
-        let f = run(vec![a.clone(), b.clone()]);
-        assert_eq!(
-            (f[0].code, f[0].severity),
-            (Code::PairVersionMismatch, Severity::Warning)
-        );
         a.version = Some(Version::V2010);
-        b.version = Some(Version::V2013);
-        let f = run(vec![a, b]);
+        b.site = Some("s1".into());
+        b.edition = Some(Edition::Standard);
+        a.users = Some(90_000);
+        b.users = Some(1);
         assert_eq!(
-            (f[0].code, f[0].severity),
-            (Code::PairVersionMismatch, Severity::Error)
+            codes(&run(vec![a.clone(), b.clone()])),
+            ["pair-version-mismatch"]
         );
+        // Two 2010 pools: nothing from the pair rules at all.
+        b.version = Some(Version::V2010);
+        assert!(run(vec![a, b]).is_empty());
     }
 
     #[test]
     fn same_site_is_a_warning() {
         let (a, mut b) = pair();
         b.site = Some("s1".into());
-        assert_eq!(codes(&run(vec![a, b])), ["pair-same-site"]);
+        assert_eq!(codes(&run(vec![a.clone(), b.clone()])), ["pair-same-site"]);
+        // Sites compare trimmed, whitespace-collapsed and case-insensitively.
+        b.site = Some("  S1 ".into());
+        let f = run(vec![a, b]);
+        assert_eq!(codes(&f), ["pair-same-site"]);
+        assert!(f[0].message.contains("(s1)"), "{}", f[0].message);
     }
 
     #[test]

@@ -11,17 +11,17 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
     for p in &estate.pools {
         let Some(f) = p.failover else { continue };
         let sources = p.sources_of("failover");
-        // A value outside the allowed range is wrong even with automatic failover off; the
-        // recommendations only matter when the timers are in use.
-        let in_use = f.enabled != Some(false);
-        let mut in_range = true;
-        for (name, value) in [
+        let values = [
             ("failure detection", f.failure_detection_s),
             ("failback", f.failback_s),
-        ] {
+        ];
+        // A value outside the allowed range is wrong even with automatic failover off, whatever its
+        // size or sign.
+        let mut out_of_range = false;
+        for (name, value) in values {
             let Some(v) = value else { continue };
             if !(MIN_INTERVAL_S..=MAX_INTERVAL_S).contains(&v) {
-                in_range = false;
+                out_of_range = true;
                 out.push(Finding::new(
                     Code::TimerOutOfRange,
                     Severity::Error,
@@ -32,7 +32,19 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                     ),
                     sources.clone(),
                 ));
-            } else if in_use && v < RECOMMENDED_MIN_S {
+            }
+        }
+        // The recommendations judge timers in use: failover not disabled (unset counts as not
+        // disabled), both values known and both in range.
+        let (Some(detect), Some(back)) = (f.failure_detection_s, f.failback_s) else {
+            continue;
+        };
+        if f.enabled == Some(false) || out_of_range {
+            continue;
+        }
+        for (name, value) in values {
+            let Some(v) = value else { continue };
+            if v < RECOMMENDED_MIN_S {
                 out.push(Finding::new(
                     Code::TimerBelowRecommended,
                     Severity::Warning,
@@ -46,10 +58,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        if let (true, true, Some(detect), Some(back)) =
-            (in_use, in_range, f.failure_detection_s, f.failback_s)
-            && back <= detect
-        {
+        if back <= detect {
             out.push(Finding::new(
                 Code::TimerOrder,
                 Severity::Warning,
@@ -108,6 +117,29 @@ mod tests {
             ["timer-below-recommended"]
         );
         assert_eq!(codes(&run(None, Some(300), Some(300))), ["timer-order"]);
+    }
+
+    #[test]
+    fn out_of_range_whatever_the_size_or_sign() {
+        assert_eq!(
+            codes(&run(Some(true), Some(-5), Some(240))),
+            ["timer-out-of-range"]
+        );
+        assert_eq!(
+            codes(&run(Some(true), Some(120), Some(5_000_000_000))),
+            ["timer-out-of-range"]
+        );
+    }
+
+    #[test]
+    fn warnings_need_both_values_known_and_in_range() {
+        // 60 s is below the recommendation, but its partner value is out of range or unknown.
+        assert_eq!(
+            codes(&run(Some(true), Some(60), Some(100_000))),
+            ["timer-out-of-range"]
+        );
+        assert!(run(Some(true), Some(60), None).is_empty());
+        assert!(run(None, None, Some(30)).is_empty());
     }
 
     #[test]

@@ -394,16 +394,17 @@ pub fn large_topology() -> String {
                         x,
                         "<Service ServiceVersion=\"{version}\"><ServiceId SiteId=\"{site}\" RoleName=\"UserStore\" Instance=\"{n}\" /><DependsOn /><InstalledOn><SqlInstanceId Name=\"\"><ClusterId SiteId=\"{site}\" Number=\"9\" /></SqlInstanceId></InstalledOn></Service>"
                     );
-                    let backup_dep = backup(i, j).map_or(String::new(), |(bi, bj)| {
+                    // The backup as real exports write it: a Backup element after InstalledOn.
+                    let backup_element = backup(i, j).map_or(String::new(), |(bi, bj)| {
                         format!(
-                            "<Dependency Usage=\"Default\"><ServiceId SiteId=\"{}\" RoleName=\"Registrar\" Instance=\"{}\" /></Dependency>",
+                            "<Backup EnableAutomaticFailover=\"true\" FailbackDetectionInterval=\"P0Y0M0DT0H4M0S\" FailureDetectionInterval=\"P0Y0M0DT0H2M0S\"><ServiceId SiteId=\"{}\" RoleName=\"Registrar\" Instance=\"{}\" /></Backup>",
                             bi + 1,
                             bj + 1
                         )
                     });
                     let _ = writeln!(
                         x,
-                        "<Service ServiceVersion=\"{version}\"><ServiceId SiteId=\"{site}\" RoleName=\"Registrar\" Instance=\"{n}\" /><DependsOn><Dependency Usage=\"Default\"><ServiceId SiteId=\"{site}\" RoleName=\"UserServices\" Instance=\"{n}\" /></Dependency>{backup_dep}</DependsOn>{on}<RegistrarService xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008\" IsDirector=\"false\" /></Service>"
+                        "<Service ServiceVersion=\"{version}\"><ServiceId SiteId=\"{site}\" RoleName=\"Registrar\" Instance=\"{n}\" /><DependsOn><Dependency Usage=\"Default\"><ServiceId SiteId=\"{site}\" RoleName=\"UserServices\" Instance=\"{n}\" /></Dependency></DependsOn>{on}{backup_element}<RegistrarService xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008\" IsDirector=\"false\" /></Service>"
                     );
                 }
                 3 => {
