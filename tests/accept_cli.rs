@@ -62,7 +62,7 @@ fn active_entries_accept_and_stop_counting() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(doc["summary"]["warnings"], 0);
     assert_eq!(
-        doc["summary"]["infos"], 3,
+        doc["summary"]["infos"], 2,
         "infos are not accepted, still counted"
     );
     let e = &doc["estates"][0];
@@ -119,7 +119,7 @@ fn active_entries_accept_and_stop_counting() {
     assert!(
         human
             .stdout
-            .contains("Summary: 0 error(s), 0 warning(s), 3 info(s) in 1 estate(s)"),
+            .contains("Summary: 0 error(s), 0 warning(s), 2 info(s) in 1 estate(s)"),
         "{}",
         human.stdout
     );
