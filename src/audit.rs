@@ -14,11 +14,21 @@ pub struct AuditedEstate {
 }
 
 impl AuditedEstate {
+    /// Findings of `severity` that count: accepted ones (`--accept`) are shown but not counted.
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
+        self.open_findings()
             .filter(|f| f.severity == severity)
             .count()
+    }
+
+    /// The findings no `--accept` entry accepts.
+    pub fn open_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.accepted.is_none())
+    }
+
+    /// The findings an `--accept` entry accepts.
+    pub fn accepted_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.accepted.is_some())
     }
 }
 
@@ -47,11 +57,11 @@ impl Audit {
         }
     }
 
-    /// The most severe finding over all estates.
+    /// The most severe finding over all estates that is not accepted.
     pub fn worst(&self) -> Option<Severity> {
         self.estates
             .iter()
-            .flat_map(|e| e.findings.iter())
+            .flat_map(|e| e.open_findings())
             .map(|f| f.severity)
             .min()
     }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::accept::{self, Date};
 use crate::audit::{self, Audit};
+use crate::diff;
 pub use crate::i18n::Lang;
 use crate::import::ImportOptions;
 use crate::output;
@@ -36,6 +38,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// Suggest the optimal 1:1 pairing plan for each estate, with the runbook to apply it.
     Plan(PlanArgs),
+    /// What changed between two snapshots: pools, pool facts, backup relationships, findings.
+    Diff(DiffArgs),
     /// Print the rule catalogue: code, severity, summary and source.
     Rules {
         /// Output format.
@@ -73,6 +77,37 @@ pub struct CommonArgs {
     /// Inventory spreadsheets: read this sheet instead of the first with a recognisable header row.
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// Accepted findings: a CSV file with the columns code, pools, reason, until, by (docs/accept.md).
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<PathBuf>,
+    /// The day acceptances are checked against instead of today (UTC); for tests and reruns.
+    #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = parse_day)]
+    pub today: Option<Date>,
+}
+
+fn parse_day(raw: &str) -> Result<Date, String> {
+    Date::parse(raw).ok_or_else(|| format!("\"{raw}\" is not a date written YYYY-MM-DD"))
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// Output format (printed to standard output).
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
+    /// Exit with 1 when a new finding at or above this severity appears.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// A plan.json written by `lyncpair plan`: show which of its pairs are set up.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The earlier snapshot: export files' folder, one export file, or an audit.json.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The later snapshot, read the same way.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
 }
 
 #[derive(clap::Args, Debug)]
@@ -219,6 +254,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Audit(args) => run_audit(args),
         Command::Plan(args) => run_plan(args),
+        Command::Diff(args) => run_diff(args),
         Command::Rules { format } => run_rules(format),
         Command::Templates {
             action: TemplatesAction::Export { dir },
@@ -241,6 +277,25 @@ fn usage_error(message: &str) -> i32 {
         render::terminal::safe(message)
     );
     EXIT_USAGE_OR_INPUT
+}
+
+/// The day acceptances are checked against: `--today`, else the UTC date of the clock.
+fn today(common: &CommonArgs) -> Date {
+    common.today.unwrap_or_else(|| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_unix(now)
+    })
+}
+
+/// Apply `--accept` to an audit: its bad entries become input errors (exit 2), the others apply.
+fn apply_accept(common: &CommonArgs, audit: &mut Audit) {
+    let Some(path) = &common.accept else { return };
+    let accepted = accept::read(path);
+    accept::apply(audit, &accepted.entries, today(common));
+    // After the inputs' errors, in the file's line order (InputError sorts by message first).
+    audit.errors.extend(accepted.errors);
 }
 
 fn import_options(common: &CommonArgs) -> ImportOptions {
@@ -313,7 +368,8 @@ fn run_audit(args: AuditArgs) -> i32 {
         Err(e) => return usage_error(&e),
     };
 
-    let audit = audit::run(&args.paths, &import_options(common));
+    let mut audit = audit::run(&args.paths, &import_options(common));
+    apply_accept(common, &mut audit);
     let run = RunInfo {
         lang: common.lang,
         generated,
@@ -430,7 +486,8 @@ fn run_plan(args: PlanArgs) -> i32 {
         Ok(ready) => ready,
         Err(e) => return usage_error(&e),
     };
-    let audit = audit::run(&args.paths, &import_options(common));
+    let mut audit = audit::run(&args.paths, &import_options(common));
+    apply_accept(common, &mut audit);
     let estates: Vec<&crate::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
     let request = PlanRequest {
         pins: args.pin.clone(),
@@ -540,6 +597,124 @@ fn run_plan(args: PlanArgs) -> i32 {
         EXIT_OK
     } else {
         EXIT_USAGE_OR_INPUT
+    }
+}
+
+/// Files `diff --out DIR` writes, and the templates of the diff document.
+pub const DIFF_JSON_FILE: &str = "diff.json";
+pub const DIFF_MD_FILE: &str = "diff.md";
+pub const DIFF_HTML_FILE: &str = "diff.html";
+const DIFF_MD_TEMPLATE: &str = "diff.md.tera";
+const DIFF_HTML_TEMPLATE: &str = "diff.html.tera";
+
+fn run_diff(args: DiffArgs) -> i32 {
+    let common = &args.common;
+    let needs_templates =
+        common.out.is_some() || matches!(args.format, PlanFormat::Md | PlanFormat::Html);
+    let (templates, generated) = match check_before_reading(common, needs_templates) {
+        Ok(ready) => ready,
+        Err(e) => return usage_error(&e),
+    };
+    let opts = import_options(common);
+    let old = diff::read_side(&args.old, &opts);
+    let mut new = diff::read_side(&args.new, &opts);
+    // Acceptances are about the snapshot being judged: the new one.
+    apply_accept(common, &mut new);
+    let mut errors: Vec<crate::import::InputError> =
+        old.errors.iter().chain(&new.errors).cloned().collect();
+    let plan = args.plan.as_deref().and_then(|p| match diff::read_plan(p) {
+        Ok(plan) => Some(plan),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    });
+    let result = diff::compare(&old, &new, plan.as_ref());
+    let (old_shown, new_shown) = (
+        args.old.display().to_string(),
+        args.new.display().to_string(),
+    );
+    let run = RunInfo {
+        lang: common.lang,
+        generated,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        paths: vec![old_shown.clone(), new_shown.clone()],
+    };
+    let json = || render::diff::render_json(&result, &old_shown, &new_shown, &errors);
+    let document = |t: &Templates, name: &str| {
+        t.render(
+            name,
+            &render::diff::view(&run, &result, &old_shown, &new_shown, &errors),
+        )
+    };
+    let text = match (args.format, &templates) {
+        (PlanFormat::Json, _) => json(),
+        (PlanFormat::Human, _) => render::diff::render_human(&result, &errors, common.lang),
+        (PlanFormat::Md | PlanFormat::Html, Some(t)) => {
+            let name = if args.format == PlanFormat::Md {
+                DIFF_MD_TEMPLATE
+            } else {
+                DIFF_HTML_TEMPLATE
+            };
+            match document(t, name) {
+                Ok(text) => text,
+                Err(e) => return usage_error(&e),
+            }
+        }
+        (PlanFormat::Md | PlanFormat::Html, None) => {
+            unreachable!("templates are loaded for md and html")
+        }
+    };
+    let mut err = std::io::stderr().lock();
+    if let (Some(dir), Some(t)) = (&common.out, &templates) {
+        // Everything is rendered before the first file is written.
+        let files = document(t, DIFF_MD_TEMPLATE).and_then(|md| {
+            Ok([
+                (DIFF_JSON_FILE, json()),
+                (DIFF_MD_FILE, md),
+                (DIFF_HTML_FILE, document(t, DIFF_HTML_TEMPLATE)?),
+            ])
+        });
+        let written = files.and_then(|files| {
+            for (name, contents) in &files {
+                output::write_atomic(dir, name, contents.as_bytes())?;
+            }
+            Ok(files.map(|(name, _)| name))
+        });
+        match written {
+            Ok(names) => {
+                let _ = writeln!(
+                    err,
+                    "lyncpair: {}",
+                    crate::i18n::tf(
+                        common.lang,
+                        "human.written",
+                        &[
+                            ("dir", &dir.display().to_string()),
+                            ("files", &names.join(", "))
+                        ]
+                    )
+                );
+            }
+            Err(e) => {
+                emit(&text);
+                let _ = writeln!(err, "lyncpair: {e}");
+                return EXIT_USAGE_OR_INPUT;
+            }
+        }
+    }
+    emit(&text);
+    if args.format != PlanFormat::Human {
+        for e in &errors {
+            let _ = writeln!(err, "lyncpair: {e}");
+        }
+    }
+    if !errors.is_empty() {
+        return EXIT_USAGE_OR_INPUT;
+    }
+    match (args.fail_on.threshold(), result.worst_new()) {
+        (Some(threshold), Some(worst)) if worst <= threshold => EXIT_FINDINGS,
+        _ => EXIT_OK,
     }
 }
 

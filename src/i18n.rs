@@ -720,6 +720,126 @@ static LABELS: &[(&str, &str, &str)] = &[
     ("human.errors", "Errors", "Fehler"),
     ("human.warnings", "Warnings", "Warnungen"),
     ("human.infos", "Information", "Hinweise"),
+    (
+        "human.accepted",
+        "Accepted (shown, not counted; --accept)",
+        "Akzeptiert (angezeigt, nicht gezählt; --accept)",
+    ),
+    ("accepted.title", "Accepted findings", "Akzeptierte Befunde"),
+    (
+        "accepted.intro",
+        "An entry of the --accept file accepts these findings until the date shown: they are not counted in the verdict, the totals or --fail-on.",
+        "Ein Eintrag der --accept-Datei akzeptiert diese Befunde bis zum genannten Datum: Sie zählen nicht für die Bewertung, die Summen und --fail-on.",
+    ),
+    (
+        "accepted.line",
+        "accepted until {until}: {reason}",
+        "akzeptiert bis {until}: {reason}",
+    ),
+    (
+        "accepted.line_by",
+        "accepted until {until} by {by}: {reason}",
+        "akzeptiert bis {until} von {by}: {reason}",
+    ),
+    // lyncpair diff.
+    (
+        "diff.title",
+        "Changes between two snapshots",
+        "Änderungen zwischen zwei Ständen",
+    ),
+    ("diff.old", "Before", "Vorher"),
+    ("diff.new", "After", "Nachher"),
+    (
+        "diff.only_old",
+        "only in the before snapshot",
+        "nur im vorherigen Stand",
+    ),
+    (
+        "diff.only_new",
+        "only in the after snapshot",
+        "nur im neuen Stand",
+    ),
+    (
+        "diff.no_change",
+        "No change to pools, backup relationships or findings.",
+        "Keine Änderung an Pools, Sicherungsbeziehungen oder Befunden.",
+    ),
+    (
+        "diff.no_estate",
+        "Neither snapshot holds an estate.",
+        "Keiner der beiden Stände enthält eine Umgebung.",
+    ),
+    ("diff.pools_added", "Pools added", "Neue Pools"),
+    ("diff.pools_removed", "Pools removed", "Entfernte Pools"),
+    (
+        "diff.facts",
+        "Pool facts changed",
+        "Geänderte Pool-Eigenschaften",
+    ),
+    (
+        "diff.backups_added",
+        "Backup relationships added",
+        "Neue Sicherungsbeziehungen",
+    ),
+    (
+        "diff.backups_removed",
+        "Backup relationships removed",
+        "Entfernte Sicherungsbeziehungen",
+    ),
+    ("diff.findings_new", "New findings", "Neue Befunde"),
+    (
+        "diff.findings_resolved",
+        "Resolved findings",
+        "Behobene Befunde",
+    ),
+    (
+        "diff.findings_unchanged",
+        "Unchanged findings: {n}",
+        "Unveränderte Befunde: {n}",
+    ),
+    ("diff.status.new", "new", "neu"),
+    ("diff.status.unchanged", "unchanged", "unverändert"),
+    (
+        "diff.progress",
+        "Progress against the plan",
+        "Fortschritt gegenüber dem Plan",
+    ),
+    ("diff.set_up", "Pairs set up", "Eingerichtete Paare"),
+    (
+        "diff.to_do",
+        "Pairs still to do",
+        "Noch einzurichtende Paare",
+    ),
+    (
+        "diff.not_in_plan",
+        "Relationships not in the plan",
+        "Beziehungen, die der Plan nicht vorsieht",
+    ),
+    (
+        "diff.no_plan_estate",
+        "The plan has no estate of this name.",
+        "Der Plan enthält keine Umgebung dieses Namens.",
+    ),
+    (
+        "diff.diagram_before",
+        "Backup relationships before",
+        "Sicherungsbeziehungen vorher",
+    ),
+    (
+        "diff.diagram_after",
+        "Backup relationships after",
+        "Sicherungsbeziehungen nachher",
+    ),
+    (
+        "diff.summary_line",
+        "{e} new error(s), {w} new warning(s), {i} new info(s); {r} resolved, {u} unchanged, {a} accepted; {n} estate(s)",
+        "{e} neue Fehler, {w} neue Warnungen, {i} neue Hinweise; {r} behoben, {u} unverändert, {a} akzeptiert; {n} Umgebung(en)",
+    ),
+    ("col.fact", "Fact", "Eigenschaft"),
+    ("col.status", "Status", "Status"),
+    ("col.reason", "Reason", "Begründung"),
+    ("col.until", "Until", "Bis"),
+    ("col.by", "Accepted by", "Akzeptiert von"),
     ("human.at", "at", "in"),
     (
         "human.more_sources",
@@ -970,6 +1090,16 @@ static RULES_DE: &[(Code, &str, &str)] = &[
         Code::TopologyUnpublishedChange,
         "Ein Topology-Builder-Dokument ändert einen Pool gegenüber der Topologie, mit der es heruntergeladen wurde (NewTopology gegenüber OldTopology); geprüft wird die noch nicht veröffentlichte NewTopology.",
         "Projektregel: eine Datei des Topologie-Generators enthält nicht veröffentlichte Änderungen",
+    ),
+    (
+        Code::AcceptanceExpired,
+        "Ein Eintrag der --accept-Datei passt zu diesem Befund, sein Datum ist aber abgelaufen: Der Befund zählt wieder, bis der Eintrag verlängert oder die Ursache behoben ist.",
+        "Projektregel; docs/accept.md",
+    ),
+    (
+        Code::AcceptanceUnused,
+        "Ein Eintrag der --accept-Datei passt zu keinem Befund: Der Befund wurde behoben oder der Eintrag ist falsch geschrieben; entfernen oder korrigieren.",
+        "Projektregel; docs/accept.md",
     ),
 ];
 

@@ -5,8 +5,10 @@
 // Only the binary prints; the library returns text and data.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod accept;
 pub mod audit;
 pub mod cli;
+pub mod diff;
 pub mod estate;
 pub mod i18n;
 pub mod import;

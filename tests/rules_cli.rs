@@ -30,6 +30,8 @@ const CONTRACT_CODES: &[&str] = &[
     "branch-no-dr",
     // Added for issue 3's OldTopology differences (a deliberate contract addition).
     "topology-unpublished-change",
+    "acceptance-expired",
+    "acceptance-unused",
 ];
 
 #[test]

@@ -183,8 +183,7 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
     );
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
         let group: Vec<_> = a
-            .findings
-            .iter()
+            .open_findings()
             .filter(|f| f.severity == severity)
             .collect();
         if group.is_empty() {
@@ -222,6 +221,33 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
                 }
                 let _ = writeln!(out, "      {} {}", st.dim(st.t("human.at")), at.join(", "));
             }
+        }
+    }
+    let accepted: Vec<_> = a.accepted_findings().collect();
+    if !accepted.is_empty() {
+        let _ = writeln!(out, "  {}", st.bold(st.t("human.accepted")));
+        for f in accepted {
+            let Some(acc) = &f.accepted else { continue };
+            let _ = writeln!(
+                out,
+                "    {} {} ({})",
+                f.code.as_str(),
+                f.pools.join(", "),
+                st.t(&format!("severity.{}", f.severity.label()))
+            );
+            let _ = writeln!(out, "      {}", f.message);
+            let until = acc.until.to_string();
+            let line = match &acc.by {
+                Some(by) => st.tf(
+                    "accepted.line_by",
+                    &[("until", &until), ("reason", &acc.reason), ("by", by)],
+                ),
+                None => st.tf(
+                    "accepted.line",
+                    &[("until", &until), ("reason", &acc.reason)],
+                ),
+            };
+            let _ = writeln!(out, "      {}", st.dim(&line));
         }
     }
     if !e.notes.is_empty() {

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::accept::Acceptance;
 use crate::audit::{Audit, AuditedEstate, Summary};
 use crate::import::InputError;
 use crate::model::{CmsRole, Edition, Failover, Format, Note, Role, SiteKind, Source, Version};
@@ -75,6 +76,8 @@ pub struct FindingJson<'a> {
     pub sources: &'a [Source],
     /// What to do (additive field, 2026-11-27).
     pub fix: &'a str,
+    /// Set when an `--accept` entry accepts the finding (additive, issue 13).
+    pub accepted: Option<&'a Acceptance>,
 }
 
 #[derive(Serialize)]
@@ -150,6 +153,7 @@ impl<'a> AuditJson<'a> {
                                 message: &f.message,
                                 sources: &f.sources,
                                 fix: &f.fix,
+                                accepted: f.accepted.as_ref(),
                             })
                             .collect(),
                         notes: e.notes.iter().map(note).collect(),
@@ -267,10 +271,22 @@ mod tests {
             "m".into(),
             vec![src],
         );
+        let mut accepted = Finding::new(
+            Code::PairSameSite,
+            Severity::Warning,
+            vec!["a.t".into(), "b.t".into()],
+            "m".into(),
+            vec![],
+        );
+        accepted.accepted = Some(crate::accept::Acceptance {
+            reason: "r".into(),
+            until: crate::accept::Date::parse("2027-01-31").unwrap(),
+            by: Some("me".into()),
+        });
         Audit {
             estates: vec![AuditedEstate {
                 estate,
-                findings: vec![finding],
+                findings: vec![finding, accepted],
             }],
             errors: vec![InputError::new("bad.xml", "broken")],
         }
@@ -300,6 +316,16 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&render(&full_audit())).unwrap();
         assert_eq!(json["schema"], "lyncpair/audit/v1");
         assert_eq!(json["summary"]["errors"], 1);
+        // The accepted warning is in the document, not in the counts.
+        assert_eq!(json["summary"]["warnings"], 0);
+        assert_eq!(
+            json["estates"][0]["findings"][1]["accepted"]["until"],
+            "2027-01-31"
+        );
+        assert_eq!(
+            json["estates"][0]["findings"][0]["accepted"],
+            serde_json::Value::Null
+        );
         assert_eq!(json["estates"][0]["pools"][0]["virtual"], true);
         assert_eq!(json["errors"][0]["line"], serde_json::Value::Null);
     }

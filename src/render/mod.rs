@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod diagram;
+pub mod diff;
 pub mod human;
 pub mod json;
 pub mod plan_human;

@@ -437,6 +437,20 @@ pub struct EstateView {
     pub plan_diagram: Option<DiagramView>,
     pub inputs: Vec<InputView>,
     pub notes: Vec<NoteView>,
+    /// Findings an `--accept` entry accepts: shown in their own section, counted nowhere.
+    pub accepted: Vec<AcceptedView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AcceptedView {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub severity_label: &'static str,
+    pub pools: Vec<String>,
+    pub message: String,
+    pub reason: String,
+    pub until: String,
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -558,7 +572,7 @@ pub struct IndexRow {
     pub verdict: VerdictView,
 }
 
-fn severity_label(lang: Lang, s: Severity) -> &'static str {
+pub fn severity_label(lang: Lang, s: Severity) -> &'static str {
     i18n::t(lang, &format!("severity.{}", s.label()))
 }
 
@@ -608,7 +622,7 @@ fn worst(lang: Lang, findings: &[Finding]) -> Option<WorstView> {
     })
 }
 
-fn errors_view(errors: &[InputError]) -> Vec<ErrorView> {
+pub fn errors_view(errors: &[InputError]) -> Vec<ErrorView> {
     errors
         .iter()
         .map(|e| ErrorView {
@@ -785,7 +799,9 @@ pub fn estate_view(
     plan: Option<PlanView>,
 ) -> EstateView {
     let e = &a.estate;
-    let c = counts(&a.findings);
+    // Accepted findings go to their own section; everything else sees only the open ones.
+    let open: Vec<Finding> = a.open_findings().cloned().collect();
+    let c = counts(&open);
     let plan_diagram = plan
         .as_ref()
         .map(|p| diagram::after_plan(e, p, lang, &format!("{slug}-plan")));
@@ -796,10 +812,10 @@ pub fn estate_view(
         pool_count: e.pools.len(),
         site_count: e.sites.len(),
         verdict: verdict(lang, c),
-        worst: worst(lang, &a.findings),
-        sites: sites_view(lang, e, &a.findings),
-        rules: rules_view(lang, &a.findings),
-        diagram: diagram::current(e, &a.findings, lang, &format!("{slug}-now")),
+        worst: worst(lang, &open),
+        sites: sites_view(lang, e, &open),
+        rules: rules_view(lang, &open),
+        diagram: diagram::current(e, &open, lang, &format!("{slug}-now")),
         plan,
         plan_diagram,
         inputs: inputs_view(e),
@@ -809,6 +825,22 @@ pub fn estate_view(
             .map(|n| NoteView {
                 source: n.source.to_string(),
                 message: n.message.clone(),
+            })
+            .collect(),
+        accepted: a
+            .accepted_findings()
+            .filter_map(|f| {
+                let acc = f.accepted.as_ref()?;
+                Some(AcceptedView {
+                    code: f.code.as_str(),
+                    severity: f.severity,
+                    severity_label: severity_label(lang, f.severity),
+                    pools: f.pools.clone(),
+                    message: f.message.clone(),
+                    reason: acc.reason.clone(),
+                    until: acc.until.to_string(),
+                    by: acc.by.clone(),
+                })
             })
             .collect(),
     }
@@ -893,7 +925,12 @@ pub fn plan_doc_view(
                 slug: slug.clone(),
                 pool_count: e.pools.len(),
                 site_count: e.sites.len(),
-                diagram: diagram::current(e, &a.findings, run.lang, &format!("{slug}-now")),
+                diagram: diagram::current(
+                    e,
+                    &a.open_findings().cloned().collect::<Vec<_>>(),
+                    run.lang,
+                    &format!("{slug}-now"),
+                ),
                 plan_diagram: diagram::after_plan(e, &view, run.lang, &format!("{slug}-plan")),
                 plan: view,
                 inputs: inputs_view(e),
@@ -928,13 +965,14 @@ pub fn index_view(run: &RunInfo, audit: &Audit, slugs: &[String]) -> IndexView {
         .iter()
         .zip(slugs)
         .map(|(a, slug)| {
-            let c = counts(&a.findings);
+            let open: Vec<Finding> = a.open_findings().cloned().collect();
+            let c = counts(&open);
             IndexRow {
                 name: a.estate.name.clone(),
                 folder: slug.clone(),
                 pool_count: a.estate.pools.len(),
                 counts: c,
-                worst: worst(run.lang, &a.findings),
+                worst: worst(run.lang, &open),
                 verdict: verdict(run.lang, c),
             }
         })

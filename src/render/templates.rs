@@ -41,6 +41,11 @@ pub const BUILTINS: &[(&str, &str)] = &[
         include_str!("../../templates/index.md.tera"),
     ),
     (
+        "diff.html.tera",
+        include_str!("../../templates/diff.html.tera"),
+    ),
+    ("diff.md.tera", include_str!("../../templates/diff.md.tera")),
+    (
         "partials/style.css.tera",
         include_str!("../../templates/partials/style.css.tera"),
     ),
@@ -70,6 +75,8 @@ pub const PAGES: &[&str] = &[
     "plan.md.tera",
     "index.html.tera",
     "index.md.tera",
+    "diff.html.tera",
+    "diff.md.tera",
 ];
 
 pub struct Templates {
@@ -129,6 +136,8 @@ impl Templates {
                 self.render(page, &samples.index)
             } else if page.starts_with("plan.") {
                 self.render(page, &samples.plan)
+            } else if page.starts_with("diff.") {
+                self.render(page, &super::diff::sample(lang))
             } else {
                 self.render(page, &samples.report)
             };

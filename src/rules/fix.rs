@@ -125,6 +125,12 @@ pub fn fix_for(finding: &Finding, estate: &Estate) -> String {
         Code::TopologyUnpublishedChange => {
             "Publish the Topology Builder changes (or discard them), then export the topology again."
         }
+        Code::AcceptanceExpired => {
+            "Fix the finding, or renew the entry in the --accept file with a new date and reason."
+        }
+        Code::AcceptanceUnused => {
+            "Remove the entry from the --accept file, or correct its code or pools."
+        }
     };
     text.to_owned()
 }

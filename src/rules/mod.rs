@@ -12,6 +12,7 @@ mod timers;
 
 use serde::Serialize;
 
+use crate::accept::Acceptance;
 use crate::model::{Estate, Source};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -56,6 +57,8 @@ pub enum Code {
     SourceConflict,
     ExportLossy,
     TopologyUnpublishedChange,
+    AcceptanceExpired,
+    AcceptanceUnused,
 }
 
 impl Code {
@@ -385,6 +388,25 @@ pub static CATALOGUE: &[RuleInfo] = &[
         sources: &[],
         url: "",
     },
+    // Raised by `--accept` (crate::accept), not by the estate's rules.
+    RuleInfo {
+        id: Code::AcceptanceExpired,
+        code: "acceptance-expired",
+        severity: "warning",
+        summary: "An entry of the --accept file matched this finding, but its date has passed: the finding counts again until the entry is renewed or the cause is fixed.",
+        source: "Project rule: an acceptance holds until its date and must match a finding",
+        sources: &[],
+        url: "",
+    },
+    RuleInfo {
+        id: Code::AcceptanceUnused,
+        code: "acceptance-unused",
+        severity: "info",
+        summary: "An entry of the --accept file matches no finding: the finding was fixed or the entry is mistyped; remove or correct it.",
+        source: "Project rule: an acceptance holds until its date and must match a finding",
+        sources: &[],
+        url: "",
+    },
 ];
 
 /// One rule violation, pointing at the pools and the input lines it comes from.
@@ -397,6 +419,8 @@ pub struct Finding {
     pub sources: Vec<Source>,
     /// What to do, for a person (audit/v1 `fix`); filled by [`check`] from [`fix::fix_for`].
     pub fix: String,
+    /// Set by an active `--accept` entry: still shown, never counted (crate::accept).
+    pub accepted: Option<Acceptance>,
 }
 
 impl Finding {
@@ -417,6 +441,7 @@ impl Finding {
             message,
             sources,
             fix: String::new(),
+            accepted: None,
         }
     }
 }
@@ -429,6 +454,15 @@ pub fn check(estate: &Estate) -> Vec<Finding> {
     branch::check(estate, &mut findings);
     timers::check(estate, &mut findings);
     inputs::check(estate, &mut findings);
+    sort(&mut findings);
+    for f in &mut findings {
+        f.fix = fix::fix_for(f, estate);
+    }
+    findings
+}
+
+/// The order of every findings list: severity, code, pools, message; duplicates dropped.
+pub fn sort(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
         (a.severity, a.code.as_str(), &a.pools, &a.message).cmp(&(
             b.severity,
@@ -438,10 +472,6 @@ pub fn check(estate: &Estate) -> Vec<Finding> {
         ))
     });
     findings.dedup();
-    for f in &mut findings {
-        f.fix = fix::fix_for(f, estate);
-    }
-    findings
 }
 
 #[cfg(test)]
@@ -532,6 +562,9 @@ mod tests {
         "branch-no-dr",
         // Added by issue 3 (OldTopology differences "as findings"): a deliberate contract addition.
         "topology-unpublished-change",
+        // Added by issue 13 (accepted findings).
+        "acceptance-expired",
+        "acceptance-unused",
     ];
 
     #[test]

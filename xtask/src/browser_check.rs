@@ -1,5 +1,6 @@
 //! `cargo xtask browser-check`: build lyncpair, write the reports and the plan document of the
-//! fixtures (and the reports of a generated 50-pool, 10-site estate), open every HTML page in
+//! fixtures, the diff of `fixtures/mixed` against `fixtures/mixed-after` (and the reports of a
+//! generated 50-pool, 10-site estate), open every HTML page in
 //! headless Chromium, save a PNG screenshot of each, and fail when a page logs a console error (a
 //! script, a blocked resource, a CSP violation) or an SVG diagram is missing or empty: today's for
 //! each estate, and the "after the plan" one for each plan section.
@@ -139,6 +140,33 @@ pub fn run(args: &[String]) -> i32 {
                 "lyncpair plan {} failed: {other:?}",
                 main_input.display()
             )),
+        }
+    }
+
+    // The diff of the mixed fixture before and after its plan (diff.html: before/after diagrams).
+    let before = root.join("fixtures/mixed");
+    let after = root.join("fixtures/mixed-after");
+    if before.is_dir() && after.is_dir() {
+        for (name, lang) in [("diff-en", "en"), ("diff-de", "de")] {
+            let status = Command::new(&binary)
+                .current_dir(&root)
+                .arg("diff")
+                .arg(&before)
+                .arg(&after)
+                .args([
+                    "--plan",
+                    "tests/data/diff/mixed-plan.json",
+                    "--fail-on",
+                    "never",
+                ])
+                .arg("--out")
+                .arg(out.join(name))
+                .args(["--lang", lang, "--format", "json"])
+                .stdout(std::process::Stdio::null())
+                .status();
+            if !status.as_ref().is_ok_and(|s| s.success()) {
+                failures.push(format!("lyncpair diff ({name}) failed: {status:?}"));
+            }
         }
     }
 
