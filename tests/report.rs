@@ -43,6 +43,8 @@ fn visible_text(html: &str) -> String {
             .map_or("", |end| &rest[start + end + "</style>".len()..]);
     }
     text.push_str(rest);
+    // A line-break opportunity inside a word (`dir/<wbr>file:12`) is no space.
+    let text = text.replace("<wbr>", "");
     let mut out = String::new();
     let mut in_tag = false;
     for c in text.chars() {

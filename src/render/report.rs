@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::diagram::{self, DiagramView};
+use super::diagram::{self, DiagramView, FocusView};
 use super::templates::Templates;
 use super::{csv, json, runbook};
 use crate::audit::{Audit, AuditedEstate};
@@ -340,7 +340,11 @@ pub struct EstateView {
     pub worst: Option<WorstView>,
     pub sites: Vec<SiteView>,
     pub rules: Vec<RuleView>,
+    /// The whole estate, or above [`diagram::FULL_DIAGRAM_MAX_POOLS`] the site overview
+    /// (`diagram.kind`), followed by `focus`.
     pub diagram: DiagramView,
+    /// The focused diagrams of a large estate; empty when `diagram` draws it whole.
+    pub focus: Vec<FocusView>,
     /// None until a planner provides one; the plan section and second diagram appear only then.
     pub plan: Option<PlanView>,
     pub plan_diagram: Option<DiagramView>,
@@ -690,6 +694,7 @@ pub fn estate_view(
         sites: sites_view(lang, e, &a.findings),
         rules: rules_view(lang, &a.findings),
         diagram: diagram::current(e, &a.findings, lang, &format!("{slug}-now")),
+        focus: diagram::focus(e, &a.findings, lang, &format!("{slug}-now")),
         plan,
         plan_diagram,
         inputs: inputs_view(e),
@@ -750,8 +755,10 @@ pub struct PlanEstateView {
     pub pool_count: usize,
     pub site_count: usize,
     pub plan: PlanView,
-    /// Today's backup relationships, coloured by the findings.
+    /// Today's backup relationships, coloured by the findings (the site overview when large).
     pub diagram: DiagramView,
+    /// The focused diagrams of a large estate; empty when `diagram` draws it whole.
+    pub focus: Vec<FocusView>,
     /// The estate once the plan is applied.
     pub plan_diagram: DiagramView,
     pub inputs: Vec<InputView>,
@@ -784,6 +791,7 @@ pub fn plan_doc_view(
                 pool_count: e.pools.len(),
                 site_count: e.sites.len(),
                 diagram: diagram::current(e, &a.findings, run.lang, &format!("{slug}-now")),
+                focus: diagram::focus(e, &a.findings, run.lang, &format!("{slug}-now")),
                 plan_diagram: diagram::after_plan(e, &view, run.lang, &format!("{slug}-plan")),
                 plan: view,
                 inputs: inputs_view(e),
