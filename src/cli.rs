@@ -129,6 +129,9 @@ pub struct AuditArgs {
     /// Exit with 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Terminal output: also the inputs, the pools by site and every finding of a large estate.
+    #[arg(long, short = 'v', visible_alias = "pools")]
+    pub verbose: bool,
     #[command(flatten)]
     pub common: CommonArgs,
     /// Export files (one estate together) or folders (walked; each folder holding a topology is an estate).
@@ -315,10 +318,11 @@ fn run_audit(args: AuditArgs) -> i32 {
 
     let text = match (args.format, &templates) {
         (AuditFormat::Json, _) => render::json::render(&audit),
-        (AuditFormat::Human, _) => render::human::render(
+        (AuditFormat::Human, _) => render::human::render_with(
             &audit,
             render::use_color(std::io::stdout().is_terminal()),
             common.lang,
+            args.verbose,
         ),
         (AuditFormat::Csv, _) => {
             let all: Vec<&audit::AuditedEstate> = audit.estates.iter().collect();

@@ -787,6 +787,26 @@ static LABELS: &[(&str, &str, &str)] = &[
         "Inputs that could not be read",
         "Nicht lesbare Eingaben",
     ),
+    (
+        "human.estate_size",
+        "({pools} pools, {sites} sites, {inputs} inputs)",
+        "({pools} Pools, {sites} Standorte, {inputs} Eingaben)",
+    ),
+    (
+        "human.more_findings",
+        "… and {n} more",
+        "… und {n} weitere",
+    ),
+    (
+        "human.verbose_hint",
+        "Every finding and the pools by site: --verbose; every source: the reports or --format json.",
+        "Alle Befunde und die Pools nach Standort: --verbose; alle Quellen: die Berichte oder --format json.",
+    ),
+    (
+        "human.note_count",
+        "{n}× (first at {first}):",
+        "{n}× (zuerst in {first}):",
+    ),
     ("human.summary", "Summary:", "Zusammenfassung:"),
     (
         "human.summary_line",
