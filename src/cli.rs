@@ -222,6 +222,7 @@ fn usage_error(message: &str) -> i32 {
 fn import_options(common: &CommonArgs) -> ImportOptions {
     ImportOptions {
         sheet: common.sheet.clone(),
+        out_dir: common.out.clone(),
     }
 }
 
@@ -265,19 +266,18 @@ fn check_before_reading(
 }
 
 fn write_reports(dir: &Path, files: Vec<report::OutFile>) -> Result<Vec<String>, String> {
-    let mut written = Vec::new();
-    for f in files {
-        let (folder, shown) = match &f.folder {
-            Some(sub) => (dir.join(sub), format!("{sub}/{}", f.name)),
-            None => (dir.to_path_buf(), f.name.to_owned()),
-        };
-        if f.folder.is_some() {
-            output::prepare_out_dir(&folder)?;
-        }
-        output::write_atomic(&folder, f.name, &f.bytes)?;
-        written.push(shown);
-    }
-    Ok(written)
+    let files: Vec<(String, &[u8])> = files
+        .iter()
+        .map(|f| {
+            let relative = match &f.folder {
+                Some(sub) => format!("{sub}/{}", f.name),
+                None => f.name.to_owned(),
+            };
+            (relative, f.bytes.as_slice())
+        })
+        .collect();
+    output::write_run(dir, "audit", &files)?;
+    Ok(files.into_iter().map(|(r, _)| r).collect())
 }
 
 fn run_audit(args: AuditArgs) -> i32 {
@@ -476,9 +476,11 @@ fn run_plan(args: PlanArgs) -> i32 {
             ])
         });
         let written = files.and_then(|files| {
-            for (name, contents) in &files {
-                output::write_atomic(dir, name, contents.as_bytes())?;
-            }
+            let run: Vec<(String, &[u8])> = files
+                .iter()
+                .map(|(name, contents)| ((*name).to_owned(), contents.as_bytes()))
+                .collect();
+            output::write_run(dir, "plan", &run)?;
             Ok(files.map(|(name, _)| name))
         });
         match written {

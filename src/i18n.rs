@@ -792,11 +792,7 @@ static LABELS: &[(&str, &str, &str)] = &[
         "({pools} pools, {sites} sites, {inputs} inputs)",
         "({pools} Pools, {sites} Standorte, {inputs} Eingaben)",
     ),
-    (
-        "human.more_findings",
-        "… and {n} more",
-        "… und {n} weitere",
-    ),
+    ("human.more_findings", "… and {n} more", "… und {n} weitere"),
     (
         "human.verbose_hint",
         "Every finding and the pools by site: --verbose; every source: the reports or --format json.",

@@ -384,7 +384,13 @@ fn out_with_one_estate_writes_four_files() {
     names.sort();
     assert_eq!(
         names,
-        ["audit.json", "findings.csv", "report.html", "report.md"]
+        [
+            ".lyncpair-manifest.json",
+            "audit.json",
+            "findings.csv",
+            "report.html",
+            "report.md"
+        ]
     );
     // audit.json is exactly what --format json prints.
     assert_eq!(read(&out.join("audit.json")), stdout(&o));
@@ -581,7 +587,7 @@ fn templates_export_never_overwrites() {
 
 #[test]
 fn terminal_output_speaks_german() {
-    let o = lyncpair(&["audit", "tests/data/report", "--lang", "de"]);
+    let o = lyncpair(&["audit", "tests/data/report", "--lang", "de", "--verbose"]);
     let text = stdout(&o);
     for label in [
         "Umgebung tests/data/report",

@@ -33,7 +33,10 @@ fn a_200_pool_audit_fits_on_two_screens_and_verbose_adds_the_pools() {
     assert!(short.stdout.contains("--verbose"));
 
     let long = run(["audit", "--verbose", path]);
-    assert!(long.stdout.lines().count() > 200, "every pool on its own line");
+    assert!(
+        long.stdout.lines().count() > 200,
+        "every pool on its own line"
+    );
     assert!(long.stdout.contains("server(s)"));
     let pools = run(["audit", "--pools", path]);
     assert_eq!(pools.stdout, long.stdout);

@@ -371,7 +371,10 @@ mod tests {
             errors: vec![],
         };
         let short = render(&audit, false, Lang::En);
-        assert!(short.contains("m s.t") && short.contains("m p01.t"), "{short}");
+        assert!(
+            short.contains("m s.t") && short.contains("m p01.t"),
+            "{short}"
+        );
         assert!(!short.contains("m p02.t"), "{short}");
         assert!(short.contains("backup-missing … and 28 more"), "{short}");
         let long = render_with(&audit, false, Lang::En, true);
@@ -398,6 +401,9 @@ mod tests {
         };
         let text = render(&audit, false, Lang::En);
         assert_eq!(text.matches("unknown Usage").count(), 1, "{text}");
-        assert!(text.contains("3× (first at t.xml:3): unknown Usage"), "{text}");
+        assert!(
+            text.contains("3× (first at t.xml:3): unknown Usage"),
+            "{text}"
+        );
     }
 }
