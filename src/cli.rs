@@ -47,6 +47,20 @@ pub enum Command {
         #[command(subcommand)]
         action: TemplatesAction,
     },
+    /// Print a shell completion script, e.g. `lyncpair completions powershell | Out-String | Invoke-Expression`.
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+}
+
+/// The shells `lyncpair completions` writes scripts for.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionShell {
+    Powershell,
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Subcommand, Debug)]
@@ -203,7 +217,23 @@ pub fn main() -> i32 {
         Command::Templates {
             action: TemplatesAction::Export { dir },
         } => run_templates_export(&dir),
+        Command::Completions { shell } => run_completions(shell),
     }
+}
+
+fn run_completions(shell: CompletionShell) -> i32 {
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+    let shell = match shell {
+        CompletionShell::Powershell => Shell::PowerShell,
+        CompletionShell::Bash => Shell::Bash,
+        CompletionShell::Zsh => Shell::Zsh,
+        CompletionShell::Fish => Shell::Fish,
+    };
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "lyncpair", &mut script);
+    emit(&String::from_utf8_lossy(&script));
+    EXIT_OK
 }
 
 /// Write to stdout; a closed pipe (`| head`) is not an error worth reporting.

@@ -201,11 +201,16 @@ fn findings(out: &mut String, a: &AuditedEstate, st: &Style) {
                 }
                 continue;
             }
+            // A finding about an input (export-lossy) names no pool: no trailing list.
             let _ = writeln!(
                 out,
-                "    {} {}",
+                "    {}{}",
                 st.severity(severity, f.code.as_str()),
-                f.pools.join(", ")
+                if f.pools.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", f.pools.join(", "))
+                }
             );
             let _ = writeln!(out, "      {}", f.message);
             if !f.sources.is_empty() {
@@ -379,6 +384,24 @@ mod tests {
         assert!(short.contains("backup-missing … and 28 more"), "{short}");
         let long = render_with(&audit, false, Lang::En, true);
         assert!(long.contains("m p29.t") && !long.contains("more"), "{long}");
+    }
+
+    #[test]
+    fn a_finding_without_pools_prints_no_empty_pool_list() {
+        let mut f = finding(Code::ExportLossy, "x");
+        f.pools.clear();
+        let audit = Audit {
+            estates: vec![AuditedEstate {
+                estate: Estate {
+                    name: "e".into(),
+                    ..Estate::default()
+                },
+                findings: vec![f],
+            }],
+            errors: vec![],
+        };
+        let text = render(&audit, false, Lang::En);
+        assert!(text.contains("    export-lossy\n"), "{text:?}");
     }
 
     #[test]

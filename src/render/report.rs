@@ -849,7 +849,7 @@ pub fn index_view(run: &RunInfo, audit: &Audit, slugs: &[String]) -> IndexView {
     }
 }
 
-/// Folder names for the estates: lowercase ASCII letters and digits, `-` for anything else, made
+/// Folder names for the estates: lowercase letters and digits, `-` for anything else, made
 /// from the estate's path below the folder all estates share, and numbered when two collide.
 pub fn estate_slugs(names: &[&str]) -> Vec<String> {
     let split = |n: &str| -> Vec<String> {
@@ -884,8 +884,9 @@ pub fn estate_slugs(names: &[&str]) -> Vec<String> {
 fn slugify(raw: &str) -> String {
     let mut s = String::new();
     for c in raw.chars() {
-        if c.is_ascii_alphanumeric() {
-            s.push(c.to_ascii_lowercase());
+        // Letters of any script stay (`export-münchen`): folder names and HTML ids take them.
+        if c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
         } else if !s.ends_with('-') {
             s.push('-');
         }
@@ -1037,7 +1038,11 @@ mod tests {
             vec!["wien", "wien-2"]
         );
         assert_eq!(estate_slugs(&["out", "out/sub"]), vec!["out", "out-sub"]);
-        assert_eq!(estate_slugs(&["../Zürich"]), vec!["z-rich"]);
+        assert_eq!(estate_slugs(&["../Zürich"]), vec!["zürich"]);
+        assert_eq!(
+            estate_slugs(&["x/Export München", "x/Graz"]),
+            vec!["export-münchen", "graz"]
+        );
         assert_eq!(estate_slugs(&["<>"]), vec!["estate"]);
     }
 
