@@ -87,6 +87,23 @@ pub fn run(paths: &[PathBuf], opts: &ImportOptions) -> Audit {
             AuditedEstate { estate, findings }
         })
         .collect();
+    // A file a walk skipped is a note of the estate of its folder (the nearest one above it); one
+    // outside every estate's folder (a README beside the estate folders) belongs to none, so
+    // walking a parent folder gives each estate what auditing its folder alone gives.
+    for (path, message) in discovered.skipped {
+        let home = estates
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| path.starts_with(&a.estate.name))
+            .max_by_key(|(_, a)| a.estate.name.len())
+            .map(|(i, _)| i);
+        if let Some(a) = home.and_then(|i| estates.get_mut(i)) {
+            a.estate.notes.push(crate::model::Note {
+                message,
+                source: crate::model::Source::new(&path.display().to_string(), None),
+            });
+        }
+    }
     estates.sort_by(|a, b| a.estate.name.cmp(&b.estate.name));
     Audit { estates, errors }
 }

@@ -51,6 +51,20 @@ pub enum Command {
         #[command(subcommand)]
         action: TemplatesAction,
     },
+    /// Print a shell completion script, e.g. `lyncpair completions powershell | Out-String | Invoke-Expression`.
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+}
+
+/// The shells `lyncpair completions` writes scripts for.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionShell {
+    Powershell,
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Subcommand, Debug)]
@@ -187,6 +201,9 @@ pub struct AuditArgs {
     /// Exit with 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Terminal output: also the inputs, the pools by site and every finding of a large estate.
+    #[arg(long, short = 'v', visible_alias = "pools")]
+    pub verbose: bool,
     #[command(flatten)]
     pub common: CommonArgs,
     /// Export files (one estate together) or folders (walked; each folder holding a topology is an estate).
@@ -259,7 +276,23 @@ pub fn main() -> i32 {
         Command::Templates {
             action: TemplatesAction::Export { dir },
         } => run_templates_export(&dir),
+        Command::Completions { shell } => run_completions(shell),
     }
+}
+
+fn run_completions(shell: CompletionShell) -> i32 {
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+    let shell = match shell {
+        CompletionShell::Powershell => Shell::PowerShell,
+        CompletionShell::Bash => Shell::Bash,
+        CompletionShell::Zsh => Shell::Zsh,
+        CompletionShell::Fish => Shell::Fish,
+    };
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "lyncpair", &mut script);
+    emit(&String::from_utf8_lossy(&script));
+    EXIT_OK
 }
 
 /// Write to stdout; a closed pipe (`| head`) is not an error worth reporting.
@@ -301,6 +334,7 @@ fn apply_accept(common: &CommonArgs, audit: &mut Audit) {
 fn import_options(common: &CommonArgs) -> ImportOptions {
     ImportOptions {
         sheet: common.sheet.clone(),
+        out_dir: common.out.clone(),
     }
 }
 
@@ -344,19 +378,18 @@ fn check_before_reading(
 }
 
 fn write_reports(dir: &Path, files: Vec<report::OutFile>) -> Result<Vec<String>, String> {
-    let mut written = Vec::new();
-    for f in files {
-        let (folder, shown) = match &f.folder {
-            Some(sub) => (dir.join(sub), format!("{sub}/{}", f.name)),
-            None => (dir.to_path_buf(), f.name.to_owned()),
-        };
-        if f.folder.is_some() {
-            output::prepare_out_dir(&folder)?;
-        }
-        output::write_atomic(&folder, f.name, &f.bytes)?;
-        written.push(shown);
-    }
-    Ok(written)
+    let files: Vec<(String, &[u8])> = files
+        .iter()
+        .map(|f| {
+            let relative = match &f.folder {
+                Some(sub) => format!("{sub}/{}", f.name),
+                None => f.name.to_owned(),
+            };
+            (relative, f.bytes.as_slice())
+        })
+        .collect();
+    output::write_run(dir, "audit", &files)?;
+    Ok(files.into_iter().map(|(r, _)| r).collect())
 }
 
 fn run_audit(args: AuditArgs) -> i32 {
@@ -398,10 +431,11 @@ fn run_audit(args: AuditArgs) -> i32 {
 
     let text = match (args.format, &templates) {
         (AuditFormat::Json, _) => render::json::render(&audit),
-        (AuditFormat::Human, _) => render::human::render(
+        (AuditFormat::Human, _) => render::human::render_with(
             &audit,
             render::use_color(std::io::stdout().is_terminal()),
             common.lang,
+            args.verbose,
         ),
         (AuditFormat::Csv, _) => {
             let all: Vec<&audit::AuditedEstate> = audit.estates.iter().collect();
@@ -562,9 +596,11 @@ fn run_plan(args: PlanArgs) -> i32 {
             ])
         });
         let written = files.and_then(|files| {
-            for (name, contents) in &files {
-                output::write_atomic(dir, name, contents.as_bytes())?;
-            }
+            let run: Vec<(String, &[u8])> = files
+                .iter()
+                .map(|(name, contents)| ((*name).to_owned(), contents.as_bytes()))
+                .collect();
+            output::write_run(dir, "plan", &run)?;
             Ok(files.map(|(name, _)| name))
         });
         match written {

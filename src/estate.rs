@@ -22,7 +22,13 @@ pub struct EstateInputs {
 pub struct Discovered {
     pub estates: Vec<EstateInputs>,
     pub errors: Vec<InputError>,
+    /// Files in walked folders that are no input (path, why): notes of the nearest estate.
+    pub skipped: Vec<(PathBuf, String)>,
 }
+
+/// The file `--out` keeps in an output folder (see [`crate::output`]); a walk skips a folder
+/// holding one.
+pub const MANIFEST: &str = ".lyncpair-manifest.json";
 
 /// Files named on the command line form one estate; each folder is walked (CONTRACT.md "Estates").
 pub fn discover(paths: &[PathBuf], opts: &ImportOptions) -> Discovered {
@@ -73,11 +79,25 @@ fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
     let root_display = root.display().to_string();
     let mut by_folder: BTreeMap<PathBuf, Vec<InputRecords>> = BTreeMap::new();
     let mut seen_any = false;
+    let out_dir = opts.out_dir.as_ref().and_then(|d| d.canonicalize().ok());
+    // The output folder of this run, and any folder lyncpair wrote reports into, hold reports,
+    // not inputs (unless it is the folder the user named).
+    let is_output_folder = |e: &walkdir::DirEntry| {
+        e.depth() > 0
+            && e.file_type().is_dir()
+            && (e.path().join(MANIFEST).is_file()
+                || out_dir
+                    .as_ref()
+                    .is_some_and(|o| e.path().canonicalize().is_ok_and(|p| &p == o)))
+    };
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_name().to_string_lossy().starts_with('.') || is_output_folder(e))
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -92,17 +112,43 @@ fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
                 continue;
             }
         };
-        if !entry.file_type().is_file() || !import::is_candidate(entry.path()) {
+        if !entry.file_type().is_file() {
             continue;
         }
-        seen_any = true;
-        let display = entry.path().display().to_string();
-        match import::import_path(entry.path(), &display, opts) {
-            Ok(r) => by_folder
-                .entry(entry.path().parent().unwrap_or(root).to_path_buf())
-                .or_default()
-                .push(r),
-            Err(e) => out.errors.push(e),
+        let path = entry.path();
+        let kind = import::walked_kind(path);
+        // Outputs of an earlier run are neither inputs nor clutter worth a note.
+        if import::is_own_output(&import::head(path)) {
+            continue;
+        }
+        if kind == import::Walked::Other {
+            out.skipped
+                .push((path.to_path_buf(), NOT_AN_INPUT.to_owned()));
+            continue;
+        }
+        let display = path.display().to_string();
+        let result = import::import_path(path, &display, opts);
+        match result {
+            Ok(r) => {
+                seen_any = true;
+                by_folder
+                    .entry(path.parent().unwrap_or(root).to_path_buf())
+                    .or_default()
+                    .push(r);
+            }
+            Err(e)
+                if kind == import::Walked::Maybe
+                    && !import::looks_like_topology(&import::head(path)) =>
+            {
+                out.skipped.push((
+                    path.to_path_buf(),
+                    format!("{NOT_AN_INPUT} ({})", e.message),
+                ));
+            }
+            Err(e) => {
+                seen_any = true;
+                out.errors.push(e);
+            }
         }
     }
     if !seen_any {
@@ -134,6 +180,8 @@ fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
         });
     }
 }
+
+const NOT_AN_INPUT: &str = "skipped: not a topology export, cmdlet CSV or inventory";
 
 /// Merge the records of one estate. Facts come from the most authoritative input that states them.
 pub fn build(inputs: EstateInputs) -> Estate {

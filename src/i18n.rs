@@ -213,6 +213,54 @@ static LABELS: &[(&str, &str, &str)] = &[
         "The same graph as a Mermaid flowchart:",
         "Derselbe Graph als Mermaid-Flussdiagramm:",
     ),
+    (
+        "diagram.overview",
+        "Sites at a glance",
+        "Standorte im Überblick",
+    ),
+    (
+        "diagram.overview_help",
+        "The estate has too many pools to draw each one legibly. Each box is a site; a line joins two sites whose pools back each other up, with the number of relationships, coloured by the worst finding. The diagrams below show each finding and each site in detail; the tables list every pool.",
+        "Die Umgebung hat zu viele Pools, um jeden lesbar zu zeichnen. Jedes Kästchen ist ein Standort; eine Linie verbindet zwei Standorte, deren Pools einander sichern, mit der Zahl der Beziehungen, gefärbt nach dem schwersten Befund. Die Diagramme darunter zeigen jeden Befund und jeden Standort im Einzelnen; die Tabellen nennen jeden Pool.",
+    ),
+    ("diagram.focus", "In detail", "Im Einzelnen"),
+    (
+        "diagram.focus.finding",
+        "{codes}: {n} pools",
+        "{codes}: {n} Pools",
+    ),
+    (
+        "diagram.focus.site",
+        "{site}: its {n} pools and their partners",
+        "{site}: seine {n} Pools und ihre Partner",
+    ),
+    (
+        "diagram.focus.site.one",
+        "{site}: its pool and its partners",
+        "{site}: sein Pool und seine Partner",
+    ),
+    ("diagram.site_pools", "{n} pools", "{n} Pools"),
+    ("diagram.site_pools.one", "1 pool", "1 Pool"),
+    (
+        "diagram.site_inside",
+        "{n} backups inside",
+        "{n} Sicherungen intern",
+    ),
+    (
+        "diagram.site_inside.one",
+        "1 backup inside",
+        "1 Sicherung intern",
+    ),
+    (
+        "legend.site_box",
+        "Site (coloured by its worst pool)",
+        "Standort (gefärbt nach seinem schwersten Pool)",
+    ),
+    (
+        "legend.site_link",
+        "Backups between two sites, with their number",
+        "Sicherungen zwischen zwei Standorten, mit ihrer Zahl",
+    ),
     ("legend.title", "Legend", "Legende"),
     ("legend.site", "Site", "Standort"),
     ("legend.pool", "Pool without findings", "Pool ohne Befund"),
@@ -855,6 +903,22 @@ static LABELS: &[(&str, &str, &str)] = &[
         "human.unreadable",
         "Inputs that could not be read",
         "Nicht lesbare Eingaben",
+    ),
+    (
+        "human.estate_size",
+        "({pools} pools, {sites} sites, {inputs} inputs)",
+        "({pools} Pools, {sites} Standorte, {inputs} Eingaben)",
+    ),
+    ("human.more_findings", "… and {n} more", "… und {n} weitere"),
+    (
+        "human.verbose_hint",
+        "Every finding and the pools by site: --verbose; every source: the reports or --format json.",
+        "Alle Befunde und die Pools nach Standort: --verbose; alle Quellen: die Berichte oder --format json.",
+    ),
+    (
+        "human.note_count",
+        "{n}× (first at {first}):",
+        "{n}× (zuerst in {first}):",
     ),
     ("human.summary", "Summary:", "Zusammenfassung:"),
     (

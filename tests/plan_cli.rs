@@ -257,7 +257,13 @@ fn out_writes_plan_and_runbook_atomically() {
         names.sort();
         assert_eq!(
             names,
-            ["pairing-runbook.ps1", "plan.html", "plan.json", "plan.md"],
+            [
+                ".lyncpair-manifest.json",
+                "pairing-runbook.ps1",
+                "plan.html",
+                "plan.json",
+                "plan.md"
+            ],
             "no temporary file is left"
         );
         assert_eq!(

@@ -69,6 +69,8 @@ impl std::fmt::Display for InputError {
 pub struct ImportOptions {
     /// `--sheet`: the inventory sheet to read instead of the first one with a recognisable header.
     pub sheet: Option<String>,
+    /// `--out`: a folder walks skip (the reports of this run go there).
+    pub out_dir: Option<std::path::PathBuf>,
 }
 
 /// Read one file from disk. `display` is the path as shown to the user.
@@ -243,6 +245,65 @@ pub(crate) fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     QUIET_PANICS.with(|q| q.set(was_quiet));
     result.map_err(|_| ())
+}
+
+/// What a walked file is, before it is read as an input (issue 11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Walked {
+    /// An extension of an input kind (`.xml`, `.csv`, `.xlsx`, …): read it; failing is an error.
+    Input,
+    /// `.txt` or no extension: read it if its content is an input, else skip it with a note.
+    Maybe,
+    /// Anything else (`.log`, `.pdf`, `.ps1`, `.md`, …): skipped with a note.
+    Other,
+}
+
+pub fn walked_kind(path: &Path) -> Walked {
+    match path.extension().and_then(|e| e.to_str()) {
+        None => Walked::Maybe,
+        Some(ext) => match ext.to_ascii_lowercase().as_str() {
+            "txt" => Walked::Maybe,
+            "xml" | "tbxml" | "zip" | "csv" | "xlsx" | "xlsm" | "xls" | "ods" => Walked::Input,
+            _ => Walked::Other,
+        },
+    }
+}
+
+/// Whether `bytes` look like a Lync topology (published or Topology Builder), whatever else is
+/// wrong with them: such a file failing to import is an error, not clutter.
+pub fn looks_like_topology(bytes: &[u8]) -> bool {
+    let Ok(decoded) = text::decode(bytes) else {
+        return false;
+    };
+    let head: String = decoded.text.chars().take(4096).collect();
+    head.contains(NS_TOPOLOGY) || head.contains(NS_TOPOLOGY_BUILDER)
+}
+
+/// The first 4 KB of a file (enough for [`is_own_output`] and [`looks_like_topology`]).
+pub fn head(path: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(4096).read_to_end(&mut buf);
+    }
+    buf
+}
+
+/// Whether `bytes` (the start of a file) are a file lyncpair itself writes with `--out`:
+/// `audit.json` and `plan.json` (by their `schema`), `findings.csv` (by its header row, in either
+/// language and separator), or an HTML report (by its `generator`).
+pub fn is_own_output(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    let text = text.trim_start_matches('\u{feff}');
+    if text.contains("<meta name=\"generator\" content=\"lyncpair ") {
+        return true;
+    }
+    if text.trim_start().starts_with('{') {
+        return text.contains("\"schema\": \"lyncpair/") || text.contains("\"schema\":\"lyncpair/");
+    }
+    let first = text.lines().next().unwrap_or("").to_ascii_lowercase();
+    let fields: Vec<&str> = first.split([',', ';']).map(str::trim).collect();
+    fields.len() >= 5 && matches!(fields[0], "estate" | "umgebung") && fields.contains(&"code")
 }
 
 /// True when a walked file is worth sniffing: candidate extensions, or no extension at all.

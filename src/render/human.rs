@@ -1,5 +1,8 @@
-//! Terminal output: per estate the pools by site with their backup, then findings by severity with
-//! the file:line they come from. Colour only when asked for (see [`super::use_color`]).
+//! Terminal output: per estate a summary line and the findings by severity with the file:line they
+//! come from, then the notes (identical ones once, with a count). The pool inventory and the inputs
+//! only with `--verbose`; in a large estate (more than [`ALL_FINDINGS_UP_TO`] findings) the first
+//! [`EXAMPLES_PER_CODE`] findings of each rule, and how many more (issue 11: a 200-pool audit fits
+//! on two screens). Colour only when asked for (see [`super::use_color`]).
 
 use std::fmt::Write;
 
@@ -12,10 +15,15 @@ use super::terminal::{safe, safe_join};
 
 /// Sources listed per finding on the terminal.
 const MAX_SOURCES_SHOWN: usize = 4;
+/// Up to this many findings in an estate, every one is printed.
+const ALL_FINDINGS_UP_TO: usize = 25;
+/// Above it, findings printed per rule without `--verbose`.
+const EXAMPLES_PER_CODE: usize = 2;
 
 struct Style {
     color: bool,
     lang: Lang,
+    verbose: bool,
 }
 
 impl Style {
@@ -53,8 +61,18 @@ impl Style {
     }
 }
 
+/// The terminal text without `--verbose`.
 pub fn render(audit: &Audit, color: bool, lang: Lang) -> String {
-    let st = Style { color, lang };
+    render_with(audit, color, lang, false)
+}
+
+/// `verbose`: also the inputs and the pools by site, and every finding.
+pub fn render_with(audit: &Audit, color: bool, lang: Lang, verbose: bool) -> String {
+    let st = Style {
+        color,
+        lang,
+        verbose,
+    };
     let mut out = String::new();
     for e in &audit.estates {
         estate(&mut out, e, &st);
@@ -131,10 +149,182 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
     let e = &a.estate;
     let _ = writeln!(
         out,
-        "{} {}",
+        "{} {}  {}",
         st.bold(st.t("human.estate")),
-        st.bold(&safe(&e.name))
+        st.bold(&safe(&e.name)),
+        st.dim(&st.tf(
+            "human.estate_size",
+            &[
+                ("pools", &e.pools.len().to_string()),
+                ("sites", &e.sites.len().to_string()),
+                ("inputs", &e.inputs.len().to_string()),
+            ]
+        ))
     );
+    let _ = writeln!(
+        out,
+        "  {}",
+        st.tf(
+            "human.findings",
+            &[
+                ("e", &a.count(Severity::Error).to_string()),
+                ("w", &a.count(Severity::Warning).to_string()),
+                ("i", &a.count(Severity::Info).to_string()),
+            ]
+        )
+    );
+    findings(out, a, st);
+    accepted(out, a, st);
+    notes(out, a, st);
+    if st.verbose {
+        inventory(out, a, st);
+    }
+    out.push('\n');
+}
+
+fn findings(out: &mut String, a: &AuditedEstate, st: &Style) {
+    let all = st.verbose || a.open_findings().count() <= ALL_FINDINGS_UP_TO;
+    let mut cut = false;
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        let group: Vec<_> = a
+            .open_findings()
+            .filter(|f| f.severity == severity)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let title = match severity {
+            Severity::Error => st.t("human.errors"),
+            Severity::Warning => st.t("human.warnings"),
+            Severity::Info => st.t("human.infos"),
+        };
+        let _ = writeln!(out, "  {}", st.severity(severity, title));
+        // Findings come sorted by severity, then code: each rule's run is contiguous.
+        let mut shown_of_code = 0;
+        for (i, f) in group.iter().enumerate() {
+            if i > 0 && group[i - 1].code != f.code {
+                shown_of_code = 0;
+            }
+            shown_of_code += 1;
+            if !all && shown_of_code > EXAMPLES_PER_CODE {
+                let last_of_code = group.get(i + 1).is_none_or(|n| n.code != f.code);
+                if last_of_code {
+                    let more = (shown_of_code - EXAMPLES_PER_CODE).to_string();
+                    let _ = writeln!(
+                        out,
+                        "    {} {}",
+                        st.severity(severity, f.code.as_str()),
+                        st.dim(&st.tf("human.more_findings", &[("n", &more)]))
+                    );
+                    cut = true;
+                }
+                continue;
+            }
+            // A finding about an input (export-lossy) names no pool: no trailing list.
+            let _ = writeln!(
+                out,
+                "    {}{}",
+                st.severity(severity, f.code.as_str()),
+                if f.pools.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", safe_join(&f.pools, ", "))
+                }
+            );
+            let _ = writeln!(out, "      {}", safe(&f.message));
+            if !f.fix.is_empty() {
+                let _ = writeln!(out, "      {} {}", st.t("human.fix"), safe(&f.fix));
+            }
+            if !f.sources.is_empty() {
+                // A fact stated by many inputs would bury the finding under file names; the
+                // JSON and the reports keep every source.
+                let mut at: Vec<String> = f
+                    .sources
+                    .iter()
+                    .take(MAX_SOURCES_SHOWN)
+                    .map(ToString::to_string)
+                    .collect();
+                if f.sources.len() > MAX_SOURCES_SHOWN {
+                    let more = (f.sources.len() - MAX_SOURCES_SHOWN).to_string();
+                    at.push(st.tf("human.more_sources", &[("n", &more)]));
+                }
+                let _ = writeln!(out, "      {} {}", st.dim(st.t("human.at")), at.join(", "));
+            }
+        }
+    }
+    if cut {
+        let _ = writeln!(out, "  {}", st.dim(st.t("human.verbose_hint")));
+    }
+}
+
+/// Findings an `--accept` entry accepts: shown with the reason and the date, never counted.
+fn accepted(out: &mut String, a: &AuditedEstate, st: &Style) {
+    let accepted: Vec<_> = a.accepted_findings().collect();
+    if !accepted.is_empty() {
+        let _ = writeln!(out, "  {}", st.bold(st.t("human.accepted")));
+        for f in accepted {
+            let Some(acc) = &f.accepted else { continue };
+            let _ = writeln!(
+                out,
+                "    {} {} ({})",
+                f.code.as_str(),
+                safe_join(&f.pools, ", "),
+                st.t(&format!("severity.{}", f.severity.label()))
+            );
+            let _ = writeln!(out, "      {}", safe(&f.message));
+            let until = acc.until.to_string();
+            let line = match &acc.by {
+                Some(by) => st.tf(
+                    "accepted.line_by",
+                    &[("until", &until), ("reason", &safe(&acc.reason)), ("by", &safe(by))],
+                ),
+                None => st.tf(
+                    "accepted.line",
+                    &[("until", &until), ("reason", &safe(&acc.reason))],
+                ),
+            };
+            let _ = writeln!(out, "      {}", st.dim(&line));
+        }
+    }
+}
+
+/// Notes, each distinct message once: with its source when only one input says it, otherwise
+/// with how many places say it and the first of them.
+fn notes(out: &mut String, a: &AuditedEstate, st: &Style) {
+    let e = &a.estate;
+    if e.notes.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  {}", st.bold(st.t("human.notes")));
+    let mut seen: Vec<(&str, Vec<String>)> = Vec::new();
+    for n in &e.notes {
+        match seen.iter_mut().find(|(m, _)| *m == n.message) {
+            Some((_, sources)) => sources.push(n.source.to_string()),
+            None => seen.push((&n.message, vec![n.source.to_string()])),
+        }
+    }
+    for (message, sources) in seen {
+        if sources.len() == 1 || st.verbose {
+            for s in &sources {
+                let _ = writeln!(out, "    {}: {}", safe(s), safe(message));
+            }
+        } else {
+            let _ = writeln!(
+                out,
+                "    {} {}",
+                st.tf(
+                    "human.note_count",
+                    &[("n", &sources.len().to_string()), ("first", &safe(&sources[0]))]
+                ),
+                safe(message)
+            );
+        }
+    }
+}
+
+/// The inputs and the pools by site (`--verbose`).
+fn inventory(out: &mut String, a: &AuditedEstate, st: &Style) {
+    let e = &a.estate;
     for i in &e.inputs {
         let _ = writeln!(
             out,
@@ -169,99 +359,6 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
             let _ = writeln!(out, "    {}", pool_line(p, st));
         }
     }
-    let _ = writeln!(
-        out,
-        "  {}",
-        st.tf(
-            "human.findings",
-            &[
-                ("e", &a.count(Severity::Error).to_string()),
-                ("w", &a.count(Severity::Warning).to_string()),
-                ("i", &a.count(Severity::Info).to_string()),
-            ]
-        )
-    );
-    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        let group: Vec<_> = a
-            .open_findings()
-            .filter(|f| f.severity == severity)
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
-        let title = match severity {
-            Severity::Error => st.t("human.errors"),
-            Severity::Warning => st.t("human.warnings"),
-            Severity::Info => st.t("human.infos"),
-        };
-        let _ = writeln!(out, "  {}", st.severity(severity, title));
-        for f in group {
-            let _ = writeln!(
-                out,
-                "    {} {}",
-                st.severity(severity, f.code.as_str()),
-                safe_join(&f.pools, ", ")
-            );
-            let _ = writeln!(out, "      {}", safe(&f.message));
-            if !f.fix.is_empty() {
-                let _ = writeln!(out, "      {} {}", st.t("human.fix"), safe(&f.fix));
-            }
-            if !f.sources.is_empty() {
-                // A fact stated by many inputs would bury the finding under file names; the
-                // JSON and the reports keep every source.
-                let mut at: Vec<String> = f
-                    .sources
-                    .iter()
-                    .take(MAX_SOURCES_SHOWN)
-                    .map(|s| safe(&s.to_string()).into_owned())
-                    .collect();
-                if f.sources.len() > MAX_SOURCES_SHOWN {
-                    let more = (f.sources.len() - MAX_SOURCES_SHOWN).to_string();
-                    at.push(st.tf("human.more_sources", &[("n", &more)]));
-                }
-                let _ = writeln!(out, "      {} {}", st.dim(st.t("human.at")), at.join(", "));
-            }
-        }
-    }
-    let accepted: Vec<_> = a.accepted_findings().collect();
-    if !accepted.is_empty() {
-        let _ = writeln!(out, "  {}", st.bold(st.t("human.accepted")));
-        for f in accepted {
-            let Some(acc) = &f.accepted else { continue };
-            let _ = writeln!(
-                out,
-                "    {} {} ({})",
-                f.code.as_str(),
-                f.pools.join(", "),
-                st.t(&format!("severity.{}", f.severity.label()))
-            );
-            let _ = writeln!(out, "      {}", f.message);
-            let until = acc.until.to_string();
-            let line = match &acc.by {
-                Some(by) => st.tf(
-                    "accepted.line_by",
-                    &[("until", &until), ("reason", &acc.reason), ("by", by)],
-                ),
-                None => st.tf(
-                    "accepted.line",
-                    &[("until", &until), ("reason", &acc.reason)],
-                ),
-            };
-            let _ = writeln!(out, "      {}", st.dim(&line));
-        }
-    }
-    if !e.notes.is_empty() {
-        let _ = writeln!(out, "  {}", st.bold(st.t("human.notes")));
-        for n in &e.notes {
-            let _ = writeln!(
-                out,
-                "    {}: {}",
-                safe(&n.source.to_string()),
-                safe(&n.message)
-            );
-        }
-    }
-    out.push('\n');
 }
 
 #[cfg(test)]
@@ -361,6 +458,7 @@ mod tests {
         let st = Style {
             color: false,
             lang: Lang::En,
+            verbose: false,
         };
         let mut p = crate::rules::test_support::fe("pool.t", "s", None);
         p.backup_service = Some("other.t".into());
@@ -393,5 +491,86 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("weitere"));
+    }
+
+    fn finding(code: Code, pool: &str) -> Finding {
+        Finding::new(
+            code,
+            Severity::Error,
+            vec![pool.into()],
+            format!("m {pool}"),
+            vec![Source::new("t.xml", Some(1))],
+        )
+    }
+
+    #[test]
+    fn a_large_estate_prints_a_few_findings_per_rule_and_every_one_with_verbose() {
+        let mut findings: Vec<Finding> = (0..30)
+            .map(|i| finding(Code::BackupMissing, &format!("p{i:02}.t")))
+            .collect();
+        findings.insert(0, finding(Code::BackupSelf, "s.t"));
+        let audit = Audit {
+            estates: vec![AuditedEstate {
+                estate: Estate {
+                    name: "e".into(),
+                    ..Estate::default()
+                },
+                findings,
+            }],
+            errors: vec![],
+        };
+        let short = render(&audit, false, Lang::En);
+        assert!(
+            short.contains("m s.t") && short.contains("m p01.t"),
+            "{short}"
+        );
+        assert!(!short.contains("m p02.t"), "{short}");
+        assert!(short.contains("backup-missing … and 28 more"), "{short}");
+        let long = render_with(&audit, false, Lang::En, true);
+        assert!(long.contains("m p29.t") && !long.contains("more"), "{long}");
+    }
+
+    #[test]
+    fn a_finding_without_pools_prints_no_empty_pool_list() {
+        let mut f = finding(Code::ExportLossy, "x");
+        f.pools.clear();
+        let audit = Audit {
+            estates: vec![AuditedEstate {
+                estate: Estate {
+                    name: "e".into(),
+                    ..Estate::default()
+                },
+                findings: vec![f],
+            }],
+            errors: vec![],
+        };
+        let text = render(&audit, false, Lang::En);
+        assert!(text.contains("    export-lossy\n"), "{text:?}");
+    }
+
+    #[test]
+    fn identical_notes_are_printed_once_with_a_count() {
+        use crate::model::Note;
+        let note = |line| Note {
+            source: Source::new("t.xml", Some(line)),
+            message: "unknown Usage".into(),
+        };
+        let audit = Audit {
+            estates: vec![AuditedEstate {
+                estate: Estate {
+                    name: "e".into(),
+                    notes: vec![note(3), note(9), note(12)],
+                    ..Estate::default()
+                },
+                findings: vec![],
+            }],
+            errors: vec![],
+        };
+        let text = render(&audit, false, Lang::En);
+        assert_eq!(text.matches("unknown Usage").count(), 1, "{text}");
+        assert!(
+            text.contains("3× (first at t.xml:3): unknown Usage"),
+            "{text}"
+        );
     }
 }

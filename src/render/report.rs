@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::diagram::{self, DiagramView};
+use super::diagram::{self, DiagramView, FocusView};
 use super::templates::Templates;
 use super::{csv, json, runbook};
 use crate::audit::{Audit, AuditedEstate};
@@ -431,7 +431,11 @@ pub struct EstateView {
     pub worst: Option<WorstView>,
     pub sites: Vec<SiteView>,
     pub rules: Vec<RuleView>,
+    /// The whole estate, or above [`diagram::FULL_DIAGRAM_MAX_POOLS`] the site overview
+    /// (`diagram.kind`), followed by `focus`.
     pub diagram: DiagramView,
+    /// The focused diagrams of a large estate; empty when `diagram` draws it whole.
+    pub focus: Vec<FocusView>,
     /// None until a planner provides one; the plan section and second diagram appear only then.
     pub plan: Option<PlanView>,
     pub plan_diagram: Option<DiagramView>,
@@ -816,6 +820,7 @@ pub fn estate_view(
         sites: sites_view(lang, e, &open),
         rules: rules_view(lang, &open),
         diagram: diagram::current(e, &open, lang, &format!("{slug}-now")),
+        focus: diagram::focus(e, &open, lang, &format!("{slug}-now")),
         plan,
         plan_diagram,
         inputs: inputs_view(e),
@@ -892,8 +897,10 @@ pub struct PlanEstateView {
     pub pool_count: usize,
     pub site_count: usize,
     pub plan: PlanView,
-    /// Today's backup relationships, coloured by the findings.
+    /// Today's backup relationships, coloured by the findings (the site overview when large).
     pub diagram: DiagramView,
+    /// The focused diagrams of a large estate; empty when `diagram` draws it whole.
+    pub focus: Vec<FocusView>,
     /// The estate once the plan is applied.
     pub plan_diagram: DiagramView,
     pub inputs: Vec<InputView>,
@@ -920,17 +927,14 @@ pub fn plan_doc_view(
         .map(|((a, plan), slug)| {
             let e = &a.estate;
             let view = plan_view(run.lang, plan);
+            let open: Vec<_> = a.open_findings().cloned().collect();
             PlanEstateView {
                 name: e.name.clone(),
                 slug: slug.clone(),
                 pool_count: e.pools.len(),
                 site_count: e.sites.len(),
-                diagram: diagram::current(
-                    e,
-                    &a.open_findings().cloned().collect::<Vec<_>>(),
-                    run.lang,
-                    &format!("{slug}-now"),
-                ),
+                diagram: diagram::current(e, &open, run.lang, &format!("{slug}-now")),
+                focus: diagram::focus(e, &open, run.lang, &format!("{slug}-now")),
                 plan_diagram: diagram::after_plan(e, &view, run.lang, &format!("{slug}-plan")),
                 plan: view,
                 inputs: inputs_view(e),
@@ -989,7 +993,7 @@ pub fn index_view(run: &RunInfo, audit: &Audit, slugs: &[String]) -> IndexView {
     }
 }
 
-/// Folder names for the estates: lowercase ASCII letters and digits, `-` for anything else, made
+/// Folder names for the estates: lowercase letters and digits, `-` for anything else, made
 /// from the estate's path below the folder all estates share, and numbered when two collide.
 pub fn estate_slugs(names: &[&str]) -> Vec<String> {
     let split = |n: &str| -> Vec<String> {
@@ -1024,8 +1028,9 @@ pub fn estate_slugs(names: &[&str]) -> Vec<String> {
 fn slugify(raw: &str) -> String {
     let mut s = String::new();
     for c in raw.chars() {
-        if c.is_ascii_alphanumeric() {
-            s.push(c.to_ascii_lowercase());
+        // Letters of any script stay (`export-münchen`): folder names and HTML ids take them.
+        if c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
         } else if !s.ends_with('-') {
             s.push('-');
         }
@@ -1183,7 +1188,11 @@ mod tests {
             vec!["wien", "wien-2"]
         );
         assert_eq!(estate_slugs(&["out", "out/sub"]), vec!["out", "out-sub"]);
-        assert_eq!(estate_slugs(&["../Zürich"]), vec!["z-rich"]);
+        assert_eq!(estate_slugs(&["../Zürich"]), vec!["zürich"]);
+        assert_eq!(
+            estate_slugs(&["x/Export München", "x/Graz"]),
+            vec!["export-münchen", "graz"]
+        );
         assert_eq!(estate_slugs(&["<>"]), vec!["estate"]);
     }
 

@@ -1,6 +1,7 @@
 //! `cargo xtask browser-check`: build lyncpair, write the reports and the plan document of the
 //! fixtures, the diff of `fixtures/mixed` against `fixtures/mixed-after` (and the reports of a
-//! generated 50-pool, 10-site estate), open every HTML page in
+//! generated 50-pool, 10-site estate and of a 1,000-pool estate from `src/synth.rs`, whose size and
+//! rendering time are checked too), open every HTML page in
 //! headless Chromium, save a PNG screenshot of each, and fail when a page logs a console error (a
 //! script, a blocked resource, a CSP violation) or an SVG diagram is missing or empty: today's for
 //! each estate, and the "after the plan" one for each plan section.
@@ -89,16 +90,26 @@ pub fn run(args: &[String]) -> i32 {
         eprintln!("browser-check: cannot write the generated estate: {e}");
         return 1;
     }
+    // Issue 11: a 1,000-pool estate from the shared generator (src/synth.rs), for the size and
+    // the rendering time of its report.
+    let huge_input = out.join("huge-input");
+    if let Err(e) = std::fs::create_dir_all(&huge_input)
+        .and_then(|()| std::fs::write(huge_input.join("topology.xml"), huge_topology(HUGE_POOLS)))
+    {
+        eprintln!("browser-check: cannot write the generated estate: {e}");
+        return 1;
+    }
     let fixtures = root.join("fixtures");
     let main_input = if has_files(&fixtures) {
         fixtures
     } else {
         root.join("tests/data/report")
     };
-    let runs: [(&str, &Path, &str); 3] = [
+    let runs: [(&str, &Path, &str); 4] = [
         ("en", &main_input, "en"),
         ("de", &main_input, "de"),
         ("large", &large_input, "en"),
+        ("huge", &huge_input, "en"),
     ];
     let mut failures = Vec::new();
     for (name, input, lang) in runs {
@@ -168,6 +179,28 @@ pub fn run(args: &[String]) -> i32 {
                 failures.push(format!("lyncpair diff ({name}) failed: {status:?}"));
             }
         }
+        }
+    }
+    let huge_report = out.join("huge").join("report.html");
+    match std::fs::metadata(&huge_report) {
+        Ok(m) if m.len() > HUGE_MAX_BYTES => failures.push(format!(
+            "the report of {HUGE_POOLS} pools is {} bytes, more than {HUGE_MAX_BYTES}",
+            m.len()
+        )),
+        Ok(m) => println!(
+            "size  huge/report.html: {} bytes for {HUGE_POOLS} pools",
+            m.len()
+        ),
+        Err(e) => failures.push(format!("{}: {e}", huge_report.display())),
+    }
+    match render_time(&chromium, &huge_report, &out) {
+        Ok(t) if t > HUGE_MAX_RENDER => failures.push(format!(
+            "the report of {HUGE_POOLS} pools took {t:.2?} to render, more than {HUGE_MAX_RENDER:?}"
+        )),
+        Ok(t) => {
+            println!("time  huge/report.html rendered in {t:.2?} of CPU (beyond an empty page)")
+        }
+        Err(e) => failures.push(e),
     }
 
     let mut pages = Vec::new();
@@ -201,6 +234,70 @@ pub fn run(args: &[String]) -> i32 {
         eprintln!("browser-check failed:\n  {}", failures.join("\n  "));
         1
     }
+}
+
+const HUGE_POOLS: usize = 1_000;
+/// Issue 11: the HTML of a 1,000-pool estate stays under about 5 MB and renders within 3 s.
+const HUGE_MAX_BYTES: u64 = 5_000_000;
+const HUGE_MAX_RENDER: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A published topology of at least `pools` pools from the shared generator.
+fn huge_topology(pools: usize) -> String {
+    let one = crate::synth::published_topology(1);
+    let per_region = one.text.len() / one.regions.max(1);
+    let regions = pools.div_ceil(crate::synth::POOLS_PER_REGION);
+    crate::synth::published_topology(per_region * regions).text
+}
+
+/// CPU time (user + system) of the children this process has waited for, from `/proc/self/stat`
+/// (Linux; clock ticks of 10 ms). Chromium reaps its renderer and GPU processes, so a waited-for
+/// Chromium brings theirs along.
+fn children_cpu() -> Option<std::time::Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name in parentheses; cutime and cstime are fields 16 and 17.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks = fields.get(13)?.parse::<u64>().ok()? + fields.get(14)?.parse::<u64>().ok()?;
+    Some(std::time::Duration::from_millis(ticks * 10))
+}
+
+/// How much longer a screenshot of `page` takes than one of an empty page (Chromium's start-up
+/// is the same for both): the time to load, lay out and paint the report. Counted in CPU time
+/// where the system says it, because wall time on a machine shared with parallel builds says
+/// more about the other builds than about the page; an idle machine with a core per Chromium
+/// process takes about that long.
+fn render_time(chromium: &str, page: &Path, out: &Path) -> Result<std::time::Duration, String> {
+    let blank = out.join("blank.html");
+    std::fs::write(&blank, "<!DOCTYPE html><title>blank</title>").map_err(|e| e.to_string())?;
+    let time = |p: &Path| -> Result<std::time::Duration, String> {
+        let profile =
+            std::env::temp_dir().join(format!("lyncpair-browser-time-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&profile);
+        let shot = out.join("timing.png");
+        let started = std::time::Instant::now();
+        let cpu_before = children_cpu();
+        let run = chromium_command(chromium, &profile)
+            .args(["--window-size=1280,2000"])
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(format!("file://{}", p.display()))
+            .output()
+            .map_err(|e| format!("cannot run {chromium}: {e}"))?;
+        let took = match (cpu_before, children_cpu()) {
+            (Some(a), Some(b)) => b.saturating_sub(a),
+            _ => started.elapsed(),
+        };
+        let _ = std::fs::remove_dir_all(&profile);
+        let _ = std::fs::remove_file(&shot);
+        if !run.status.success() {
+            return Err(format!("chromium failed on {}", p.display()));
+        }
+        Ok(took)
+    };
+    // The faster of two runs each, against noise from the other builds on the machine.
+    let base = time(&blank)?.min(time(&blank)?);
+    let full = time(page)?.min(time(page)?);
+    let _ = std::fs::remove_file(&blank);
+    Ok(full.saturating_sub(base))
 }
 
 fn chromium_command(chromium: &str, profile: &Path) -> Command {
