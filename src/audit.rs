@@ -61,12 +61,18 @@ pub fn run(paths: &[PathBuf], opts: &ImportOptions) -> Audit {
     let discovered = estate::discover(paths, opts);
     let mut errors = discovered.errors;
     errors.sort();
+    // Estates are merged and checked in parallel; `collect` keeps their order, and the sort below
+    // makes the result independent of the number of threads anyway.
+    use rayon::prelude::*;
+    crate::progress::estates_found(discovered.estates.len());
     let mut estates: Vec<AuditedEstate> = discovered
         .estates
-        .into_iter()
+        .into_par_iter()
+        .with_max_len(1)
         .map(|inputs| {
             let estate = estate::build(inputs);
             let findings = rules::check(&estate);
+            crate::progress::estate_done();
             AuditedEstate { estate, findings }
         })
         .collect();

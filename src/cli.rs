@@ -286,7 +286,11 @@ fn run_audit(args: AuditArgs) -> i32 {
         Err(e) => return usage_error(&e),
     };
 
-    let audit = audit::run(&args.paths, &import_options(common));
+    let audit = {
+        let json = matches!(args.format, AuditFormat::Json);
+        let _progress = crate::progress::Progress::start(crate::progress::wanted(json));
+        audit::run(&args.paths, &import_options(common))
+    };
     let run = RunInfo {
         lang: common.lang,
         generated,
@@ -403,7 +407,11 @@ fn run_plan(args: PlanArgs) -> i32 {
         Ok(ready) => ready,
         Err(e) => return usage_error(&e),
     };
-    let audit = audit::run(&args.paths, &import_options(common));
+    let audit = {
+        let json = matches!(args.format, PlanFormat::Json);
+        let _progress = crate::progress::Progress::start(crate::progress::wanted(json));
+        audit::run(&args.paths, &import_options(common))
+    };
     let estates: Vec<&crate::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
     let request = PlanRequest {
         pins: args.pin.clone(),

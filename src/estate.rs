@@ -23,9 +23,11 @@ pub struct Discovered {
 }
 
 /// Files named on the command line form one estate; each folder is walked (CONTRACT.md "Estates").
+///
+/// Files are imported in parallel (rayon); results are gathered in the order the files were found,
+/// so estates and their records do not depend on the number of threads.
 pub fn discover(paths: &[PathBuf], opts: &ImportOptions) -> Discovered {
     let mut out = Discovered::default();
-    let mut named: Vec<InputRecords> = Vec::new();
     let mut named_paths: Vec<&Path> = Vec::new();
     for path in paths {
         let display = path.display().to_string();
@@ -34,13 +36,14 @@ pub fn discover(paths: &[PathBuf], opts: &ImportOptions) -> Discovered {
                 .errors
                 .push(InputError::new(&display, import::io_message(&e))),
             Ok(m) if m.is_dir() => walk(path, opts, &mut out),
-            Ok(_) => {
-                named_paths.push(path);
-                match import::import_path(path, &display, opts) {
-                    Ok(r) => named.push(r),
-                    Err(e) => out.errors.push(e),
-                }
-            }
+            Ok(_) => named_paths.push(path),
+        }
+    }
+    let mut named: Vec<InputRecords> = Vec::new();
+    for result in import_all(named_paths.iter().copied(), opts) {
+        match result {
+            Ok(r) => named.push(r),
+            Err(e) => out.errors.push(e),
         }
     }
     if !named.is_empty() {
@@ -53,6 +56,22 @@ pub fn discover(paths: &[PathBuf], opts: &ImportOptions) -> Discovered {
         );
     }
     out
+}
+
+/// Import files in parallel; the results in the order of `paths`.
+fn import_all<'p>(
+    paths: impl Iterator<Item = &'p Path>,
+    opts: &ImportOptions,
+) -> Vec<Result<InputRecords, InputError>> {
+    use rayon::prelude::*;
+    let paths: Vec<&Path> = paths.collect();
+    crate::progress::files_found(paths.len());
+    paths
+        .par_iter()
+        // One file per task: a run is a few large topologies or many small estates.
+        .with_max_len(1)
+        .map(|path| import::import_path(path, &path.display().to_string(), opts))
+        .collect()
 }
 
 /// One file: its own path; several in one folder: the folder; otherwise "command line".
@@ -76,6 +95,7 @@ fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    let mut found: Vec<PathBuf> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -94,10 +114,13 @@ fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
             continue;
         }
         seen_any = true;
-        let display = entry.path().display().to_string();
-        match import::import_path(entry.path(), &display, opts) {
+        found.push(entry.into_path());
+    }
+    let imported = import_all(found.iter().map(PathBuf::as_path), opts);
+    for (path, result) in found.iter().zip(imported) {
+        match result {
             Ok(r) => by_folder
-                .entry(entry.path().parent().unwrap_or(root).to_path_buf())
+                .entry(path.parent().unwrap_or(root).to_path_buf())
                 .or_default()
                 .push(r),
             Err(e) => out.errors.push(e),

@@ -57,6 +57,16 @@ pub struct SiteBox {
     pub w: i32,
     pub h: i32,
     pub pool_ids: Vec<String>,
+    /// The site's pools as the Mermaid template prints them: grouped here so that the template
+    /// does not test every pool against every site.
+    pub nodes: Vec<MermaidNode>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MermaidNode {
+    pub id: String,
+    pub fqdn: String,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -532,6 +542,14 @@ fn layout(
             y,
             w: site_w,
             h: site_h(g.pools.len()),
+            nodes: pools[pools.len() - pool_ids.len()..]
+                .iter()
+                .map(|p| MermaidNode {
+                    id: p.id.clone(),
+                    fqdn: p.fqdn.clone(),
+                    detail: p.detail.clone(),
+                })
+                .collect(),
             pool_ids,
         });
     }

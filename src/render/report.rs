@@ -113,6 +113,20 @@ pub struct ChangeView {
     pub why: Option<String>,
 }
 
+/// Pools a report names as new backups for one branch registrar; a plan of a large estate can
+/// offer hundreds, which no reader goes through (the plan JSON keeps them all).
+const MOVE_CANDIDATES_SHOWN: usize = 10;
+
+/// The first [`MOVE_CANDIDATES_SHOWN`] candidates, then how many more there are.
+fn capped_candidates(all: &[String]) -> Vec<String> {
+    if all.len() <= MOVE_CANDIDATES_SHOWN {
+        return all.to_vec();
+    }
+    let mut shown = all[..MOVE_CANDIDATES_SHOWN].to_vec();
+    shown.push(format!("… (+{})", all.len() - MOVE_CANDIDATES_SHOWN));
+    shown
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct BranchMoveView {
     pub branch: String,
@@ -282,7 +296,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 backup: m.backup.clone(),
                 why: m.why.clone(),
                 users: m.users,
-                candidates: m.candidates.clone(),
+                candidates: capped_candidates(&m.candidates),
                 procedure: match m.procedure {
                     BranchProcedure::Reassociate => "reassociate",
                     BranchProcedure::Lync2010Sba => "lync2010-sba",
@@ -1004,6 +1018,16 @@ pub fn iso_utc(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn branch_move_candidates_are_capped_and_counted() {
+        let pools: Vec<String> = (0..25).map(|i| format!("fe{i:02}.contoso.test")).collect();
+        assert_eq!(capped_candidates(&pools[..3]), pools[..3]);
+        let shown = capped_candidates(&pools);
+        assert_eq!(shown.len(), MOVE_CANDIDATES_SHOWN + 1);
+        assert_eq!(shown[..MOVE_CANDIDATES_SHOWN], pools[..MOVE_CANDIDATES_SHOWN]);
+        assert_eq!(shown[MOVE_CANDIDATES_SHOWN], "… (+15)");
+    }
 
     #[test]
     fn iso_dates() {
