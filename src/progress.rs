@@ -59,7 +59,10 @@ impl Progress {
     pub fn start(show: bool) -> Progress {
         STOP.store(false, Ordering::Relaxed);
         let thread = show.then(|| std::thread::spawn(draw));
-        Progress { stop: &STOP, thread }
+        Progress {
+            stop: &STOP,
+            thread,
+        }
     }
 }
 

@@ -405,7 +405,11 @@ mod tests {
         let e = decode(&utf16le("<a>\r\n\u{1F600}ü", &[0xDC00, 0x41])).unwrap_err();
         assert_eq!(e.offset, Some(2 * 8));
         assert_eq!(e.line_col, Some((2, 3)));
-        assert!(e.message.contains("unpaired surrogate) at byte 16"), "{}", e.message);
+        assert!(
+            e.message.contains("unpaired surrogate) at byte 16"),
+            "{}",
+            e.message
+        );
         // A high surrogate followed by an ordinary character, and one that ends the file.
         let e = decode(&utf16le("<a>", &[0xD800, 0x41])).unwrap_err();
         assert_eq!((e.offset, e.line_col), (Some(6), Some((1, 4))));
@@ -416,7 +420,9 @@ mod tests {
     #[test]
     fn utf16_longer_than_a_chunk_decodes_whole() {
         // Non-ASCII and a surrogate pair straddle the chunk boundaries of the decoder.
-        let text: String = (0..40_000).map(|i| ["a", "ü", "\u{1F600}", "\n"][i % 4]).collect();
+        let text: String = (0..40_000)
+            .map(|i| ["a", "ü", "\u{1F600}", "\n"][i % 4])
+            .collect();
         let mut be = vec![0xFE, 0xFF];
         be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
         for bytes in [utf16le(&text, &[]), be] {

@@ -146,17 +146,16 @@ pub fn read_input(path: &Path, display: &str) -> Result<InputBytes, InputError> 
     if len > MAX_FILE_BYTES {
         return Err(too_large(display, len));
     }
-    if len > 0 {
-        // SAFETY: the map is only read, and `check_unchanged` turns a file rewritten while it was
-        // read into an input error. See `InputBytes::check_unchanged` for the remaining window.
-        if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
-            if map.len() as u64 == len {
-                return Ok(InputBytes {
-                    bytes: Bytes::Mapped(map),
-                    mapped_from: Some((file, len)),
-                });
-            }
-        }
+    // SAFETY: the map is only read, and `check_unchanged` turns a file rewritten while it was
+    // read into an input error. See `InputBytes::check_unchanged` for the remaining window.
+    if len > 0
+        && let Ok(map) = unsafe { memmap2::Mmap::map(&file) }
+        && map.len() as u64 == len
+    {
+        return Ok(InputBytes {
+            bytes: Bytes::Mapped(map),
+            mapped_from: Some((file, len)),
+        });
     }
     let bytes = read_bounded(&file, MAX_FILE_BYTES)
         .map_err(io_error)?
@@ -172,7 +171,9 @@ pub fn read_input(path: &Path, display: &str) -> Result<InputBytes, InputError> 
 pub fn read_bounded(reader: impl std::io::Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
     let mut bytes = Vec::new();
-    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
@@ -360,7 +361,10 @@ mod tests {
 
     #[test]
     fn reading_stops_one_byte_past_the_limit() {
-        assert_eq!(read_bounded(&b"abcd"[..], 4).unwrap(), Some(b"abcd".to_vec()));
+        assert_eq!(
+            read_bounded(&b"abcd"[..], 4).unwrap(),
+            Some(b"abcd".to_vec())
+        );
         assert_eq!(read_bounded(&b"abcde"[..], 4).unwrap(), None);
         // An endless source ends too.
         assert_eq!(read_bounded(std::io::repeat(b'x'), 1000).unwrap(), None);
@@ -378,14 +382,23 @@ mod tests {
         // Rewritten while it was being read: an input error, not a report on stale bytes.
         std::fs::write(&path, "Pool,Site\nx,y\n").unwrap();
         let e = input.check_unchanged("a.csv").unwrap_err();
-        assert!(e.message.contains("changed while it was being read"), "{e:?}");
+        assert!(
+            e.message.contains("changed while it was being read"),
+            "{e:?}"
+        );
     }
 
     #[cfg(target_os = "linux")]
     #[test]
     fn dev_zero_is_refused_without_reading_it() {
-        let e = read_input(Path::new("/dev/zero"), "/dev/zero").err().unwrap();
-        assert!(e.message.starts_with("this is a device, not a regular file"), "{e:?}");
+        let e = read_input(Path::new("/dev/zero"), "/dev/zero")
+            .err()
+            .unwrap();
+        assert!(
+            e.message
+                .starts_with("this is a device, not a regular file"),
+            "{e:?}"
+        );
     }
 
     #[cfg(target_os = "linux")]
@@ -393,11 +406,17 @@ mod tests {
     fn a_fifo_is_refused_without_opening_it() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("export.xml");
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
         assert!(made.success());
         // Opening a FIFO nobody writes to would block: the refusal must come from its metadata.
         let e = read_input(&fifo, "export.xml").err().unwrap();
-        assert!(e.message.starts_with("this is a named pipe (FIFO)"), "{e:?}");
+        assert!(
+            e.message.starts_with("this is a named pipe (FIFO)"),
+            "{e:?}"
+        );
     }
 
     #[cfg(target_os = "linux")]

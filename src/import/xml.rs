@@ -606,7 +606,10 @@ mod tests {
         );
         let (events, result, skipped) = trace(&plain, true);
         assert_eq!(result, Ok(()));
-        assert!(skipped > 0, "the plain content was passed over by byte search");
+        assert!(
+            skipped > 0,
+            "the plain content was passed over by byte search"
+        );
         assert_eq!((events.clone(), result), {
             let (e, r, _) = trace(&plain, false);
             (e, r)
@@ -632,8 +635,16 @@ mod tests {
             plain[..plain.find("<e/>").unwrap()].to_owned(),
             plain[..plain.find("Usage").unwrap() + 8].to_owned(),
             plain[..plain.find("</Ports>").unwrap() + 3].to_owned(),
-            format!("<r><skip>{}{}</skip></r>", "<b>".repeat(300), "</b>".repeat(300)),
-            format!("<r><skip>{}{}</skip></r>", "<b>".repeat(254), "</b>".repeat(254)),
+            format!(
+                "<r><skip>{}{}</skip></r>",
+                "<b>".repeat(300),
+                "</b>".repeat(300)
+            ),
+            format!(
+                "<r><skip>{}{}</skip></r>",
+                "<b>".repeat(254),
+                "</b>".repeat(254)
+            ),
         ];
         for case in &cases {
             assert_eq!(trace(case, true).0, trace(case, false).0, "{case}");

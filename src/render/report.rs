@@ -1025,7 +1025,10 @@ mod tests {
         assert_eq!(capped_candidates(&pools[..3]), pools[..3]);
         let shown = capped_candidates(&pools);
         assert_eq!(shown.len(), MOVE_CANDIDATES_SHOWN + 1);
-        assert_eq!(shown[..MOVE_CANDIDATES_SHOWN], pools[..MOVE_CANDIDATES_SHOWN]);
+        assert_eq!(
+            shown[..MOVE_CANDIDATES_SHOWN],
+            pools[..MOVE_CANDIDATES_SHOWN]
+        );
         assert_eq!(shown[MOVE_CANDIDATES_SHOWN], "… (+15)");
     }
 

@@ -130,7 +130,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let utf8 = dir.join(format!("topology-{}mb.xml", o.mb));
     let utf16 = dir.join(format!("topology-{}mb-utf16.xml", o.mb));
-    eprintln!("writing a {} MB synthetic topology to {}", o.mb, utf8.display());
+    eprintln!(
+        "writing a {} MB synthetic topology to {}",
+        o.mb,
+        utf8.display()
+    );
     let synth = published_topology(o.mb * 1_000_000);
     write(&utf8, synth.text.as_bytes())?;
     let mut bytes16 = Vec::with_capacity(synth.text.len() * 2 + 2);
@@ -158,10 +162,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut bare = Command::new(&bare_pass);
     bare.arg(&utf8);
     let mut commands = vec![
-        Timed::new("audit", lyncpair(&audit_json, &utf8), dir.join("lyncpair.json")),
+        Timed::new(
+            "audit",
+            lyncpair(&audit_json, &utf8),
+            dir.join("lyncpair.json"),
+        ),
         Timed::new("bare", bare, dir.join("bare.txt")),
         Timed::new("python", python, dir.join("python.json")),
-        Timed::new("utf16", lyncpair(&audit_json, &utf16), dir.join("utf16.json")),
+        Timed::new(
+            "utf16",
+            lyncpair(&audit_json, &utf16),
+            dir.join("utf16.json"),
+        ),
         Timed::new(
             "plan",
             lyncpair(&["plan", "--format", "json"], &utf8),
@@ -239,7 +251,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let small = dir.join("topology-400-pools.xml");
     write(
         &small,
-        published_topology((small_mb * 1e6) as usize).text.as_bytes(),
+        published_topology((small_mb * 1e6) as usize)
+            .text
+            .as_bytes(),
     )?;
     let small_plan_json = dir.join("plan-400.json");
     let small_plannable = {
@@ -271,7 +285,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let cg = dir.join(format!("topology-{}mb.xml", o.callgrind_mb));
         write(
             &cg,
-            published_topology(o.callgrind_mb * 1_000_000).text.as_bytes(),
+            published_topology(o.callgrind_mb * 1_000_000)
+                .text
+                .as_bytes(),
         )?;
         let audit = callgrind(
             dir.as_path(),
@@ -315,12 +331,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let speedup = python / audit;
     println!(
         "  audit vs Python ElementTree: {audit:.3} s vs {python:.3} s = {speedup:.1}x faster (target >= {PYTHON_TARGET}x): {}",
-        check(speedup >= PYTHON_TARGET, format!("{speedup:.1}x faster than Python"))
+        check(
+            speedup >= PYTHON_TARGET,
+            format!("{speedup:.1}x faster than Python")
+        )
     );
     let over_bare = audit / bare;
     println!(
         "  audit / bare quick-xml pass, wall: {audit:.3} s / {bare:.3} s = {over_bare:.2}x (target <= {BARE_PASS_TARGET}x): {}",
-        check(over_bare <= BARE_PASS_TARGET, format!("{over_bare:.2}x the bare pass"))
+        check(
+            over_bare <= BARE_PASS_TARGET,
+            format!("{over_bare:.2}x the bare pass")
+        )
     );
     match instructions {
         Some((a, b)) => {
@@ -330,10 +352,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 o.callgrind_mb,
                 a / 1_000_000,
                 b / 1_000_000,
-                check(r <= BARE_PASS_TARGET, format!("{r:.2}x the bare pass in instructions"))
+                check(
+                    r <= BARE_PASS_TARGET,
+                    format!("{r:.2}x the bare pass in instructions")
+                )
             );
         }
-        None => println!("  audit / bare quick-xml pass, instructions: valgrind not installed, not counted"),
+        None => println!(
+            "  audit / bare quick-xml pass, instructions: valgrind not installed, not counted"
+        ),
     }
     let u = utf16_s / audit;
     println!(
@@ -470,7 +497,10 @@ fn callgrind(dir: &Path, command: &mut Command) -> Result<u64, String> {
     let err = String::from_utf8_lossy(&out.stderr);
     // `==123== Collected : 3468123456`
     err.lines()
-        .find_map(|l| l.split_once("Collected :").map(|(_, n)| n.trim().to_owned()))
+        .find_map(|l| {
+            l.split_once("Collected :")
+                .map(|(_, n)| n.trim().to_owned())
+        })
         .and_then(|n| n.parse().ok())
         .ok_or_else(|| format!("callgrind printed no instruction count for {shown}:\n{err}"))
 }
