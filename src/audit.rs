@@ -74,16 +74,22 @@ pub fn run(paths: &[PathBuf], opts: &ImportOptions) -> Audit {
     for records in discovered.estates.iter_mut().flat_map(|e| &mut e.records) {
         errors.append(&mut records.errors);
     }
-    // By file, then by position in it: one file may now report several refused records.
+    // By file, then by position in it: one file may report several refused records.
     errors.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
     });
+    // Estates are merged and checked in parallel; `collect` keeps their order, and the sort below
+    // makes the result independent of the number of threads anyway.
+    use rayon::prelude::*;
+    crate::progress::estates_found(discovered.estates.len());
     let mut estates: Vec<AuditedEstate> = discovered
         .estates
-        .into_iter()
+        .into_par_iter()
+        .with_max_len(1)
         .map(|inputs| {
             let estate = estate::build(inputs);
             let findings = rules::check(&estate);
+            crate::progress::estate_done();
             AuditedEstate { estate, findings }
         })
         .collect();

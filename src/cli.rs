@@ -401,7 +401,11 @@ fn run_audit(args: AuditArgs) -> i32 {
         Err(e) => return usage_error(&e),
     };
 
-    let mut audit = audit::run(&args.paths, &import_options(common));
+    let mut audit = {
+        let json = matches!(args.format, AuditFormat::Json);
+        let _progress = crate::progress::Progress::start(crate::progress::wanted(json));
+        audit::run(&args.paths, &import_options(common))
+    };
     apply_accept(common, &mut audit);
     let run = RunInfo {
         lang: common.lang,
@@ -520,7 +524,11 @@ fn run_plan(args: PlanArgs) -> i32 {
         Ok(ready) => ready,
         Err(e) => return usage_error(&e),
     };
-    let mut audit = audit::run(&args.paths, &import_options(common));
+    let mut audit = {
+        let json = matches!(args.format, PlanFormat::Json);
+        let _progress = crate::progress::Progress::start(crate::progress::wanted(json));
+        audit::run(&args.paths, &import_options(common))
+    };
     apply_accept(common, &mut audit);
     let estates: Vec<&crate::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
     let request = PlanRequest {

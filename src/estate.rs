@@ -31,9 +31,11 @@ pub struct Discovered {
 pub const MANIFEST: &str = ".lyncpair-manifest.json";
 
 /// Files named on the command line form one estate; each folder is walked (CONTRACT.md "Estates").
+///
+/// Files are imported in parallel (rayon); results are gathered in the order the files were found,
+/// so estates and their records do not depend on the number of threads.
 pub fn discover(paths: &[PathBuf], opts: &ImportOptions) -> Discovered {
     let mut out = Discovered::default();
-    let mut named: Vec<InputRecords> = Vec::new();
     let mut named_paths: Vec<&Path> = Vec::new();
     for path in paths {
         let display = path.display().to_string();
@@ -42,13 +44,14 @@ pub fn discover(paths: &[PathBuf], opts: &ImportOptions) -> Discovered {
                 .errors
                 .push(InputError::new(&display, import::io_message(&e))),
             Ok(m) if m.is_dir() => walk(path, opts, &mut out),
-            Ok(_) => {
-                named_paths.push(path);
-                match import::import_path(path, &display, opts) {
-                    Ok(r) => named.push(r),
-                    Err(e) => out.errors.push(e),
-                }
-            }
+            Ok(_) => named_paths.push(path),
+        }
+    }
+    let mut named: Vec<InputRecords> = Vec::new();
+    for result in import_all(named_paths.iter().copied(), opts) {
+        match result {
+            Ok(r) => named.push(r),
+            Err(e) => out.errors.push(e),
         }
     }
     if !named.is_empty() {
@@ -61,6 +64,22 @@ pub fn discover(paths: &[PathBuf], opts: &ImportOptions) -> Discovered {
         );
     }
     out
+}
+
+/// Import files in parallel; the results in the order of `paths`.
+fn import_all<'p>(
+    paths: impl Iterator<Item = &'p Path>,
+    opts: &ImportOptions,
+) -> Vec<Result<InputRecords, InputError>> {
+    use rayon::prelude::*;
+    let paths: Vec<&Path> = paths.collect();
+    crate::progress::files_found(paths.len());
+    paths
+        .par_iter()
+        // One file per task: a run is a few large topologies or many small estates.
+        .with_max_len(1)
+        .map(|path| import::import_path(path, &path.display().to_string(), opts))
+        .collect()
 }
 
 /// One file: its own path; several in one folder: the folder; otherwise "command line".
@@ -98,6 +117,7 @@ fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
             e.depth() == 0
                 || !(e.file_name().to_string_lossy().starts_with('.') || is_output_folder(e))
         });
+    let mut found: Vec<(PathBuf, import::Walked)> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -126,8 +146,11 @@ fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
                 .push((path.to_path_buf(), NOT_AN_INPUT.to_owned()));
             continue;
         }
-        let display = path.display().to_string();
-        let result = import::import_path(path, &display, opts);
+        found.push((entry.into_path(), kind));
+    }
+    // Files are imported in parallel; results come back in walk order.
+    let imported = import_all(found.iter().map(|(p, _)| p.as_path()), opts);
+    for ((path, kind), result) in found.iter().zip(imported) {
         match result {
             Ok(r) => {
                 seen_any = true;
@@ -137,7 +160,7 @@ fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
                     .push(r);
             }
             Err(e)
-                if kind == import::Walked::Maybe
+                if *kind == import::Walked::Maybe
                     && !import::looks_like_topology(&import::head(path)) =>
             {
                 out.skipped.push((

@@ -16,6 +16,7 @@ pub mod limits;
 pub mod model;
 pub mod output;
 pub mod plan;
+pub mod progress;
 pub mod render;
 pub mod rules;
 // Benchmark and test support (a synthetic topology of any size); not part of the interface.

@@ -149,6 +149,46 @@ fn utf16(
             line_col: None,
         });
     }
+    let decoder_encoding = if little_endian {
+        encoding_rs::UTF_16LE
+    } else {
+        encoding_rs::UTF_16BE
+    };
+    // The BOM was stripped by the caller; a second one would be content, as it was before.
+    let mut decoder = decoder_encoding.new_decoder_without_bom_handling();
+    // Mostly ASCII content decodes to half its UTF-16 size. Reserving that plus more than one chunk
+    // can grow keeps the common case at a single allocation and never holds a full-size copy.
+    let mut text = String::with_capacity(bytes.len() / 2 + 2 * UTF16_CHUNK_BYTES);
+    let mut chunks = bytes.chunks(UTF16_CHUNK_BYTES).peekable();
+    while let Some(chunk) = chunks.next() {
+        let last = chunks.peek().is_none();
+        let most = decoder
+            .max_utf8_buffer_length_without_replacement(chunk.len())
+            .unwrap_or(usize::MAX);
+        text.reserve(most);
+        let (result, _) = decoder.decode_to_string_without_replacement(chunk, &mut text, last);
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => {}
+            encoding_rs::DecoderResult::Malformed(_, _) => {
+                return Err(utf16_error(bytes, little_endian, encoding));
+            }
+            encoding_rs::DecoderResult::OutputFull => {
+                unreachable!("reserved the decoder's own upper bound for the chunk")
+            }
+        }
+    }
+    Ok(Decoded {
+        text: Cow::Owned(text),
+        encoding,
+    })
+}
+
+/// Input bytes decoded per call to the UTF-16 decoder (even, so no chunk splits a code unit).
+const UTF16_CHUNK_BYTES: usize = 1 << 16;
+
+/// The error for UTF-16 that `encoding_rs` refused: found again with the standard library's
+/// decoder, which says exactly which unit is unpaired. Only damaged files take this slow path.
+fn utf16_error(bytes: &[u8], little_endian: bool, encoding: Encoding) -> DecodeError {
     let units = bytes.chunks_exact(2).map(|c| {
         if little_endian {
             u16::from_le_bytes([c[0], c[1]])
@@ -157,26 +197,36 @@ fn utf16(
         }
     });
     let mut text = String::with_capacity(bytes.len() / 2);
-    for (i, r) in char::decode_utf16(units).enumerate() {
+    // Code units before the current one: a character outside the BMP takes two.
+    let mut unit = 0;
+    for r in char::decode_utf16(units) {
         match r {
-            Ok(c) => text.push(c),
+            Ok(c) => {
+                text.push(c);
+                unit += c.len_utf16();
+            }
             Err(_) => {
-                return Err(DecodeError {
+                return DecodeError {
                     message: format!(
                         "invalid UTF-16 (unpaired surrogate) at byte {}: the file is damaged or not {}",
-                        i * 2,
+                        unit * 2,
                         encoding.label()
                     ),
-                    offset: Some(i * 2),
+                    offset: Some(unit * 2),
                     line_col: Some(line_col(&text, text.len())),
-                });
+                };
             }
         }
     }
-    Ok(Decoded {
-        text: Cow::Owned(text),
-        encoding,
-    })
+    // Not reached: both decoders follow the Unicode definition of an unpaired surrogate.
+    DecodeError {
+        message: format!(
+            "invalid UTF-16: the file is damaged or not {}",
+            encoding.label()
+        ),
+        offset: None,
+        line_col: None,
+    }
 }
 
 /// Windows-1252 bytes 0x80..=0x9F; `None` marks the five undefined positions.
@@ -339,6 +389,45 @@ mod tests {
                 .message
                 .contains("binary")
         );
+    }
+
+    fn utf16le(text: &str, tail: &[u16]) -> Vec<u8> {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in text.encode_utf16().chain(tail.iter().copied()) {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        bytes
+    }
+
+    #[test]
+    fn unpaired_surrogates_are_located_exactly() {
+        // A lone low surrogate after a character outside the BMP (two code units) on line 2.
+        let e = decode(&utf16le("<a>\r\n\u{1F600}ü", &[0xDC00, 0x41])).unwrap_err();
+        assert_eq!(e.offset, Some(2 * 8));
+        assert_eq!(e.line_col, Some((2, 3)));
+        assert!(
+            e.message.contains("unpaired surrogate) at byte 16"),
+            "{}",
+            e.message
+        );
+        // A high surrogate followed by an ordinary character, and one that ends the file.
+        let e = decode(&utf16le("<a>", &[0xD800, 0x41])).unwrap_err();
+        assert_eq!((e.offset, e.line_col), (Some(6), Some((1, 4))));
+        let e = decode(&utf16le("<a>x", &[0xD83D])).unwrap_err();
+        assert_eq!((e.offset, e.line_col), (Some(8), Some((1, 5))));
+    }
+
+    #[test]
+    fn utf16_longer_than_a_chunk_decodes_whole() {
+        // Non-ASCII and a surrogate pair straddle the chunk boundaries of the decoder.
+        let text: String = (0..40_000)
+            .map(|i| ["a", "ü", "\u{1F600}", "\n"][i % 4])
+            .collect();
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        for bytes in [utf16le(&text, &[]), be] {
+            assert_eq!(decode(&bytes).unwrap().text, text);
+        }
     }
 
     #[test]

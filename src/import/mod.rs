@@ -22,7 +22,8 @@ use crate::model::{Format, Input, InputRecords};
 use crate::text::{self, Decoded};
 use xml::{NS_TOPOLOGY, NS_TOPOLOGY_BUILDER, XmlError, XmlReader};
 
-/// Files above this size are refused before reading: no real topology comes near it.
+/// Files above this size are refused (before reading where the size is known): no real topology
+/// comes near it.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// An input that could not be read (contract `errors[]`).
@@ -79,18 +80,155 @@ pub fn import_path(
     display: &str,
     opts: &ImportOptions,
 ) -> Result<InputRecords, InputError> {
-    let meta = std::fs::metadata(path).map_err(|e| InputError::new(display, io_message(&e)))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(InputError::new(
-            display,
-            format!(
-                "the file is {} MB, above the 1024 MB limit for one export",
-                meta.len() >> 20
-            ),
-        ));
+    let input = read_input(path, display).inspect_err(|_| crate::progress::file_read(0))?;
+    crate::progress::file_read(input.len() as u64);
+    let records = import_bytes(&input.bytes, display, opts)?;
+    input.check_unchanged(display)?;
+    Ok(records)
+}
+
+/// The bytes of one input: mapped from a regular file, or read into memory where mapping is not
+/// possible (a file that reports no length, like those under /proc).
+pub struct InputBytes {
+    bytes: Bytes,
+    /// The open file and its length when mapped, to notice a file rewritten while it was read.
+    mapped_from: Option<(std::fs::File, u64)>,
+}
+
+enum Bytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(m) => m,
+            Bytes::Read(v) => v,
+        }
     }
-    let bytes = std::fs::read(path).map_err(|e| InputError::new(display, io_message(&e)))?;
-    import_bytes(&bytes, display, opts)
+}
+
+impl std::ops::Deref for InputBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+impl InputBytes {
+    /// A mapped file that shrank or grew while it was imported gives an input error rather than a
+    /// report on bytes that no longer exist. (A file cut shorter than the page being read at that
+    /// very moment still ends the process with SIGBUS; checking the length first makes that window
+    /// as small as it can be without copying the whole file.)
+    fn check_unchanged(&self, display: &str) -> Result<(), InputError> {
+        let Some((file, len)) = &self.mapped_from else {
+            return Ok(());
+        };
+        match file.metadata() {
+            Ok(m) if m.len() == *len => Ok(()),
+            _ => Err(InputError::new(
+                display,
+                "the file changed while it was being read; read it again once it is complete",
+            )),
+        }
+    }
+}
+
+/// Open and read one input within [`MAX_FILE_BYTES`]. Regular files only: a FIFO, a device like
+/// /dev/zero or a socket is refused before it is opened, since reading one may never end.
+pub fn read_input(path: &Path, display: &str) -> Result<InputBytes, InputError> {
+    let io_error = |e: std::io::Error| InputError::new(display, io_message(&e));
+    let meta = std::fs::metadata(path).map_err(io_error)?;
+    not_regular(&meta, display)?;
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    // The path may have been replaced between the two looks; the open file is what is read.
+    let meta = file.metadata().map_err(io_error)?;
+    not_regular(&meta, display)?;
+    let len = meta.len();
+    if len > MAX_FILE_BYTES {
+        return Err(too_large(display, len));
+    }
+    // SAFETY: the map is only read, and `check_unchanged` turns a file rewritten while it was
+    // read into an input error. See `InputBytes::check_unchanged` for the remaining window.
+    if len > 0
+        && let Ok(map) = unsafe { memmap2::Mmap::map(&file) }
+        && map.len() as u64 == len
+    {
+        return Ok(InputBytes {
+            bytes: Bytes::Mapped(map),
+            mapped_from: Some((file, len)),
+        });
+    }
+    let bytes = read_bounded(&file, MAX_FILE_BYTES)
+        .map_err(io_error)?
+        .ok_or_else(|| too_large(display, MAX_FILE_BYTES + 1))?;
+    Ok(InputBytes {
+        bytes: Bytes::Read(bytes),
+        mapped_from: None,
+    })
+}
+
+/// All of `reader` if it holds at most `limit` bytes, `None` if it holds more. Reads at most
+/// `limit + 1` bytes, so an endless source is refused after the limit, not read forever.
+pub fn read_bounded(reader: impl std::io::Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+fn too_large(display: &str, len: u64) -> InputError {
+    InputError::new(
+        display,
+        format!(
+            "the file is {} MB, above the 1024 MB limit for one export",
+            len >> 20
+        ),
+    )
+}
+
+/// An input error for anything but a regular file; what it is, in words.
+fn not_regular(meta: &std::fs::Metadata, display: &str) -> Result<(), InputError> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    let what = special_kind(meta);
+    Err(InputError::new(
+        display,
+        format!(
+            "{what}, not a regular file: lyncpair reads saved exports only; save the export to a file and name that file"
+        ),
+    ))
+}
+
+#[cfg(unix)]
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_fifo() {
+        "this is a named pipe (FIFO)"
+    } else if t.is_char_device() || t.is_block_device() {
+        "this is a device"
+    } else if t.is_socket() {
+        "this is a socket"
+    } else if t.is_dir() {
+        "this is a folder"
+    } else {
+        "this is a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    if meta.is_dir() {
+        "this is a folder"
+    } else {
+        "this is a special file"
+    }
 }
 
 pub fn io_message(e: &std::io::Error) -> String {
@@ -329,5 +467,73 @@ mod tests {
         // Nested use restores the outer state; the hook stays installed once.
         assert_eq!(catch_panic(|| catch_panic(|| panic!("inner"))), Ok(Err(())));
         assert!(!QUIET_PANICS.with(std::cell::Cell::get));
+    }
+
+    #[test]
+    fn reading_stops_one_byte_past_the_limit() {
+        assert_eq!(
+            read_bounded(&b"abcd"[..], 4).unwrap(),
+            Some(b"abcd".to_vec())
+        );
+        assert_eq!(read_bounded(&b"abcde"[..], 4).unwrap(), None);
+        // An endless source ends too.
+        assert_eq!(read_bounded(std::io::repeat(b'x'), 1000).unwrap(), None);
+    }
+
+    #[test]
+    fn a_regular_file_is_mapped_and_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        std::fs::write(&path, "Pool,Site\n").unwrap();
+        let input = read_input(&path, "a.csv").unwrap();
+        assert_eq!(&*input, b"Pool,Site\n");
+        assert!(matches!(input.bytes, Bytes::Mapped(_)));
+        assert_eq!(input.check_unchanged("a.csv"), Ok(()));
+        // Rewritten while it was being read: an input error, not a report on stale bytes.
+        std::fs::write(&path, "Pool,Site\nx,y\n").unwrap();
+        let e = input.check_unchanged("a.csv").unwrap_err();
+        assert!(
+            e.message.contains("changed while it was being read"),
+            "{e:?}"
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn dev_zero_is_refused_without_reading_it() {
+        let e = read_input(Path::new("/dev/zero"), "/dev/zero")
+            .err()
+            .unwrap();
+        assert!(
+            e.message
+                .starts_with("this is a device, not a regular file"),
+            "{e:?}"
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_fifo_is_refused_without_opening_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("export.xml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Opening a FIFO nobody writes to would block: the refusal must come from its metadata.
+        let e = read_input(&fifo, "export.xml").err().unwrap();
+        assert!(
+            e.message.starts_with("this is a named pipe (FIFO)"),
+            "{e:?}"
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_proc_file_without_a_length_is_read_not_mapped() {
+        let input = read_input(Path::new("/proc/self/status"), "status").unwrap();
+        assert!(matches!(input.bytes, Bytes::Read(_)));
+        assert!(input.starts_with(b"Name:"));
     }
 }

@@ -101,6 +101,11 @@ pub struct XmlReader<'a> {
     pub event_start: usize,
     /// Elements open at the current position, to refuse absurdly deep documents ([`MAX_DEPTH`]).
     depth: usize,
+    /// Bytes of `text` passed over by [`XmlReader::skip`] without quick-xml seeing them: its
+    /// positions count from there.
+    skipped: usize,
+    /// Whether [`XmlReader::skip`] may search bytes (off only in tests, to compare with tokenizing).
+    fast_skip: bool,
 }
 
 impl<'a> XmlReader<'a> {
@@ -119,6 +124,8 @@ impl<'a> XmlReader<'a> {
             counted_line: 1,
             event_start: 0,
             depth: 0,
+            skipped: 0,
+            fast_skip: true,
         }
     }
 
@@ -128,7 +135,7 @@ impl<'a> XmlReader<'a> {
             self.namespaces.pop();
             self.close_empty_scope = false;
         }
-        self.event_start = self.reader.buffer_position() as usize;
+        self.event_start = self.position();
         let event = match self.reader.read_event() {
             Ok(event) => event,
             Err(e) => return Err(self.error_at_error_position(not_well_formed(&e))),
@@ -163,7 +170,7 @@ impl<'a> XmlReader<'a> {
 
     /// Open the namespace scope of a start tag, reading its declarations if it can have any.
     fn open_scope(&mut self, start: &BytesStart<'_>) -> Result<(), XmlError> {
-        if start.attributes_raw().contains("xmlns") {
+        if may_declare_namespace(start.attributes_raw().as_bytes()) {
             self.namespaces
                 .push(start)
                 .map_err(|e| self.error_here(not_well_formed(&QuickXmlError::Namespace(e))))
@@ -217,18 +224,45 @@ impl<'a> XmlReader<'a> {
     }
 
     fn error_at_error_position(&self, message: String) -> XmlError {
-        XmlError::at(self.text, self.reader.error_position() as usize, message)
+        XmlError::at(
+            self.text,
+            self.skipped + self.reader.error_position() as usize,
+            message,
+        )
+    }
+
+    /// Byte offset in `text` where quick-xml reads next.
+    fn position(&self) -> usize {
+        self.skipped + self.reader.buffer_position() as usize
     }
 
     /// Skip the element whose start tag was just read, without looking at its content.
     ///
     /// Not `read_to_end`: that cannot see how deep the skipped content nests, and on a cut-off
     /// file it reports no usable position.
+    ///
+    /// Plain content (elements, attributes and text, as in the `Ports` and `WebComponents` noise of
+    /// an export) is passed over by searching its bytes for the matching end tag, which quick-xml
+    /// then reads. Anything else — a comment, CDATA, a processing instruction, a reference, an end
+    /// tag that does not match, nesting past [`MAX_DEPTH`] or the end of the file — is tokenized
+    /// event by event as before, so every error keeps its message and line:column.
     pub fn skip(&mut self, start: &BytesStart<'_>) -> Result<(), XmlError> {
         let opened_at = self.event_start;
         let outer = self.depth;
+        let from = self.position();
+        let end = self
+            .fast_skip
+            .then(|| plain_content_end(self.text.as_bytes(), from, self.depth))
+            .flatten();
+        if let Some(end_tag) = end {
+            // Hand quick-xml the input from the `</` of the matching end tag on: it reads that end
+            // tag itself, checks its name and closes the element on its own stack.
+            let rest = self.reader.get_mut();
+            *rest = &rest[end_tag - from..];
+            self.skipped += end_tag - from;
+        }
         loop {
-            self.event_start = self.reader.buffer_position() as usize;
+            self.event_start = self.position();
             match self.reader.read_event() {
                 Ok(Event::Start(_)) => self.enter()?,
                 Ok(Event::End(_)) => {
@@ -347,6 +381,76 @@ impl<'a> XmlReader<'a> {
     }
 }
 
+/// The attributes of a tag mention `xmlns`. Most tags carry short attributes without an `x`, so
+/// looking for that byte first is cheaper than a substring search set up anew for every tag.
+fn may_declare_namespace(attributes: &[u8]) -> bool {
+    memchr::memchr_iter(b'x', attributes).any(|i| attributes[i..].starts_with(b"xmlns"))
+}
+
+/// Where the content of the element whose start tag ends just before `from` ends: the offset of
+/// the `</` of its end tag. `None` when the content holds anything but start, empty and end tags
+/// and text without references (see [`XmlReader::skip`]), or nests deeper than [`MAX_DEPTH`] given
+/// the `depth` already open. Tag ends are found as quick-xml finds them: a `>` outside quotes.
+fn plain_content_end(text: &[u8], from: usize, depth: usize) -> Option<usize> {
+    // Start offsets and lengths of the names of the elements opened in the content.
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut at = from;
+    loop {
+        let lt = at + memchr::memchr2(b'<', b'&', &text[at..])?;
+        if text[lt] == b'&' {
+            return None;
+        }
+        match *text.get(lt + 1)? {
+            b'/' => {
+                let name_start = lt + 2;
+                let name_end = name_start + memchr::memchr(b'>', &text[name_start..])?;
+                let name = &text[name_start..name_end];
+                let Some((open_start, open_len)) = open.pop() else {
+                    // The end tag of the skipped element: quick-xml checks its name.
+                    return Some(lt);
+                };
+                if name != &text[open_start..open_start + open_len] {
+                    return None;
+                }
+                at = name_end + 1;
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' || b == b':' => {
+                let gt = tag_end(text, lt + 1)?;
+                let tag = &text[lt + 1..gt];
+                let empty = tag.last() == Some(&b'/');
+                if !empty {
+                    let name_len = tag
+                        .iter()
+                        .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                        .unwrap_or(tag.len());
+                    // A name quick-xml would read differently than the byte search does.
+                    if tag[..name_len].contains(&b'/') {
+                        return None;
+                    }
+                    open.push((lt + 1, name_len));
+                    if depth + open.len() > MAX_DEPTH {
+                        return None;
+                    }
+                }
+                at = gt + 1;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The offset of the `>` that ends the tag whose name starts at `from`, skipping quoted values.
+fn tag_end(text: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        let i = at + memchr::memchr3(b'>', b'"', b'\'', &text[at..])?;
+        if text[i] == b'>' {
+            return Some(i);
+        }
+        at = i + 1 + memchr::memchr(text[i], &text[i + 1..])? + 1;
+    }
+}
+
 /// Parse a Topology Builder/topology boolean ("true"/"false", any case).
 pub fn parse_bool(raw: &str) -> Option<bool> {
     match raw.trim().to_ascii_lowercase().as_str() {
@@ -428,6 +532,96 @@ mod tests {
         .map(|(ns, name)| (ns.to_owned(), name.to_owned()))
         .collect();
         assert_eq!(got, want);
+    }
+
+    /// Every event and its position (namespace, kind, name, line) up to the end or the error,
+    /// skipping every element named `skip`.
+    fn trace(text: &str, fast_skip: bool) -> (Vec<String>, Result<(), XmlError>, usize) {
+        let mut r = XmlReader::new(text);
+        r.fast_skip = fast_skip;
+        let mut out = Vec::new();
+        let result = loop {
+            let (ns, event) = match r.next_event() {
+                Ok(x) => x,
+                Err(e) => break Err(e),
+            };
+            let name = match &event {
+                Event::Start(e) | Event::Empty(e) => e.local_name().as_ref().to_owned(),
+                Event::End(e) => format!("/{}", e.local_name().as_ref()),
+                Event::Eof => break Ok(()),
+                _ => continue,
+            };
+            out.push(format!("{ns} {name} {} {}", r.line(), r.event_start));
+            if let Event::Start(start) = event
+                && name == "skip"
+                && let Err(e) = r.skip(&start)
+            {
+                break Err(e);
+            }
+        };
+        (out, result, r.skipped)
+    }
+
+    #[test]
+    fn skipping_by_byte_search_reads_what_tokenizing_reads() {
+        let sr = NS_SERVICE_ROLES;
+        let plain = format!(
+            "<r xmlns=\"{sr}\">\n<skip a='1>2' b=\"<\">\n  <Ports>\n    <Port Usage=\"x\" />\n  </Ports>\
+             \n  <x:y xmlns:x=\"urn:other\">text > more</x:y><e/></skip>\n<keep/><skip/><skip></skip></r>"
+        );
+        let (events, result, skipped) = trace(&plain, true);
+        assert_eq!(result, Ok(()));
+        assert!(
+            skipped > 0,
+            "the plain content was passed over by byte search"
+        );
+        assert_eq!((events.clone(), result), {
+            let (e, r, _) = trace(&plain, false);
+            (e, r)
+        });
+        // The element after the skipped one is read on its own line.
+        assert!(events.iter().any(|e| e.contains(" keep 7 ")), "{events:?}");
+
+        // Content the byte search hands back to the tokenizer, and damaged content: the same
+        // events, the same errors at the same line:column either way.
+        let cases = [
+            plain.replace("<e/>", "<!-- </skip> -->"),
+            plain.replace("<e/>", "<![CDATA[</skip>]]>"),
+            plain.replace("<e/>", "<?pi x?>"),
+            plain.replace("text", "a &amp; b"),
+            plain.replace("text", "a & b"),
+            plain.replace("</Ports>", "</Portz>"),
+            plain.replace("</Ports>", "</Ports >"),
+            plain.replace("</skip>", "</skipx>"),
+            plain.replace("<e/>", "<!DOCTYPE x>"),
+            plain.replace("<e/>", "<ü/>"),
+            plain.replace("<e/>", "<a/b>"),
+            plain.replace("<e/>", "< e/>"),
+            plain[..plain.find("<e/>").unwrap()].to_owned(),
+            plain[..plain.find("Usage").unwrap() + 8].to_owned(),
+            plain[..plain.find("</Ports>").unwrap() + 3].to_owned(),
+            format!(
+                "<r><skip>{}{}</skip></r>",
+                "<b>".repeat(300),
+                "</b>".repeat(300)
+            ),
+            format!(
+                "<r><skip>{}{}</skip></r>",
+                "<b>".repeat(254),
+                "</b>".repeat(254)
+            ),
+        ];
+        for case in &cases {
+            assert_eq!(trace(case, true).0, trace(case, false).0, "{case}");
+            assert_eq!(trace(case, true).1, trace(case, false).1, "{case}");
+        }
+    }
+
+    #[test]
+    fn namespace_declarations_are_found_by_their_x() {
+        assert!(may_declare_namespace(b" a=\"x\" xmlns:t=\"urn:t\""));
+        assert!(may_declare_namespace(b" xmlns=\"urn:t\""));
+        assert!(!may_declare_namespace(b" Usage=\"xml\" Port=\"5061\""));
     }
 
     #[test]

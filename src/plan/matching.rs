@@ -62,6 +62,14 @@ impl Levels {
 }
 
 /// The matching of maximum weight over `n` vertices: pairs `(a, b)` with `a < b`, sorted.
+///
+/// Pools of different versions or editions can never pair, so the graph falls apart into groups
+/// with no edge between them. Each connected component is solved on its own: a matching is a union
+/// of matchings of the components and every edge keeps the weight it has in the whole graph (the
+/// levels of all `n` vertices, closeness from the positions among all `n`), so the union of the
+/// components' maximum matchings is a maximum matching of the whole. The solver is cubic in the
+/// vertices it is given and needs their square in memory; this makes both depend on the largest
+/// group rather than on the estate.
 pub fn best_matching(n: usize, candidates: &[Candidate]) -> Vec<(usize, usize)> {
     if n < 2 || candidates.is_empty() {
         return Vec::new();
@@ -74,31 +82,90 @@ pub fn best_matching(n: usize, candidates: &[Candidate]) -> Vec<(usize, usize)> 
         .unwrap_or(0);
     // The solver keeps dual variables of a few times the heaviest edge below `W::MAX / 4`;
     // i64 is faster and suffices for any realistic estate (thousands of pools), i128 beyond.
-    let mate = if heaviest <= i128::from(i64::MAX / 64) {
-        solve::<i64>(n, candidates, |w| w as i64, &levels)
-    } else {
-        solve::<i128>(n, candidates, |w| w, &levels)
-    };
-    let mut pairs: Vec<(usize, usize)> = mate
-        .iter()
-        .enumerate()
-        .filter_map(|(i, m)| m.filter(|&j| i < j).map(|j| (i, j)))
-        .collect();
+    let small = heaviest <= i128::from(i64::MAX / 64);
+    let mut pairs = Vec::new();
+    for component in components(n, candidates) {
+        let mate = if small {
+            solve::<i64>(n, &component, |w| w as i64, &levels)
+        } else {
+            solve::<i128>(n, &component, |w| w, &levels)
+        };
+        pairs.extend(mate);
+    }
     pairs.sort_unstable();
     pairs
 }
 
+/// The vertices of one connected component of the candidate graph (ascending) and its edges.
+struct Component<'c> {
+    vertices: Vec<usize>,
+    edges: Vec<&'c Candidate>,
+}
+
+/// The connected components with at least one edge, in order of their smallest vertex.
+fn components(n: usize, candidates: &[Candidate]) -> Vec<Component<'_>> {
+    // Union-find with path halving; the root of a set is its smallest vertex.
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut v: usize) -> usize {
+        while parent[v] != v {
+            parent[v] = parent[parent[v]];
+            v = parent[v];
+        }
+        v
+    }
+    for c in candidates {
+        let (ra, rb) = (root(&mut parent, c.a), root(&mut parent, c.b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    let mut slot: Vec<Option<usize>> = vec![None; n];
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in candidates {
+        let r = root(&mut parent, c.a);
+        let i = *slot[r].get_or_insert_with(|| {
+            out.push(Component {
+                vertices: Vec::new(),
+                edges: Vec::new(),
+            });
+            out.len() - 1
+        });
+        out[i].edges.push(c);
+    }
+    for v in 0..n {
+        let r = root(&mut parent, v);
+        if let Some(i) = slot[r] {
+            out[i].vertices.push(v);
+        }
+    }
+    out.sort_by_key(|c| c.vertices[0]);
+    out
+}
+
+/// The maximum-weight matching of one component, as pairs of vertices of the whole graph.
 fn solve<W: Weight>(
     n: usize,
-    candidates: &[Candidate],
+    component: &Component<'_>,
     convert: impl Fn(i128) -> W,
     levels: &Levels,
-) -> Vec<Option<usize>> {
-    let mut weights = vec![W::ZERO; n * n];
-    for c in candidates {
-        weights[c.a * n + c.b] = convert(levels.weight(n, c));
+) -> Vec<(usize, usize)> {
+    let k = component.vertices.len();
+    let local = |v: usize| {
+        component
+            .vertices
+            .binary_search(&v)
+            .expect("an edge's ends are in its component")
+    };
+    let mut weights = vec![W::ZERO; k * k];
+    for c in &component.edges {
+        weights[local(c.a) * k + local(c.b)] = convert(levels.weight(n, c));
     }
-    max_weight_matching(&weights, n)
+    max_weight_matching(&weights, k)
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.filter(|&j| i < j).map(|j| (i, j)))
+        .map(|(i, j)| (component.vertices[i], component.vertices[j]))
+        .collect()
 }
 
 #[cfg(test)]
@@ -154,6 +221,25 @@ mod tests {
             .flat_map(|a| ((a + 1)..4).map(move |b| edge(a, b, false, false)))
             .collect();
         assert_eq!(best_matching(4, &all), [(0, 1), (2, 3)]);
+    }
+
+    #[test]
+    fn components_are_solved_apart_with_the_weights_of_the_whole() {
+        // Two groups that can never pair across ({0, 1, 4} and {2, 3, 5}) and a lone vertex 6.
+        // In the first, closeness among all seven decides (0-1 sit closer than 1-4); in the
+        // second, the cross-site pair beats two closer ones.
+        let c = [
+            edge(0, 1, false, false),
+            edge(1, 4, false, false),
+            edge(2, 3, false, false),
+            edge(3, 5, false, false),
+            edge(2, 5, true, false),
+        ];
+        assert_eq!(best_matching(7, &c), [(0, 1), (2, 5)]);
+        let parts = components(7, &c);
+        let vertices: Vec<&[usize]> = parts.iter().map(|p| p.vertices.as_slice()).collect();
+        assert_eq!(vertices, [&[0, 1, 4][..], &[2, 3, 5]]);
+        assert_eq!(parts[1].edges.len(), 3);
     }
 
     #[test]

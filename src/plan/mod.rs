@@ -475,7 +475,7 @@ fn plan_estate(
         if !list.is_empty() {
             errors.push(format!(
                 "{shown}: these pools cannot be paired: {}",
-                describe_pair(eligible[i.min(j)], eligible[i.max(j)], list)
+                describe_pair(eligible[i.min(j)], eligible[i.max(j)], &list)
             ));
             continue;
         }
@@ -492,7 +492,7 @@ fn plan_estate(
     let mut candidates = Vec::new();
     for (fa, &i) in free.iter().enumerate() {
         for (fb, &j) in free.iter().enumerate().skip(fa + 1) {
-            if table.get(i, j).is_empty() {
+            if table.compatible(i, j) {
                 candidates.push(Candidate {
                     a: fa,
                     b: fb,
@@ -603,37 +603,53 @@ fn plan_estate(
     })
 }
 
-/// The hard-constraint check of every pair of eligible pools, computed once.
-struct BlockerTable {
-    n: usize,
-    cells: Vec<Vec<Blocker>>,
+/// The hard-constraint check of pairs of eligible pools, worked out when asked: a table of every
+/// pair held n² lists (gigabytes at a few thousand pools), and most pairs are only ever asked once.
+struct BlockerTable<'e> {
+    branch_view: &'e Estate,
+    eligible: &'e [&'e Pool],
+    base: Vec<Option<String>>,
+    forbidden: &'e Forbidden,
 }
 
-impl BlockerTable {
-    fn new(branch_view: &Estate, eligible: &[&Pool], forbidden: &Forbidden) -> BlockerTable {
-        let n = eligible.len();
-        let base: Vec<Option<String>> = eligible
+impl<'e> BlockerTable<'e> {
+    fn new(
+        branch_view: &'e Estate,
+        eligible: &'e [&'e Pool],
+        forbidden: &'e Forbidden,
+    ) -> BlockerTable<'e> {
+        let base = eligible
             .iter()
             .map(|p| p.os.as_deref().map(base_os))
             .collect();
-        let mut cells = vec![Vec::new(); n * n];
-        for i in 0..n {
-            for j in (i + 1)..n {
-                cells[i * n + j] = blockers_with_os(
-                    branch_view,
-                    eligible[i],
-                    eligible[j],
-                    [base[i].as_deref(), base[j].as_deref()],
-                    forbidden,
-                );
-            }
+        BlockerTable {
+            branch_view,
+            eligible,
+            base,
+            forbidden,
         }
-        BlockerTable { n, cells }
     }
 
     /// What blocks the pair of eligible pools `i` and `j` (either order); values in FQDN order.
-    fn get(&self, i: usize, j: usize) -> &[Blocker] {
-        &self.cells[i.min(j) * self.n + i.max(j)]
+    fn get(&self, i: usize, j: usize) -> Vec<Blocker> {
+        let (i, j) = (i.min(j), i.max(j));
+        blockers_with_os(
+            self.branch_view,
+            self.eligible[i],
+            self.eligible[j],
+            [self.base[i].as_deref(), self.base[j].as_deref()],
+            self.forbidden,
+        )
+    }
+
+    /// Nothing blocks the pair. Pools of another version or edition are ruled out before the
+    /// other constraints are worked out: that is most pairs of a large estate.
+    fn compatible(&self, i: usize, j: usize) -> bool {
+        let (a, b) = (self.eligible[i], self.eligible[j]);
+        a.version == b.version
+            && a.edition.is_some()
+            && a.edition == b.edition
+            && self.get(i, j).is_empty()
     }
 }
 
@@ -669,13 +685,13 @@ fn unpaired_reason(
     let compatible: Vec<usize> = others
         .iter()
         .copied()
-        .filter(|&v| table.get(u, v).is_empty())
+        .filter(|&v| table.compatible(u, v))
         .collect();
     if compatible.is_empty() {
         // Partners blocked the same way are named together, in FQDN order of first appearance.
         let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
         for &v in &others {
-            let why = describe_partner(table.get(u, v), u < v);
+            let why = describe_partner(&table.get(u, v), u < v);
             match groups.iter_mut().find(|(w, _)| *w == why) {
                 Some((_, names)) => names.push(&eligible[v].fqdn),
                 None => groups.push((why, vec![&eligible[v].fqdn])),

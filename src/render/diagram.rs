@@ -97,6 +97,16 @@ pub struct SiteBox {
     pub w: i32,
     pub h: i32,
     pub pool_ids: Vec<String>,
+    /// The site's pools as the Mermaid template prints them: grouped here so that the template
+    /// does not test every pool against every site.
+    pub nodes: Vec<MermaidNode>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MermaidNode {
+    pub id: String,
+    pub fqdn: String,
+    pub detail: String,
 }
 
 /// A box: a pool, or in the overview a site.
@@ -1259,6 +1269,15 @@ fn finish(
             y: grid.row_y(row),
             w: grid.site_w,
             h: grid.frame_h(row, g.nodes.len()),
+            // The site's own boxes, for the Mermaid template (no site × pool scan there).
+            nodes: pools[pools.len() - pool_ids.len()..]
+                .iter()
+                .map(|p| MermaidNode {
+                    id: p.id.clone(),
+                    fqdn: p.fqdn.clone(),
+                    detail: p.detail.clone(),
+                })
+                .collect(),
             pool_ids,
         });
     }

@@ -27,8 +27,9 @@ fn main() -> ExitCode {
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
                  ci         format check, clippy with warnings denied, all tests, docs, cargo-deny, typos\n  \
-                 bench      run the benchmarks (cargo bench) and check the speed targets against a\n             \
-                 bare quick-xml pass and a Python ElementTree audit [--mb N, default 100] [--no-divan]\n  \
+                 bench      check the speed targets of issue 12 in one alternating run (Python ElementTree,\n             \
+                 bare quick-xml pass, UTF-16, plan, --out, batches; callgrind where installed)\n             \
+                 [--mb N, default 100] [--callgrind-mb N, default 20] [--estates N, default 500] [--divan]\n  \
                  fixtures   write the committed xlsx inventory fixtures\n  \
                  browser-check\n             render the HTML reports in headless Chromium, screenshot them,\n             \
                  fail on console errors or an empty diagram"
@@ -74,24 +75,6 @@ fn cargo(args: &[&str], envs: &[(&str, String)]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("`cargo {}` failed ({status})", args.join(" ")))
-    }
-}
-
-/// Like [`cargo`], returning what the command printed on stdout (stderr still shows progress).
-fn cargo_output(args: &[&str], envs: &[(&str, String)]) -> Result<String, String> {
-    let out = cargo_command(args, envs)
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if out.status.success() {
-        String::from_utf8(out.stdout)
-            .map_err(|e| format!("`cargo {}` printed non-UTF-8: {e}", args.join(" ")))
-    } else {
-        Err(format!(
-            "`cargo {}` failed ({})",
-            args.join(" "),
-            out.status
-        ))
     }
 }
 
