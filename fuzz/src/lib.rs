@@ -38,9 +38,14 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Every importer must name the file in its error, and count lines and columns from 1.
+/// Every importer must name the file in its error (or an entry of it, as `file!entry` for
+/// archives), and count lines and columns from 1.
 pub fn check_input_error(e: &InputError, display: &str) {
-    assert_eq!(e.path, display, "an input error must name the file: {e}");
+    let entry = e
+        .path
+        .strip_prefix(display)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('!'));
+    assert!(entry, "an input error must name the file {display}: {e}");
     assert!(e.line != Some(0), "lines are counted from 1: {e}");
     assert!(e.column != Some(0), "columns are counted from 1: {e}");
     assert!(
