@@ -3,6 +3,7 @@
 mod bench;
 mod browser_check;
 mod fixtures;
+mod fuzz;
 // The generator of the synthetic topology, shared with lyncpair's bench and tests; std only, so
 // xtask need not build lyncpair. xtask uses only the document, not the expected counts.
 #[allow(dead_code)]
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
         "ci" => ci(),
         "bench" => bench::run(&args[1..]),
         "fixtures" => fixtures::run(),
+        "fuzz" => fuzz::run(&args[1..]),
         "browser-check" => match browser_check::run(&args[1..]) {
             0 => Ok(()),
             code => return ExitCode::from(code.clamp(1, 255) as u8),
@@ -31,6 +33,8 @@ fn main() -> ExitCode {
                  bare quick-xml pass, UTF-16, plan, --out, batches; callgrind where installed)\n             \
                  [--mb N, default 100] [--callgrind-mb N, default 20] [--estates N, default 500] [--divan]\n  \
                  fixtures   write the committed xlsx inventory fixtures\n  \
+                 fuzz       seed and run the cargo-fuzz targets in turn (nightly, cargo-fuzz)\n             \
+                 [--minutes N per target, default 5] [--target NAME] [--seed-only]\n  \
                  browser-check\n             render the HTML reports in headless Chromium, screenshot them,\n             \
                  fail on console errors or an empty diagram"
             );

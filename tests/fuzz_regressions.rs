@@ -1,0 +1,126 @@
+//! Inputs the fuzz targets (`fuzz/`, docs/fuzzing.md) found crashing lyncpair, replayed through the
+//! binary on stable Rust. Each file sits in `tests/data/hostile/` beside a readable topology on the
+//! command line, as a user would run it; the run must end with exit code 0, 1 or 2, without a panic,
+//! within a 1 GiB address space (on Linux), name the file when it refuses it, and still report the
+//! readable topology, for `audit --out` and for `plan --out` (runbook included).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The readable input of every replay: its pools must be in the report whatever the other file does.
+const READABLE: &str = "fixtures/clean2013/topology.xml";
+
+/// What one replayed run printed.
+struct Replay {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// `lyncpair ARGS` from the repository root under `ulimit -v` 1 GiB, so an unbounded allocation
+/// fails here as it would on a small server instead of swapping the test machine.
+#[cfg(target_os = "linux")]
+fn run_bounded(args: &[&str]) -> Replay {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_lyncpair"))
+        .args(args)
+        .current_dir(common::repo_root())
+        .output()
+        .expect("sh runs");
+    finish(args, out)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn run_bounded(args: &[&str]) -> Replay {
+    let out = Command::new(env!("CARGO_BIN_EXE_lyncpair"))
+        .args(args)
+        .current_dir(common::repo_root())
+        .output()
+        .expect("the binary runs");
+    finish(args, out)
+}
+
+fn finish(args: &[&str], out: std::process::Output) -> Replay {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("lyncpair {args:?} was killed ({}):\n{stderr}", out.status));
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("memory allocation"),
+        "lyncpair {args:?} panicked or ran out of memory:\n{stderr}"
+    );
+    assert!(
+        matches!(code, 0..=2),
+        "lyncpair {args:?} exited with {code}:\n{stderr}"
+    );
+    Replay {
+        code,
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr,
+    }
+}
+
+/// Audit and plan `files` beside [`READABLE`], writing every report, and check both runs.
+fn replay(files: &[&str]) {
+    let out = tempfile::tempdir().unwrap();
+    let audit_dir = out.path().join("audit");
+    let plan_dir = out.path().join("plan");
+
+    let mut args = vec!["audit", "--format", "json", "--out"];
+    let audit_out = audit_dir.to_str().unwrap();
+    args.push(audit_out);
+    args.extend_from_slice(files);
+    args.push(READABLE);
+    let audit = run_bounded(&args);
+    let doc: Value = serde_json::from_str(&audit.stdout)
+        .unwrap_or_else(|e| panic!("audit stdout is not JSON ({e}):\n{}", audit.stdout));
+    let errors = doc["errors"].as_array().expect("errors is an array");
+    if audit.code == 2 {
+        assert!(!errors.is_empty(), "exit 2 with no error: {doc:#}");
+    }
+    for e in errors {
+        let path = e["path"].as_str().expect("an error names a path");
+        let file = path.split('!').next().unwrap_or(path);
+        assert!(files.contains(&file), "an error about {path}: {e}");
+        assert!(audit.stderr.contains(path), "stderr: {}", audit.stderr);
+    }
+    let pools: Vec<&str> = doc["estates"]
+        .as_array()
+        .expect("estates is an array")
+        .iter()
+        .flat_map(|e| e["pools"].as_array().into_iter().flatten())
+        .filter_map(|p| p["fqdn"].as_str())
+        .collect();
+    assert!(
+        pools.iter().any(|p| p.ends_with(".contoso.test")),
+        "the readable topology is reported beside the hostile file: {pools:?}"
+    );
+    assert!(audit_dir.join("audit.json").is_file());
+
+    let mut args = vec!["plan", "--format", "json", "--out"];
+    let plan_out = plan_dir.to_str().unwrap();
+    args.push(plan_out);
+    args.extend_from_slice(files);
+    args.push(READABLE);
+    let plan = run_bounded(&args);
+    let expected = if errors.is_empty() { 0 } else { 2 };
+    assert_eq!(plan.code, expected, "plan exit code:\n{}", plan.stderr);
+    serde_json::from_str::<Value>(&plan.stdout)
+        .unwrap_or_else(|e| panic!("plan stdout is not JSON ({e}):\n{}", plan.stdout));
+    assert!(Path::new(&plan_dir).join("pairing-runbook.ps1").is_file());
+}
+
+/// `import` target, 2026-11-27: a legacy .xls whose compound-file sector chain makes calamine's
+/// `Sectors::get_chain` (cfb.rs:340) allocate 2 GiB (libFuzzer out-of-memory). The same class as
+/// ../shared/hostile/xls-cfb-loop-oom.xls; the bounded compound-file check of issue 9 fixes it.
+#[test]
+fn xls_sector_chain_does_not_exhaust_memory() {
+    replay(&["tests/data/hostile/fuzz-import-xls-sector-chain-oom.xls"]);
+}
