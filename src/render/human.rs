@@ -276,7 +276,11 @@ fn accepted(out: &mut String, a: &AuditedEstate, st: &Style) {
             let line = match &acc.by {
                 Some(by) => st.tf(
                     "accepted.line_by",
-                    &[("until", &until), ("reason", &safe(&acc.reason)), ("by", &safe(by))],
+                    &[
+                        ("until", &until),
+                        ("reason", &safe(&acc.reason)),
+                        ("by", &safe(by)),
+                    ],
                 ),
                 None => st.tf(
                     "accepted.line",
@@ -314,7 +318,10 @@ fn notes(out: &mut String, a: &AuditedEstate, st: &Style) {
                 "    {} {}",
                 st.tf(
                     "human.note_count",
-                    &[("n", &sources.len().to_string()), ("first", &safe(&sources[0]))]
+                    &[
+                        ("n", &sources.len().to_string()),
+                        ("first", &safe(&sources[0]))
+                    ]
                 ),
                 safe(message)
             );

@@ -179,7 +179,6 @@ pub fn run(args: &[String]) -> i32 {
                 failures.push(format!("lyncpair diff ({name}) failed: {status:?}"));
             }
         }
-        }
     }
     let huge_report = out.join("huge").join("report.html");
     match std::fs::metadata(&huge_report) {
