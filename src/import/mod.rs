@@ -440,7 +440,11 @@ pub fn is_own_output(bytes: &[u8]) -> bool {
         return text.contains("\"schema\": \"lyncpair/") || text.contains("\"schema\":\"lyncpair/");
     }
     let first = text.lines().next().unwrap_or("").to_ascii_lowercase();
-    let fields: Vec<&str> = first.split([',', ';']).map(str::trim).collect();
+    // findings.csv quotes every field (issue 9).
+    let fields: Vec<&str> = first
+        .split([',', ';'])
+        .map(|f| f.trim().trim_matches('"'))
+        .collect();
     fields.len() >= 5 && matches!(fields[0], "estate" | "umgebung") && fields.contains(&"code")
 }
 
