@@ -103,17 +103,10 @@ fn ci() -> Result<(), String> {
     // cargo-deny and typos are installed by `.ci/run`; on a developer machine without them the
     // step is skipped with a visible line rather than failing the whole check.
     if tool_installed("cargo-deny") {
-        // `--disable-fetch`: the advisory database lives outside the registries these machines
-        // reach, so the advisories check reads whatever database is already on disk, if any.
+        // `--offline`: the advisory database lives outside the registries these machines reach,
+        // so the offline checks run (licences, bans, sources); advisories need a networked run.
         cargo(
-            &[
-                "deny",
-                "check",
-                "--disable-fetch",
-                "bans",
-                "licenses",
-                "sources",
-            ],
+            &["deny", "--offline", "check", "bans", "licenses", "sources"],
             &[],
         )?;
     } else {
