@@ -277,7 +277,7 @@ pub enum Kind {
     /// `Get-CsUser` (with `RegistrarPool`)
     User,
     /// `Get-CsPoolBackupRelationship -PoolFqdn` (2013+), as powershell/Export-LyncPairingData.ps1
-    /// writes it; column names inferred (see [`read_backup_relationships`]).
+    /// writes it; column names inferred (see `read_backup_relationships`).
     BackupRelationship,
 }
 

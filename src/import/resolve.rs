@@ -15,7 +15,7 @@ use crate::model::{
 };
 
 /// Every `RoleName` lyncpair knows (FORMATS.md §3.4 and §3.8: the roles of the genuine exports, and
-/// those the cmdlets name for 2010 to 2019 [I]). Any other is kept and shown as a note.
+/// those the cmdlets name for 2010 to 2019 \[I\]). Any other is kept and shown as a note.
 pub const KNOWN_ROLES: &[&str] = &[
     "ApplicationServer",
     "ApplicationStore",

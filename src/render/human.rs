@@ -1,7 +1,7 @@
 //! Terminal output: per estate a summary line and the findings by severity with the file:line they
 //! come from, then the notes (identical ones once, with a count). The pool inventory and the inputs
-//! only with `--verbose`; in a large estate (more than [`ALL_FINDINGS_UP_TO`] findings) the first
-//! [`EXAMPLES_PER_CODE`] findings of each rule, and how many more (issue 11: a 200-pool audit fits
+//! only with `--verbose`; in a large estate (more than `ALL_FINDINGS_UP_TO` findings) the first
+//! `EXAMPLES_PER_CODE` findings of each rule, and how many more (issue 11: a 200-pool audit fits
 //! on two screens). Colour only when asked for (see [`super::use_color`]).
 
 use std::fmt::Write;

@@ -32,7 +32,7 @@
 //! [`ps_quote`], which writes ASCII in a single-quoted literal (quotes doubled) and every other
 //! character as `[char]0xNNNN`. No byte of such code reads differently in cp1252 or UTF-8.
 //! Comments keep non-ASCII text for the reader: a `#` comment ends only at CR or LF, which
-//! [`one_line`] removes and which no byte of a UTF-8 multi-byte character decodes to in cp1252.
+//! `one_line` removes and which no byte of a UTF-8 multi-byte character decodes to in cp1252.
 
 use crate::i18n::{self, Lang};
 use crate::model::{CmsRole, Edition, Version};
