@@ -380,8 +380,8 @@ static LABELS: &[(&str, &str, &str)] = &[
     ),
     (
         "plan.diagram_help",
-        "After the plan: green boxes joined by a green line with two arrowheads are the suggested pairs; amber dashed boxes are pools left without a partner; grey dashed boxes are Lync 2010 pools to migrate first. Other arrows are backup relationships that stay; an amber dashed arrow is a branch registrar whose backup pool must change.",
-        "Nach dem Plan: Grüne Kästen, verbunden durch eine grüne Linie mit zwei Pfeilspitzen, sind die vorgeschlagenen Paare; gelb gestrichelte Kästen sind Pools ohne Partner, grau gestrichelte Pools von Lync 2010, die zuerst migriert werden. Die übrigen Pfeile sind Sicherungsbeziehungen, die bleiben; ein gelb gestrichelter Pfeil führt von einem Zweigstellen-Registrar, dessen Sicherungspool sich ändern muss.",
+        "After the plan: green boxes joined by a green line with two arrowheads are the suggested pairs; amber dashed boxes are pools left without a partner; blue dashed boxes are successors of Lync 2010 pools that the plan proposes (they do not exist yet). Other arrows are backup relationships that stay; an amber dashed arrow is a branch registrar whose backup pool must change.",
+        "Nach dem Plan: Grüne Kästen, verbunden durch eine grüne Linie mit zwei Pfeilspitzen, sind die vorgeschlagenen Paare; gelb gestrichelte Kästen sind Pools ohne Partner, blau gestrichelte von der Planung vorgeschlagene Nachfolger von Lync-2010-Pools (es gibt sie noch nicht). Die übrigen Pfeile sind Sicherungsbeziehungen, die bleiben; ein gelb gestrichelter Pfeil führt von einem Zweigstellen-Registrar, dessen Sicherungspool sich ändern muss.",
     ),
     ("plan.tile.pairs", "Pairs", "Paare"),
     ("plan.tile.cross", "Across sites", "Standortübergreifend"),

@@ -125,7 +125,16 @@ fn json_is_the_contract_shape_with_the_optimal_plan() {
         .iter()
         .map(|u| u["pool"].as_str().unwrap())
         .collect();
-    assert_eq!(pools, [b("old").as_str(), b("se-mad").as_str()]);
+    // Seven enterprise pools of 2013 once pool-old's proposed successor stands in Paris: the
+    // successor is the odd one out (pairing it would keep fewer of today's relationships).
+    assert_eq!(
+        pools,
+        [
+            b("old").as_str(),
+            b("se-mad").as_str(),
+            "successor-of-pool-old.contoso.test"
+        ]
+    );
     let old = unpaired[0]["reason"].as_str().unwrap();
     assert!(
         old.starts_with("not eligible: Lync 2010, migrate first")
@@ -139,9 +148,15 @@ fn json_is_the_contract_shape_with_the_optimal_plan() {
         ),
         "{se}"
     );
-    // Directors and branch registrars are not listed at all.
-    let text = v.to_string();
-    assert!(!text.contains("dir-ber") && !text.contains("\"sba-lyon"));
+    let successor = unpaired[2]["reason"].as_str().unwrap();
+    assert!(successor.starts_with("odd one out: "), "{successor}");
+    // Directors and branch registrars are neither paired nor unpaired; the 2010 SBA appears only
+    // as a branch move, to a paired pool of its parent site.
+    let planned = format!("{} {}", e["pairs"], e["unpaired"]);
+    assert!(!planned.contains("dir-ber") && !planned.contains("\"sba-lyon"));
+    assert!(!v.to_string().contains("dir-ber"));
+    assert_eq!(e["branch_moves"][0]["branch"], "sba-lyon.contoso.test");
+    assert_eq!(e["branch_moves"][0]["to"], b("par1"));
 }
 
 #[test]
@@ -367,10 +382,14 @@ fn human_output_names_sites_reasons_changes_and_branch_moves() {
     assert!(t.contains("Migrate first (Lync 2010 front-end pools, never paired)"));
     assert!(t.contains("dir-ber.contoso.test (Berlin): director"));
     assert!(t.contains("remove  pool-ber2.contoso.test -> pool-par1.contoso.test (backup today)"));
+    // The SBA moves to one recommended backup: a paired pool of its parent site Paris.
+    assert!(
+        t.contains("sba-lyon.contoso.test (Lyon): pool-old.contoso.test -> pool-par1.contoso.test")
+    );
     assert!(t.contains(
-        "sba-lyon.contoso.test (Lyon): its backup pool-old.contoso.test is a Lync 2010 pool"
+        "its backup pool-old.contoso.test is a Lync 2010 pool, retired by the migration"
     ));
-    assert!(t.contains("new backing pool: one of pool-par1.contoso.test, pool-par2.contoso.test"));
+    assert!(t.contains("pool-par1.contoso.test is a paired pool of its parent central site Paris"));
 }
 
 /// The `href` targets of `<a>` elements, and the page with those elements taken out.
@@ -453,7 +472,7 @@ fn html_is_a_self_contained_page_with_both_diagrams_and_the_whole_plan() {
         "no compatible partner: differs in edition (standard vs enterprise)",
         "<h3>Changes from today</h3>",
         "<span class=\"change remove\">remove</span>",
-        "<h3>Lync 2010 pools to migrate first</h3>",
+        "<h3>Migration order</h3>",
         "no backup pool; backs the branch registrars sba-lyon.contoso.test",
         "<h3>Branch registrars to re-associate</h3>",
         "<li>Delete the SBA from the Lync Server 2010 topology.</li>",
@@ -514,9 +533,10 @@ fn human_output_speaks_german() {
         "entfernen    pool-ber2.contoso.test -> pool-par1.contoso.test (heutige Sicherung)",
         "beibehalten  pool-ber1.contoso.test <-> pool-par1.contoso.test (bereits gegenseitig, nichts zu tun)",
         "Neu zuzuordnende Zweigstellen-Registrare",
-        "neuer Sicherungspool: einer von pool-par1.contoso.test, pool-par2.contoso.test",
+        "sba-lyon.contoso.test (Lyon): pool-old.contoso.test -> pool-par1.contoso.test",
         "1. Die Benutzer der SBA auf einen anderen Pool verschieben.",
-        "Zusammenfassung: 3 Paar(e), 2 Pool(s) ohne Partner in 1 Umgebung(en); alle Eingaben gelesen",
+        // pool-old, pool-se-mad and the proposed successor of pool-old.
+        "Zusammenfassung: 3 Paar(e), 3 Pool(s) ohne Partner in 1 Umgebung(en); alle Eingaben gelesen",
     ] {
         assert!(t.contains(label), "missing {label:?} in\n{t}");
     }

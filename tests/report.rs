@@ -186,7 +186,8 @@ fn a_plannable_estate_gets_the_plan_section_and_the_after_plan_diagram() {
     for text in [
         "<h4>Pools left without a partner</h4>",
         "<h4>Changes from today</h4>",
-        "<h4>Lync 2010 pools to migrate first</h4>",
+        "<h4>Target design</h4>",
+        "<h4>Migration order</h4>",
         "<h4>Branch registrars to re-associate</h4>",
         "<h4>Applying the plan</h4>",
         "lyncpair plan --out DIR",
@@ -221,7 +222,7 @@ fn a_plannable_estate_gets_the_plan_section_and_the_after_plan_diagram() {
     for label in [
         "<h3>Planvorschlag</h3>",
         "<h4>Änderungen gegenüber heute</h4>",
-        "Nach dem Planvorschlag",
+        "Zielbild: nach der Migration und dem Planvorschlag",
     ] {
         assert!(de.contains(label), "missing {label:?}");
     }
@@ -248,7 +249,12 @@ fn every_estate_of_a_batch_gets_its_own_plan() {
     );
     let mixed = read(&out.join("mixed/report.md"));
     assert_eq!(mixed.matches("```mermaid").count(), 2);
-    assert!(mixed.contains("**4 pairs, 4 of them across sites, 1 kept from today's design.**"));
+    // Four pairs of deployed pools, and two more with the proposed successors of the three Lync
+    // 2010 front-end pools: the two Enterprise ones together, the Standard one with se-ber13.
+    assert!(mixed.contains("**6 pairs, 6 of them across sites, 1 kept from today's design.**"));
+    assert!(mixed.contains(
+        "| successor-of-pool-osl10.fabrikam.test (proposed) ⇄ successor-of-pool-vie10.fabrikam.test (proposed) |"
+    ));
     assert!(
         !mixed.contains("pool-sea.contoso.test ⇄"),
         "another estate's plan leaked in"

@@ -210,6 +210,10 @@ pub fn proposed_pool(
     p.backup = None;
     p.extra_backups = Vec::new();
     p.failover = None;
+    // Deployed facts of the Lync 2010 pool (issue 8's fields) do not carry over to a pool that
+    // does not exist yet: it holds no Central Management store and has no Backup Service.
+    p.backup_service = None;
+    p.cms = None;
     p.planned = true;
     p.provenance = provenance;
     p

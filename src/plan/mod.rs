@@ -890,7 +890,7 @@ fn changes(estate: &Estate, migration: &Migration, pairs: &[PlannedPair]) -> Vec
         if pair.reciprocal_today {
             why.push("already paired both ways today".to_owned());
         } else if pair.kept {
-            why.push("one pool names the other today; made reciprocal".to_owned());
+            why.push("one pool names the other today, made reciprocal".to_owned());
         } else {
             why.push("a new pair".to_owned());
         }
