@@ -231,9 +231,10 @@ fn findings(out: &mut String, a: &AuditedEstate, st: &Style) {
                     format!(" {}", safe_join(&f.pools, ", "))
                 }
             );
-            let _ = writeln!(out, "      {}", safe(&f.message));
-            if !f.fix.is_empty() {
-                let _ = writeln!(out, "      {} {}", st.t("human.fix"), safe(&f.fix));
+            let _ = writeln!(out, "      {}", safe(&f.message_in(st.lang)));
+            let fix = f.fix_in(st.lang);
+            if !fix.is_empty() {
+                let _ = writeln!(out, "      {} {}", st.t("human.fix"), safe(&fix));
             }
             if !f.sources.is_empty() {
                 // A fact stated by many inputs would bury the finding under file names; the
@@ -242,7 +243,7 @@ fn findings(out: &mut String, a: &AuditedEstate, st: &Style) {
                     .sources
                     .iter()
                     .take(MAX_SOURCES_SHOWN)
-                    .map(ToString::to_string)
+                    .map(|s| safe(&s.to_string()).into_owned())
                     .collect();
                 if f.sources.len() > MAX_SOURCES_SHOWN {
                     let more = (f.sources.len() - MAX_SOURCES_SHOWN).to_string();
@@ -271,12 +272,16 @@ fn accepted(out: &mut String, a: &AuditedEstate, st: &Style) {
                 safe_join(&f.pools, ", "),
                 st.t(&format!("severity.{}", f.severity.label()))
             );
-            let _ = writeln!(out, "      {}", safe(&f.message));
+            let _ = writeln!(out, "      {}", safe(&f.message_in(st.lang)));
             let until = acc.until.to_string();
             let line = match &acc.by {
                 Some(by) => st.tf(
                     "accepted.line_by",
-                    &[("until", &until), ("reason", &safe(&acc.reason)), ("by", &safe(by))],
+                    &[
+                        ("until", &until),
+                        ("reason", &safe(&acc.reason)),
+                        ("by", &safe(by)),
+                    ],
                 ),
                 None => st.tf(
                     "accepted.line",
@@ -314,7 +319,10 @@ fn notes(out: &mut String, a: &AuditedEstate, st: &Style) {
                 "    {} {}",
                 st.tf(
                     "human.note_count",
-                    &[("n", &sources.len().to_string()), ("first", &safe(&sources[0]))]
+                    &[
+                        ("n", &sources.len().to_string()),
+                        ("first", &safe(&sources[0]))
+                    ]
                 ),
                 safe(message)
             );
@@ -432,6 +440,7 @@ mod tests {
             source: Source::new(evil, Some(1)),
         }];
         e.findings[0].message = evil.into();
+        e.findings[0].text = evil.into();
         e.findings[0].pools = vec![evil.into()];
         e.findings[0].sources = vec![Source::new(evil, Some(2))];
         for color in [false, true] {
@@ -498,7 +507,7 @@ mod tests {
             code,
             Severity::Error,
             vec![pool.into()],
-            format!("m {pool}"),
+            format!("m {pool}").into(),
             vec![Source::new("t.xml", Some(1))],
         )
     }

@@ -66,14 +66,16 @@ pub struct BranchMoveJson<'a> {
     pub from: Option<&'a str>,
     /// Null only when the plan pairs no pool at all.
     pub to: Option<&'a str>,
-    pub reason: &'a str,
+    /// English: scripts read plan.json.
+    pub reason: String,
 }
 
 #[derive(Serialize)]
 pub struct ChangeJson<'a> {
     pub kind: &'static str,
     pub pools: [&'a str; 2],
-    pub reason: &'a str,
+    /// English: scripts read plan.json.
+    pub reason: String,
 }
 
 impl<'a> PlanJson<'a> {
@@ -123,7 +125,7 @@ impl<'a> PlanJson<'a> {
                             branch: &m.branch,
                             from: m.from.as_deref(),
                             to: m.to.as_deref(),
-                            reason: &m.why,
+                            reason: m.why.render(crate::i18n::Lang::En),
                         })
                         .collect(),
                     changes: p
