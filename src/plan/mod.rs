@@ -326,14 +326,15 @@ pub fn plan(
     let mut pins: Vec<Vec<Pin>> = vec![Vec::new(); estates.len()];
     let mut forbids: Vec<Forbidden> = vec![Forbidden::default(); estates.len()];
     for (flag, list) in [("--pin", &request.pins), ("--forbid", &request.forbids)] {
-        // The same pair given twice (or as B=A) counts once; shown as first typed.
-        let mut unique: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-        for (a, b) in list {
-            unique
-                .entry(ordered(a, b))
-                .or_insert_with(|| (a.clone(), b.clone()));
-        }
-        for (a, b) in unique.into_values() {
+        // The same pair given twice (or as B=A) counts once; shown as first typed, and kept in
+        // the order typed so that a conflict blames the later pin and names the earlier one.
+        let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+        let unique: Vec<(String, String)> = list
+            .iter()
+            .filter(|(a, b)| seen.insert(ordered(a, b)))
+            .cloned()
+            .collect();
+        for (a, b) in unique {
             if a == b {
                 // A pool cannot back itself up: that pin would be a backup-self the plan made.
                 errors.push(PlanError::Request(format!(
@@ -399,11 +400,19 @@ fn not_in_any_estate(flag: &str, a: &str, b: &str, estates: &[&Estate]) -> Strin
             .collect()
     };
     let (in_a, in_b) = (whereabouts(a), whereabouts(b));
+    let hint = |fqdn: &str| match closest_pool(fqdn, estates) {
+        Some(near) => format!(" (did you mean {near}?)"),
+        None => String::new(),
+    };
     let detail = if in_a.is_empty() && in_b.is_empty() {
-        format!("neither {a} nor {b} is a pool of the inputs")
+        format!(
+            "neither {a}{} nor {b}{} is a pool of the inputs",
+            hint(a),
+            hint(b)
+        )
     } else if in_a.is_empty() || in_b.is_empty() {
         let missing = if in_a.is_empty() { a } else { b };
-        format!("{missing} is not a pool of the inputs")
+        format!("{missing} is not a pool of the inputs{}", hint(missing))
     } else {
         format!(
             "{a} and {b} are in different estates ({} and {})",
@@ -412,6 +421,43 @@ fn not_in_any_estate(flag: &str, a: &str, b: &str, estates: &[&Estate]) -> Strin
         )
     };
     format!("{flag} {a}={b}: {detail}; check the FQDNs")
+}
+
+/// The pool name (successors included) closest to a mistyped `fqdn`, when one is close enough to
+/// be the name meant: at most a third of its characters differ. Ties go to the first by name.
+fn closest_pool<'e>(fqdn: &str, estates: &[&'e Estate]) -> Option<&'e str> {
+    let wanted = fqdn.to_lowercase();
+    let limit = (wanted.chars().count() / 3).max(1);
+    estates
+        .iter()
+        .flat_map(|e| e.pools.iter())
+        .map(|p| {
+            (
+                edit_distance(&wanted, &p.fqdn.to_lowercase()),
+                p.fqdn.as_str(),
+            )
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// Plan one estate with the pins and forbids that apply to it (both pools are in its target).
@@ -449,6 +495,8 @@ fn plan_estate(
     let mut errors = Vec::new();
     let mut partner: BTreeMap<usize, usize> = BTreeMap::new();
     let mut pinned: BTreeSet<(usize, usize)> = BTreeSet::new();
+    // The pin, as typed, that gave each pool its partner: a conflict names it.
+    let mut pinned_by: BTreeMap<usize, String> = BTreeMap::new();
     for pin in pins {
         let shown = format!("--pin {}={}", pin.a, pin.b);
         let mut sides = Vec::new();
@@ -475,8 +523,10 @@ fn plan_estate(
             if let Some(&other) = partner.get(&k) {
                 twice = true;
                 errors.push(format!(
-                    "{shown}: {} is already pinned to {}; a pool has one partner",
-                    eligible[k].fqdn, eligible[other].fqdn
+                    "{shown}: {} is already pinned to {} by {}; a pool has one partner, so keep one of the two pins",
+                    eligible[k].fqdn,
+                    eligible[other].fqdn,
+                    pinned_by.get(&k).map_or("another --pin", String::as_str)
                 ));
             }
         }
@@ -494,6 +544,8 @@ fn plan_estate(
         partner.insert(i, j);
         partner.insert(j, i);
         pinned.insert((i.min(j), i.max(j)));
+        pinned_by.insert(i, shown.clone());
+        pinned_by.insert(j, shown.clone());
     }
     if !errors.is_empty() {
         return Err(errors);

@@ -1036,3 +1036,63 @@ fn declared_successors_carry_their_pools_and_bad_ones_are_typed_errors() {
     );
     assert!(errs.iter().all(PlanError::is_successor));
 }
+
+fn refused(e: &Estate, pins: &[(&str, &str)], forbids: &[(&str, &str)]) -> Vec<String> {
+    plan(&[e], &request(pins, forbids))
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn a_pin_conflict_names_the_pin_that_came_first() {
+    // Typed c=b after a=b: the later pin is refused and the earlier one named, as typed, even
+    // though a=b sorts after b=c.
+    let mut e = path_estate();
+    for p in &mut e.pools {
+        p.version = Some(Version::V2013);
+    }
+    let errs = refused(
+        &e,
+        &[
+            ("c.contoso.test", "b.contoso.test"),
+            ("a.contoso.test", "b.contoso.test"),
+        ],
+        &[],
+    );
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with(
+            "--pin a.contoso.test=b.contoso.test: b.contoso.test is already pinned to c.contoso.test \
+             by --pin c.contoso.test=b.contoso.test;"
+        ),
+        "{}",
+        errs[0]
+    );
+}
+
+#[test]
+fn a_mistyped_pool_gets_a_suggestion() {
+    let e = path_estate();
+    let errs = refused(&e, &[("a.contoso.tset", "b.contoso.test")], &[]);
+    assert!(
+        errs[0]
+            .contains("a.contoso.tset is not a pool of the inputs (did you mean a.contoso.test?)"),
+        "{errs:?}"
+    );
+    let errs = refused(&e, &[], &[("A.contoso.tes", "zzz.example.org")]);
+    assert!(
+        errs[0].contains("A.contoso.tes (did you mean a.contoso.test?) nor zzz.example.org is"),
+        "{errs:?}"
+    );
+    // Successor names are pools of the target too.
+    let mut old = fe("old.t", "s1", None);
+    old.version = Some(Version::V2010);
+    let e = estate(vec![old, fe("x.t", "s2", None)]);
+    let errs = refused(&e, &[("successor-of-old.tt", "x.t")], &[]);
+    assert!(
+        errs[0].contains("(did you mean successor-of-old.t?)"),
+        "{errs:?}"
+    );
+}
