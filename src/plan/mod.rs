@@ -90,6 +90,16 @@ pub struct PlannedPair {
     pub users: [Option<u64>; 2],
     /// Both sides' users are known, so capacity was checked.
     pub capacity_checked: bool,
+    /// What the audit would warn about this pair: a pinned pair in one site gets `pair-same-site`
+    /// (the planner itself only pairs within a site when nothing else is possible).
+    pub warnings: Vec<PairWarning>,
+}
+
+/// A warning on a planned pair, with the audit rule it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairWarning {
+    pub code: crate::rules::Code,
+    pub message: Message,
 }
 
 impl PlannedPair {
@@ -821,11 +831,25 @@ fn planned_pair(migration: &Migration, a: &Pool, b: &Pool, pinned: bool) -> Plan
         former_partners: former_partners(estate, p, new_partner),
         cms: p.cms,
     };
+    let mut warnings = Vec::new();
+    if pinned
+        && let (Some(sa), Some(sb)) = (&a.site, &b.site)
+        && crate::model::site_key(sa) == crate::model::site_key(sb)
+    {
+        warnings.push(PairWarning {
+            code: crate::rules::Code::PairSameSite,
+            message: Message::new("msg.pair_same_site")
+                .arg("a", &a.fqdn)
+                .arg("b", &b.fqdn)
+                .arg("site", sa),
+        });
+    }
     PlannedPair {
         sides: [side(a, b), side(b, a)],
         kept: kept(a, b),
         cross_site: cross_site(a, b),
         pinned,
+        warnings,
         reciprocal_today: a.backup.as_deref() == Some(b.fqdn.as_str())
             && b.backup.as_deref() == Some(a.fqdn.as_str()),
         // Filled in once the branch registrars have moved.

@@ -1096,3 +1096,36 @@ fn a_mistyped_pool_gets_a_suggestion() {
         "{errs:?}"
     );
 }
+
+#[test]
+fn a_pinned_pair_in_one_site_gets_the_same_site_warning() {
+    let e = estate(vec![
+        fe("a.t", "Berlin", None),
+        fe("b.t", "Berlin", None),
+        fe("c.t", "Paris", None),
+        fe("d.t", "Paris", None),
+    ]);
+    let p = plan_one(&e, &request(&[("a.t", "b.t")], &[]));
+    let pinned = p.pairs.iter().find(|x| x.pinned).expect("the pin holds");
+    assert_eq!(pinned.pools(), ["a.t", "b.t"]);
+    assert_eq!(pinned.warnings.len(), 1, "{:?}", pinned.warnings);
+    assert_eq!(pinned.warnings[0].code, crate::rules::Code::PairSameSite);
+    assert_eq!(
+        pinned.warnings[0].message.render(Lang::En),
+        "a.t and b.t back each other up from the same site (Berlin)"
+    );
+    // The unpinned pair c–d is in one site too, but the planner had no other choice left.
+    assert!(
+        p.pairs
+            .iter()
+            .filter(|x| !x.pinned)
+            .all(|x| x.warnings.is_empty())
+    );
+    // Without the pin the planner pairs across sites: no warning at all.
+    let p = plan_one(&e, &request(&[], &[]));
+    assert!(
+        p.pairs
+            .iter()
+            .all(|x| x.warnings.is_empty() && x.cross_site)
+    );
+}

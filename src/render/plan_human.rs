@@ -180,6 +180,15 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, l
     }
     for p in &plan.pairs {
         let _ = writeln!(out, "    {}", pair_line(p, lang));
+        for w in &p.warnings {
+            let _ = writeln!(
+                out,
+                "      {} {}: {}",
+                t(lang, "severity.warning"),
+                w.code.as_str(),
+                safe(&w.message.render(lang))
+            );
+        }
     }
     if !plan.unpaired.is_empty() {
         let _ = writeln!(out, "  {}", bold(t(lang, "planh.unpaired")));
@@ -407,6 +416,7 @@ mod tests {
                 reciprocal_today: false,
                 users: [Some(1), None],
                 capacity_checked: false,
+                warnings: Vec::new(),
             }],
             unpaired: vec![Unpaired::new(e(), e().into())],
             objective: Objective::default(),

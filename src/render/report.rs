@@ -86,6 +86,8 @@ pub struct PlanPairView {
     pub action_label: String,
     /// "holds the Central Management store (…)" when one of the pools holds it.
     pub cms_label: Option<String>,
+    /// Warnings on the pair (a pinned pair in one site), in the report's language.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -233,6 +235,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 action,
                 action_label,
                 cms_label: crate::render::plan_human::cms_text(p, lang),
+                warnings: p.warnings.iter().map(|w| w.message.render(lang)).collect(),
             }
         })
         .collect();

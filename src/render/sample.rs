@@ -93,6 +93,7 @@ fn sample_plan() -> PairingPlan {
                 reciprocal_today: false,
                 users: [Some(1_000), None],
                 capacity_checked: false,
+                warnings: Vec::new(),
             },
             PlannedPair {
                 sides: [
@@ -105,6 +106,7 @@ fn sample_plan() -> PairingPlan {
                 reciprocal_today: true,
                 users: [Some(2_000), Some(3_000)],
                 capacity_checked: true,
+                warnings: Vec::new(),
             },
             PlannedPair {
                 sides: [
@@ -117,6 +119,7 @@ fn sample_plan() -> PairingPlan {
                 reciprocal_today: false,
                 users: [None, None],
                 capacity_checked: false,
+                warnings: Vec::new(),
             },
         ],
         unpaired: vec![Unpaired::new(
