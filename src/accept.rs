@@ -13,6 +13,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::audit::Audit;
+use crate::i18n::Message;
 use crate::import::InputError;
 use crate::model::{Source, normalize_fqdn};
 use crate::rules::{self, CATALOGUE, Code, Finding, Severity};
@@ -324,13 +325,11 @@ pub fn apply(audit: &mut Audit, entries: &[Entry], today: Date) {
                 Code::AcceptanceUnused,
                 Severity::Info,
                 entry.pools.clone().unwrap_or_default(),
-                format!(
-                    "the acceptance of {} for {} (\"{}\", until {}) matches no finding: remove it, or correct its code or pools",
-                    entry.code.as_str(),
-                    entry.pools_text(),
-                    entry.acceptance.reason,
-                    entry.acceptance.until
-                ),
+                Message::new("msg.acceptance_unused")
+                    .arg("code", entry.code.as_str())
+                    .arg("pools", entry.pools_text())
+                    .arg("reason", entry.acceptance.reason.clone())
+                    .arg("until", entry.acceptance.until.to_string()),
                 vec![entry.source.clone()],
             ));
         }
@@ -338,7 +337,8 @@ pub fn apply(audit: &mut Audit, entries: &[Entry], today: Date) {
     for a in &mut audit.estates {
         rules::sort(&mut a.findings);
         for f in a.findings.iter_mut().filter(|f| f.fix.is_empty()) {
-            f.fix = rules::fix::fix_for(f, &a.estate);
+            let fix = rules::fix::fix_for(f, &a.estate);
+            f.set_fix(fix);
         }
     }
 }
@@ -350,13 +350,11 @@ fn expired(entry: &Entry, f: &Finding) -> Finding {
         Code::AcceptanceExpired,
         Severity::Warning,
         f.pools.clone(),
-        format!(
-            "the acceptance of {} for {} (\"{}\") ended on {}: the finding counts again; fix it or renew the entry",
-            f.code.as_str(),
-            f.pools.join(", "),
-            entry.acceptance.reason,
-            entry.acceptance.until
-        ),
+        Message::new("msg.acceptance_expired")
+            .arg("code", f.code.as_str())
+            .arg("pools", f.pools.join(", "))
+            .arg("reason", entry.acceptance.reason.clone())
+            .arg("until", entry.acceptance.until.to_string()),
         sources,
     )
 }

@@ -45,6 +45,9 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
+        /// Language of the summaries and labels (human format; the JSON stays English for scripts).
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
     },
     /// Work with the built-in report templates.
     Templates {
@@ -272,7 +275,7 @@ pub fn main() -> i32 {
         Command::Audit(args) => run_audit(args),
         Command::Plan(args) => run_plan(args),
         Command::Diff(args) => run_diff(args),
-        Command::Rules { format } => run_rules(format),
+        Command::Rules { format, lang } => run_rules(format, lang),
         Command::Templates {
             action: TemplatesAction::Export { dir },
         } => run_templates_export(&dir),
@@ -782,7 +785,7 @@ fn run_templates_export(dir: &Path) -> i32 {
     }
 }
 
-fn run_rules(format: RulesFormat) -> i32 {
+fn run_rules(format: RulesFormat, lang: Lang) -> i32 {
     let text = match format {
         RulesFormat::Json => {
             let mut s = serde_json::to_string_pretty(CATALOGUE).expect("catalogue serialises");
@@ -791,15 +794,25 @@ fn run_rules(format: RulesFormat) -> i32 {
         }
         RulesFormat::Human => {
             let mut s = String::new();
+            let (basis_label, source_label) = (
+                crate::i18n::t(lang, "rules.basis"),
+                crate::i18n::t(lang, "rules.source"),
+            );
             for r in CATALOGUE {
-                s.push_str(&format!(
-                    "{:<24} {:<14} {}\n",
-                    r.code, r.severity, r.summary
-                ));
-                s.push_str(&format!("{:<24} {:<14} basis: {}\n", "", "", r.source));
+                let (summary, basis) = crate::i18n::rule_text(lang, r.id);
+                // "error/warning" names two severities: translate each.
+                let severity = r
+                    .severity
+                    .split('/')
+                    .map(|s| crate::i18n::t(lang, &format!("severity.{s}")))
+                    .collect::<Vec<_>>()
+                    .join("/");
+                s.push_str(&format!("{:<24} {:<14} {}\n", r.code, severity, summary));
+                s.push_str(&format!("{:<24} {:<14} {basis_label}: {basis}\n", "", ""));
                 for d in r.sources {
+                    // Document titles stay as Microsoft publishes them.
                     s.push_str(&format!(
-                        "{:<24} {:<14} source: \"{}\", {}\n",
+                        "{:<24} {:<14} {source_label}: \"{}\", {}\n",
                         "", "", d.title, d.url
                     ));
                 }

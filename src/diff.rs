@@ -12,6 +12,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::audit::{self, Audit, AuditedEstate};
+use crate::i18n::Message;
 use crate::import::{ImportOptions, InputError};
 use crate::model::{
     CmsRole, Edition, Estate, Failover, Format, Input, Note, Pool, Role, Site, SiteKind, Source,
@@ -479,7 +480,8 @@ pub fn from_audit_json(path: &str, text: &str) -> Result<Audit, InputError> {
                     .flatten()
                     .filter_map(&str_of)
                     .collect(),
-                str_of(&f["message"]).unwrap_or_default(),
+                // Read back from an audit.json, which carries English only: shown as written.
+                Message::verbatim(str_of(&f["message"]).unwrap_or_default()),
                 sources,
             );
             let acc = &f["accepted"];

@@ -340,11 +340,9 @@ static LABELS: &[(&str, &str, &str)] = &[
         "Microsoft documentation",
         "Microsoft-Dokumentation",
     ),
-    (
-        "findings.messages_en",
-        "",
-        "Die Befundtexte stammen aus der Prüfung und sind englisch.",
-    ),
+    // Retired: finding messages are translated now. Kept empty so that a custom template that
+    // still asks for it renders nothing instead of failing.
+    ("findings.messages_en", "", ""),
     ("severity.error", "error", "Fehler"),
     ("severity.warning", "warning", "Warnung"),
     ("severity.info", "info", "Hinweis"),
@@ -373,11 +371,8 @@ static LABELS: &[(&str, &str, &str)] = &[
         "The plan pairs the Front End pools of Lync 2013 or later 1:1 and both ways, within the hard limits (same version and edition, same platform and operating system, combined users within capacity). It makes as many pairs as possible, then prefers pairs across sites, then keeps as many of today's relationships as it can.",
         "Der Plan paart die Front-End-Pools ab Lync 2013 im Verhältnis 1:1 und gegenseitig, innerhalb der festen Grenzen (gleiche Version und Edition, gleiche Plattform und gleiches Betriebssystem, gemeinsame Benutzerzahl innerhalb der Kapazität). Er bildet möglichst viele Paare, bevorzugt dann Paare über Standorte hinweg und behält so viele der heutigen Beziehungen wie möglich bei.",
     ),
-    (
-        "plan.reasons_en",
-        "",
-        "Die Begründungen stammen aus der Planung und sind englisch.",
-    ),
+    // Retired: plan reasons are translated now; empty for custom templates that still ask.
+    ("plan.reasons_en", "", ""),
     (
         "plan.diagram_help",
         "After the plan: green boxes joined by a green line with two arrowheads are the suggested pairs; amber dashed boxes are pools left without a partner; blue dashed boxes are successors of Lync 2010 pools that the plan proposes (they do not exist yet). Other arrows are backup relationships that stay; an amber dashed arrow is a branch registrar whose backup pool must change.",
@@ -1044,6 +1039,570 @@ static LABELS: &[(&str, &str, &str)] = &[
         "Successor proposed by the plan (does not exist yet)",
         "Vom Plan vorgeschlagener Nachfolger (existiert noch nicht)",
     ),
+    // Finding messages (built by the rules as crate::i18n::Message, rendered at output time).
+    ("verbatim", "{text}", "{text}"),
+    (
+        "msg.backup_missing.planned",
+        "{pool} is a planned pool with no backup pool yet; the pairing plan gives it a partner",
+        "{pool} ist ein geplanter Pool noch ohne Sicherungspool; der Paarungsplan gibt ihm einen Partner",
+    ),
+    (
+        "msg.backup_missing",
+        "{pool} has no backup pool: no pool failover and no registrar resiliency",
+        "{pool} hat keinen Sicherungspool: kein Pool-Failover und keine Ausfallsicherheit der Registrierung",
+    ),
+    (
+        "msg.backup_self",
+        "{pool} names itself as its backup pool",
+        "{pool} nennt sich selbst als Sicherungspool",
+    ),
+    (
+        "msg.backup_unknown_pool",
+        "{pool} names {target} as backup, but no input of this estate defines that pool",
+        "{pool} nennt {target} als Sicherungspool, aber keine Eingabe dieser Umgebung enthält diesen Pool",
+    ),
+    (
+        "msg.backup_invalid_target",
+        "{pool} names {target} as backup, but that is a {role} pool; only front-end pools can back up front-end pools",
+        "{pool} nennt {target} als Sicherungspool, das ist aber ein Pool der Rolle {role}; nur Front-End-Pools können Front-End-Pools sichern",
+    ),
+    (
+        "msg.backup_not_reciprocal",
+        "{pool} names {target} as backup, but {target} {what}; 2013+ pairs must back each other up",
+        "{pool} nennt {target} als Sicherungspool, aber {target} {what}; ab Lync 2013 müssen sich die Pools eines Paares gegenseitig sichern",
+    ),
+    (
+        "msg.names_no_backup",
+        "names no backup",
+        "nennt keinen Sicherungspool",
+    ),
+    ("msg.names_other", "names {other}", "nennt {other}"),
+    (
+        "msg.backup_many_to_one",
+        "{hub} is the backup of {count} front-end pools ({pools}); from Lync 2013 on a pool has exactly one partner",
+        "{hub} ist Sicherungspool von {count} Front-End-Pools ({pools}); ab Lync 2013 hat ein Pool genau einen Partner",
+    ),
+    (
+        "msg.pair_version_mismatch",
+        "{a} ({va}) is paired with {b} ({vb}): {why}",
+        "{a} ({va}) ist mit {b} ({vb}) gepaart: {why}",
+    ),
+    (
+        "msg.version.lync2010",
+        "Lync 2010 has no pool pairing; pair only pools of one version",
+        "Lync 2010 kennt keine Pool-Paarung; nur Pools einer Version paaren",
+    ),
+    (
+        "msg.version.2019",
+        "a Skype for Business Server 2019 pool pairs only with another 2019 pool",
+        "ein Pool von Skype for Business Server 2019 wird nur mit einem anderen Pool von 2019 gepaart",
+    ),
+    (
+        "msg.version.upgrade",
+        "disaster-mode failover is lost until both pools run the same version",
+        "das Failover im Notfallmodus fehlt, bis beide Pools dieselbe Version haben",
+    ),
+    (
+        "msg.pair_mismatch",
+        "{a} ({va}) is paired with {b} ({vb})",
+        "{a} ({va}) ist mit {b} ({vb}) gepaart",
+    ),
+    (
+        "msg.pair_same_site",
+        "{a} and {b} back each other up from the same site ({site})",
+        "{a} und {b} sichern sich gegenseitig vom selben Standort aus ({site})",
+    ),
+    (
+        "msg.pair_os_mismatch",
+        "{a} runs {oa} but its partner {b} runs {ob}",
+        "{a} läuft unter {oa}, sein Partner {b} aber unter {ob}",
+    ),
+    (
+        "msg.pair_capacity",
+        "after a failover one pool carries {users} users (branch users included): {problems}",
+        "nach einem Failover trägt ein Pool {users} Benutzer (mit den Benutzern der Zweigstellen): {problems}",
+    ),
+    (
+        "msg.capacity.enterprise_max",
+        "{pool} (Enterprise) can carry at most {max}",
+        "{pool} (Enterprise) trägt höchstens {max}",
+    ),
+    (
+        "msg.capacity.standard_max",
+        "{pool} (Standard) can carry at most {max}",
+        "{pool} (Standard) trägt höchstens {max}",
+    ),
+    (
+        "msg.capacity.servers",
+        "{pool} has {servers} front-end servers but needs {needed} to carry them",
+        "{pool} hat {servers} Front-End-Server, braucht aber {needed}, um sie zu tragen",
+    ),
+    (
+        "msg.branch_backup_missing",
+        "branch registrar {pool} has no backup registrar pool: its users lose service when it fails",
+        "Zweigstellen-Registrar {pool} hat keinen Sicherungspool: Fällt er aus, verlieren seine Benutzer den Dienst",
+    ),
+    (
+        "msg.branch_backup_invalid",
+        "branch registrar {pool} is backed by {target}, {what}; it must be a central-site front-end pool",
+        "Zweigstellen-Registrar {pool} wird von {target} gesichert, {what}; es muss ein Front-End-Pool eines zentralen Standorts sein",
+    ),
+    (
+        "msg.branch.role",
+        "a {role} pool",
+        "einem Pool der Rolle {role}",
+    ),
+    (
+        "msg.branch.in_branch_site",
+        "a front-end pool in a branch site",
+        "einem Front-End-Pool an einer Zweigstelle",
+    ),
+    (
+        "msg.branch_no_dr",
+        "users homed on branch registrar {pool} get no pool disaster recovery: if its backing pool {target} fails they stay in resiliency mode",
+        "Benutzer auf Zweigstellen-Registrar {pool} erhalten keine Notfallwiederherstellung des Pools: Fällt sein Sicherungspool {target} aus, bleiben sie im Ausfallsicherheitsmodus",
+    ),
+    (
+        "timer.failure_detection",
+        "failure detection",
+        "Ausfallerkennung",
+    ),
+    ("timer.failback", "failback", "Failback"),
+    (
+        "msg.timer_out_of_range",
+        "{pool}: {timer} interval {value} s is outside the allowed {min}..{max} s",
+        "{pool}: Intervall {timer} von {value} s liegt außerhalb der zulässigen {min}..{max} s",
+    ),
+    (
+        "msg.timer_below_recommended",
+        "{pool}: {timer} interval {value} s is below the recommended {min} s; a busy primary may trigger needless failovers",
+        "{pool}: Intervall {timer} von {value} s liegt unter den empfohlenen {min} s; ein ausgelasteter primärer Pool kann unnötige Failovers auslösen",
+    ),
+    (
+        "msg.timer_order",
+        "{pool}: failback interval {back} s is not longer than failure detection {detect} s (Topology Builder defaults: 120 s and 240 s)",
+        "{pool}: Failback-Intervall {back} s ist nicht länger als die Ausfallerkennung {detect} s (Vorgaben des Topologie-Generators: 120 s und 240 s)",
+    ),
+    (
+        "msg.source_conflict",
+        "{pool}: {fact} is \"{used}\" in {used_source} but \"{other}\" in {other_source}; \"{used}\" is used",
+        "{pool}: {fact} ist „{used}“ in {used_source}, aber „{other}“ in {other_source}; „{used}“ wird verwendet",
+    ),
+    (
+        "msg.acceptance_unused",
+        "the acceptance of {code} for {pools} (\"{reason}\", until {until}) matches no finding: remove it, or correct its code or pools",
+        "die Akzeptanz von {code} für {pools} („{reason}“, bis {until}) passt zu keinem Befund: entfernen oder Code bzw. Pools korrigieren",
+    ),
+    (
+        "msg.acceptance_expired",
+        "the acceptance of {code} for {pools} (\"{reason}\") ended on {until}: the finding counts again; fix it or renew the entry",
+        "die Akzeptanz von {code} für {pools} („{reason}“) endete am {until}: Der Befund zählt wieder; beheben oder den Eintrag verlängern",
+    ),
+    // Fix texts (crate::rules::fix), keyed by rule code.
+    (
+        "fix.lync2010",
+        "Nothing to repair in Lync 2010: this relationship disappears with the migration, when the users of {pools} move to a successor of Lync 2013 or later that is paired 1:1. Run `lyncpair plan` for the successors, their pairs and the new backups of branch registrars.",
+        "In Lync 2010 ist nichts zu reparieren: Diese Beziehung entfällt mit der Migration, wenn die Benutzer von {pools} auf einen 1:1 gepaarten Nachfolger ab Lync 2013 umziehen. `lyncpair plan` zeigt die Nachfolger, ihre Paare und die neuen Sicherungspools der Zweigstellen-Registrare.",
+    ),
+    (
+        "fix.backup-many-to-one",
+        "Give every pool one partner: pair the hub with one of the pools naming it (Topology Builder: Edit Properties > Resiliency > Associated Backup Pool) and the others with other pools; `lyncpair plan` suggests the pairs.",
+        "Jedem Pool genau einen Partner geben: den Hub mit einem der Pools paaren, die ihn nennen (Topologie-Generator: Eigenschaften bearbeiten > Resilienz > Zugeordneter Sicherungspool), und die übrigen mit anderen Pools; `lyncpair plan` schlägt die Paare vor.",
+    ),
+    (
+        "fix.backup-not-reciprocal",
+        "Make the pair mutual: set the partner's Associated Backup Pool to this pool in Topology Builder (configuring one side sets both), or choose other partners for both; publish.",
+        "Das Paar gegenseitig machen: im Topologie-Generator den zugeordneten Sicherungspool des Partners auf diesen Pool setzen (eine Seite einzurichten setzt beide) oder für beide andere Partner wählen; veröffentlichen.",
+    ),
+    (
+        "fix.backup-self",
+        "Choose another front-end pool as backup in Topology Builder (Resiliency) and publish.",
+        "Im Topologie-Generator (Resilienz) einen anderen Front-End-Pool als Sicherungspool wählen und veröffentlichen.",
+    ),
+    (
+        "fix.backup-unknown-pool",
+        "Add the export that defines the named pool to the inputs; if that pool was removed, choose an existing backup pool in Topology Builder and publish.",
+        "Den Export, der den genannten Pool enthält, zu den Eingaben hinzufügen; wurde der Pool entfernt, im Topologie-Generator einen vorhandenen Sicherungspool wählen und veröffentlichen.",
+    ),
+    (
+        "fix.backup-invalid-target",
+        "Choose a front-end pool as backup: Directors, branch registrars, Edge and other pools cannot be backup pools.",
+        "Einen Front-End-Pool als Sicherungspool wählen: Director, Zweigstellen-Registrare, Edge- und sonstige Pools können keine Sicherungspools sein.",
+    ),
+    (
+        "fix.backup-missing.planned",
+        "Nothing to do yet: `lyncpair plan` gives this planned pool a partner.",
+        "Noch nichts zu tun: `lyncpair plan` gibt diesem geplanten Pool einen Partner.",
+    ),
+    (
+        "fix.backup-missing",
+        "Pair the pool with a compatible front-end pool in another central site (Topology Builder: Resiliency > Associated Backup Pool); `lyncpair plan` suggests one.",
+        "Den Pool mit einem kompatiblen Front-End-Pool an einem anderen zentralen Standort paaren (Topologie-Generator: Resilienz > Zugeordneter Sicherungspool); `lyncpair plan` schlägt einen vor.",
+    ),
+    (
+        "fix.pair-edition-mismatch",
+        "Pair pools of the same edition: Enterprise with Enterprise, Standard with Standard.",
+        "Pools derselben Edition paaren: Enterprise mit Enterprise, Standard mit Standard.",
+    ),
+    (
+        "fix.pair-platform-mismatch",
+        "Pair physical pools with physical pools and virtual with virtual.",
+        "Physische Pools mit physischen paaren und virtuelle mit virtuellen.",
+    ),
+    (
+        "fix.pair-os-mismatch",
+        "Bring both pools to the same Windows Server version, or pair each with a pool of its own.",
+        "Beide Pools auf dieselbe Version von Windows Server bringen oder jeden mit einem passenden Pool paaren.",
+    ),
+    (
+        "fix.pair-version-mismatch",
+        "Upgrade both pools of the pair back to back, without unpairing them, or pair pools of one version.",
+        "Beide Pools des Paares direkt nacheinander aktualisieren, ohne das Paar aufzulösen, oder Pools einer Version paaren.",
+    ),
+    (
+        "fix.pair-same-site",
+        "Pair with a pool in another central site, so that one disaster cannot take out both.",
+        "Mit einem Pool an einem anderen zentralen Standort paaren, damit ein einziger Ausfall nicht beide trifft.",
+    ),
+    (
+        "fix.pair-capacity",
+        "Add front-end servers (one per 6,660 users, up to 12), move users or branch registrars to other pools, or pair with a smaller pool.",
+        "Front-End-Server hinzufügen (einen je 6 660 Benutzer, höchstens 12), Benutzer oder Zweigstellen-Registrare auf andere Pools verschieben oder mit einem kleineren Pool paaren.",
+    ),
+    (
+        "fix.branch-backup-invalid",
+        "Associate the branch registrar with a central-site front-end pool as its backup Registrar (Topology Builder: the branch's Resiliency settings).",
+        "Den Zweigstellen-Registrar einem Front-End-Pool eines zentralen Standorts als Sicherungs-Registrar zuordnen (Topologie-Generator: Resilienz-Einstellungen der Zweigstelle).",
+    ),
+    (
+        "fix.branch-backup-missing",
+        "Associate the branch registrar with a central-site front-end pool as its backup Registrar.",
+        "Den Zweigstellen-Registrar einem Front-End-Pool eines zentralen Standorts als Sicherungs-Registrar zuordnen.",
+    ),
+    (
+        "fix.branch-no-dr",
+        "Nothing to change: branch users keep voice resiliency through the backup pool but get no pool failover; plan their continuity separately.",
+        "Nichts zu ändern: Benutzer der Zweigstelle behalten die Sprach-Ausfallsicherheit über den Sicherungspool, erhalten aber kein Pool-Failover; ihre Kontinuität gesondert planen.",
+    ),
+    (
+        "fix.timer-out-of-range",
+        "Set both intervals between 30 and 86,400 seconds (Topology Builder: Resiliency; defaults 120 s and 240 s).",
+        "Beide Intervalle zwischen 30 und 86 400 Sekunden setzen (Topologie-Generator: Resilienz; Vorgaben 120 s und 240 s).",
+    ),
+    (
+        "fix.timer-below-recommended",
+        "Raise the interval to 120 seconds or more (Topology Builder defaults: 120 s failure detection, 240 s failback).",
+        "Das Intervall auf 120 Sekunden oder mehr erhöhen (Vorgaben des Topologie-Generators: 120 s Ausfallerkennung, 240 s Failback).",
+    ),
+    (
+        "fix.timer-order",
+        "Set the failback interval above the failure-detection interval (defaults 120 s and 240 s).",
+        "Das Failback-Intervall länger als das Intervall der Ausfallerkennung setzen (Vorgaben 120 s und 240 s).",
+    ),
+    (
+        "fix.source-conflict",
+        "Check which input is current and correct or remove the stale one; meanwhile the more authoritative input is used.",
+        "Prüfen, welche Eingabe aktuell ist, und die veraltete korrigieren oder entfernen; bis dahin gilt die maßgeblichere Eingabe.",
+    ),
+    (
+        "fix.export-lossy",
+        "Export again without losing characters: Get-CsTopology -AsXml | Out-File -Encoding Unicode, and Export-Csv -Encoding UTF8 with expanded properties.",
+        "Erneut ohne Zeichenverlust exportieren: Get-CsTopology -AsXml | Out-File -Encoding Unicode, und Export-Csv -Encoding UTF8 mit aufgelösten Eigenschaften.",
+    ),
+    (
+        "fix.topology-unpublished-change",
+        "Publish the Topology Builder changes (or discard them), then export the topology again.",
+        "Die Änderungen im Topologie-Generator veröffentlichen (oder verwerfen), dann die Topologie erneut exportieren.",
+    ),
+    (
+        "fix.acceptance-expired",
+        "Fix the finding, or renew the entry in the --accept file with a new date and reason.",
+        "Den Befund beheben oder den Eintrag in der --accept-Datei mit neuem Datum und Grund verlängern.",
+    ),
+    (
+        "fix.acceptance-unused",
+        "Remove the entry from the --accept file, or correct its code or pools.",
+        "Den Eintrag aus der --accept-Datei entfernen oder seinen Code oder seine Pools korrigieren.",
+    ),
+    // Plan reasons (crate::plan), built as messages.
+    (
+        "reason.diff.version",
+        "version ({a} vs {b})",
+        "Version ({a} gegenüber {b})",
+    ),
+    (
+        "reason.diff.edition",
+        "edition ({a} vs {b})",
+        "Edition ({a} gegenüber {b})",
+    ),
+    (
+        "reason.diff.platform",
+        "platform ({a} vs {b})",
+        "Plattform ({a} gegenüber {b})",
+    ),
+    (
+        "reason.diff.os",
+        "operating system ({a} vs {b})",
+        "Betriebssystem ({a} gegenüber {b})",
+    ),
+    (
+        "reason.differs_in",
+        "differs in {diffs}",
+        "unterscheidet sich in {diffs}",
+    ),
+    (
+        "reason.over_capacity",
+        "over capacity ({problem})",
+        "über der Kapazität ({problem})",
+    ),
+    (
+        "reason.forbidden",
+        "forbidden (--forbid)",
+        "verboten (--forbid)",
+    ),
+    (
+        "reason.inelig.lync2010",
+        "it is a Lync 2010 pool, which has no pool pairing; migrate it first",
+        "es ist ein Pool von Lync 2010, das keine Pool-Paarung kennt; zuerst migrieren",
+    ),
+    (
+        "reason.inelig.version_unknown",
+        "its version is unknown; state it (topology ServiceVersion, the cmdlet Version column or the inventory) so it can be planned",
+        "seine Version ist unbekannt; sie angeben (ServiceVersion der Topologie, Spalte Version des Cmdlet-Exports oder das Inventar), damit er geplant werden kann",
+    ),
+    (
+        "reason.inelig.branch",
+        "it is a branch registrar (SBA/SBS): it is backed by a pool but never paired",
+        "es ist ein Zweigstellen-Registrar (SBA/SBS): Er wird von einem Pool gesichert, aber nie gepaart",
+    ),
+    (
+        "reason.inelig.role",
+        "it is a {role} pool; only front-end pools are paired",
+        "es ist ein Pool der Rolle {role}; gepaart werden nur Front-End-Pools",
+    ),
+    (
+        "reason.not_eligible_2010",
+        "not eligible: Lync 2010, migrate first to {successor} ({today})",
+        "nicht planbar: Lync 2010, zuerst nach {successor} migrieren ({today})",
+    ),
+    (
+        "reason.not_eligible",
+        "not eligible: {why}",
+        "nicht planbar: {why}",
+    ),
+    (
+        "reason.edition_unknown",
+        "no compatible partner: its edition is unknown and pools pair only with the same edition; state it (Standard or Enterprise) in an inventory or cmdlet export",
+        "kein kompatibler Partner: seine Edition ist unbekannt, und Pools werden nur mit derselben Edition gepaart; sie (Standard oder Enterprise) in einem Inventar oder Cmdlet-Export angeben",
+    ),
+    (
+        "reason.only_pool",
+        "no compatible partner: it is the only front-end pool of Lync 2013 or later in the estate",
+        "kein kompatibler Partner: er ist der einzige Front-End-Pool ab Lync 2013 in der Umgebung",
+    ),
+    (
+        "reason.blocked_with",
+        "{why} with {names}",
+        "{why} mit {names}",
+    ),
+    (
+        "reason.no_compatible",
+        "no compatible partner: {parts}",
+        "kein kompatibler Partner: {parts}",
+    ),
+    (
+        "reason.taken",
+        "{pool} with {partner}",
+        "{pool} mit {partner}",
+    ),
+    (
+        "reason.taken_pin",
+        "{pool} with {partner} by --pin",
+        "{pool} mit {partner} per --pin",
+    ),
+    (
+        "reason.taken_none",
+        "{pool} (unpaired)",
+        "{pool} (ohne Partner)",
+    ),
+    (
+        "reason.odd_one_out",
+        "odd one out: every compatible partner is paired with another pool ({names})",
+        "übrig geblieben: Jeder kompatible Partner ist mit einem anderen Pool gepaart ({names})",
+    ),
+    (
+        "reason.names_more",
+        "{names} and {count} more",
+        "{names} und {count} weitere",
+    ),
+    (
+        "reason.today.backup",
+        "backup today: {pool}",
+        "Sicherung heute: {pool}",
+    ),
+    (
+        "reason.today.no_backup",
+        "no backup today",
+        "heute keine Sicherung",
+    ),
+    (
+        "reason.today.backup_of",
+        "backup of {pools}",
+        "Sicherung für {pools}",
+    ),
+    (
+        "reason.today.branches",
+        "backs branch registrars {pools}",
+        "sichert die Zweigstellen-Registrare {pools}",
+    ),
+    (
+        "reason.fate.paired",
+        "{pool} is paired with {other}",
+        "{pool} wird mit {other} gepaart",
+    ),
+    (
+        "reason.fate.unpaired",
+        "{pool} stays unpaired",
+        "{pool} bleibt ohne Partner",
+    ),
+    (
+        "reason.retired",
+        "{pool} is a Lync 2010 pool, retired by the migration: its users move to {successor} ({fate})",
+        "{pool} ist ein Pool von Lync 2010, den die Migration außer Betrieb nimmt: Seine Benutzer ziehen nach {successor} um ({fate})",
+    ),
+    (
+        "reason.unknown_version",
+        "{pool} is of unknown version and not planned",
+        "{pool} hat eine unbekannte Version und wird nicht geplant",
+    ),
+    (
+        "reason.names_itself",
+        "it names itself",
+        "er nennt sich selbst",
+    ),
+    (
+        "reason.not_in_estate",
+        "{pool} is not a pool of the estate",
+        "{pool} ist kein Pool der Umgebung",
+    ),
+    (
+        "reason.not_front_end",
+        "{pool} is a {role} pool, not a front-end pool",
+        "{pool} ist ein Pool der Rolle {role}, kein Front-End-Pool",
+    ),
+    (
+        "reason.pair.reciprocal",
+        "already paired both ways today",
+        "heute schon gegenseitig gepaart",
+    ),
+    (
+        "reason.pair.kept",
+        "one pool names the other today, made reciprocal",
+        "ein Pool nennt den anderen heute schon, wird gegenseitig",
+    ),
+    ("reason.pair.new", "a new pair", "ein neues Paar"),
+    (
+        "reason.leaves",
+        "{pool} leaves its former partner {former}",
+        "{pool} verlässt seinen bisherigen Partner {former}",
+    ),
+    (
+        "reason.successor.proposed",
+        "{pool} is the proposed successor of {pools}",
+        "{pool} ist der vorgeschlagene Nachfolger von {pools}",
+    ),
+    (
+        "reason.successor.declared",
+        "{pool} is the declared successor of {pools}",
+        "{pool} ist der angegebene Nachfolger von {pools}",
+    ),
+    (
+        "reason.not_deployed",
+        "{pool} is not deployed yet",
+        "{pool} ist noch nicht bereitgestellt",
+    ),
+    (
+        "reason.move.no_backup",
+        "it has no backup Registrar",
+        "er hat keinen Sicherungs-Registrar",
+    ),
+    (
+        "reason.move.self",
+        "it names itself as backup",
+        "er nennt sich selbst als Sicherung",
+    ),
+    (
+        "reason.move.unknown",
+        "its backup {backup} is not a pool of the estate",
+        "seine Sicherung {backup} ist kein Pool der Umgebung",
+    ),
+    (
+        "reason.move.lync2010",
+        "its backup {backup} is a Lync 2010 pool, retired by the migration",
+        "seine Sicherung {backup} ist ein Pool von Lync 2010, den die Migration außer Betrieb nimmt",
+    ),
+    (
+        "reason.move.cannot",
+        "its backup {backup} cannot back it: {why}",
+        "seine Sicherung {backup} kann ihn nicht sichern: {why}",
+    ),
+    (
+        "reason.move.successor_paired",
+        "{cause}; its successor {successor} is paired with {partner}",
+        "{cause}; sein Nachfolger {successor} wird mit {partner} gepaart",
+    ),
+    (
+        "reason.move.nothing",
+        "{cause}; the plan pairs no pool, so there is nothing to recommend yet",
+        "{cause}; der Plan paart keinen Pool, daher gibt es noch keine Empfehlung",
+    ),
+    (
+        "reason.move.successor_unpaired",
+        "{cause}; its successor {successor} is not paired; {how}",
+        "{cause}; sein Nachfolger {successor} ist nicht gepaart; {how}",
+    ),
+    (
+        "reason.spare.before",
+        "{spare} users of spare capacity before",
+        "vorher {spare} Benutzer freie Kapazität",
+    ),
+    (
+        "reason.spare.short",
+        "only {spare} users of spare capacity, so its pair goes over capacity by {over}",
+        "nur {spare} Benutzer freie Kapazität, sein Paar überschreitet die Kapazität daher um {over}",
+    ),
+    (
+        "reason.spare.unknown",
+        "capacity not checked: users unknown",
+        "Kapazität nicht geprüft: Benutzerzahl unbekannt",
+    ),
+    (
+        "reason.users.unknown",
+        "its users (count unknown)",
+        "seine Benutzer (Zahl unbekannt)",
+    ),
+    (
+        "reason.users",
+        "its {users} users",
+        "seine {users} Benutzer",
+    ),
+    (
+        "reason.parent_pool",
+        "{pool} is a paired pool of its parent central site {parent} ({spare}; {users} count toward it)",
+        "{pool} ist ein gepaarter Pool seines zentralen Standorts {parent} ({spare}; {users} zählen zu ihm)",
+    ),
+    (
+        "reason.most_spare",
+        "{pool} is the paired pool with the most spare capacity ({spare}; {users} count toward it)",
+        "{pool} ist der gepaarte Pool mit der meisten freien Kapazität ({spare}; {users} zählen zu ihm)",
+    ),
+    (
+        "reason.parent_no_room",
+        "no paired pool of its parent central site {parent} has room; {rest}",
+        "kein gepaarter Pool seines zentralen Standorts {parent} hat Platz; {rest}",
+    ),
+    ("rules.basis", "basis", "Grundlage"),
+    ("rules.source", "source", "Quelle"),
     ("finding.fix", "Fix", "Behebung"),
     ("human.fix", "Fix:", "Behebung:"),
 ];
@@ -1166,6 +1725,114 @@ static RULES_DE: &[(Code, &str, &str)] = &[
         "Projektregel; docs/accept.md",
     ),
 ];
+
+/// A finding message, fix text or plan reason: a label key plus named arguments, turned into text
+/// in the reader's language only at output time ([`Message::render`]). Rules build it, renderers
+/// render it; neither composes sentences of its own.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Message {
+    pub key: &'static str,
+    pub params: Vec<(&'static str, Arg)>,
+}
+
+/// One argument of a [`Message`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Arg {
+    /// Data (a pool name, a number): the same in every language.
+    Text(String),
+    /// A label of the table (`role.director`), translated.
+    Label(String),
+    /// A message of its own, translated.
+    Msg(Message),
+    /// Messages joined by the separator, each translated.
+    Join(Vec<Message>, &'static str),
+}
+
+impl Message {
+    pub fn new(key: &'static str) -> Message {
+        Message {
+            key,
+            params: Vec::new(),
+        }
+    }
+
+    /// Text that has no template (an importer's own wording): shown as is in every language.
+    pub fn verbatim(text: impl Into<String>) -> Message {
+        Message::new("verbatim").arg("text", text)
+    }
+
+    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Message {
+        self.params.push((name, Arg::Text(value.into())));
+        self
+    }
+
+    pub fn label(mut self, name: &'static str, key: impl Into<String>) -> Message {
+        self.params.push((name, Arg::Label(key.into())));
+        self
+    }
+
+    pub fn msg(mut self, name: &'static str, message: Message) -> Message {
+        self.params.push((name, Arg::Msg(message)));
+        self
+    }
+
+    pub fn join(
+        mut self,
+        name: &'static str,
+        parts: Vec<Message>,
+        separator: &'static str,
+    ) -> Message {
+        self.params.push((name, Arg::Join(parts, separator)));
+        self
+    }
+
+    /// The text in `lang`; an unknown key shows as the key (a programming error the tests catch).
+    pub fn render(&self, lang: Lang) -> String {
+        let args = self.params.iter().map(|(name, arg)| {
+            let value = match arg {
+                Arg::Text(s) => s.clone(),
+                Arg::Label(k) => t(lang, k).to_owned(),
+                Arg::Msg(m) => m.render(lang),
+                Arg::Join(parts, sep) => parts
+                    .iter()
+                    .map(|m| m.render(lang))
+                    .collect::<Vec<_>>()
+                    .join(sep),
+            };
+            (*name, value)
+        });
+        format_label(lang, self.key, args).unwrap_or_else(|| {
+            debug_assert!(false, "unknown message key {}", self.key);
+            self.key.to_owned()
+        })
+    }
+
+    /// Every key this message uses, its own and its arguments', for the completeness tests.
+    pub fn keys(&self) -> Vec<String> {
+        let mut out = vec![self.key.to_owned()];
+        for (_, arg) in &self.params {
+            match arg {
+                Arg::Text(_) => {}
+                Arg::Label(k) => out.push(k.clone()),
+                Arg::Msg(m) => out.extend(m.keys()),
+                Arg::Join(parts, _) => out.extend(parts.iter().flat_map(Message::keys)),
+            }
+        }
+        out
+    }
+}
+
+impl From<&str> for Message {
+    fn from(text: &str) -> Message {
+        Message::verbatim(text)
+    }
+}
+
+impl From<String> for Message {
+    fn from(text: String) -> Message {
+        Message::verbatim(text)
+    }
+}
 
 fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
     LABELS
@@ -1320,6 +1987,114 @@ mod tests {
         assert_eq!(
             tf(Lang::De, "site.branch_of", &[("parent", "Wien")]),
             "Zweigstelle von Wien"
+        );
+    }
+
+    #[test]
+    fn both_languages_have_the_same_label_set() {
+        // One table holds both languages, so a key cannot miss a column; what can go missing is the
+        // text. The set of keys with English text must equal the set with German text.
+        let en: BTreeSet<&str> = LABELS
+            .iter()
+            .filter(|(_, en, _)| !en.is_empty())
+            .map(|(k, _, _)| *k)
+            .collect();
+        let de: BTreeSet<&str> = LABELS
+            .iter()
+            .filter(|(_, _, de)| !de.is_empty())
+            .map(|(k, _, _)| *k)
+            .collect();
+        assert_eq!(
+            en.symmetric_difference(&de).collect::<Vec<_>>(),
+            Vec::<&&str>::new(),
+            "keys with text in only one language"
+        );
+    }
+
+    /// Every literal message key in the code that builds messages.
+    fn message_keys_in_code() -> BTreeSet<String> {
+        let code = [
+            include_str!("rules/backup.rs"),
+            include_str!("rules/pair.rs"),
+            include_str!("rules/branch.rs"),
+            include_str!("rules/timers.rs"),
+            include_str!("rules/inputs.rs"),
+            include_str!("rules/fix.rs"),
+            include_str!("accept.rs"),
+            include_str!("plan/mod.rs"),
+            include_str!("plan/constraints.rs"),
+            include_str!("plan/migration.rs"),
+        ];
+        let mut keys = BTreeSet::new();
+        for text in code {
+            for quoted in text.split('"').skip(1).step_by(2) {
+                let templated = ["msg.", "fix.", "reason.", "timer."]
+                    .iter()
+                    .any(|p| quoted.starts_with(p));
+                if templated && !quoted.contains(' ') && !quoted.ends_with('.') {
+                    keys.insert(quoted.to_owned());
+                }
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn every_english_message_template_has_a_german_twin() {
+        let used = message_keys_in_code();
+        assert!(used.len() > 40, "the scan found too few keys: {used:?}");
+        for key in &used {
+            let (_, en, de) = LABELS
+                .iter()
+                .find(|(k, _, _)| k == key)
+                .unwrap_or_else(|| panic!("{key} is used in the code but has no template"));
+            assert!(!en.is_empty() && !de.is_empty(), "{key}");
+        }
+        for (key, en, de) in LABELS {
+            let templated = ["msg.", "fix.", "reason."]
+                .iter()
+                .any(|p| key.starts_with(p));
+            if templated {
+                assert!(!de.is_empty(), "{key} has no German twin");
+                assert_ne!(en, de, "{key}: the German twin is the English text");
+            }
+        }
+    }
+
+    #[test]
+    fn a_message_renders_its_arguments_in_the_language() {
+        let m = Message::new("msg.backup_invalid_target")
+            .arg("pool", "a.t")
+            .arg("target", "{role}.t")
+            .label("role", "role.director");
+        assert_eq!(
+            m.render(Lang::En),
+            "a.t names {role}.t as backup, but that is a director pool; only front-end pools can back up front-end pools"
+        );
+        assert_eq!(
+            m.render(Lang::De),
+            "a.t nennt {role}.t als Sicherungspool, das ist aber ein Pool der Rolle Director; nur Front-End-Pools können Front-End-Pools sichern"
+        );
+        let joined = Message::new("msg.pair_capacity")
+            .arg("users", "90000")
+            .join(
+                "problems",
+                vec![
+                    Message::new("msg.capacity.enterprise_max")
+                        .arg("pool", "a.t")
+                        .arg("max", "80000"),
+                    Message::new("msg.capacity.standard_max")
+                        .arg("pool", "b.t")
+                        .arg("max", "5000"),
+                ],
+                "; ",
+            );
+        assert!(
+            joined.render(Lang::De).ends_with(
+                "a.t (Enterprise) trägt höchstens 80000; b.t (Standard) trägt höchstens 5000"
+            ),
+            "{}",
+            joined.render(Lang::De)
         );
     }
 }

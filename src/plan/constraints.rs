@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::i18n::{Lang, Message};
 use crate::model::{Edition, Estate, Pool, Version};
 use crate::rules::pair::{base_os, capacity_problem};
 
@@ -16,7 +17,7 @@ pub enum Blocker {
     Edition(Option<Edition>, Option<Edition>),
     Platform(bool, bool),
     Os(String, String),
-    Capacity(String),
+    Capacity(crate::i18n::Message),
     Forbidden,
 }
 
@@ -85,14 +86,6 @@ pub fn blockers_with_os(
     out
 }
 
-fn version(v: Option<Version>) -> &'static str {
-    v.map_or("unknown", Version::label)
-}
-
-fn edition(e: Option<Edition>) -> &'static str {
-    e.map_or("unknown", Edition::label)
-}
-
 fn platform(virtual_machine: bool) -> &'static str {
     if virtual_machine {
         "virtual"
@@ -103,14 +96,40 @@ fn platform(virtual_machine: bool) -> &'static str {
 
 /// The differing facts as "version (2013 vs 2015), edition (…)", values in the order `first`, `second`.
 fn differences(list: &[Blocker]) -> Vec<String> {
+    difference_messages(list)
+        .iter()
+        .map(|m| m.render(Lang::En))
+        .collect()
+}
+
+/// [`differences`] as messages, for a reason in the reader's language.
+fn difference_messages(list: &[Blocker]) -> Vec<Message> {
+    let version = |v: Option<Version>| match v {
+        Some(v) => Message::verbatim(v.label()),
+        None => Message::new("verbatim").label("text", "value.unknown"),
+    };
+    let label_or_unknown = |prefix: &str, v: Option<&str>| match v {
+        Some(v) => Message::new("verbatim").label("text", format!("{prefix}.{v}")),
+        None => Message::new("verbatim").label("text", "value.unknown"),
+    };
     list.iter()
         .filter_map(|b| match b {
-            Blocker::Version(x, y) => Some(format!("version ({} vs {})", version(*x), version(*y))),
-            Blocker::Edition(x, y) => Some(format!("edition ({} vs {})", edition(*x), edition(*y))),
-            Blocker::Platform(x, y) => {
-                Some(format!("platform ({} vs {})", platform(*x), platform(*y)))
-            }
-            Blocker::Os(x, y) => Some(format!("operating system ({x} vs {y})")),
+            Blocker::Version(x, y) => Some(
+                Message::new("reason.diff.version")
+                    .msg("a", version(*x))
+                    .msg("b", version(*y)),
+            ),
+            Blocker::Edition(x, y) => Some(
+                Message::new("reason.diff.edition")
+                    .msg("a", label_or_unknown("edition", x.map(Edition::label)))
+                    .msg("b", label_or_unknown("edition", y.map(Edition::label))),
+            ),
+            Blocker::Platform(x, y) => Some(
+                Message::new("reason.diff.platform")
+                    .label("a", format!("value.{}", platform(*x)))
+                    .label("b", format!("value.{}", platform(*y))),
+            ),
+            Blocker::Os(x, y) => Some(Message::new("reason.diff.os").arg("a", x).arg("b", y)),
             Blocker::Capacity(_) | Blocker::Forbidden => None,
         })
         .collect()
@@ -130,7 +149,9 @@ pub fn describe_pair(a: &Pool, b: &Pool, list: &[Blocker]) -> String {
     }
     for blocker in list {
         match blocker {
-            Blocker::Capacity(problem) => parts.push(format!("over capacity: {problem}")),
+            Blocker::Capacity(problem) => {
+                parts.push(format!("over capacity: {}", problem.render(Lang::En)))
+            }
             Blocker::Forbidden => parts.push(format!(
                 "the pair is also forbidden (--forbid {}={})",
                 a.fqdn, b.fqdn
@@ -144,7 +165,7 @@ pub fn describe_pair(a: &Pool, b: &Pool, list: &[Blocker]) -> String {
 /// Why a pool cannot pair with one partner, seen from the pool, without the partner's name (so that
 /// partners blocked the same way can be listed together): "differs in edition (standard vs
 /// enterprise)", the pool's value first. `pool_first` says whether `list` has the pool's values first.
-pub fn describe_partner(list: &[Blocker], pool_first: bool) -> String {
+pub fn describe_partner(list: &[Blocker], pool_first: bool) -> Message {
     let oriented: Vec<Blocker> = list
         .iter()
         .map(|b| match b {
@@ -157,18 +178,20 @@ pub fn describe_partner(list: &[Blocker], pool_first: bool) -> String {
         })
         .collect();
     let mut parts = Vec::new();
-    let diffs = differences(&oriented);
+    let diffs = difference_messages(&oriented);
     if !diffs.is_empty() {
-        parts.push(format!("differs in {}", diffs.join(", ")));
+        parts.push(Message::new("reason.differs_in").join("diffs", diffs, ", "));
     }
     for blocker in list {
         match blocker {
-            Blocker::Capacity(problem) => parts.push(format!("over capacity ({problem})")),
-            Blocker::Forbidden => parts.push("forbidden (--forbid)".to_owned()),
+            Blocker::Capacity(problem) => {
+                parts.push(Message::new("reason.over_capacity").msg("problem", problem.clone()))
+            }
+            Blocker::Forbidden => parts.push(Message::new("reason.forbidden")),
             _ => {}
         }
     }
-    parts.join(", ")
+    Message::new("verbatim").join("text", parts, ", ")
 }
 
 #[cfg(test)]
@@ -213,14 +236,14 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("forbidden (--forbid a.t=b.t)"), "{text}");
-        let seen_from_a = describe_partner(&list, true);
+        let seen_from_a = describe_partner(&list, true).render(Lang::En);
         assert!(
             seen_from_a
                 .starts_with("differs in version (2013 vs 2015), edition (enterprise vs standard)"),
             "{seen_from_a}"
         );
         assert!(seen_from_a.ends_with("forbidden (--forbid)"));
-        let seen_from_b = describe_partner(&list, false);
+        let seen_from_b = describe_partner(&list, false).render(Lang::En);
         assert!(
             seen_from_b
                 .starts_with("differs in version (2015 vs 2013), edition (standard vs enterprise)"),

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::i18n::{Lang, Message};
 use crate::model::{CmsRole, Edition, Estate, Failover, Pool, Role, Version};
 use crate::rules::pair::{
     ENTERPRISE_MAX_USERS, MAX_FRONT_ENDS, STANDARD_MAX_USERS, USERS_PER_FRONT_END, base_os,
@@ -89,6 +90,16 @@ pub struct PlannedPair {
     pub users: [Option<u64>; 2],
     /// Both sides' users are known, so capacity was checked.
     pub capacity_checked: bool,
+    /// What the audit would warn about this pair: a pinned pair in one site gets `pair-same-site`
+    /// (the planner itself only pairs within a site when nothing else is possible).
+    pub warnings: Vec<PairWarning>,
+}
+
+/// A warning on a planned pair, with the audit rule it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairWarning {
+    pub code: crate::rules::Code,
+    pub message: Message,
 }
 
 impl PlannedPair {
@@ -119,7 +130,20 @@ impl PlannedPair {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unpaired {
     pub pool: String,
+    /// In English, as plan/v1 carries it; `reason_text` renders it in the reader's language.
     pub reason: String,
+    #[serde(skip)]
+    pub reason_text: Message,
+}
+
+impl Unpaired {
+    pub fn new(pool: String, reason: Message) -> Unpaired {
+        Unpaired {
+            pool,
+            reason: reason.render(Lang::En),
+            reason_text: reason,
+        }
+    }
 }
 
 /// A Lync 2010 front-end pool: never paired; migrate its users to a 2013+ pool first.
@@ -155,20 +179,20 @@ pub enum Change {
     Remove {
         from: String,
         to: String,
-        why: String,
+        why: Message,
     },
     /// A pair that does not exist today in either direction.
     Add {
         pools: [String; 2],
         repair: bool,
-        why: String,
+        why: Message,
     },
     /// A pair one or both pools already name today.
     Keep {
         pools: [String; 2],
         reciprocal: bool,
         repair: bool,
-        why: String,
+        why: Message,
     },
 }
 
@@ -190,11 +214,16 @@ impl Change {
         }
     }
 
-    /// The planner's explanation (English).
-    pub fn reason(&self) -> &str {
+    /// The planner's explanation, rendered in the reader's language at output time.
+    pub fn why(&self) -> &Message {
         match self {
             Change::Remove { why, .. } | Change::Add { why, .. } | Change::Keep { why, .. } => why,
         }
+    }
+
+    /// The planner's explanation in English (plan/v1 `changes[].reason`).
+    pub fn reason(&self) -> String {
+        self.why().render(Lang::En)
     }
 }
 
@@ -217,8 +246,8 @@ pub struct BranchMove {
     pub from: Option<String>,
     /// The recommended backup: a pool paired in the plan; `None` only when the plan pairs no pool.
     pub to: Option<String>,
-    /// Why it moves and why there (English).
-    pub why: String,
+    /// Why it moves and why there.
+    pub why: Message,
     pub users: Option<u64>,
     pub procedure: BranchProcedure,
 }
@@ -255,24 +284,15 @@ impl PairingPlan {
 }
 
 /// Why a pool is never paired, or `None` when it is plan-eligible (front end, 2013 or later).
-pub fn ineligibility(pool: &Pool) -> Option<String> {
+pub fn ineligibility(pool: &Pool) -> Option<Message> {
     match (pool.role, pool.version) {
         (Role::FrontEnd, Some(v)) if v >= Version::V2013 => None,
-        (Role::FrontEnd, Some(_)) => {
-            Some("it is a Lync 2010 pool, which has no pool pairing; migrate it first".to_owned())
+        (Role::FrontEnd, Some(_)) => Some(Message::new("reason.inelig.lync2010")),
+        (Role::FrontEnd, None) => Some(Message::new("reason.inelig.version_unknown")),
+        (Role::Branch, _) => Some(Message::new("reason.inelig.branch")),
+        (role, _) => {
+            Some(Message::new("reason.inelig.role").label("role", format!("role.{}", role.label())))
         }
-        (Role::FrontEnd, None) => Some(
-            "its version is unknown; state it (topology ServiceVersion, the cmdlet Version column or \
-             the inventory) so it can be planned"
-                .to_owned(),
-        ),
-        (Role::Branch, _) => Some(
-            "it is a branch registrar (SBA/SBS): it is backed by a pool but never paired".to_owned(),
-        ),
-        (role, _) => Some(format!(
-            "it is a {} pool; only front-end pools are paired",
-            role.label()
-        )),
     }
 }
 
@@ -316,14 +336,15 @@ pub fn plan(
     let mut pins: Vec<Vec<Pin>> = vec![Vec::new(); estates.len()];
     let mut forbids: Vec<Forbidden> = vec![Forbidden::default(); estates.len()];
     for (flag, list) in [("--pin", &request.pins), ("--forbid", &request.forbids)] {
-        // The same pair given twice (or as B=A) counts once; shown as first typed.
-        let mut unique: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-        for (a, b) in list {
-            unique
-                .entry(ordered(a, b))
-                .or_insert_with(|| (a.clone(), b.clone()));
-        }
-        for (a, b) in unique.into_values() {
+        // The same pair given twice (or as B=A) counts once; shown as first typed, and kept in
+        // the order typed so that a conflict blames the later pin and names the earlier one.
+        let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+        let unique: Vec<(String, String)> = list
+            .iter()
+            .filter(|(a, b)| seen.insert(ordered(a, b)))
+            .cloned()
+            .collect();
+        for (a, b) in unique {
             if a == b {
                 // A pool cannot back itself up: that pin would be a backup-self the plan made.
                 errors.push(PlanError::Request(format!(
@@ -389,11 +410,19 @@ fn not_in_any_estate(flag: &str, a: &str, b: &str, estates: &[&Estate]) -> Strin
             .collect()
     };
     let (in_a, in_b) = (whereabouts(a), whereabouts(b));
+    let hint = |fqdn: &str| match closest_pool(fqdn, estates) {
+        Some(near) => format!(" (did you mean {near}?)"),
+        None => String::new(),
+    };
     let detail = if in_a.is_empty() && in_b.is_empty() {
-        format!("neither {a} nor {b} is a pool of the inputs")
+        format!(
+            "neither {a}{} nor {b}{} is a pool of the inputs",
+            hint(a),
+            hint(b)
+        )
     } else if in_a.is_empty() || in_b.is_empty() {
         let missing = if in_a.is_empty() { a } else { b };
-        format!("{missing} is not a pool of the inputs")
+        format!("{missing} is not a pool of the inputs{}", hint(missing))
     } else {
         format!(
             "{a} and {b} are in different estates ({} and {})",
@@ -402,6 +431,43 @@ fn not_in_any_estate(flag: &str, a: &str, b: &str, estates: &[&Estate]) -> Strin
         )
     };
     format!("{flag} {a}={b}: {detail}; check the FQDNs")
+}
+
+/// The pool name (successors included) closest to a mistyped `fqdn`, when one is close enough to
+/// be the name meant: at most a third of its characters differ. Ties go to the first by name.
+fn closest_pool<'e>(fqdn: &str, estates: &[&'e Estate]) -> Option<&'e str> {
+    let wanted = fqdn.to_lowercase();
+    let limit = (wanted.chars().count() / 3).max(1);
+    estates
+        .iter()
+        .flat_map(|e| e.pools.iter())
+        .map(|p| {
+            (
+                edit_distance(&wanted, &p.fqdn.to_lowercase()),
+                p.fqdn.as_str(),
+            )
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// Plan one estate with the pins and forbids that apply to it (both pools are in its target).
@@ -439,6 +505,8 @@ fn plan_estate(
     let mut errors = Vec::new();
     let mut partner: BTreeMap<usize, usize> = BTreeMap::new();
     let mut pinned: BTreeSet<(usize, usize)> = BTreeSet::new();
+    // The pin, as typed, that gave each pool its partner: a conflict names it.
+    let mut pinned_by: BTreeMap<usize, String> = BTreeMap::new();
     for pin in pins {
         let shown = format!("--pin {}={}", pin.a, pin.b);
         let mut sides = Vec::new();
@@ -449,7 +517,9 @@ fn plan_estate(
                     let pool = target
                         .pool(fqdn)
                         .expect("plan() checked the estate holds it");
-                    let mut why = ineligibility(pool).unwrap_or_default();
+                    let mut why = ineligibility(pool)
+                        .map(|m| m.render(Lang::En))
+                        .unwrap_or_default();
                     if let Some(succ) = migration.successor_of.get(fqdn.as_str()) {
                         why.push_str(&format!(" (its users move to {succ}: pin that instead)"));
                     }
@@ -463,8 +533,10 @@ fn plan_estate(
             if let Some(&other) = partner.get(&k) {
                 twice = true;
                 errors.push(format!(
-                    "{shown}: {} is already pinned to {}; a pool has one partner",
-                    eligible[k].fqdn, eligible[other].fqdn
+                    "{shown}: {} is already pinned to {} by {}; a pool has one partner, so keep one of the two pins",
+                    eligible[k].fqdn,
+                    eligible[other].fqdn,
+                    pinned_by.get(&k).map_or("another --pin", String::as_str)
                 ));
             }
         }
@@ -482,6 +554,8 @@ fn plan_estate(
         partner.insert(i, j);
         partner.insert(j, i);
         pinned.insert((i.min(j), i.max(j)));
+        pinned_by.insert(i, shown.clone());
+        pinned_by.insert(j, shown.clone());
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -532,9 +606,11 @@ fn plan_estate(
 
     let mut unpaired: Vec<Unpaired> = (0..n)
         .filter(|i| !partner.contains_key(i))
-        .map(|u| Unpaired {
-            pool: eligible[u].fqdn.clone(),
-            reason: unpaired_reason(u, &eligible, &partner, &pinned, &table),
+        .map(|u| {
+            Unpaired::new(
+                eligible[u].fqdn.clone(),
+                unpaired_reason(u, &eligible, &partner, &pinned, &table),
+            )
         })
         .collect();
     let mut migrate_first = Vec::new();
@@ -543,20 +619,21 @@ fn plan_estate(
         match (p.role, p.version) {
             (Role::FrontEnd, Some(Version::V2010)) => {
                 let m = migrate_entry(estate, migration, &partner_of, p);
-                unpaired.push(Unpaired {
-                    pool: p.fqdn.clone(),
-                    reason: format!(
-                        "not eligible: Lync 2010, migrate first to {} ({})",
-                        m.successor,
-                        today(&m)
-                    ),
-                });
+                unpaired.push(Unpaired::new(
+                    p.fqdn.clone(),
+                    Message::new("reason.not_eligible_2010")
+                        .arg("successor", &m.successor)
+                        .msg("today", today(&m)),
+                ));
                 migrate_first.push(m);
             }
-            (Role::FrontEnd, None) => unpaired.push(Unpaired {
-                pool: p.fqdn.clone(),
-                reason: format!("not eligible: {}", ineligibility(p).unwrap_or_default()),
-            }),
+            (Role::FrontEnd, None) => unpaired.push(Unpaired::new(
+                p.fqdn.clone(),
+                Message::new("reason.not_eligible").msg(
+                    "why",
+                    ineligibility(p).unwrap_or_else(|| Message::verbatim("")),
+                ),
+            )),
             (Role::FrontEnd, Some(_)) => {}
             (role, _) => not_planned.push(NotPlanned {
                 pool: p.fqdn.clone(),
@@ -670,17 +747,14 @@ fn unpaired_reason(
     partner: &BTreeMap<usize, usize>,
     pinned: &BTreeSet<(usize, usize)>,
     table: &BlockerTable,
-) -> String {
+) -> Message {
     let pool = eligible[u];
     if pool.edition.is_none() {
-        return "no compatible partner: its edition is unknown and pools pair only with the same edition; \
-                state it (Standard or Enterprise) in an inventory or cmdlet export"
-            .to_owned();
+        return Message::new("reason.edition_unknown");
     }
     let others: Vec<usize> = (0..eligible.len()).filter(|&v| v != u).collect();
     if others.is_empty() {
-        return "no compatible partner: it is the only front-end pool of Lync 2013 or later in the estate"
-            .to_owned();
+        return Message::new("reason.only_pool");
     }
     let compatible: Vec<usize> = others
         .iter()
@@ -689,7 +763,7 @@ fn unpaired_reason(
         .collect();
     if compatible.is_empty() {
         // Partners blocked the same way are named together, in FQDN order of first appearance.
-        let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+        let mut groups: Vec<(Message, Vec<&str>)> = Vec::new();
         for &v in &others {
             let why = describe_partner(&table.get(u, v), u < v);
             match groups.iter_mut().find(|(w, _)| *w == why) {
@@ -697,46 +771,49 @@ fn unpaired_reason(
                 None => groups.push((why, vec![&eligible[v].fqdn])),
             }
         }
-        let parts: Vec<String> = groups
-            .iter()
-            .map(|(why, names)| format!("{why} with {}", name_list(names)))
+        let parts: Vec<Message> = groups
+            .into_iter()
+            .map(|(why, names)| {
+                let names = names.into_iter().map(Message::verbatim).collect();
+                Message::new("reason.blocked_with")
+                    .msg("why", why)
+                    .msg("names", name_list(names))
+            })
             .collect();
-        return format!("no compatible partner: {}", parts.join("; "));
+        return Message::new("reason.no_compatible").join("parts", parts, "; ");
     }
-    let taken: Vec<String> = compatible
+    let taken: Vec<Message> = compatible
         .iter()
         .map(|&v| match partner.get(&v) {
             Some(&w) => {
-                let how = if pinned.contains(&(v.min(w), v.max(w))) {
-                    " by --pin"
+                let key = if pinned.contains(&(v.min(w), v.max(w))) {
+                    "reason.taken_pin"
                 } else {
-                    ""
+                    "reason.taken"
                 };
-                format!("{} with {}{how}", eligible[v].fqdn, eligible[w].fqdn)
+                Message::new(key)
+                    .arg("pool", &eligible[v].fqdn)
+                    .arg("partner", &eligible[w].fqdn)
             }
             // Unreachable for a maximum matching; said plainly rather than hidden.
-            None => format!("{} (unpaired)", eligible[v].fqdn),
+            None => Message::new("reason.taken_none").arg("pool", &eligible[v].fqdn),
         })
         .collect();
-    let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
-    format!(
-        "odd one out: every compatible partner is paired with another pool ({})",
-        name_list(&taken)
-    )
+    Message::new("reason.odd_one_out").msg("names", name_list(taken))
 }
 
 /// "a, b, c" with at most [`NAMED_IN_REASON`] names, then "and N more".
-fn name_list(names: &[&str]) -> String {
-    let mut text = names
-        .iter()
-        .take(NAMED_IN_REASON)
-        .copied()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if names.len() > NAMED_IN_REASON {
-        text.push_str(&format!(" and {} more", names.len() - NAMED_IN_REASON));
+fn name_list(mut names: Vec<Message>) -> Message {
+    let more = names.len().saturating_sub(NAMED_IN_REASON);
+    names.truncate(NAMED_IN_REASON);
+    let list = Message::new("verbatim").join("text", names, ", ");
+    if more > 0 {
+        Message::new("reason.names_more")
+            .msg("names", list)
+            .arg("count", more.to_string())
+    } else {
+        list
     }
-    text
 }
 
 fn planned_pair(migration: &Migration, a: &Pool, b: &Pool, pinned: bool) -> PlannedPair {
@@ -754,11 +831,25 @@ fn planned_pair(migration: &Migration, a: &Pool, b: &Pool, pinned: bool) -> Plan
         former_partners: former_partners(estate, p, new_partner),
         cms: p.cms,
     };
+    let mut warnings = Vec::new();
+    if pinned
+        && let (Some(sa), Some(sb)) = (&a.site, &b.site)
+        && crate::model::site_key(sa) == crate::model::site_key(sb)
+    {
+        warnings.push(PairWarning {
+            code: crate::rules::Code::PairSameSite,
+            message: Message::new("msg.pair_same_site")
+                .arg("a", &a.fqdn)
+                .arg("b", &b.fqdn)
+                .arg("site", sa),
+        });
+    }
     PlannedPair {
         sides: [side(a, b), side(b, a)],
         kept: kept(a, b),
         cross_site: cross_site(a, b),
         pinned,
+        warnings,
         reciprocal_today: a.backup.as_deref() == Some(b.fqdn.as_str())
             && b.backup.as_deref() == Some(a.fqdn.as_str()),
         // Filled in once the branch registrars have moved.
@@ -823,18 +914,18 @@ fn migrate_entry(
 }
 
 /// The backup relationships of a Lync 2010 pool today, for its "migrate first" reason.
-pub fn today(m: &MigrateFirst) -> String {
+pub fn today(m: &MigrateFirst) -> Message {
     let mut parts = vec![match &m.backup {
-        Some(b) => format!("backup today: {b}"),
-        None => "no backup today".to_owned(),
+        Some(b) => Message::new("reason.today.backup").arg("pool", b),
+        None => Message::new("reason.today.no_backup"),
     }];
     if !m.backup_of.is_empty() {
-        parts.push(format!("backup of {}", m.backup_of.join(", ")));
+        parts.push(Message::new("reason.today.backup_of").arg("pools", m.backup_of.join(", ")));
     }
     if !m.branches.is_empty() {
-        parts.push(format!("backs branch registrars {}", m.branches.join(", ")));
+        parts.push(Message::new("reason.today.branches").arg("pools", m.branches.join(", ")));
     }
-    parts.join("; ")
+    Message::new("verbatim").join("text", parts, "; ")
 }
 
 fn changes(estate: &Estate, migration: &Migration, pairs: &[PlannedPair]) -> Vec<Change> {
@@ -846,8 +937,10 @@ fn changes(estate: &Estate, migration: &Migration, pairs: &[PlannedPair]) -> Vec
         })
         .collect();
     let fate = |x: &str| match planned_partner.get(x) {
-        Some(other) => format!("{x} is paired with {other}"),
-        None => format!("{x} stays unpaired"),
+        Some(other) => Message::new("reason.fate.paired")
+            .arg("pool", x)
+            .arg("other", *other),
+        None => Message::new("reason.fate.unpaired").arg("pool", x),
     };
     let mut removed = Vec::new();
     for p in estate.pools.iter().filter(|p| p.role == Role::FrontEnd) {
@@ -859,22 +952,23 @@ fn changes(estate: &Estate, migration: &Migration, pairs: &[PlannedPair]) -> Vec
         }
         let target = estate.pool(to);
         let retired = |x: &Pool| match migration.successor_of.get(&x.fqdn) {
-            Some(succ) => format!(
-                "{} is a Lync 2010 pool, retired by the migration: its users move to {succ} ({})",
-                x.fqdn,
-                fate(succ)
-            ),
-            None => format!("{} is of unknown version and not planned", x.fqdn),
+            Some(succ) => Message::new("reason.retired")
+                .arg("pool", &x.fqdn)
+                .arg("successor", succ)
+                .msg("fate", fate(succ)),
+            None => Message::new("reason.unknown_version").arg("pool", &x.fqdn),
         };
         let why = match target {
-            _ if to == p.fqdn => "it names itself".to_owned(),
-            None => format!("{to} is not a pool of the estate"),
+            _ if to == p.fqdn => Message::new("reason.names_itself"),
+            None => Message::new("reason.not_in_estate").arg("pool", to),
             _ if !is_eligible(p) => retired(p),
-            Some(t) if t.role != Role::FrontEnd => {
-                format!("{to} is a {} pool, not a front-end pool", t.role.label())
-            }
+            Some(t) if t.role != Role::FrontEnd => Message::new("reason.not_front_end")
+                .arg("pool", to)
+                .label("role", format!("role.{}", t.role.label())),
             Some(t) if !is_eligible(t) => retired(t),
-            Some(t) => format!("{}; {}", fate(&p.fqdn), fate(&t.fqdn)),
+            Some(t) => {
+                Message::new("verbatim").join("text", vec![fate(&p.fqdn), fate(&t.fqdn)], "; ")
+            }
         };
         removed.push(Change::Remove {
             from: p.fqdn.clone(),
@@ -888,15 +982,19 @@ fn changes(estate: &Estate, migration: &Migration, pairs: &[PlannedPair]) -> Vec
         let pools = pair.pools().map(str::to_owned);
         let mut why = Vec::new();
         if pair.reciprocal_today {
-            why.push("already paired both ways today".to_owned());
+            why.push(Message::new("reason.pair.reciprocal"));
         } else if pair.kept {
-            why.push("one pool names the other today, made reciprocal".to_owned());
+            why.push(Message::new("reason.pair.kept"));
         } else {
-            why.push("a new pair".to_owned());
+            why.push(Message::new("reason.pair.new"));
         }
         for side in &pair.sides {
             for former in &side.former_partners {
-                why.push(format!("{} leaves its former partner {former}", side.fqdn));
+                why.push(
+                    Message::new("reason.leaves")
+                        .arg("pool", &side.fqdn)
+                        .arg("former", former),
+                );
             }
             let replaced: Vec<&str> = migration
                 .successor_of
@@ -905,21 +1003,21 @@ fn changes(estate: &Estate, migration: &Migration, pairs: &[PlannedPair]) -> Vec
                 .map(|(old, _)| old.as_str())
                 .collect();
             if !replaced.is_empty() {
-                why.push(format!(
-                    "{} is the {} successor of {}",
-                    side.fqdn,
-                    if side.proposed {
-                        "proposed"
-                    } else {
-                        "declared"
-                    },
-                    replaced.join(", ")
-                ));
+                let key = if side.proposed {
+                    "reason.successor.proposed"
+                } else {
+                    "reason.successor.declared"
+                };
+                why.push(
+                    Message::new(key)
+                        .arg("pool", &side.fqdn)
+                        .arg("pools", replaced.join(", ")),
+                );
             } else if side.planned {
-                why.push(format!("{} is not deployed yet", side.fqdn));
+                why.push(Message::new("reason.not_deployed").arg("pool", &side.fqdn));
             }
         }
-        let why = why.join("; ");
+        let why = Message::new("verbatim").join("text", why, "; ");
         out.push(if pair.kept {
             Change::Keep {
                 pools,
@@ -959,19 +1057,23 @@ fn spare(after: &Estate, pair: &[&Pool; 2]) -> Option<i128> {
 }
 
 /// Why a branch registrar's backup must change, or `None` when it is a plan-eligible pool.
-fn move_cause(estate: &Estate, b: &Pool) -> Option<String> {
+fn move_cause(estate: &Estate, b: &Pool) -> Option<Message> {
     let Some(backup) = b.backup.as_deref() else {
-        return Some("it has no backup Registrar".to_owned());
+        return Some(Message::new("reason.move.no_backup"));
     };
     if backup == b.fqdn {
-        return Some("it names itself as backup".to_owned());
+        return Some(Message::new("reason.move.self"));
     }
     match estate.pool(backup) {
-        None => Some(format!("its backup {backup} is not a pool of the estate")),
-        Some(t) if t.role == Role::FrontEnd && t.version == Some(Version::V2010) => Some(format!(
-            "its backup {backup} is a Lync 2010 pool, retired by the migration"
-        )),
-        Some(t) => ineligibility(t).map(|why| format!("its backup {backup} cannot back it: {why}")),
+        None => Some(Message::new("reason.move.unknown").arg("backup", backup)),
+        Some(t) if t.role == Role::FrontEnd && t.version == Some(Version::V2010) => {
+            Some(Message::new("reason.move.lync2010").arg("backup", backup))
+        }
+        Some(t) => ineligibility(t).map(|why| {
+            Message::new("reason.move.cannot")
+                .arg("backup", backup)
+                .msg("why", why)
+        }),
     }
 }
 
@@ -1012,20 +1114,24 @@ fn branch_moves(
         let (to, why) = match successor.and_then(|s| partner_of.get(s).map(|p| (s, p))) {
             Some((succ, partner)) => (
                 Some(succ.clone()),
-                format!("{cause}; its successor {succ} is paired with {partner}"),
+                Message::new("reason.move.successor_paired")
+                    .msg("cause", cause)
+                    .arg("successor", succ)
+                    .arg("partner", partner),
             ),
             None => {
                 // Not counted on an unpaired successor any more.
                 set_backup(&mut after, &b.fqdn, None);
                 let choice = choose_backup(estate, &after, &partner_of, b);
                 let why = match (&choice, successor) {
-                    (None, _) => format!(
-                        "{cause}; the plan pairs no pool, so there is nothing to recommend yet"
-                    ),
-                    (Some((_, how)), Some(succ)) => {
-                        format!("{cause}; its successor {succ} is not paired; {how}")
+                    (None, _) => Message::new("reason.move.nothing").msg("cause", cause),
+                    (Some((_, how)), Some(succ)) => Message::new("reason.move.successor_unpaired")
+                        .msg("cause", cause)
+                        .arg("successor", succ)
+                        .msg("how", how.clone()),
+                    (Some((_, how)), None) => {
+                        Message::new("verbatim").join("text", vec![cause, how.clone()], "; ")
                     }
-                    (Some((_, how)), None) => format!("{cause}; {how}"),
                 };
                 let to = choice.map(|(pool, _)| pool);
                 set_backup(&mut after, &b.fqdn, to.clone());
@@ -1062,7 +1168,7 @@ fn choose_backup(
     after: &Estate,
     partner_of: &BTreeMap<String, String>,
     b: &Pool,
-) -> Option<(String, String)> {
+) -> Option<(String, Message)> {
     let users = i128::from(b.users.unwrap_or(0));
     let parent = b
         .site
@@ -1083,15 +1189,14 @@ fn choose_backup(
         (y.0, y.1.is_some(), y.1, x.2).cmp(&(x.0, x.1.is_some(), x.1, y.2))
     });
     let spare_words = |spare: Option<i128>| match spare {
-        Some(s) if s >= users => format!("{s} users of spare capacity before"),
-        Some(s) => format!(
-            "only {s} users of spare capacity, so its pair goes over capacity by {}",
-            users - s
-        ),
-        None => "capacity not checked: users unknown".to_owned(),
+        Some(s) if s >= users => Message::new("reason.spare.before").arg("spare", s.to_string()),
+        Some(s) => Message::new("reason.spare.short")
+            .arg("spare", s.to_string())
+            .arg("over", (users - s).to_string()),
+        None => Message::new("reason.spare.unknown"),
     };
-    let users_words = b.users.map_or("its users (count unknown)".to_owned(), |u| {
-        format!("its {u} users")
+    let users_words = b.users.map_or(Message::new("reason.users.unknown"), |u| {
+        Message::new("reason.users").arg("users", u.to_string())
     });
     if let Some(parent) = &parent
         && let Some((_, spare, pool)) = ranked.iter().find(|(fits, _, pool)| {
@@ -1100,24 +1205,25 @@ fn choose_backup(
     {
         return Some((
             (*pool).to_owned(),
-            format!(
-                "{pool} is a paired pool of its parent central site {parent} ({}; {users_words} count toward it)",
-                spare_words(*spare)
-            ),
+            Message::new("reason.parent_pool")
+                .arg("pool", *pool)
+                .arg("parent", parent)
+                .msg("spare", spare_words(*spare))
+                .msg("users", users_words),
         ));
     }
     let (_, spare, pool) = ranked.first()?;
-    let where_ = match &parent {
-        Some(parent) => format!("no paired pool of its parent central site {parent} has room; "),
-        None => String::new(),
+    let most_spare = Message::new("reason.most_spare")
+        .arg("pool", *pool)
+        .msg("spare", spare_words(*spare))
+        .msg("users", users_words);
+    let why = match &parent {
+        Some(parent) => Message::new("reason.parent_no_room")
+            .arg("parent", parent)
+            .msg("rest", most_spare),
+        None => most_spare,
     };
-    Some((
-        (*pool).to_owned(),
-        format!(
-            "{where_}{pool} is the paired pool with the most spare capacity ({}; {users_words} count toward it)",
-            spare_words(*spare)
-        ),
-    ))
+    Some(((*pool).to_owned(), why))
 }
 
 #[cfg(test)]

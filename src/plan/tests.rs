@@ -502,7 +502,7 @@ fn lync_2010_pools_migrate_first_and_their_branches_move() {
     assert_eq!(m.from.as_deref(), Some("old.t"));
     assert_eq!(m.to.as_deref(), Some("successor-of-old.t"));
     assert_eq!(
-        m.why,
+        m.why.render(Lang::En),
         "its backup old.t is a Lync 2010 pool, retired by the migration; its successor successor-of-old.t is paired with c.t"
     );
     // Every relationship with a Lync 2010 pool is removed: the migration retires them.
@@ -561,7 +561,7 @@ fn former_partners_make_a_re_pair() {
     assert!(p.changes.iter().any(|c| matches!(c,
         Change::Add { pools, repair: true, why }
             if pools == &["a.t".to_owned(), "c.t".to_owned()]
-            && why == "a new pair; a.t leaves its former partner b.t")));
+            && why.render(Lang::En) == "a new pair; a.t leaves its former partner b.t")));
 }
 
 #[test]
@@ -1035,4 +1035,97 @@ fn declared_successors_carry_their_pools_and_bad_ones_are_typed_errors() {
          carries at most 5000 (replaces column at inventory.csv:2)"
     );
     assert!(errs.iter().all(PlanError::is_successor));
+}
+
+fn refused(e: &Estate, pins: &[(&str, &str)], forbids: &[(&str, &str)]) -> Vec<String> {
+    plan(&[e], &request(pins, forbids))
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn a_pin_conflict_names_the_pin_that_came_first() {
+    // Typed c=b after a=b: the later pin is refused and the earlier one named, as typed, even
+    // though a=b sorts after b=c.
+    let mut e = path_estate();
+    for p in &mut e.pools {
+        p.version = Some(Version::V2013);
+    }
+    let errs = refused(
+        &e,
+        &[
+            ("c.contoso.test", "b.contoso.test"),
+            ("a.contoso.test", "b.contoso.test"),
+        ],
+        &[],
+    );
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with(
+            "--pin a.contoso.test=b.contoso.test: b.contoso.test is already pinned to c.contoso.test \
+             by --pin c.contoso.test=b.contoso.test;"
+        ),
+        "{}",
+        errs[0]
+    );
+}
+
+#[test]
+fn a_mistyped_pool_gets_a_suggestion() {
+    let e = path_estate();
+    let errs = refused(&e, &[("a.contoso.tset", "b.contoso.test")], &[]);
+    assert!(
+        errs[0]
+            .contains("a.contoso.tset is not a pool of the inputs (did you mean a.contoso.test?)"),
+        "{errs:?}"
+    );
+    let errs = refused(&e, &[], &[("A.contoso.tes", "zzz.example.org")]);
+    assert!(
+        errs[0].contains("A.contoso.tes (did you mean a.contoso.test?) nor zzz.example.org is"),
+        "{errs:?}"
+    );
+    // Successor names are pools of the target too.
+    let mut old = fe("old.t", "s1", None);
+    old.version = Some(Version::V2010);
+    let e = estate(vec![old, fe("x.t", "s2", None)]);
+    let errs = refused(&e, &[("successor-of-old.tt", "x.t")], &[]);
+    assert!(
+        errs[0].contains("(did you mean successor-of-old.t?)"),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn a_pinned_pair_in_one_site_gets_the_same_site_warning() {
+    let e = estate(vec![
+        fe("a.t", "Berlin", None),
+        fe("b.t", "Berlin", None),
+        fe("c.t", "Paris", None),
+        fe("d.t", "Paris", None),
+    ]);
+    let p = plan_one(&e, &request(&[("a.t", "b.t")], &[]));
+    let pinned = p.pairs.iter().find(|x| x.pinned).expect("the pin holds");
+    assert_eq!(pinned.pools(), ["a.t", "b.t"]);
+    assert_eq!(pinned.warnings.len(), 1, "{:?}", pinned.warnings);
+    assert_eq!(pinned.warnings[0].code, crate::rules::Code::PairSameSite);
+    assert_eq!(
+        pinned.warnings[0].message.render(Lang::En),
+        "a.t and b.t back each other up from the same site (Berlin)"
+    );
+    // The unpinned pair c–d is in one site too, but the planner had no other choice left.
+    assert!(
+        p.pairs
+            .iter()
+            .filter(|x| !x.pinned)
+            .all(|x| x.warnings.is_empty())
+    );
+    // Without the pin the planner pairs across sites: no warning at all.
+    let p = plan_one(&e, &request(&[], &[]));
+    assert!(
+        p.pairs
+            .iter()
+            .all(|x| x.warnings.is_empty() && x.cross_site)
+    );
 }

@@ -90,6 +90,7 @@ pub fn render(estates: &[&AuditedEstate], lang: Lang) -> String {
             } else {
                 f.pools.iter().map(String::as_str).collect()
             };
+            let (message, fix) = (f.message_in(lang), f.fix_in(lang));
             for pool in pools {
                 row(
                     &mut out,
@@ -98,9 +99,9 @@ pub fn render(estates: &[&AuditedEstate], lang: Lang) -> String {
                         f.severity.label(),
                         f.code.as_str(),
                         pool,
-                        &f.message,
+                        &message,
                         &sources,
-                        &f.fix,
+                        &fix,
                     ],
                     separator,
                 );

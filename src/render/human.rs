@@ -231,9 +231,10 @@ fn findings(out: &mut String, a: &AuditedEstate, st: &Style) {
                     format!(" {}", safe_join(&f.pools, ", "))
                 }
             );
-            let _ = writeln!(out, "      {}", safe(&f.message));
-            if !f.fix.is_empty() {
-                let _ = writeln!(out, "      {} {}", st.t("human.fix"), safe(&f.fix));
+            let _ = writeln!(out, "      {}", safe(&f.message_in(st.lang)));
+            let fix = f.fix_in(st.lang);
+            if !fix.is_empty() {
+                let _ = writeln!(out, "      {} {}", st.t("human.fix"), safe(&fix));
             }
             if !f.sources.is_empty() {
                 // A fact stated by many inputs would bury the finding under file names; the
@@ -271,7 +272,7 @@ fn accepted(out: &mut String, a: &AuditedEstate, st: &Style) {
                 safe_join(&f.pools, ", "),
                 st.t(&format!("severity.{}", f.severity.label()))
             );
-            let _ = writeln!(out, "      {}", safe(&f.message));
+            let _ = writeln!(out, "      {}", safe(&f.message_in(st.lang)));
             let until = acc.until.to_string();
             let line = match &acc.by {
                 Some(by) => st.tf(
@@ -439,6 +440,7 @@ mod tests {
             source: Source::new(evil, Some(1)),
         }];
         e.findings[0].message = evil.into();
+        e.findings[0].text = evil.into();
         e.findings[0].pools = vec![evil.into()];
         e.findings[0].sources = vec![Source::new(evil, Some(2))];
         for color in [false, true] {
@@ -505,7 +507,7 @@ mod tests {
             code,
             Severity::Error,
             vec![pool.into()],
-            format!("m {pool}"),
+            format!("m {pool}").into(),
             vec![Source::new("t.xml", Some(1))],
         )
     }

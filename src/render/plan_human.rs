@@ -180,11 +180,25 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, l
     }
     for p in &plan.pairs {
         let _ = writeln!(out, "    {}", pair_line(p, lang));
+        for w in &p.warnings {
+            let _ = writeln!(
+                out,
+                "      {} {}: {}",
+                t(lang, "severity.warning"),
+                w.code.as_str(),
+                safe(&w.message.render(lang))
+            );
+        }
     }
     if !plan.unpaired.is_empty() {
         let _ = writeln!(out, "  {}", bold(t(lang, "planh.unpaired")));
         for u in &plan.unpaired {
-            let _ = writeln!(out, "    {}: {}", safe(&u.pool), safe(&u.reason));
+            let _ = writeln!(
+                out,
+                "    {}: {}",
+                safe(&u.pool),
+                safe(&u.reason_text.render(lang))
+            );
         }
     }
     if !plan.migrate_first.is_empty() {
@@ -229,7 +243,7 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, l
                 safe(from),
                 safe(to),
                 t(lang, "planh.backup_tag"),
-                safe(why)
+                safe(&why.render(lang))
             ),
             Change::Add { pools, repair, .. } => format!(
                 "{}{} <-> {}{}",
@@ -359,7 +373,7 @@ fn branch_move(out: &mut String, m: &BranchMove, lang: Lang) {
                 .unwrap_or_else(|| t(lang, "planh.no_candidate"))
         ),
     );
-    let _ = writeln!(out, "        {}", safe(&m.why));
+    let _ = writeln!(out, "        {}", safe(&m.why.render(lang)));
     for (i, step) in branch_steps(m.procedure, lang).iter().enumerate() {
         let _ = writeln!(out, "        {}. {step}", i + 1);
     }
@@ -402,11 +416,9 @@ mod tests {
                 reciprocal_today: false,
                 users: [Some(1), None],
                 capacity_checked: false,
+                warnings: Vec::new(),
             }],
-            unpaired: vec![Unpaired {
-                pool: e(),
-                reason: e(),
-            }],
+            unpaired: vec![Unpaired::new(e(), e().into())],
             objective: Objective::default(),
             migrate_first: vec![MigrateFirst {
                 pool: e(),
@@ -427,18 +439,18 @@ mod tests {
                 Change::Remove {
                     from: e(),
                     to: e(),
-                    why: e(),
+                    why: e().into(),
                 },
                 Change::Add {
                     pools: [e(), e()],
                     repair: true,
-                    why: e(),
+                    why: e().into(),
                 },
                 Change::Keep {
                     pools: [e(), e()],
                     reciprocal: false,
                     repair: false,
-                    why: e(),
+                    why: e().into(),
                 },
             ],
             branch_moves: vec![BranchMove {
@@ -446,7 +458,7 @@ mod tests {
                 site: Some(e()),
                 from: Some(e()),
                 to: Some(e()),
-                why: e(),
+                why: e().into(),
                 users: Some(3),
                 procedure: BranchProcedure::Reassociate,
             }],

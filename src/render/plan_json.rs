@@ -40,10 +40,26 @@ pub struct PairJson<'a> {
     /// Users each side carries after the migration and the branch moves.
     pub users: [Option<u64>; 2],
     pub capacity_checked: bool,
+    /// Additive: forced by `--pin` (the HTML tags it).
+    pub pinned: bool,
+    /// Additive: the pair must be set up in Topology Builder (not already paired both ways); the
+    /// HTML's "To set up" tile counts these.
+    pub needs_setup: bool,
     /// Additive: pool to "active"/"standby" when the pair holds the Central Management store;
     /// absent otherwise.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub cms: BTreeMap<&'a str, CmsRole>,
+    /// Additive: what the audit would warn about the pair (a pinned pair in one site); absent
+    /// when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<PairWarningJson>,
+}
+
+#[derive(Serialize)]
+pub struct PairWarningJson {
+    pub code: crate::rules::Code,
+    /// English: scripts read plan.json.
+    pub message: String,
 }
 
 #[derive(Serialize)]
@@ -66,14 +82,16 @@ pub struct BranchMoveJson<'a> {
     pub from: Option<&'a str>,
     /// Null only when the plan pairs no pool at all.
     pub to: Option<&'a str>,
-    pub reason: &'a str,
+    /// English: scripts read plan.json.
+    pub reason: String,
 }
 
 #[derive(Serialize)]
 pub struct ChangeJson<'a> {
     pub kind: &'static str,
     pub pools: [&'a str; 2],
-    pub reason: &'a str,
+    /// English: scripts read plan.json.
+    pub reason: String,
 }
 
 impl<'a> PlanJson<'a> {
@@ -94,7 +112,17 @@ impl<'a> PlanJson<'a> {
                             sites: pair.sides.each_ref().map(|s| s.site.as_deref()),
                             users: pair.users,
                             capacity_checked: pair.capacity_checked,
+                            pinned: pair.pinned,
+                            needs_setup: pair.needs_setup(),
                             cms: pair.cms().into_iter().collect(),
+                            warnings: pair
+                                .warnings
+                                .iter()
+                                .map(|w| PairWarningJson {
+                                    code: w.code,
+                                    message: w.message.render(crate::i18n::Lang::En),
+                                })
+                                .collect(),
                         })
                         .collect(),
                     unpaired: p
@@ -123,7 +151,7 @@ impl<'a> PlanJson<'a> {
                             branch: &m.branch,
                             from: m.from.as_deref(),
                             to: m.to.as_deref(),
-                            reason: &m.why,
+                            reason: m.why.render(crate::i18n::Lang::En),
                         })
                         .collect(),
                     changes: p

@@ -86,6 +86,8 @@ pub struct PlanPairView {
     pub action_label: String,
     /// "holds the Central Management store (…)" when one of the pools holds it.
     pub cms_label: Option<String>,
+    /// Warnings on the pair (a pinned pair in one site), in the report's language.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -233,6 +235,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 action,
                 action_label,
                 cms_label: crate::render::plan_human::cms_text(p, lang),
+                warnings: p.warnings.iter().map(|w| w.message.render(lang)).collect(),
             }
         })
         .collect();
@@ -246,7 +249,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 pools: [from.clone(), to.clone()],
                 mutual: false,
                 note: i18n::t(lang, "change.remove.note").to_owned(),
-                why: Some(why.clone()),
+                why: Some(why.render(lang)),
             },
             Change::Add { pools, repair, why } => ChangeView {
                 kind: "add",
@@ -254,7 +257,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 pools: pools.clone(),
                 mutual: true,
                 note: with_repair(lang, i18n::t(lang, "change.add.note"), *repair),
-                why: pair_details(why),
+                why: pair_details(lang, why),
             },
             Change::Keep {
                 pools,
@@ -271,7 +274,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 } else {
                     with_repair(lang, i18n::t(lang, "change.keep.one_sided"), *repair)
                 },
-                why: pair_details(why),
+                why: pair_details(lang, why),
             },
         })
         .collect();
@@ -282,7 +285,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
             .iter()
             .map(|u| UnpairedView {
                 pool: u.pool.clone(),
-                reason: u.reason.clone(),
+                reason: u.reason_text.render(lang),
             })
             .collect(),
         objective: ObjectiveView {
@@ -325,7 +328,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 site: m.site.clone(),
                 from: m.from.clone(),
                 to: m.to.clone(),
-                why: m.why.clone(),
+                why: m.why.render(lang),
                 users: m.users,
                 procedure: match m.procedure {
                     BranchProcedure::Reassociate => "reassociate",
@@ -356,8 +359,17 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
 
 /// The planner's words about a pair beyond what the change's note already says (its first clause:
 /// new, kept or already paired), e.g. which successor it holds; `None` when there is nothing more.
-fn pair_details(why: &str) -> Option<String> {
-    why.split_once("; ").map(|(_, rest)| rest.to_owned())
+fn pair_details(lang: Lang, why: &crate::i18n::Message) -> Option<String> {
+    match why.params.first() {
+        Some((_, crate::i18n::Arg::Join(parts, separator))) if parts.len() > 1 => Some(
+            parts[1..]
+                .iter()
+                .map(|m| m.render(lang))
+                .collect::<Vec<_>>()
+                .join(separator),
+        ),
+        _ => None,
+    }
 }
 
 /// Whether a pair's capacity was checked, in words: the users of both sides, or which are unknown.
@@ -785,9 +797,9 @@ fn rules_view(lang: Lang, findings: &[Finding]) -> Vec<RuleView> {
                         severity: f.severity,
                         severity_label: severity_label(lang, f.severity),
                         pools: f.pools.clone(),
-                        message: f.message.clone(),
+                        message: f.message_in(lang),
                         sources: f.sources.iter().map(ToString::to_string).collect(),
-                        fix: f.fix.clone(),
+                        fix: f.fix_in(lang),
                     })
                     .collect(),
             }
@@ -841,7 +853,7 @@ pub fn estate_view(
                     severity: f.severity,
                     severity_label: severity_label(lang, f.severity),
                     pools: f.pools.clone(),
-                    message: f.message.clone(),
+                    message: f.message_in(lang),
                     reason: acc.reason.clone(),
                     until: acc.until.to_string(),
                     by: acc.by.clone(),

@@ -792,7 +792,8 @@ fn branch_section(s: &mut Script, m: &BranchMove) {
         m.branch,
         m.site.as_deref().unwrap_or("site unknown")
     ));
-    s.comment(&format!("  Why: {}.", m.why));
+    // The runbook is English throughout (PowerShell comments for the operator).
+    s.comment(&format!("  Why: {}.", m.why.render(crate::i18n::Lang::En)));
     match &m.to {
         None => s.comment("  New backing pool: a paired front-end pool of Lync 2013 or later."),
         Some(to) => s.comment(&format!(

@@ -93,6 +93,7 @@ fn sample_plan() -> PairingPlan {
                 reciprocal_today: false,
                 users: [Some(1_000), None],
                 capacity_checked: false,
+                warnings: Vec::new(),
             },
             PlannedPair {
                 sides: [
@@ -105,6 +106,7 @@ fn sample_plan() -> PairingPlan {
                 reciprocal_today: true,
                 users: [Some(2_000), Some(3_000)],
                 capacity_checked: true,
+                warnings: Vec::new(),
             },
             PlannedPair {
                 sides: [
@@ -117,12 +119,13 @@ fn sample_plan() -> PairingPlan {
                 reciprocal_today: false,
                 users: [None, None],
                 capacity_checked: false,
+                warnings: Vec::new(),
             },
         ],
-        unpaired: vec![Unpaired {
-            pool: "c.sample.test".to_owned(),
-            reason: "sample reason".to_owned(),
-        }],
+        unpaired: vec![Unpaired::new(
+            "c.sample.test".to_owned(),
+            "sample reason".into(),
+        )],
         objective: Objective {
             pairs: 3,
             cross_site: 2,
@@ -166,24 +169,24 @@ fn sample_plan() -> PairingPlan {
             Change::Remove {
                 from: "a.sample.test".to_owned(),
                 to: "c.sample.test".to_owned(),
-                why: "sample removal".to_owned(),
+                why: "sample removal".into(),
             },
             Change::Add {
                 pools: ["a.sample.test".to_owned(), "b.sample.test".to_owned()],
                 repair: true,
-                why: "sample addition".to_owned(),
+                why: "sample addition".into(),
             },
             Change::Keep {
                 pools: ["d.sample.test".to_owned(), "e.sample.test".to_owned()],
                 reciprocal: true,
                 repair: false,
-                why: "sample keep".to_owned(),
+                why: "sample keep".into(),
             },
             Change::Keep {
                 pools: ["f.sample.test".to_owned(), "g.sample.test".to_owned()],
                 reciprocal: false,
                 repair: true,
-                why: "sample keep".to_owned(),
+                why: "sample keep".into(),
             },
         ],
         branch_moves: vec![
@@ -192,7 +195,7 @@ fn sample_plan() -> PairingPlan {
                 site: Some("Beta".to_owned()),
                 from: Some("old.sample.test".to_owned()),
                 to: Some("b.sample.test".to_owned()),
-                why: "sample move".to_owned(),
+                why: "sample move".into(),
                 users: Some(50),
                 procedure: BranchProcedure::Lync2010Sba,
             },
@@ -201,7 +204,7 @@ fn sample_plan() -> PairingPlan {
                 site: None,
                 from: None,
                 to: None,
-                why: "sample move".to_owned(),
+                why: "sample move".into(),
                 users: None,
                 procedure: BranchProcedure::Reassociate,
             },
@@ -314,7 +317,7 @@ pub fn views(lang: Lang) -> Samples {
         Code::BackupUnknownPool,
         Severity::Error,
         vec!["a.sample.test".to_owned()],
-        "sample finding".to_owned(),
+        "sample finding".into(),
         vec![Source::new("sample.xml", Some(3))],
     )];
     let audit = Audit {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{Code, Finding, Severity};
+use crate::i18n::Message;
 use crate::model::{Estate, Role};
 
 pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
@@ -17,18 +18,12 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
             let (severity, message) = if p.planned {
                 (
                     Severity::Info,
-                    format!(
-                        "{} is a planned pool with no backup pool yet; the pairing plan gives it a partner",
-                        p.fqdn
-                    ),
+                    Message::new("msg.backup_missing.planned").arg("pool", &p.fqdn),
                 )
             } else {
                 (
                     Severity::Warning,
-                    format!(
-                        "{} has no backup pool: no pool failover and no registrar resiliency",
-                        p.fqdn
-                    ),
+                    Message::new("msg.backup_missing").arg("pool", &p.fqdn),
                 )
             };
             out.push(Finding::new(
@@ -45,7 +40,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                     Code::BackupSelf,
                     Severity::Error,
                     vec![p.fqdn.clone()],
-                    format!("{} names itself as its backup pool", p.fqdn),
+                    Message::new("msg.backup_self").arg("pool", &p.fqdn),
                     p.sources_of("backup"),
                 ));
                 continue;
@@ -55,10 +50,9 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                     Code::BackupUnknownPool,
                     Severity::Error,
                     vec![p.fqdn.clone()],
-                    format!(
-                        "{} names {} as backup, but no input of this estate defines that pool",
-                        p.fqdn, target
-                    ),
+                    Message::new("msg.backup_unknown_pool")
+                        .arg("pool", &p.fqdn)
+                        .arg("target", target),
                     p.sources_of("backup"),
                 ));
                 continue;
@@ -71,12 +65,10 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                     Code::BackupInvalidTarget,
                     Severity::Error,
                     vec![p.fqdn.clone(), q.fqdn.clone()],
-                    format!(
-                        "{} names {} as backup, but that is a {} pool; only front-end pools can back up front-end pools",
-                        p.fqdn,
-                        q.fqdn,
-                        q.role.label()
-                    ),
+                    Message::new("msg.backup_invalid_target")
+                        .arg("pool", &p.fqdn)
+                        .arg("target", &q.fqdn)
+                        .label("role", format!("role.{}", q.role.label())),
                     [p.sources_of("backup"), q.sources_of("pool")].concat(),
                 ));
                 continue;
@@ -84,17 +76,17 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
             named_by.entry(&q.fqdn).or_default().push(&p.fqdn);
             if !q.all_backups().any(|b| b == p.fqdn) {
                 let what_q_names = match q.backup.as_deref() {
-                    None => "names no backup".to_owned(),
-                    Some(other) => format!("names {other}"),
+                    None => Message::new("msg.names_no_backup"),
+                    Some(other) => Message::new("msg.names_other").arg("other", other),
                 };
                 out.push(Finding::new(
                     Code::BackupNotReciprocal,
                     Severity::Error,
                     vec![p.fqdn.clone(), q.fqdn.clone()],
-                    format!(
-                        "{} names {} as backup, but {} {}; 2013+ pairs must back each other up",
-                        p.fqdn, q.fqdn, q.fqdn, what_q_names
-                    ),
+                    Message::new("msg.backup_not_reciprocal")
+                        .arg("pool", &p.fqdn)
+                        .arg("target", &q.fqdn)
+                        .msg("what", what_q_names),
                     [p.sources_of("backup"), q.sources_of("backup")].concat(),
                 ));
             }
@@ -118,12 +110,10 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
             Code::BackupManyToOne,
             Severity::Error,
             pools,
-            format!(
-                "{} is the backup of {} front-end pools ({}); from Lync 2013 on a pool has exactly one partner",
-                hub,
-                namers.len(),
-                namers.join(", ")
-            ),
+            Message::new("msg.backup_many_to_one")
+                .arg("hub", hub)
+                .arg("count", namers.len().to_string())
+                .arg("pools", namers.join(", ")),
             sources,
         ));
     }

@@ -2,6 +2,7 @@
 //! Sources: DOMAIN.md §3 and §6 (S1, S6, S9, S13, S19, S-Assoc).
 
 use super::{Code, Finding, Severity};
+use crate::i18n::Message;
 use crate::model::{Estate, Role, SiteKind};
 
 pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
@@ -11,10 +12,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                 Code::BranchBackupMissing,
                 Severity::Warning,
                 vec![b.fqdn.clone()],
-                format!(
-                    "branch registrar {} has no backup registrar pool: its users lose service when it fails",
-                    b.fqdn
-                ),
+                Message::new("msg.branch_backup_missing").arg("pool", &b.fqdn),
                 b.sources_of("pool"),
             ));
             continue;
@@ -34,18 +32,18 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
             .is_some_and(|s| s.kind == SiteKind::Branch);
         if q.role != Role::FrontEnd || in_branch_site {
             let what = if q.role != Role::FrontEnd {
-                format!("a {} pool", q.role.label())
+                Message::new("msg.branch.role").label("role", format!("role.{}", q.role.label()))
             } else {
-                "a front-end pool in a branch site".to_owned()
+                Message::new("msg.branch.in_branch_site")
             };
             out.push(Finding::new(
                 Code::BranchBackupInvalid,
                 Severity::Error,
                 vec![b.fqdn.clone(), q.fqdn.clone()],
-                format!(
-                    "branch registrar {} is backed by {}, {what}; it must be a central-site front-end pool",
-                    b.fqdn, q.fqdn
-                ),
+                Message::new("msg.branch_backup_invalid")
+                    .arg("pool", &b.fqdn)
+                    .arg("target", &q.fqdn)
+                    .msg("what", what),
                 [b.sources_of("backup"), q.sources_of("pool")].concat(),
             ));
             continue;
@@ -55,11 +53,9 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
             Code::BranchNoDr,
             Severity::Info,
             vec![b.fqdn.clone(), q.fqdn.clone()],
-            format!(
-                "users homed on branch registrar {} get no pool disaster recovery: if its backing pool {} fails \
-                 they stay in resiliency mode",
-                b.fqdn, q.fqdn
-            ),
+            Message::new("msg.branch_no_dr")
+                .arg("pool", &b.fqdn)
+                .arg("target", &q.fqdn),
             [b.sources_of("pool"), b.sources_of("backup")].concat(),
         ));
     }

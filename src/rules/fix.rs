@@ -2,9 +2,10 @@
 //! like the Best Practices Analyzer gives. One post-pass over every finding, so the rule modules
 //! stay about detection. A finding on a Lync 2010 relationship gets no repair advice: the
 //! relationship disappears with the migration, and `lyncpair plan` shows what replaces it.
-//! The texts are English for now (like finding messages); labels around them are translated.
+//! The texts live in [`crate::i18n`] under `fix.<code>`, in English and German.
 
 use super::{Code, Finding};
+use crate::i18n::Message;
 use crate::model::{Estate, Role, Version};
 
 /// Codes about a backup relationship (or its timers), which a migration away from Lync 2010 ends.
@@ -29,110 +30,50 @@ fn lync2010_pools<'e>(finding: &'e Finding, estate: &'e Estate) -> Vec<&'e str> 
         .collect()
 }
 
-pub fn fix_for(finding: &Finding, estate: &Estate) -> String {
+/// What to do about `finding`, as a message rendered in the reader's language at output time.
+pub fn fix_for(finding: &Finding, estate: &Estate) -> Message {
     let old = lync2010_pools(finding, estate);
     if about_a_relationship(finding.code) && !old.is_empty() {
-        return format!(
-            "Nothing to repair in Lync 2010: this relationship disappears with the migration, when the users \
-             of {} move to a successor of Lync 2013 or later that is paired 1:1. Run `lyncpair plan` for the \
-             successors, their pairs and the new backups of branch registrars.",
-            old.join(", ")
-        );
+        return Message::new("fix.lync2010").arg("pools", old.join(", "));
     }
     let planned = finding
         .pools
         .first()
         .and_then(|f| estate.pool(f))
         .is_some_and(|p| p.planned);
-    let text = match finding.code {
-        Code::BackupManyToOne => {
-            "Give every pool one partner: pair the hub with one of the pools naming it (Topology Builder: \
-             Edit Properties > Resiliency > Associated Backup Pool) and the others with other pools; \
-             `lyncpair plan` suggests the pairs."
-        }
-        Code::BackupNotReciprocal => {
-            "Make the pair mutual: set the partner's Associated Backup Pool to this pool in Topology \
-             Builder (configuring one side sets both), or choose other partners for both; publish."
-        }
-        Code::BackupSelf => {
-            "Choose another front-end pool as backup in Topology Builder (Resiliency) and publish."
-        }
-        Code::BackupUnknownPool => {
-            "Add the export that defines the named pool to the inputs; if that pool was removed, choose \
-             an existing backup pool in Topology Builder and publish."
-        }
-        Code::BackupInvalidTarget => {
-            "Choose a front-end pool as backup: Directors, branch registrars, Edge and other pools cannot \
-             be backup pools."
-        }
-        Code::BackupMissing if planned => {
-            "Nothing to do yet: `lyncpair plan` gives this planned pool a partner."
-        }
-        Code::BackupMissing => {
-            "Pair the pool with a compatible front-end pool in another central site (Topology Builder: \
-             Resiliency > Associated Backup Pool); `lyncpair plan` suggests one."
-        }
-        Code::PairEditionMismatch => {
-            "Pair pools of the same edition: Enterprise with Enterprise, Standard with Standard."
-        }
-        Code::PairPlatformMismatch => {
-            "Pair physical pools with physical pools and virtual with virtual."
-        }
-        Code::PairOsMismatch => {
-            "Bring both pools to the same Windows Server version, or pair each with a pool of its own."
-        }
-        Code::PairVersionMismatch => {
-            "Upgrade both pools of the pair back to back, without unpairing them, or pair pools of one \
-             version."
-        }
-        Code::PairSameSite => {
-            "Pair with a pool in another central site, so that one disaster cannot take out both."
-        }
-        Code::PairCapacity => {
-            "Add front-end servers (one per 6,660 users, up to 12), move users or branch registrars to \
-             other pools, or pair with a smaller pool."
-        }
-        Code::BranchBackupInvalid => {
-            "Associate the branch registrar with a central-site front-end pool as its backup Registrar \
-             (Topology Builder: the branch's Resiliency settings)."
-        }
-        Code::BranchBackupMissing => {
-            "Associate the branch registrar with a central-site front-end pool as its backup Registrar."
-        }
-        Code::BranchNoDr => {
-            "Nothing to change: branch users keep voice resiliency through the backup pool but get no pool \
-             failover; plan their continuity separately."
-        }
-        Code::TimerOutOfRange => {
-            "Set both intervals between 30 and 86,400 seconds (Topology Builder: Resiliency; defaults \
-             120 s and 240 s)."
-        }
-        Code::TimerBelowRecommended => {
-            "Raise the interval to 120 seconds or more (Topology Builder defaults: 120 s failure \
-             detection, 240 s failback)."
-        }
-        Code::TimerOrder => {
-            "Set the failback interval above the failure-detection interval (defaults 120 s and 240 s)."
-        }
-        Code::SourceConflict => {
-            "Check which input is current and correct or remove the stale one; meanwhile the more \
-             authoritative input is used."
-        }
-        Code::ExportLossy => {
-            "Export again without losing characters: Get-CsTopology -AsXml | Out-File -Encoding Unicode, \
-             and Export-Csv -Encoding UTF8 with expanded properties."
-        }
-        Code::TopologyUnpublishedChange => {
-            "Publish the Topology Builder changes (or discard them), then export the topology again."
-        }
-        Code::AcceptanceExpired => {
-            "Fix the finding, or renew the entry in the --accept file with a new date and reason."
-        }
-        Code::AcceptanceUnused => {
-            "Remove the entry from the --accept file, or correct its code or pools."
-        }
-    };
-    text.to_owned()
+    if finding.code == Code::BackupMissing && planned {
+        return Message::new("fix.backup-missing.planned");
+    }
+    Message::new(fix_key(finding.code))
+}
+
+/// The label key of a rule's fix text: `fix.` and the code.
+fn fix_key(code: Code) -> &'static str {
+    match code {
+        Code::BackupManyToOne => "fix.backup-many-to-one",
+        Code::BackupNotReciprocal => "fix.backup-not-reciprocal",
+        Code::BackupSelf => "fix.backup-self",
+        Code::BackupUnknownPool => "fix.backup-unknown-pool",
+        Code::BackupInvalidTarget => "fix.backup-invalid-target",
+        Code::BackupMissing => "fix.backup-missing",
+        Code::PairEditionMismatch => "fix.pair-edition-mismatch",
+        Code::PairPlatformMismatch => "fix.pair-platform-mismatch",
+        Code::PairOsMismatch => "fix.pair-os-mismatch",
+        Code::PairVersionMismatch => "fix.pair-version-mismatch",
+        Code::PairSameSite => "fix.pair-same-site",
+        Code::PairCapacity => "fix.pair-capacity",
+        Code::BranchBackupInvalid => "fix.branch-backup-invalid",
+        Code::BranchBackupMissing => "fix.branch-backup-missing",
+        Code::BranchNoDr => "fix.branch-no-dr",
+        Code::TimerOutOfRange => "fix.timer-out-of-range",
+        Code::TimerBelowRecommended => "fix.timer-below-recommended",
+        Code::TimerOrder => "fix.timer-order",
+        Code::SourceConflict => "fix.source-conflict",
+        Code::ExportLossy => "fix.export-lossy",
+        Code::TopologyUnpublishedChange => "fix.topology-unpublished-change",
+        Code::AcceptanceExpired => "fix.acceptance-expired",
+        Code::AcceptanceUnused => "fix.acceptance-unused",
+    }
 }
 
 #[cfg(test)]
@@ -145,14 +86,8 @@ mod tests {
     fn every_rule_has_a_fix() {
         let e = estate(vec![fe("a.t", "s1", None)]);
         for r in CATALOGUE {
-            let f = Finding::new(
-                r.id,
-                Severity::Info,
-                vec!["a.t".into()],
-                String::new(),
-                vec![],
-            );
-            let fix = fix_for(&f, &e);
+            let f = Finding::new(r.id, Severity::Info, vec!["a.t".into()], "".into(), vec![]);
+            let fix = fix_for(&f, &e).render(crate::i18n::Lang::En);
             assert!(fix.len() > 20, "{}: {fix}", r.code);
             assert!(!fix.contains("Lync 2010"), "{}: {fix}", r.code);
         }

@@ -2,6 +2,7 @@
 //! changes and lossy exports (Project rules).
 
 use super::{Code, Finding, Severity};
+use crate::i18n::Message;
 use crate::model::Estate;
 
 pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
@@ -10,10 +11,13 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
             Code::SourceConflict,
             Severity::Warning,
             vec![c.pool.clone()],
-            format!(
-                "{}: {} is \"{}\" in {} but \"{}\" in {}; \"{}\" is used",
-                c.pool, c.fact, c.used, c.used_source, c.other, c.other_source, c.used
-            ),
+            Message::new("msg.source_conflict")
+                .arg("pool", &c.pool)
+                .arg("fact", c.fact.to_string())
+                .arg("used", c.used.to_string())
+                .arg("used_source", c.used_source.to_string())
+                .arg("other", c.other.to_string())
+                .arg("other_source", c.other_source.to_string()),
             vec![c.used_source.clone(), c.other_source.clone()],
         ));
     }
@@ -22,7 +26,8 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
             Code::TopologyUnpublishedChange,
             Severity::Info,
             vec![c.pool.clone()],
-            c.message.clone(),
+            // Worded by the Topology Builder reader; not yet a template of its own.
+            Message::verbatim(c.message.clone()),
             vec![c.source.clone()],
         ));
     }
@@ -31,7 +36,8 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
             Code::ExportLossy,
             Severity::Warning,
             l.pool.iter().cloned().collect(),
-            l.what.clone(),
+            // Worded by the importer that noticed the loss; not yet a template of its own.
+            Message::verbatim(l.what.clone()),
             vec![l.source.clone()],
         ));
     }

@@ -13,6 +13,7 @@ mod timers;
 use serde::Serialize;
 
 use crate::accept::Acceptance;
+use crate::i18n::{Lang, Message};
 use crate::model::{Estate, Source};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -415,10 +416,15 @@ pub struct Finding {
     pub code: Code,
     pub severity: Severity,
     pub pools: Vec<String>,
+    /// The message in English, as audit/v1 carries it (scripts read it); `text` renders it in any language.
     pub message: String,
+    #[serde(skip)]
+    pub text: Message,
     pub sources: Vec<Source>,
-    /// What to do, for a person (audit/v1 `fix`); filled by [`check`] from [`fix::fix_for`].
+    /// What to do, for a person (audit/v1 `fix`, English); filled by [`check`] from [`fix::fix_for`].
     pub fix: String,
+    #[serde(skip)]
+    pub fix_text: Option<Message>,
     /// Set by an active `--accept` entry: still shown, never counted (crate::accept).
     pub accepted: Option<Acceptance>,
 }
@@ -428,7 +434,7 @@ impl Finding {
         code: Code,
         severity: Severity,
         pools: Vec<String>,
-        message: String,
+        text: Message,
         sources: Vec<Source>,
     ) -> Finding {
         let mut sources = sources;
@@ -438,10 +444,31 @@ impl Finding {
             code,
             severity,
             pools,
-            message,
+            message: text.render(Lang::En),
+            text,
             sources,
             fix: String::new(),
+            fix_text: None,
             accepted: None,
+        }
+    }
+
+    /// Set what to do; `fix` keeps the English text for audit/v1.
+    pub fn set_fix(&mut self, fix: Message) {
+        self.fix = fix.render(Lang::En);
+        self.fix_text = Some(fix);
+    }
+
+    /// The message in the reader's language.
+    pub fn message_in(&self, lang: Lang) -> String {
+        self.text.render(lang)
+    }
+
+    /// What to do in the reader's language; empty when nothing was set.
+    pub fn fix_in(&self, lang: Lang) -> String {
+        match &self.fix_text {
+            Some(m) => m.render(lang),
+            None => self.fix.clone(),
         }
     }
 }
@@ -456,7 +483,8 @@ pub fn check(estate: &Estate) -> Vec<Finding> {
     inputs::check(estate, &mut findings);
     sort(&mut findings);
     for f in &mut findings {
-        f.fix = fix::fix_for(f, estate);
+        let fix = fix::fix_for(f, estate);
+        f.set_fix(fix);
     }
     findings
 }
@@ -617,6 +645,61 @@ mod tests {
                 r.code
             );
             assert_eq!(r.id.as_str(), r.code);
+        }
+    }
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::test_support::{estate, fe};
+    use super::*;
+    use crate::model::{Edition, Failover, Role, Version};
+
+    /// An estate that raises most rules at once.
+    fn troubled() -> Estate {
+        let mut a = fe("a.t", "s1", Some("hub.t"));
+        a.failover = Some(Failover {
+            enabled: Some(true),
+            failure_detection_s: Some(60),
+            failback_s: Some(50),
+        });
+        let mut b = fe("b.t", "s1", Some("hub.t"));
+        b.edition = Some(Edition::Standard);
+        b.users = Some(9_000);
+        b.virtual_machine = Some(true);
+        b.os = Some("Windows Server 2012".into());
+        let mut hub = fe("hub.t", "s1", Some("b.t"));
+        hub.users = Some(1_000);
+        hub.virtual_machine = Some(false);
+        hub.os = Some("Windows Server 2016".into());
+        hub.version = Some(Version::V2015);
+        let mut dir = fe("dir.t", "s2", None);
+        dir.role = Role::Director;
+        let mut branch = fe("br.t", "branch-x", Some("dir.t"));
+        branch.role = Role::Branch;
+        let c = fe("c.t", "s2", Some("dir.t"));
+        let d = fe("d.t", "s2", Some("d.t"));
+        let e = fe("e.t", "s2", Some("gone.t"));
+        let f = fe("f.t", "s3", None);
+        estate(vec![a, b, hub, dir, branch, c, d, e, f])
+    }
+
+    #[test]
+    fn every_finding_and_fix_reads_in_german() {
+        let findings = check(&troubled());
+        assert!(findings.len() >= 10, "{findings:?}");
+        for f in &findings {
+            let (en, de) = (f.message_in(Lang::En), f.message_in(Lang::De));
+            assert_eq!(en, f.message, "audit/v1 keeps the English message");
+            assert_ne!(en, de, "{}: not translated", f.code.as_str());
+            assert!(
+                !de.contains('{'),
+                "{}: unfilled placeholder in {de}",
+                f.code.as_str()
+            );
+            let (fix_en, fix_de) = (f.fix_in(Lang::En), f.fix_in(Lang::De));
+            assert_eq!(fix_en, f.fix);
+            assert_ne!(fix_en, fix_de, "{}: fix not translated", f.code.as_str());
         }
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::{Code, Finding, Severity};
+use crate::i18n::Message;
 use crate::model::{Edition, Estate, Pool, Role, Version, site_key};
 
 /// Users one Enterprise pool carries at most (2013+), and one Standard Edition server.
@@ -58,23 +59,22 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
             Severity::Warning
         };
         let why = if va == Version::V2010 || vb == Version::V2010 {
-            "Lync 2010 has no pool pairing; pair only pools of one version"
+            "msg.version.lync2010"
         } else if severity == Severity::Error {
-            "a Skype for Business Server 2019 pool pairs only with another 2019 pool"
+            "msg.version.2019"
         } else {
-            "disaster-mode failover is lost until both pools run the same version"
+            "msg.version.upgrade"
         };
         out.push(Finding::new(
             Code::PairVersionMismatch,
             severity,
             pools(a, b),
-            format!(
-                "{} ({}) is paired with {} ({}): {why}",
-                a.fqdn,
-                va.label(),
-                b.fqdn,
-                vb.label()
-            ),
+            Message::new("msg.pair_version_mismatch")
+                .arg("a", &a.fqdn)
+                .arg("va", va.label())
+                .arg("b", &b.fqdn)
+                .arg("vb", vb.label())
+                .label("why", why),
             [
                 edge_sources(),
                 a.sources_of("version"),
@@ -98,13 +98,11 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
             Code::PairEditionMismatch,
             Severity::Error,
             pools(a, b),
-            format!(
-                "{} ({}) is paired with {} ({})",
-                a.fqdn,
-                ea.label(),
-                b.fqdn,
-                eb.label()
-            ),
+            Message::new("msg.pair_mismatch")
+                .arg("a", &a.fqdn)
+                .label("va", format!("edition.{}", ea.label()))
+                .arg("b", &b.fqdn)
+                .label("vb", format!("edition.{}", eb.label())),
             [
                 edge_sources(),
                 a.sources_of("edition"),
@@ -120,28 +118,26 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
             Code::PairSameSite,
             Severity::Warning,
             pools(a, b),
-            format!(
-                "{} and {} back each other up from the same site ({sa})",
-                a.fqdn, b.fqdn
-            ),
+            Message::new("msg.pair_same_site")
+                .arg("a", &a.fqdn)
+                .arg("b", &b.fqdn)
+                .arg("site", sa),
             edge_sources(),
         ));
     }
     if let (Some(va), Some(vb)) = (a.virtual_machine, b.virtual_machine)
         && va != vb
     {
-        let kind = |v: bool| if v { "virtual" } else { "physical" };
+        let kind = |v: bool| if v { "value.virtual" } else { "value.physical" };
         out.push(Finding::new(
             Code::PairPlatformMismatch,
             Severity::Error,
             pools(a, b),
-            format!(
-                "{} ({}) is paired with {} ({})",
-                a.fqdn,
-                kind(va),
-                b.fqdn,
-                kind(vb)
-            ),
+            Message::new("msg.pair_mismatch")
+                .arg("a", &a.fqdn)
+                .label("va", kind(va))
+                .arg("b", &b.fqdn)
+                .label("vb", kind(vb)),
             [
                 edge_sources(),
                 a.sources_of("virtual"),
@@ -157,7 +153,11 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
             Code::PairOsMismatch,
             Severity::Error,
             pools(a, b),
-            format!("{} runs {oa} but its partner {} runs {ob}", a.fqdn, b.fqdn),
+            Message::new("msg.pair_os_mismatch")
+                .arg("a", &a.fqdn)
+                .arg("oa", oa)
+                .arg("b", &b.fqdn)
+                .arg("ob", ob),
             [edge_sources(), a.sources_of("os"), b.sources_of("os")].concat(),
         ));
     }
@@ -224,34 +224,38 @@ fn backed_branches<'e>(estate: &'e Estate, pool: &'e Pool) -> impl Iterator<Item
 }
 
 /// Whether one of two pools could not carry both pools' users; the reason, for the finding and the planner.
-pub fn capacity_problem(estate: &Estate, a: &Pool, b: &Pool) -> Option<String> {
+pub fn capacity_problem(estate: &Estate, a: &Pool, b: &Pool) -> Option<Message> {
     let combined = carried_users(estate, a)?.saturating_add(carried_users(estate, b)?);
     let mut problems = Vec::new();
     for p in [a, b] {
         match p.edition {
             Some(Edition::Enterprise) => {
                 if combined > ENTERPRISE_MAX_USERS {
-                    problems.push(format!(
-                        "{} (Enterprise) can carry at most {ENTERPRISE_MAX_USERS}",
-                        p.fqdn
-                    ));
+                    problems.push(
+                        Message::new("msg.capacity.enterprise_max")
+                            .arg("pool", &p.fqdn)
+                            .arg("max", ENTERPRISE_MAX_USERS.to_string()),
+                    );
                 } else {
                     let needed = combined.div_ceil(USERS_PER_FRONT_END).min(MAX_FRONT_ENDS);
                     // No pool has 0 servers: 0 means no input counted them (an inventory without
                     // a server column), and unknown facts never raise a finding.
                     if p.servers > 0 && u64::from(p.servers) < needed {
-                        problems.push(format!(
-                            "{} has {} front-end servers but needs {needed} to carry them",
-                            p.fqdn, p.servers
-                        ));
+                        problems.push(
+                            Message::new("msg.capacity.servers")
+                                .arg("pool", &p.fqdn)
+                                .arg("servers", p.servers.to_string())
+                                .arg("needed", needed.to_string()),
+                        );
                     }
                 }
             }
             Some(Edition::Standard) if combined > STANDARD_MAX_USERS => {
-                problems.push(format!(
-                    "{} (Standard) can carry at most {STANDARD_MAX_USERS}",
-                    p.fqdn
-                ));
+                problems.push(
+                    Message::new("msg.capacity.standard_max")
+                        .arg("pool", &p.fqdn)
+                        .arg("max", STANDARD_MAX_USERS.to_string()),
+                );
             }
             _ => {}
         }
@@ -259,10 +263,11 @@ pub fn capacity_problem(estate: &Estate, a: &Pool, b: &Pool) -> Option<String> {
     if problems.is_empty() {
         None
     } else {
-        Some(format!(
-            "after a failover one pool carries {combined} users (branch users included): {}",
-            problems.join("; ")
-        ))
+        Some(
+            Message::new("msg.pair_capacity")
+                .arg("users", combined.to_string())
+                .join("problems", problems, "; "),
+        )
     }
 }
 

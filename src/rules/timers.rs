@@ -1,6 +1,7 @@
 //! Voice resiliency timers of a Registrar (D2). Sources: S12 (range), S9–S11 (recommendations).
 
 use super::{Code, Finding, Severity};
+use crate::i18n::Message;
 use crate::model::Estate;
 
 pub const MIN_INTERVAL_S: i64 = 30;
@@ -12,8 +13,8 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
         let Some(f) = p.failover else { continue };
         let sources = p.sources_of("failover");
         let values = [
-            ("failure detection", f.failure_detection_s),
-            ("failback", f.failback_s),
+            ("timer.failure_detection", f.failure_detection_s),
+            ("timer.failback", f.failback_s),
         ];
         // A value outside the allowed range is wrong even with automatic failover off, whatever its
         // size or sign.
@@ -26,10 +27,12 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                     Code::TimerOutOfRange,
                     Severity::Error,
                     vec![p.fqdn.clone()],
-                    format!(
-                        "{}: {name} interval {v} s is outside the allowed {MIN_INTERVAL_S}..{MAX_INTERVAL_S} s",
-                        p.fqdn
-                    ),
+                    Message::new("msg.timer_out_of_range")
+                        .arg("pool", &p.fqdn)
+                        .label("timer", name)
+                        .arg("value", v.to_string())
+                        .arg("min", MIN_INTERVAL_S.to_string())
+                        .arg("max", MAX_INTERVAL_S.to_string()),
                     sources.clone(),
                 ));
             }
@@ -49,11 +52,11 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                     Code::TimerBelowRecommended,
                     Severity::Warning,
                     vec![p.fqdn.clone()],
-                    format!(
-                        "{}: {name} interval {v} s is below the recommended {RECOMMENDED_MIN_S} s; a busy primary \
-                         may trigger needless failovers",
-                        p.fqdn
-                    ),
+                    Message::new("msg.timer_below_recommended")
+                        .arg("pool", &p.fqdn)
+                        .label("timer", name)
+                        .arg("value", v.to_string())
+                        .arg("min", RECOMMENDED_MIN_S.to_string()),
                     sources.clone(),
                 ));
             }
@@ -63,11 +66,10 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                 Code::TimerOrder,
                 Severity::Warning,
                 vec![p.fqdn.clone()],
-                format!(
-                    "{}: failback interval {back} s is not longer than failure detection {detect} s \
-                     (Topology Builder defaults: 120 s and 240 s)",
-                    p.fqdn
-                ),
+                Message::new("msg.timer_order")
+                    .arg("pool", &p.fqdn)
+                    .arg("back", back.to_string())
+                    .arg("detect", detect.to_string()),
                 sources,
             ));
         }
