@@ -111,6 +111,8 @@ fn json_is_the_contract_shape_with_the_optimal_plan() {
             "capacity_checked",
             "cross_site",
             "kept",
+            "needs_setup",
+            "pinned",
             "pools",
             "sites",
             "users"
@@ -551,8 +553,9 @@ fn human_output_speaks_german() {
     ] {
         assert!(!t.contains(english), "English {english:?} left in\n{t}");
     }
-    // Data stays as exported: the planner's reasons are not translated.
-    assert!(t.contains("no compatible partner: differs in edition"));
+    // The planner's reasons are German too (issue 11); pool names stay as exported.
+    assert!(t.contains("kein kompatibler Partner: unterscheidet sich in Edition"));
+    assert!(!t.contains("no compatible partner"));
 }
 
 #[test]
