@@ -242,7 +242,7 @@ fn findings(out: &mut String, a: &AuditedEstate, st: &Style) {
                     .sources
                     .iter()
                     .take(MAX_SOURCES_SHOWN)
-                    .map(ToString::to_string)
+                    .map(|s| safe(&s.to_string()).into_owned())
                     .collect();
                 if f.sources.len() > MAX_SOURCES_SHOWN {
                     let more = (f.sources.len() - MAX_SOURCES_SHOWN).to_string();
