@@ -3,7 +3,7 @@
 //! Exit codes: 0 nothing at or above `--fail-on`; 1 findings at or above it; 2 usage error or at
 //! least one input that could not be read (everything readable is still audited and reported).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -94,9 +94,32 @@ pub struct CommonArgs {
     /// Accepted findings: a CSV file with the columns code, pools, reason, until, by (docs/accept.md).
     #[arg(long, value_name = "FILE")]
     pub accept: Option<PathBuf>,
+    /// Colour terminal output: auto (only on a terminal, and not with NO_COLOR set), always or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     /// The day acceptances are checked against instead of today (UTC); for tests and reruns.
     #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = parse_day)]
     pub today: Option<Date>,
+}
+
+/// `--color`: when the terminal formats colour standard output.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// Resolved once for standard output: `auto` asks anstream, which colours a terminal only and
+    /// honours `NO_COLOR` (and `CLICOLOR`, `CLICOLOR_FORCE`, `TERM=dumb`); the flag wins over them.
+    fn for_stdout(self) -> anstream::ColorChoice {
+        match self {
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+            ColorWhen::Auto => anstream::AutoStream::choice(&std::io::stdout()),
+        }
+    }
 }
 
 fn parse_day(raw: &str) -> Result<Date, String> {
@@ -302,6 +325,14 @@ fn emit(text: &str) {
     let _ = out.flush();
 }
 
+/// Write terminal text to stdout through anstream, which passes its colours on as ANSI codes, turns
+/// them into console calls on Windows consoles without ANSI support, or drops them for `never`.
+fn emit_colored(text: &str, choice: anstream::ColorChoice) {
+    let mut out = anstream::AutoStream::new(std::io::stdout().lock(), choice);
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
 /// Report a usage problem the way clap does: on stderr, exit 2.
 fn usage_error(message: &str) -> i32 {
     let _ = writeln!(
@@ -394,6 +425,15 @@ fn write_reports(dir: &Path, files: Vec<report::OutFile>) -> Result<Vec<String>,
 
 fn run_audit(args: AuditArgs) -> i32 {
     let common = &args.common;
+    let colour = common.color.for_stdout();
+    let human = args.format == AuditFormat::Human;
+    let emit = |text: &str| {
+        if human {
+            emit_colored(text, colour);
+        } else {
+            emit(text);
+        }
+    };
     let needs_templates =
         common.out.is_some() || matches!(args.format, AuditFormat::Md | AuditFormat::Html);
     let (templates, generated) = match check_before_reading(common, needs_templates) {
@@ -437,7 +477,7 @@ fn run_audit(args: AuditArgs) -> i32 {
         (AuditFormat::Json, _) => render::json::render(&audit),
         (AuditFormat::Human, _) => render::human::render_with(
             &audit,
-            render::use_color(std::io::stdout().is_terminal()),
+            colour != anstream::ColorChoice::Never,
             common.lang,
             args.verbose,
         ),
@@ -518,6 +558,15 @@ const PLAN_HTML_TEMPLATE: &str = "plan.html.tera";
 
 fn run_plan(args: PlanArgs) -> i32 {
     let common = &args.common;
+    let colour = common.color.for_stdout();
+    let human = args.format == PlanFormat::Human;
+    let emit = |text: &str| {
+        if human {
+            emit_colored(text, colour);
+        } else {
+            emit(text);
+        }
+    };
     let needs_templates =
         common.out.is_some() || matches!(args.format, PlanFormat::Md | PlanFormat::Html);
     let (templates, generated) = match check_before_reading(common, needs_templates) {
@@ -575,7 +624,7 @@ fn run_plan(args: PlanArgs) -> i32 {
         (PlanFormat::Human, _) => render::plan_human::render(
             &plans,
             audit.errors.len(),
-            render::use_color(std::io::stdout().is_terminal()),
+            colour != anstream::ColorChoice::Never,
             common.lang,
         ),
         (PlanFormat::Md | PlanFormat::Html, Some(t)) => {
