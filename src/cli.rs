@@ -335,11 +335,11 @@ fn emit_colored(text: &str, choice: anstream::ColorChoice) {
 }
 
 /// Report a usage problem the way clap does: on stderr, exit 2.
-fn usage_error(message: &str) -> i32 {
+fn usage_error(message: impl std::fmt::Display) -> i32 {
     let _ = writeln!(
         std::io::stderr().lock(),
         "lyncpair: {}",
-        render::terminal::safe(message)
+        render::terminal::safe(&message.to_string())
     );
     EXIT_USAGE_OR_INPUT
 }
@@ -358,6 +358,18 @@ pub fn generation_time() -> Result<String, String> {
             Ok(report::iso_utc(now))
         }
     }
+}
+
+/// What stops `audit`, `plan` or `diff` before or while writing its reports (exit 2).
+#[derive(Debug, thiserror::Error)]
+enum RunError {
+    #[error(transparent)]
+    Templates(#[from] templates::TemplateError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+    /// `SOURCE_DATE_EPOCH` is not a number.
+    #[error("{0}")]
+    GenerationTime(String),
 }
 
 /// The command line of `audit`, `plan` and `diff`, checked and resolved once before any input is
@@ -458,7 +470,7 @@ enum Recorded {
 fn templates_once(
     loaded: &mut Option<Rc<Templates>>,
     common: &CommonArgs,
-) -> Result<Rc<Templates>, String> {
+) -> Result<Rc<Templates>, templates::TemplateError> {
     if let Some(t) = loaded {
         return Ok(Rc::clone(t));
     }
@@ -471,7 +483,7 @@ impl<M> Settings<M> {
     /// Everything that can be wrong with the command line, checked before any input is read: the
     /// templates (when a format or `--out` needs them, or `--templates` names a folder),
     /// `SOURCE_DATE_EPOCH`, and the output folder.
-    fn new(common: &CommonArgs, shape: Shape<M>) -> Result<Settings<M>, String> {
+    fn new(common: &CommonArgs, shape: Shape<M>) -> Result<Settings<M>, RunError> {
         let mut loaded = None;
         let printed = match shape {
             Shape::Terminal => Printed::Terminal(common.color.for_stdout()),
@@ -489,7 +501,7 @@ impl<M> Settings<M> {
             // An override folder is checked even when nothing this run renders it.
             templates_once(&mut loaded, common)?;
         }
-        let generated = generation_time()?;
+        let generated = generation_time().map_err(RunError::GenerationTime)?;
         if let Some(out) = &common.out {
             output::prepare_out_dir(out)?;
         }
@@ -550,11 +562,12 @@ impl<M> Settings<M> {
         &self,
         text: &str,
         recorded: Recorded,
-        files: impl FnOnce(&Templates) -> Result<Vec<(String, Vec<u8>)>, String>,
-    ) -> Result<(), String> {
+        files: impl FnOnce(&Templates) -> Result<Vec<(String, Vec<u8>)>, templates::TemplateError>,
+    ) -> Result<(), RunError> {
         if let Some(out) = &self.out {
-            let written =
-                files(&out.templates).and_then(|files| write_files(&out.dir, recorded, &files));
+            let written = files(&out.templates)
+                .map_err(RunError::from)
+                .and_then(|files| Ok(write_files(&out.dir, recorded, &files)?));
             match written {
                 Ok(names) => {
                     let _ = writeln!(
@@ -610,7 +623,7 @@ fn write_files(
     dir: &Path,
     recorded: Recorded,
     files: &[(String, Vec<u8>)],
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, output::OutputError> {
     match recorded {
         Recorded::InManifest(command) => {
             let run: Vec<(String, &[u8])> = files

@@ -1060,7 +1060,7 @@ pub fn out_files(
     audit: &Audit,
     templates: &Templates,
     plan_for: &dyn Fn(&AuditedEstate) -> Option<PlanView>,
-) -> Result<Vec<OutFile>, String> {
+) -> Result<Vec<OutFile>, super::templates::TemplateError> {
     let names: Vec<&str> = audit
         .estates
         .iter()
