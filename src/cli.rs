@@ -197,22 +197,31 @@ pub enum PlanFormat {
     Html,
 }
 
+/// Why a `--pin`/`--forbid` value is not two pools; clap shows it as a usage error (exit 2).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PoolPairError {
+    #[error("expected two pool FQDNs as A=B, got \"{0}\"")]
+    NoEqualsSign(String),
+    #[error("both sides of \"{0}\" must name a pool FQDN")]
+    EmptySide(String),
+    #[error("\"{0}\" names the same pool twice; a pool cannot pair with itself")]
+    SamePool(String),
+}
+
 /// `A=B` into two FQDNs normalised per D7; a usage error (exit 2) before any file is read.
-pub fn parse_pool_pair(raw: &str) -> Result<(String, String), String> {
+pub fn parse_pool_pair(raw: &str) -> Result<(String, String), PoolPairError> {
     let Some((a, b)) = raw.split_once('=') else {
-        return Err(format!("expected two pool FQDNs as A=B, got \"{raw}\""));
+        return Err(PoolPairError::NoEqualsSign(raw.to_owned()));
     };
     let (a, b) = (
         crate::model::normalize_fqdn(a),
         crate::model::normalize_fqdn(b),
     );
     if a.is_empty() || b.is_empty() {
-        return Err(format!("both sides of \"{raw}\" must name a pool FQDN"));
+        return Err(PoolPairError::EmptySide(raw.to_owned()));
     }
     if a == b {
-        return Err(format!(
-            "\"{raw}\" names the same pool twice; a pool cannot pair with itself"
-        ));
+        return Err(PoolPairError::SamePool(raw.to_owned()));
     }
     Ok((a, b))
 }
@@ -974,5 +983,29 @@ mod definition_tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_pool_pair_is_two_different_pools() {
+        use super::{PoolPairError, parse_pool_pair};
+        assert_eq!(
+            parse_pool_pair("A.test=b.test."),
+            Ok(("a.test".to_owned(), "b.test".to_owned()))
+        );
+        let no_equals = parse_pool_pair("a.test").unwrap_err();
+        assert_eq!(no_equals, PoolPairError::NoEqualsSign("a.test".into()));
+        assert_eq!(
+            no_equals.to_string(),
+            "expected two pool FQDNs as A=B, got \"a.test\""
+        );
+        assert!(matches!(
+            parse_pool_pair("a.test="),
+            Err(PoolPairError::EmptySide(_))
+        ));
+        let same = parse_pool_pair("a.test=A.TEST").unwrap_err();
+        assert_eq!(
+            same.to_string(),
+            "\"a.test=A.TEST\" names the same pool twice; a pool cannot pair with itself"
+        );
     }
 }
