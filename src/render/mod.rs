@@ -14,3 +14,4 @@ mod sample;
 pub mod style;
 pub mod templates;
 pub mod terminal;
+pub mod view;
