@@ -3,8 +3,9 @@
 //! Exit codes: 0 nothing at or above `--fail-on`; 1 findings at or above it; 2 usage error or at
 //! least one input that could not be read (everything readable is still audited and reported).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -97,9 +98,32 @@ pub struct CommonArgs {
     /// Accepted findings: a CSV file with the columns code, pools, reason, until, by (docs/accept.md).
     #[arg(long, value_name = "FILE")]
     pub accept: Option<PathBuf>,
+    /// Colour terminal output: auto (only on a terminal, and not with NO_COLOR set), always or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     /// The day acceptances are checked against instead of today (UTC); for tests and reruns.
     #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = parse_day)]
     pub today: Option<Date>,
+}
+
+/// `--color`: when the terminal formats colour standard output.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// Resolved once for standard output: `auto` asks anstream, which colours a terminal only and
+    /// honours `NO_COLOR` (and `CLICOLOR`, `CLICOLOR_FORCE`, `TERM=dumb`); the flag wins over them.
+    fn for_stdout(self) -> anstream::ColorChoice {
+        match self {
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+            ColorWhen::Auto => anstream::AutoStream::choice(&std::io::stdout()),
+        }
+    }
 }
 
 fn parse_day(raw: &str) -> Result<Date, String> {
@@ -176,22 +200,31 @@ pub enum PlanFormat {
     Html,
 }
 
+/// Why a `--pin`/`--forbid` value is not two pools; clap shows it as a usage error (exit 2).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PoolPairError {
+    #[error("expected two pool FQDNs as A=B, got \"{0}\"")]
+    NoEqualsSign(String),
+    #[error("both sides of \"{0}\" must name a pool FQDN")]
+    EmptySide(String),
+    #[error("\"{0}\" names the same pool twice; a pool cannot pair with itself")]
+    SamePool(String),
+}
+
 /// `A=B` into two FQDNs normalised per D7; a usage error (exit 2) before any file is read.
-pub fn parse_pool_pair(raw: &str) -> Result<(String, String), String> {
+pub fn parse_pool_pair(raw: &str) -> Result<(String, String), PoolPairError> {
     let Some((a, b)) = raw.split_once('=') else {
-        return Err(format!("expected two pool FQDNs as A=B, got \"{raw}\""));
+        return Err(PoolPairError::NoEqualsSign(raw.to_owned()));
     };
     let (a, b) = (
         crate::model::normalize_fqdn(a),
         crate::model::normalize_fqdn(b),
     );
     if a.is_empty() || b.is_empty() {
-        return Err(format!("both sides of \"{raw}\" must name a pool FQDN"));
+        return Err(PoolPairError::EmptySide(raw.to_owned()));
     }
     if a == b {
-        return Err(format!(
-            "\"{raw}\" names the same pool twice; a pool cannot pair with itself"
-        ));
+        return Err(PoolPairError::SamePool(raw.to_owned()));
     }
     Ok((a, b))
 }
@@ -305,40 +338,22 @@ fn emit(text: &str) {
     let _ = out.flush();
 }
 
+/// Write terminal text to stdout through anstream, which passes its colours on as ANSI codes, turns
+/// them into console calls on Windows consoles without ANSI support, or drops them for `never`.
+fn emit_colored(text: &str, choice: anstream::ColorChoice) {
+    let mut out = anstream::AutoStream::new(std::io::stdout().lock(), choice);
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
 /// Report a usage problem the way clap does: on stderr, exit 2.
-fn usage_error(message: &str) -> i32 {
+fn usage_error(message: impl std::fmt::Display) -> i32 {
     let _ = writeln!(
         std::io::stderr().lock(),
         "lyncpair: {}",
-        render::terminal::safe(message)
+        render::terminal::safe(&message.to_string())
     );
     EXIT_USAGE_OR_INPUT
-}
-
-/// The day acceptances are checked against: `--today`, else the UTC date of the clock.
-fn today(common: &CommonArgs) -> Date {
-    common.today.unwrap_or_else(|| {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Date::from_unix(now)
-    })
-}
-
-/// Apply `--accept` to an audit: its bad entries become input errors (exit 2), the others apply.
-fn apply_accept(common: &CommonArgs, audit: &mut Audit) {
-    let Some(path) = &common.accept else { return };
-    let accepted = accept::read(path);
-    accept::apply(audit, &accepted.entries, today(common));
-    // After the inputs' errors, in the file's line order (InputError sorts by message first).
-    audit.errors.extend(accepted.errors);
-}
-
-fn import_options(common: &CommonArgs) -> ImportOptions {
-    ImportOptions {
-        sheet: common.sheet.clone(),
-        out_dir: common.out.clone(),
-    }
 }
 
 /// When the reports say they were made: `SOURCE_DATE_EPOCH` (seconds, the reproducible-builds
@@ -357,76 +372,328 @@ pub fn generation_time() -> Result<String, String> {
     }
 }
 
-/// The templates, checked before any input is read; `None` when nothing needs them.
-fn load_templates(common: &CommonArgs, needed: bool) -> Result<Option<Templates>, String> {
-    if !needed && common.templates.is_none() {
-        return Ok(None);
-    }
-    Templates::load(common.templates.as_deref(), common.lang).map(Some)
+/// What stops `audit`, `plan` or `diff` before or while writing its reports (exit 2).
+#[derive(Debug, thiserror::Error)]
+enum RunError {
+    #[error(transparent)]
+    Templates(#[from] templates::TemplateError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+    /// `SOURCE_DATE_EPOCH` is not a number.
+    #[error("{0}")]
+    GenerationTime(String),
 }
 
-/// Everything that can be wrong with the command line, checked before any input is read: the
-/// templates (when a format or `--out` needs them), `SOURCE_DATE_EPOCH`, and the output folder.
-/// Returns the templates and the generation time stamped in the reports.
-fn check_before_reading(
+/// The command line of `audit`, `plan` and `diff`, checked and resolved once before any input is
+/// read; the three commands share it, and [`Settings::deliver`] is their one output path.
+struct Settings<M> {
+    lang: Lang,
+    import: ImportOptions,
+    accept: Option<PathBuf>,
+    /// `--today`; the clock's date is read only when `--accept` needs it.
+    today: Option<Date>,
+    /// When the reports say they were made.
+    generated: String,
+    printed: Printed<M>,
+    out: Option<OutDir>,
+}
+
+/// What a command prints on standard output. A document carries the templates it is made from, so
+/// one cannot be asked for without them. `M` is the command's machine formats.
+enum Printed<M> {
+    /// Terminal text, coloured per `--color` as resolved for standard output.
+    Terminal(anstream::ColorChoice),
+    Machine(M),
+    Document(Document, Rc<Templates>),
+}
+
+/// The formats made from templates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Document {
+    Md,
+    Html,
+}
+
+impl Document {
+    fn template(self, md: &'static str, html: &'static str) -> &'static str {
+        match self {
+            Document::Md => md,
+            Document::Html => html,
+        }
+    }
+}
+
+/// `--out DIR`, with the templates its reports are made from.
+struct OutDir {
+    dir: PathBuf,
+    templates: Rc<Templates>,
+}
+
+/// A command's `--format`, split the way [`Settings`] needs it.
+enum Shape<M> {
+    Terminal,
+    Machine(M),
+    Document(Document),
+}
+
+/// `audit`'s machine formats.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AuditMachine {
+    Json,
+    Csv,
+}
+
+/// The only machine format of `plan` and `diff`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Json;
+
+impl AuditFormat {
+    fn shape(self) -> Shape<AuditMachine> {
+        match self {
+            AuditFormat::Human => Shape::Terminal,
+            AuditFormat::Json => Shape::Machine(AuditMachine::Json),
+            AuditFormat::Csv => Shape::Machine(AuditMachine::Csv),
+            AuditFormat::Md => Shape::Document(Document::Md),
+            AuditFormat::Html => Shape::Document(Document::Html),
+        }
+    }
+}
+
+impl PlanFormat {
+    fn shape(self) -> Shape<Json> {
+        match self {
+            PlanFormat::Human => Shape::Terminal,
+            PlanFormat::Json => Shape::Machine(Json),
+            PlanFormat::Md => Shape::Document(Document::Md),
+            PlanFormat::Html => Shape::Document(Document::Html),
+        }
+    }
+}
+
+/// How a command's files in `--out` are recorded: audit and plan keep the folder's manifest, so
+/// their next run removes the files no longer produced; diff writes its files on their own.
+#[derive(Clone, Copy)]
+enum Recorded {
+    InManifest(&'static str),
+    Alone,
+}
+
+/// The templates, loaded at most once per run and shared by the document and `--out`.
+fn templates_once(
+    loaded: &mut Option<Rc<Templates>>,
     common: &CommonArgs,
-    needs_templates: bool,
-) -> Result<(Option<Templates>, String), String> {
-    let templates = load_templates(common, needs_templates)?;
-    let generated = generation_time()?;
-    if let Some(out) = &common.out {
-        output::prepare_out_dir(out)?;
+) -> Result<Rc<Templates>, templates::TemplateError> {
+    if let Some(t) = loaded {
+        return Ok(Rc::clone(t));
     }
-    Ok((templates, generated))
+    let t = Rc::new(Templates::load(common.templates.as_deref(), common.lang)?);
+    *loaded = Some(Rc::clone(&t));
+    Ok(t)
 }
 
-fn write_reports(dir: &Path, files: Vec<report::OutFile>) -> Result<Vec<String>, String> {
-    let files: Vec<(String, &[u8])> = files
-        .iter()
+impl<M> Settings<M> {
+    /// Everything that can be wrong with the command line, checked before any input is read: the
+    /// templates (when a format or `--out` needs them, or `--templates` names a folder),
+    /// `SOURCE_DATE_EPOCH`, and the output folder.
+    fn new(common: &CommonArgs, shape: Shape<M>) -> Result<Settings<M>, RunError> {
+        let mut loaded = None;
+        let printed = match shape {
+            Shape::Terminal => Printed::Terminal(common.color.for_stdout()),
+            Shape::Machine(m) => Printed::Machine(m),
+            Shape::Document(d) => Printed::Document(d, templates_once(&mut loaded, common)?),
+        };
+        let out = match &common.out {
+            Some(dir) => Some(OutDir {
+                dir: dir.clone(),
+                templates: templates_once(&mut loaded, common)?,
+            }),
+            None => None,
+        };
+        if common.templates.is_some() {
+            // An override folder is checked even when nothing this run renders it.
+            templates_once(&mut loaded, common)?;
+        }
+        let generated = generation_time().map_err(RunError::GenerationTime)?;
+        if let Some(out) = &common.out {
+            output::prepare_out_dir(out)?;
+        }
+        Ok(Settings {
+            lang: common.lang,
+            import: ImportOptions {
+                sheet: common.sheet.clone(),
+                out_dir: common.out.clone(),
+            },
+            accept: common.accept.clone(),
+            today: common.today,
+            generated,
+            printed,
+            out,
+        })
+    }
+
+    /// Whether the progress display stays off: JSON on stdout is for programs.
+    fn quiet(&self) -> bool
+    where
+        M: IsJson,
+    {
+        matches!(&self.printed, Printed::Machine(m) if m.is_json())
+    }
+
+    fn run_info(&self, paths: Vec<String>) -> RunInfo {
+        RunInfo {
+            lang: self.lang,
+            generated: self.generated.clone(),
+            tool_version: env!("CARGO_PKG_VERSION"),
+            paths,
+        }
+    }
+
+    /// The day acceptances are checked against: `--today`, else the UTC date of the clock.
+    fn today(&self) -> Date {
+        self.today.unwrap_or_else(|| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            Date::from_unix(now)
+        })
+    }
+
+    /// Apply `--accept` to an audit: its bad entries become input errors (exit 2), the others apply.
+    fn apply_accept(&self, audit: &mut Audit) {
+        let Some(path) = &self.accept else { return };
+        let accepted = accept::read(path);
+        accept::apply(audit, &accepted.entries, self.today());
+        // After the inputs' errors, in the file's line order (InputError sorts by message first).
+        audit.errors.extend(accepted.errors);
+    }
+
+    /// The one output path of audit, plan and diff: with `--out`, the files (all made before the
+    /// first is written) and a line on stderr naming them; then `text` on standard output, also
+    /// when writing failed. The error is the caller's to report, after the text.
+    fn deliver(
+        &self,
+        text: &str,
+        recorded: Recorded,
+        files: impl FnOnce(&Templates) -> Result<Vec<(String, Vec<u8>)>, templates::TemplateError>,
+    ) -> Result<(), RunError> {
+        if let Some(out) = &self.out {
+            let written = files(&out.templates)
+                .map_err(RunError::from)
+                .and_then(|files| Ok(write_files(&out.dir, recorded, &files)?));
+            match written {
+                Ok(names) => {
+                    let _ = writeln!(
+                        std::io::stderr().lock(),
+                        "lyncpair: {}",
+                        crate::i18n::tf(
+                            self.lang,
+                            "human.written",
+                            &[
+                                ("dir", &out.dir.display().to_string()),
+                                ("files", &names.join(", "))
+                            ]
+                        )
+                    );
+                }
+                Err(e) => {
+                    self.print(text);
+                    return Err(e);
+                }
+            }
+        }
+        self.print(text);
+        Ok(())
+    }
+
+    fn print(&self, text: &str) {
+        match &self.printed {
+            Printed::Terminal(choice) => emit_colored(text, *choice),
+            Printed::Machine(_) | Printed::Document(..) => emit(text),
+        }
+    }
+}
+
+/// Machine formats that are JSON (no progress display with them).
+trait IsJson {
+    fn is_json(&self) -> bool;
+}
+
+impl IsJson for AuditMachine {
+    fn is_json(&self) -> bool {
+        *self == AuditMachine::Json
+    }
+}
+
+impl IsJson for Json {
+    fn is_json(&self) -> bool {
+        true
+    }
+}
+
+/// Write a run's files into `dir`; returns their names relative to it, in order.
+fn write_files(
+    dir: &Path,
+    recorded: Recorded,
+    files: &[(String, Vec<u8>)],
+) -> Result<Vec<String>, output::OutputError> {
+    match recorded {
+        Recorded::InManifest(command) => {
+            let run: Vec<(String, &[u8])> = files
+                .iter()
+                .map(|(name, bytes)| (name.clone(), bytes.as_slice()))
+                .collect();
+            output::write_run(dir, command, &run)?;
+        }
+        Recorded::Alone => {
+            for (name, bytes) in files {
+                output::write_atomic(dir, name, bytes)?;
+            }
+        }
+    }
+    Ok(files.iter().map(|(name, _)| name.clone()).collect())
+}
+
+/// What `audit --out DIR` writes, named relative to DIR.
+fn audit_files(files: Vec<report::OutFile>) -> Vec<(String, Vec<u8>)> {
+    files
+        .into_iter()
         .map(|f| {
             let relative = match &f.folder {
                 Some(sub) => format!("{sub}/{}", f.name),
                 None => f.name.to_owned(),
             };
-            (relative, f.bytes.as_slice())
+            (relative, f.bytes)
         })
-        .collect();
-    output::write_run(dir, "audit", &files)?;
-    Ok(files.into_iter().map(|(r, _)| r).collect())
+        .collect()
+}
+
+/// Machine formats carry the input errors in-band; say them on stderr too so a person sees them.
+fn errors_to_stderr(errors: &[crate::import::InputError]) {
+    let mut err = std::io::stderr().lock();
+    for e in errors {
+        let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&e.to_string()));
+    }
 }
 
 fn run_audit(args: AuditArgs) -> i32 {
-    let common = &args.common;
-    let needs_templates =
-        common.out.is_some() || matches!(args.format, AuditFormat::Md | AuditFormat::Html);
-    let (templates, generated) = match check_before_reading(common, needs_templates) {
-        Ok(ready) => ready,
+    let settings = match Settings::new(&args.common, args.format.shape()) {
+        Ok(settings) => settings,
         Err(e) => return usage_error(&e),
     };
-
+    let lang = settings.lang;
     let mut audit = {
-        let json = matches!(args.format, AuditFormat::Json);
-        let _progress = crate::progress::Progress::start(crate::progress::wanted(json));
-        audit::run(&args.paths, &import_options(common))
+        let _progress = crate::progress::Progress::start(crate::progress::wanted(settings.quiet()));
+        audit::run(&args.paths, &settings.import)
     };
-    apply_accept(common, &mut audit);
-    let run = RunInfo {
-        lang: common.lang,
-        generated,
-        tool_version: env!("CARGO_PKG_VERSION"),
-        paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
-    };
+    settings.apply_accept(&mut audit);
+    let run = settings.run_info(args.paths.iter().map(|p| p.display().to_string()).collect());
     // The reports show the suggested plan of each estate: planned once here, without pins or
     // forbids, so it cannot fail; were it to, the reports would simply go without the plan section.
-    let plan_views: Vec<report::PlanView> = if templates.is_some() {
+    let needs_plan = settings.out.is_some() || matches!(settings.printed, Printed::Document(..));
+    let plan_views: Vec<report::PlanView> = if needs_plan {
         let estates: Vec<&crate::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
         plan::plan(&estates, &PlanRequest::default())
-            .map(|plans| {
-                plans
-                    .iter()
-                    .map(|p| report::plan_view(common.lang, p))
-                    .collect()
-            })
+            .map(|plans| plans.iter().map(|p| report::plan_view(lang, p)).collect())
             .unwrap_or_default()
     } else {
         Vec::new()
@@ -436,19 +703,19 @@ fn run_audit(args: AuditArgs) -> i32 {
         plan_views.get(i).cloned()
     };
 
-    let text = match (args.format, &templates) {
-        (AuditFormat::Json, _) => render::json::render(&audit),
-        (AuditFormat::Human, _) => render::human::render_with(
+    let text = match &settings.printed {
+        Printed::Machine(AuditMachine::Json) => render::json::render(&audit),
+        Printed::Terminal(colour) => render::human::render_with(
             &audit,
-            render::use_color(std::io::stdout().is_terminal()),
-            common.lang,
+            *colour != anstream::ColorChoice::Never,
+            lang,
             args.verbose,
         ),
-        (AuditFormat::Csv, _) => {
+        Printed::Machine(AuditMachine::Csv) => {
             let all: Vec<&audit::AuditedEstate> = audit.estates.iter().collect();
-            render::csv::render(&all, common.lang)
+            render::csv::render(&all, lang)
         }
-        (AuditFormat::Md | AuditFormat::Html, Some(t)) => {
+        Printed::Document(document, t) => {
             let names: Vec<&str> = audit
                 .estates
                 .iter()
@@ -461,52 +728,23 @@ fn run_audit(args: AuditArgs) -> i32 {
                 .zip(slugs.iter().map(String::as_str))
                 .collect();
             let view = report::report_view(&run, &audit, &estates, &plan_for, None);
-            let name = if args.format == AuditFormat::Md {
-                "report.md.tera"
-            } else {
-                "report.html.tera"
-            };
-            match t.render(name, &view) {
+            match t.render(
+                document.template("report.md.tera", "report.html.tera"),
+                &view,
+            ) {
                 Ok(text) => text,
                 Err(e) => return usage_error(&e),
             }
         }
-        (AuditFormat::Md | AuditFormat::Html, None) => {
-            unreachable!("templates are loaded for md and html")
-        }
     };
-
-    if let (Some(out), Some(t)) = (&common.out, &templates) {
-        let written = report::out_files(&run, &audit, t, &plan_for)
-            .and_then(|files| write_reports(out, files));
-        match written {
-            Ok(names) => {
-                let _ = writeln!(
-                    std::io::stderr().lock(),
-                    "lyncpair: {}",
-                    crate::i18n::tf(
-                        common.lang,
-                        "human.written",
-                        &[
-                            ("dir", &out.display().to_string()),
-                            ("files", &names.join(", "))
-                        ]
-                    )
-                );
-            }
-            Err(e) => {
-                emit(&text);
-                return usage_error(&e);
-            }
-        }
+    let delivered = settings.deliver(&text, Recorded::InManifest("audit"), |t| {
+        report::out_files(&run, &audit, t, &plan_for).map(audit_files)
+    });
+    if let Err(e) = delivered {
+        return usage_error(&e);
     }
-    emit(&text);
-    if args.format != AuditFormat::Human && !audit.errors.is_empty() {
-        // Machine formats carry the errors in-band; say it on stderr too so a person sees it.
-        let mut err = std::io::stderr().lock();
-        for e in &audit.errors {
-            let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&e.to_string()));
-        }
+    if !matches!(settings.printed, Printed::Terminal(_)) {
+        errors_to_stderr(&audit.errors);
     }
     exit_code(&audit, args.fail_on)
 }
@@ -520,32 +758,26 @@ const PLAN_MD_TEMPLATE: &str = "plan.md.tera";
 const PLAN_HTML_TEMPLATE: &str = "plan.html.tera";
 
 fn run_plan(args: PlanArgs) -> i32 {
-    let common = &args.common;
-    let needs_templates =
-        common.out.is_some() || matches!(args.format, PlanFormat::Md | PlanFormat::Html);
-    let (templates, generated) = match check_before_reading(common, needs_templates) {
-        Ok(ready) => ready,
+    let settings = match Settings::new(&args.common, args.format.shape()) {
+        Ok(settings) => settings,
         Err(e) => return usage_error(&e),
     };
     let mut audit = {
-        let json = matches!(args.format, PlanFormat::Json);
-        let _progress = crate::progress::Progress::start(crate::progress::wanted(json));
-        audit::run(&args.paths, &import_options(common))
+        let _progress = crate::progress::Progress::start(crate::progress::wanted(settings.quiet()));
+        audit::run(&args.paths, &settings.import)
     };
-    apply_accept(common, &mut audit);
+    settings.apply_accept(&mut audit);
     let estates: Vec<&crate::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
     let request = PlanRequest {
         pins: args.pin.clone(),
         forbids: args.forbid.clone(),
         target: args.target.version(),
     };
-    let mut err = std::io::stderr().lock();
     let plans = match plan::plan(&estates, &request) {
         Ok(plans) => plans,
         Err(problems) => {
-            for e in &audit.errors {
-                let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&e.to_string()));
-            }
+            errors_to_stderr(&audit.errors);
+            let mut err = std::io::stderr().lock();
             for p in &problems {
                 let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&p.to_string()));
             }
@@ -561,85 +793,52 @@ fn run_plan(args: PlanArgs) -> i32 {
             return EXIT_USAGE_OR_INPUT;
         }
     };
-    let run = RunInfo {
-        lang: common.lang,
-        generated,
-        tool_version: env!("CARGO_PKG_VERSION"),
-        paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
-    };
+    let run = settings.run_info(args.paths.iter().map(|p| p.display().to_string()).collect());
     let document = |t: &Templates, name: &str| {
         t.render(
             name,
             &report::plan_doc_view(&run, &audit, &plans, RUNBOOK_FILE),
         )
     };
-    let text = match (args.format, &templates) {
-        (PlanFormat::Json, _) => render::plan_json::render(&plans),
-        (PlanFormat::Human, _) => render::plan_human::render(
+    let text = match &settings.printed {
+        Printed::Machine(Json) => render::plan_json::render(&plans),
+        Printed::Terminal(colour) => render::plan_human::render(
             &plans,
             audit.errors.len(),
-            render::use_color(std::io::stdout().is_terminal()),
-            common.lang,
+            *colour != anstream::ColorChoice::Never,
+            settings.lang,
         ),
-        (PlanFormat::Md | PlanFormat::Html, Some(t)) => {
-            let name = if args.format == PlanFormat::Md {
-                PLAN_MD_TEMPLATE
-            } else {
-                PLAN_HTML_TEMPLATE
-            };
-            match document(t, name) {
+        Printed::Document(d, t) => {
+            match document(t, d.template(PLAN_MD_TEMPLATE, PLAN_HTML_TEMPLATE)) {
                 Ok(text) => text,
                 Err(e) => return usage_error(&e),
             }
         }
-        (PlanFormat::Md | PlanFormat::Html, None) => {
-            unreachable!("templates are loaded for md and html")
-        }
     };
-    if let (Some(dir), Some(t)) = (&common.out, &templates) {
-        // Everything is rendered before the first file is written.
-        let files = document(t, PLAN_MD_TEMPLATE).and_then(|md| {
-            Ok([
-                (PLAN_JSON_FILE, render::plan_json::render(&plans)),
-                (PLAN_MD_FILE, md),
-                (PLAN_HTML_FILE, document(t, PLAN_HTML_TEMPLATE)?),
-                (RUNBOOK_FILE, render::runbook::render(&plans)),
-            ])
-        });
-        let written = files.and_then(|files| {
-            let run: Vec<(String, &[u8])> = files
-                .iter()
-                .map(|(name, contents)| ((*name).to_owned(), contents.as_bytes()))
-                .collect();
-            output::write_run(dir, "plan", &run)?;
-            Ok(files.map(|(name, _)| name))
-        });
-        match written {
-            Ok(names) => {
-                let _ = writeln!(
-                    err,
-                    "lyncpair: {}",
-                    crate::i18n::tf(
-                        common.lang,
-                        "human.written",
-                        &[
-                            ("dir", &dir.display().to_string()),
-                            ("files", &names.join(", "))
-                        ]
-                    )
-                );
-            }
-            Err(e) => {
-                emit(&text);
-                let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&e.to_string()));
-                return EXIT_USAGE_OR_INPUT;
-            }
-        }
+    let delivered = settings.deliver(&text, Recorded::InManifest("plan"), |t| {
+        Ok(vec![
+            (
+                PLAN_JSON_FILE.to_owned(),
+                render::plan_json::render(&plans).into_bytes(),
+            ),
+            (
+                PLAN_MD_FILE.to_owned(),
+                document(t, PLAN_MD_TEMPLATE)?.into_bytes(),
+            ),
+            (
+                PLAN_HTML_FILE.to_owned(),
+                document(t, PLAN_HTML_TEMPLATE)?.into_bytes(),
+            ),
+            (
+                RUNBOOK_FILE.to_owned(),
+                render::runbook::render(&plans).into_bytes(),
+            ),
+        ])
+    });
+    if let Err(e) = delivered {
+        return usage_error(&e);
     }
-    emit(&text);
-    for e in &audit.errors {
-        let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&e.to_string()));
-    }
+    errors_to_stderr(&audit.errors);
     if audit.errors.is_empty() {
         EXIT_OK
     } else {
@@ -655,18 +854,14 @@ const DIFF_MD_TEMPLATE: &str = "diff.md.tera";
 const DIFF_HTML_TEMPLATE: &str = "diff.html.tera";
 
 fn run_diff(args: DiffArgs) -> i32 {
-    let common = &args.common;
-    let needs_templates =
-        common.out.is_some() || matches!(args.format, PlanFormat::Md | PlanFormat::Html);
-    let (templates, generated) = match check_before_reading(common, needs_templates) {
-        Ok(ready) => ready,
+    let settings = match Settings::new(&args.common, args.format.shape()) {
+        Ok(settings) => settings,
         Err(e) => return usage_error(&e),
     };
-    let opts = import_options(common);
-    let old = diff::read_side(&args.old, &opts);
-    let mut new = diff::read_side(&args.new, &opts);
+    let old = diff::read_side(&args.old, &settings.import);
+    let mut new = diff::read_side(&args.new, &settings.import);
     // Acceptances are about the snapshot being judged: the new one.
-    apply_accept(common, &mut new);
+    settings.apply_accept(&mut new);
     let mut errors: Vec<crate::import::InputError> =
         old.errors.iter().chain(&new.errors).cloned().collect();
     let plan = args.plan.as_deref().and_then(|p| match diff::read_plan(p) {
@@ -681,12 +876,7 @@ fn run_diff(args: DiffArgs) -> i32 {
         args.old.display().to_string(),
         args.new.display().to_string(),
     );
-    let run = RunInfo {
-        lang: common.lang,
-        generated,
-        tool_version: env!("CARGO_PKG_VERSION"),
-        paths: vec![old_shown.clone(), new_shown.clone()],
-    };
+    let run = settings.run_info(vec![old_shown.clone(), new_shown.clone()]);
     let json = || render::diff::render_json(&result, &old_shown, &new_shown, &errors);
     let document = |t: &Templates, name: &str| {
         t.render(
@@ -694,64 +884,35 @@ fn run_diff(args: DiffArgs) -> i32 {
             &render::diff::view(&run, &result, &old_shown, &new_shown, &errors),
         )
     };
-    let text = match (args.format, &templates) {
-        (PlanFormat::Json, _) => json(),
-        (PlanFormat::Human, _) => render::diff::render_human(&result, &errors, common.lang),
-        (PlanFormat::Md | PlanFormat::Html, Some(t)) => {
-            let name = if args.format == PlanFormat::Md {
-                DIFF_MD_TEMPLATE
-            } else {
-                DIFF_HTML_TEMPLATE
-            };
-            match document(t, name) {
+    let text = match &settings.printed {
+        Printed::Machine(Json) => json(),
+        Printed::Terminal(_) => render::diff::render_human(&result, &errors, settings.lang),
+        Printed::Document(d, t) => {
+            match document(t, d.template(DIFF_MD_TEMPLATE, DIFF_HTML_TEMPLATE)) {
                 Ok(text) => text,
                 Err(e) => return usage_error(&e),
             }
         }
-        (PlanFormat::Md | PlanFormat::Html, None) => {
-            unreachable!("templates are loaded for md and html")
-        }
     };
-    let mut err = std::io::stderr().lock();
-    if let (Some(dir), Some(t)) = (&common.out, &templates) {
-        // Everything is rendered before the first file is written.
-        let files = document(t, DIFF_MD_TEMPLATE).and_then(|md| {
-            Ok([
-                (DIFF_JSON_FILE, json()),
-                (DIFF_MD_FILE, md),
-                (DIFF_HTML_FILE, document(t, DIFF_HTML_TEMPLATE)?),
-            ])
-        });
-        let written = files.and_then(|files| {
-            for (name, contents) in &files {
-                output::write_atomic(dir, name, contents.as_bytes())?;
-            }
-            Ok(files.map(|(name, _)| name))
-        });
-        match written {
-            Ok(names) => {
-                let _ = writeln!(
-                    err,
-                    "lyncpair: {}",
-                    crate::i18n::tf(
-                        common.lang,
-                        "human.written",
-                        &[
-                            ("dir", &dir.display().to_string()),
-                            ("files", &names.join(", "))
-                        ]
-                    )
-                );
-            }
-            Err(e) => {
-                emit(&text);
-                let _ = writeln!(err, "lyncpair: {e}");
-                return EXIT_USAGE_OR_INPUT;
-            }
-        }
+    let delivered = settings.deliver(&text, Recorded::Alone, |t| {
+        Ok(vec![
+            (DIFF_JSON_FILE.to_owned(), json().into_bytes()),
+            (
+                DIFF_MD_FILE.to_owned(),
+                document(t, DIFF_MD_TEMPLATE)?.into_bytes(),
+            ),
+            (
+                DIFF_HTML_FILE.to_owned(),
+                document(t, DIFF_HTML_TEMPLATE)?.into_bytes(),
+            ),
+        ])
+    });
+    if let Err(e) = delivered {
+        let _ = writeln!(std::io::stderr().lock(), "lyncpair: {e}");
+        return EXIT_USAGE_OR_INPUT;
     }
-    emit(&text);
-    if args.format != PlanFormat::Human {
+    if !matches!(settings.printed, Printed::Terminal(_)) {
+        let mut err = std::io::stderr().lock();
         for e in &errors {
             let _ = writeln!(err, "lyncpair: {e}");
         }
@@ -835,5 +996,29 @@ mod definition_tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_pool_pair_is_two_different_pools() {
+        use super::{PoolPairError, parse_pool_pair};
+        assert_eq!(
+            parse_pool_pair("A.test=b.test."),
+            Ok(("a.test".to_owned(), "b.test".to_owned()))
+        );
+        let no_equals = parse_pool_pair("a.test").unwrap_err();
+        assert_eq!(no_equals, PoolPairError::NoEqualsSign("a.test".into()));
+        assert_eq!(
+            no_equals.to_string(),
+            "expected two pool FQDNs as A=B, got \"a.test\""
+        );
+        assert!(matches!(
+            parse_pool_pair("a.test="),
+            Err(PoolPairError::EmptySide(_))
+        ));
+        let same = parse_pool_pair("a.test=A.TEST").unwrap_err();
+        assert_eq!(
+            same.to_string(),
+            "\"a.test=A.TEST\" names the same pool twice; a pool cannot pair with itself"
+        );
     }
 }

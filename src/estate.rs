@@ -327,6 +327,14 @@ fn signature_notes(records: &[InputRecords], notes: &mut Vec<crate::model::Note>
     }
 }
 
+/// Whether inputs that state a fact differently are reported as a `source-conflict`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Disagreement {
+    Reported,
+    /// Facts whose inputs legitimately differ (e.g. the role a cmdlet can only guess).
+    Ignored,
+}
+
 /// Pick the first stated value (records are sorted by authority) and record disagreements.
 /// Values are borrowed from the records; only the sources kept as provenance are copied.
 fn pick<'r, T: PartialEq + std::fmt::Display>(
@@ -335,7 +343,7 @@ fn pick<'r, T: PartialEq + std::fmt::Display>(
     stated: impl Iterator<Item = (T, &'r Source)>,
     conflicts: &mut Vec<Conflict>,
     provenance: &mut BTreeMap<&'static str, Vec<Source>>,
-    check_conflicts: bool,
+    disagreement: Disagreement,
 ) -> Option<T> {
     pick_with(
         pool,
@@ -343,7 +351,7 @@ fn pick<'r, T: PartialEq + std::fmt::Display>(
         stated,
         conflicts,
         provenance,
-        check_conflicts.then_some(|a: &T, b: &T| a == b),
+        (disagreement == Disagreement::Reported).then_some(|a: &T, b: &T| a == b),
     )
 }
 
@@ -406,7 +414,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
             .filter_map(|(r, _)| r.role.as_ref().map(|s| (s.value.label(), &s.source))),
         conflicts,
         &mut prov,
-        false,
+        Disagreement::Ignored,
     );
     let edition = pick(
         fqdn,
@@ -415,7 +423,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
             .filter_map(|(r, _)| r.edition.as_ref().map(|s| (s.value.label(), &s.source))),
         conflicts,
         &mut prov,
-        true,
+        Disagreement::Reported,
     );
     let version = pick(
         fqdn,
@@ -424,7 +432,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
             .filter_map(|(r, _)| r.version.as_ref().map(|s| (s.value.label(), &s.source))),
         conflicts,
         &mut prov,
-        true,
+        Disagreement::Reported,
     );
     let servers = pick(
         fqdn,
@@ -433,7 +441,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
             .filter_map(|(r, _)| r.servers.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
-        false,
+        Disagreement::Ignored,
     )
     .copied();
     let users = pick(
@@ -443,7 +451,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
             .filter_map(|(r, _)| r.users.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
-        true,
+        Disagreement::Reported,
     )
     .copied();
     let virtual_machine = pick(
@@ -453,7 +461,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
             .filter_map(|(r, _)| r.virtual_machine.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
-        true,
+        Disagreement::Reported,
     )
     .copied();
     // "Windows Server 2012 R2 Datacenter" and "Windows Server 2012 R2" are one base OS (DOMAIN.md).
@@ -473,7 +481,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
             .filter_map(|(r, _)| r.backups.first().map(by_ref)),
         conflicts,
         &mut prov,
-        true,
+        Disagreement::Reported,
     )
     .cloned();
     // Extra backups and failover come from the input that gave the backup (or the first that has them).
@@ -493,7 +501,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
             .filter_map(|(r, _)| r.backup_service.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
-        false,
+        Disagreement::Ignored,
     )
     .cloned();
     let cms = pick(
@@ -503,7 +511,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
             .filter_map(|(r, _)| r.cms.as_ref().map(|s| (s.value.label(), &s.source))),
         conflicts,
         &mut prov,
-        false,
+        Disagreement::Ignored,
     )
     .and_then(CmsRole::from_label);
     let machines = recs

@@ -20,6 +20,41 @@ pub use crate::estate::MANIFEST;
 
 const MANIFEST_SCHEMA: &str = "lyncpair/manifest/v1";
 
+/// Why the output folder cannot be used or a report not written; the text is what the user reads.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("output folder {} is a file; name a folder (it is created if missing)", .dir.display())]
+    NotAFolder { dir: PathBuf },
+    #[error("cannot create output folder {}: {source}", .dir.display())]
+    CannotCreate {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot use output folder {}: {source}", .dir.display())]
+    CannotUse {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    /// The write test's probe file could not be removed again.
+    #[error("cannot clean up {}: {source}", .path.display())]
+    CannotCleanUp {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write into output folder {}: {source}; choose another folder with --out", .dir.display())]
+    NotWritable {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", .path.display())]
+    CannotWrite {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Manifest(#[from] serde_json::Error),
+}
+
 /// Distinguishes temporary files of one process (several writes may target one folder).
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -32,20 +67,26 @@ fn temp_path(dir: &Path, purpose: &str) -> PathBuf {
 }
 
 /// Make sure `dir` exists, is a folder, and can be written to; creates it (and its parents) if missing.
-pub fn prepare_out_dir(dir: &Path) -> Result<(), String> {
-    let shown = dir.display();
+pub fn prepare_out_dir(dir: &Path) -> Result<(), OutputError> {
     match fs::metadata(dir) {
         Ok(m) if !m.is_dir() => {
-            return Err(format!(
-                "output folder {shown} is a file; name a folder (it is created if missing)"
-            ));
+            return Err(OutputError::NotAFolder {
+                dir: dir.to_path_buf(),
+            });
         }
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create output folder {shown}: {e}"))?;
+            fs::create_dir_all(dir).map_err(|source| OutputError::CannotCreate {
+                dir: dir.to_path_buf(),
+                source,
+            })?;
         }
-        Err(e) => return Err(format!("cannot use output folder {shown}: {e}")),
+        Err(source) => {
+            return Err(OutputError::CannotUse {
+                dir: dir.to_path_buf(),
+                source,
+            });
+        }
     }
     // Permissions alone do not tell (read-only mounts, ACLs): try it.
     let probe = temp_path(dir, "write-test");
@@ -53,19 +94,22 @@ pub fn prepare_out_dir(dir: &Path) -> Result<(), String> {
     match created {
         Ok(file) => {
             drop(file);
-            fs::remove_file(&probe)
-                .map_err(|e| format!("cannot clean up {}: {e}", probe.display()))?;
+            fs::remove_file(&probe).map_err(|source| OutputError::CannotCleanUp {
+                path: probe.clone(),
+                source,
+            })?;
             Ok(())
         }
-        Err(e) => Err(format!(
-            "cannot write into output folder {shown}: {e}; choose another folder with --out"
-        )),
+        Err(source) => Err(OutputError::NotWritable {
+            dir: dir.to_path_buf(),
+            source,
+        }),
     }
 }
 
 /// Write `contents` to `dir/name` atomically: temporary file in `dir`, fsync, rename into place,
 /// fsync of the folder.
-pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<(), String> {
+pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<(), OutputError> {
     write_synced(dir, name, contents)?;
     sync_dir(dir);
     Ok(())
@@ -153,7 +197,7 @@ fn safe_relative(path: &str) -> bool {
 /// `dir` for `command` ("audit" or "plan"): each atomically, then the folders synced, then the
 /// files this command wrote last time and no longer writes removed (an emptied subfolder too),
 /// then the manifest. Returns the paths written.
-pub fn write_run(dir: &Path, command: &str, files: &[(String, &[u8])]) -> Result<(), String> {
+pub fn write_run(dir: &Path, command: &str, files: &[(String, &[u8])]) -> Result<(), OutputError> {
     remove_orphaned_temps(dir);
     let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
     for (relative, bytes) in files {
@@ -199,12 +243,12 @@ pub fn write_run(dir: &Path, command: &str, files: &[(String, &[u8])]) -> Result
         "schema": MANIFEST_SCHEMA,
         "runs": manifest,
     });
-    let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n";
+    let text = serde_json::to_string_pretty(&doc)? + "\n";
     write_atomic(dir, MANIFEST, text.as_bytes())
 }
 
 /// Temporary file, one fsync, rename; the folder is synced by the caller.
-fn write_synced(dir: &Path, name: &str, contents: &[u8]) -> Result<(), String> {
+fn write_synced(dir: &Path, name: &str, contents: &[u8]) -> Result<(), OutputError> {
     let target = dir.join(name);
     let temp = temp_path(dir, name);
     let result = (|| -> std::io::Result<()> {
@@ -217,9 +261,12 @@ fn write_synced(dir: &Path, name: &str, contents: &[u8]) -> Result<(), String> {
         drop(file);
         fs::rename(&temp, &target)
     })();
-    result.map_err(|e| {
+    result.map_err(|source| {
         let _ = fs::remove_file(&temp);
-        format!("cannot write {}: {e}", target.display())
+        OutputError::CannotWrite {
+            path: target,
+            source,
+        }
     })
 }
 
@@ -258,7 +305,8 @@ mod tests {
         let file = tmp.path().join("report.html");
         fs::write(&file, "x").unwrap();
         let err = prepare_out_dir(&file).unwrap_err();
-        assert!(err.contains("is a file"), "{err}");
+        assert!(matches!(err, OutputError::NotAFolder { .. }), "{err}");
+        assert!(err.to_string().contains("is a file"), "{err}");
     }
 
     #[cfg(unix)]
@@ -280,7 +328,11 @@ mod tests {
             return; // Running as root: permissions are not enforced, nothing to test.
         }
         let err = result.unwrap_err();
-        assert!(err.contains("cannot write into output folder"), "{err}");
+        assert!(matches!(err, OutputError::NotWritable { .. }), "{err}");
+        assert!(
+            err.to_string().contains("cannot write into output folder"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -302,7 +354,7 @@ mod tests {
         fs::create_dir(tmp.path().join("report.html")).unwrap();
         fs::write(tmp.path().join("report.html/keep"), "x").unwrap();
         let err = write_atomic(tmp.path(), "report.html", b"new").unwrap_err();
-        assert!(err.contains("report.html"), "{err}");
+        assert!(err.to_string().contains("report.html"), "{err}");
         assert!(tmp.path().join("report.html/keep").exists());
         assert!(leftovers(tmp.path()).is_empty());
     }

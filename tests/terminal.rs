@@ -41,3 +41,46 @@ fn a_200_pool_audit_fits_on_two_screens_and_verbose_adds_the_pools() {
     let pools = run(["audit", "--pools", path]);
     assert_eq!(pools.stdout, long.stdout);
 }
+
+/// `--color`: `always` writes ANSI codes even into a pipe, `never` none, and `auto` (the default)
+/// none into a pipe, as assert_cmd's stdout is. The lync2010 fixture has error findings to colour.
+#[test]
+fn color_flag_decides_the_escape_codes_of_audit_and_plan() {
+    const ESC: char = '\u{1b}';
+    for command in ["audit", "plan"] {
+        let shown = |color: Option<&str>| {
+            let mut cmd = common::lyncpair();
+            cmd.env_remove("NO_COLOR")
+                .env_remove("CLICOLOR_FORCE")
+                .env_remove("CLICOLOR")
+                .arg(command);
+            if let Some(color) = color {
+                cmd.args(["--color", color]);
+            }
+            let out = cmd.arg("fixtures/lync2010").output().unwrap();
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let always = shown(Some("always"));
+        assert!(always.contains("\u{1b}[1m"), "{command}: {always}");
+        let never = shown(Some("never"));
+        assert!(!never.contains(ESC), "{command}: {never}");
+        assert!(!shown(None).contains(ESC), "{command}");
+        assert!(!shown(Some("auto")).contains(ESC), "{command}");
+        // The text is the same, only coloured.
+        assert_eq!(anstream::adapter::strip_str(&always).to_string(), never);
+    }
+}
+
+#[test]
+fn no_color_is_overridden_only_by_color_always() {
+    let shown = |color: &str| {
+        let out = common::lyncpair()
+            .env("NO_COLOR", "1")
+            .args(["audit", "--color", color, "fixtures/lync2010"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(!shown("auto").contains('\u{1b}'));
+    assert!(shown("always").contains('\u{1b}'));
+}

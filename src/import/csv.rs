@@ -736,8 +736,8 @@ fn read_pools(cols: &Columns, rows: &[Record], display: &str, out: &mut InputRec
                 .map(|(role, _)| role.to_ascii_lowercase())
                 .collect();
             match role_from_services(&roles) {
-                Ok(role) => p.role = Some(Stated::new(role, src.clone())),
-                Err(()) => undecided.push(fqdn.clone()),
+                ServicesSay::Role(role) => p.role = Some(Stated::new(role, src.clone())),
+                ServicesSay::DirectorOrBranch => undecided.push(fqdn.clone()),
             }
         }
         if let Some(computers) = cols.get(r, "computers") {
@@ -761,21 +761,33 @@ fn read_pools(cols: &Columns, rows: &[Record], display: &str, out: &mut InputRec
     }
 }
 
+/// What a pool's services tell about its role.
+enum ServicesSay {
+    Role(Role),
+    /// A Registrar without user services: a Director or a branch appliance, undecidable here (the
+    /// topology or another input decides; a note says so).
+    DirectorOrBranch,
+}
+
 /// D4 by service composition, with the names cmdlets print (`UserServer`) and topologies use
-/// (`UserServices`). A Registrar without user services is a Director or a branch: undecidable here.
-fn role_from_services(roles: &BTreeSet<String>) -> Result<Role, ()> {
+/// (`UserServices`).
+fn role_from_services(roles: &BTreeSet<String>) -> ServicesSay {
     let has = |r: &str| roles.contains(r);
     let users = has("userserver") || has("userservices");
     if has("registrar") {
-        return if users { Ok(Role::FrontEnd) } else { Err(()) };
+        return if users {
+            ServicesSay::Role(Role::FrontEnd)
+        } else {
+            ServicesSay::DirectorOrBranch
+        };
     }
-    if has("edgeserver") {
-        Ok(Role::Edge)
+    ServicesSay::Role(if has("edgeserver") {
+        Role::Edge
     } else if has("mediationserver") && !users {
-        Ok(Role::Mediation)
+        Role::Mediation
     } else {
-        Ok(Role::Other)
-    }
+        Role::Other
+    })
 }
 
 fn read_sites(cols: &Columns, rows: &[Record], display: &str, out: &mut InputRecords) {

@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::report::PlanView;
+use super::view::PlanView;
 use crate::i18n::{self, Lang};
 use crate::model::{Estate, Pool, Role, SiteKind};
 use crate::rules::{Code, Finding, Severity};

@@ -2,7 +2,7 @@
 //! come from, then the notes (identical ones once, with a count). The pool inventory and the inputs
 //! only with `--verbose`; in a large estate (more than `ALL_FINDINGS_UP_TO` findings) the first
 //! `EXAMPLES_PER_CODE` findings of each rule, and how many more (issue 11: a 200-pool audit fits
-//! on two screens). Colour only when asked for (see [`super::use_color`]).
+//! on two screens). Colour only when asked for (`--color`; see [`super::style`]).
 
 use std::fmt::Write;
 
@@ -11,6 +11,7 @@ use crate::i18n::{self, Lang};
 use crate::model::{Pool, Role, SiteKind};
 use crate::rules::Severity;
 
+use super::style;
 use super::terminal::{safe, safe_join};
 
 /// Sources listed per finding on the terminal.
@@ -27,29 +28,16 @@ struct Style {
 }
 
 impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
-    }
-
     fn bold(&self, text: &str) -> String {
-        self.paint("1", text)
+        style::paint(self.color, style::BOLD, text)
     }
 
     fn severity(&self, s: Severity, text: &str) -> String {
-        let code = match s {
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Info => "1;36",
-        };
-        self.paint(code, text)
+        style::paint(self.color, style::severity(s), text)
     }
 
     fn dim(&self, text: &str) -> String {
-        self.paint("2", text)
+        style::paint(self.color, style::DIM, text)
     }
 
     fn t(&self, key: &str) -> &'static str {
@@ -397,11 +385,19 @@ mod tests {
         }
     }
 
-    /// `text` without the colours `paint` writes.
+    /// `text` without the colours `style::paint` writes.
     fn uncoloured(text: &str) -> String {
         let mut rest = text.to_owned();
-        for sgr in ["1;31", "1;33", "1;36", "1", "2", "0"] {
-            rest = rest.replace(&format!("\x1b[{sgr}m"), "");
+        for s in [
+            style::ERROR,
+            style::WARNING,
+            style::INFO,
+            style::BOLD,
+            style::DIM,
+        ] {
+            rest = rest
+                .replace(&s.render().to_string(), "")
+                .replace(&s.render_reset().to_string(), "");
         }
         rest
     }
@@ -459,6 +455,7 @@ mod tests {
     #[test]
     fn the_terminal_check_sees_raw_escapes() {
         assert_eq!(acting("a\x1b[1mb\x1b[0m\n"), Vec::<String>::new());
+        assert_eq!(acting("a\x1b[1m\x1b[31mb\x1b[0m\n"), Vec::<String>::new());
         assert_eq!(acting("a\x1b[8mb\r"), ["\\u{1b}", "\\r"]);
     }
 

@@ -11,10 +11,7 @@ pub mod plan_json;
 pub mod report;
 pub mod runbook;
 mod sample;
+pub mod style;
 pub mod templates;
 pub mod terminal;
-
-/// Whether to colour terminal output: only on a terminal, and never with `NO_COLOR` set.
-pub fn use_color(stream_is_terminal: bool) -> bool {
-    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
+pub mod view;

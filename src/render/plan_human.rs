@@ -1,6 +1,6 @@
 //! Terminal output of a plan: per estate the pairs with their sites, the unpaired pools and why, the
 //! Lync 2010 pools to migrate first, the pools never paired, the changes from today and the branch
-//! registrars to re-associate. Colour only when asked for (see [`super::use_color`]). Labels follow
+//! registrars to re-associate. Colour only when asked for (`--color`; see [`super::style`]). Labels follow
 //! `--lang`; the planner's reasons stay as it wrote them (English), like finding messages.
 
 use std::fmt::Write;
@@ -9,19 +9,12 @@ use crate::i18n::{Lang, t, tf};
 use crate::plan::{BranchMove, Change, MigrateFirst, PairingPlan, PlannedPair};
 use crate::render::report::capacity_label;
 use crate::render::runbook::branch_steps;
+use crate::render::style::{self, paint};
 use crate::render::terminal::{safe, safe_join};
-
-fn paint(color: bool, code: &str, text: &str) -> String {
-    if color {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_owned()
-    }
-}
 
 /// `unreadable`: how many inputs could not be read (the command lists them on standard error).
 pub fn render(plans: &[PairingPlan], unreadable: usize, color: bool, lang: Lang) -> String {
-    let bold = |t: &str| paint(color, "1", t);
+    let bold = |t: &str| paint(color, style::BOLD, t);
     let mut out = String::new();
     for plan in plans {
         estate(&mut out, plan, &bold, lang);
@@ -34,7 +27,7 @@ pub fn render(plans: &[PairingPlan], unreadable: usize, color: bool, lang: Lang)
     } else {
         paint(
             color,
-            "1;31",
+            style::ERROR,
             &tf(lang, "planh.unreadable", &[("n", &unreadable.to_string())]),
         )
     };

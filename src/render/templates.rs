@@ -89,6 +89,49 @@ impl std::fmt::Debug for Templates {
     }
 }
 
+/// Why templates cannot be loaded, checked, rendered or exported; the text is what the user reads.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// Tera cannot parse a template; `origin` says whether it is a built-in or an override.
+    #[error("{origin} is broken:\n{}", indent(&error_chain(.source)))]
+    Broken { origin: String, source: tera::Error },
+    /// A template fails on the sample data it is checked against at start-up.
+    #[error("{0}\n(found while checking the templates on sample data)")]
+    FailsOnSample(Box<TemplateError>),
+    #[error("report data for {name}: {}", error_chain(.source))]
+    Data { name: String, source: tera::Error },
+    #[error("template {name} failed:\n{}", indent(&error_chain(.source)))]
+    Render { name: String, source: tera::Error },
+    #[error("--templates {}: {source}", .dir.display())]
+    Folder {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("--templates {}: {source}", .dir.display())]
+    Walk {
+        dir: PathBuf,
+        source: walkdir::Error,
+    },
+    #[error("--templates {} is not a folder; name the folder holding your *.tera files", .dir.display())]
+    NotAFolder { dir: PathBuf },
+    #[error("template {} cannot be read: {source} (templates must be UTF-8 text)", .path.display())]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("--templates {} holds no *.tera file; `lyncpair templates export DIR` writes the built-ins as a start", .dir.display())]
+    NoTemplates { dir: PathBuf },
+    #[error("{} already exists and differs from the built-in; nothing was written (move it away or export into an empty folder)", .path.display())]
+    ExportWouldOverwrite { path: PathBuf },
+    #[error("cannot check {}: {source}", .path.display())]
+    ExportCannotCheck {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
+}
+
 /// The whole chain of a Tera error: "Failed to parse 'x'" alone does not say where.
 pub fn error_chain(e: &tera::Error) -> String {
     let mut out = e.to_string();
@@ -103,7 +146,7 @@ pub fn error_chain(e: &tera::Error) -> String {
 
 impl Templates {
     /// The built-ins, overridden by the `*.tera` files of `dir` when given; labels in `lang`.
-    pub fn load(dir: Option<&Path>, lang: Lang) -> Result<Templates, String> {
+    pub fn load(dir: Option<&Path>, lang: Lang) -> Result<Templates, TemplateError> {
         let mut sources: BTreeMap<String, String> = BTreeMap::new();
         if let Some(dir) = dir {
             sources = read_overrides(dir)?;
@@ -116,20 +159,21 @@ impl Templates {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html.tera", ".html", ".svg.tera"]);
         register(&mut tera, lang);
-        tera.add_raw_templates(sources.iter()).map_err(|e| {
-            let origin = dir.map_or_else(
-                || "a built-in template".to_owned(),
-                |d| format!("a template in {}", d.display()),
-            );
-            format!("{origin} is broken:\n{}", indent(&error_chain(&e)))
-        })?;
+        tera.add_raw_templates(sources.iter())
+            .map_err(|source| TemplateError::Broken {
+                origin: dir.map_or_else(
+                    || "a built-in template".to_owned(),
+                    |d| format!("a template in {}", d.display()),
+                ),
+                source,
+            })?;
         let templates = Templates { tera };
         templates.check(lang)?;
         Ok(templates)
     }
 
     /// Render once against sample data, so a template error shows at start-up, not after the audit.
-    fn check(&self, lang: Lang) -> Result<(), String> {
+    fn check(&self, lang: Lang) -> Result<(), TemplateError> {
         let samples = super::sample::views(lang);
         for page in PAGES {
             let result = if page.starts_with("index.") {
@@ -141,18 +185,22 @@ impl Templates {
             } else {
                 self.render(page, &samples.report)
             };
-            result
-                .map_err(|e| format!("{e}\n(found while checking the templates on sample data)"))?;
+            result.map_err(|e| TemplateError::FailsOnSample(Box::new(e)))?;
         }
         Ok(())
     }
 
-    pub fn render(&self, name: &str, view: &impl Serialize) -> Result<String, String> {
-        let context = Context::from_serialize(view)
-            .map_err(|e| format!("report data for {name}: {}", error_chain(&e)))?;
+    pub fn render(&self, name: &str, view: &impl Serialize) -> Result<String, TemplateError> {
+        let context = Context::from_serialize(view).map_err(|source| TemplateError::Data {
+            name: name.to_owned(),
+            source,
+        })?;
         self.tera
             .render(name, &context)
-            .map_err(|e| format!("template {name} failed:\n{}", indent(&error_chain(&e))))
+            .map_err(|source| TemplateError::Render {
+                name: name.to_owned(),
+                source,
+            })
     }
 }
 
@@ -163,17 +211,22 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-fn read_overrides(dir: &Path) -> Result<BTreeMap<String, String>, String> {
-    let meta = std::fs::metadata(dir).map_err(|e| format!("--templates {}: {e}", dir.display()))?;
+fn read_overrides(dir: &Path) -> Result<BTreeMap<String, String>, TemplateError> {
+    let meta = std::fs::metadata(dir).map_err(|source| TemplateError::Folder {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
     if !meta.is_dir() {
-        return Err(format!(
-            "--templates {} is not a folder; name the folder holding your *.tera files",
-            dir.display()
-        ));
+        return Err(TemplateError::NotAFolder {
+            dir: dir.to_path_buf(),
+        });
     }
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| format!("--templates {}: {e}", dir.display()))?;
+        let entry = entry.map_err(|source| TemplateError::Walk {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
         let path = entry.path();
         if !entry.file_type().is_file() || path.extension().is_none_or(|x| x != "tera") {
             continue;
@@ -183,40 +236,33 @@ fn read_overrides(dir: &Path) -> Result<BTreeMap<String, String>, String> {
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            format!(
-                "template {} cannot be read: {e} (templates must be UTF-8 text)",
-                path.display()
-            )
+        let text = std::fs::read_to_string(path).map_err(|source| TemplateError::Unreadable {
+            path: path.to_path_buf(),
+            source,
         })?;
         out.insert(name.join("/"), text);
     }
     if out.is_empty() {
-        return Err(format!(
-            "--templates {} holds no *.tera file; `lyncpair templates export DIR` writes the built-ins as a start",
-            dir.display()
-        ));
+        return Err(TemplateError::NoTemplates {
+            dir: dir.to_path_buf(),
+        });
     }
     Ok(out)
 }
 
 /// Write the built-in templates into `dir` (created if missing). Nothing is overwritten: a file
 /// that already exists with other content stops the export before anything is written.
-pub fn export(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn export(dir: &Path) -> Result<Vec<PathBuf>, TemplateError> {
     let mut to_write = Vec::new();
     for (name, text) in BUILTINS {
         let path = dir.join(name);
         match std::fs::read(&path) {
             Ok(existing) if existing == text.as_bytes() => {}
             Ok(_) => {
-                return Err(format!(
-                    "{} already exists and differs from the built-in; nothing was written \
-                     (move it away or export into an empty folder)",
-                    path.display()
-                ));
+                return Err(TemplateError::ExportWouldOverwrite { path });
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => to_write.push((name, text)),
-            Err(e) => return Err(format!("cannot check {}: {e}", path.display())),
+            Err(source) => return Err(TemplateError::ExportCannotCheck { path, source }),
         }
     }
     crate::output::prepare_out_dir(dir)?;
@@ -424,6 +470,8 @@ mod tests {
         )
         .unwrap();
         let err = Templates::load(Some(dir.path()), Lang::En).unwrap_err();
+        assert!(matches!(err, TemplateError::Broken { .. }), "{err}");
+        let err = err.to_string();
         assert!(err.contains("report.md.tera"), "{err}");
         assert!(err.contains("4:1") || err.contains("3:"), "{err}");
     }
@@ -433,6 +481,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("report.md.tera"), "{{ no_such_thing }}\n").unwrap();
         let err = Templates::load(Some(dir.path()), Lang::En).unwrap_err();
+        assert!(matches!(err, TemplateError::FailsOnSample(_)), "{err}");
+        let err = err.to_string();
         assert!(err.contains("report.md.tera"), "{err}");
         assert!(err.contains("no_such_thing"), "{err}");
     }
@@ -441,7 +491,9 @@ mod tests {
     fn an_unknown_label_key_fails_at_load() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.md.tera"), "{{ t(key=\"nope\") }}\n").unwrap();
-        let err = Templates::load(Some(dir.path()), Lang::En).unwrap_err();
+        let err = Templates::load(Some(dir.path()), Lang::En)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no label \"nope\""), "{err}");
     }
 
@@ -456,6 +508,8 @@ mod tests {
         std::fs::write(out.join("report.md.tera"), "mine").unwrap();
         std::fs::remove_file(out.join("index.md.tera")).unwrap();
         let err = export(&out).unwrap_err();
+        assert!(matches!(err, TemplateError::ExportWouldOverwrite { .. }));
+        let err = err.to_string();
         assert!(
             err.contains("report.md.tera") && err.contains("nothing was written"),
             "{err}"

@@ -1,0 +1,142 @@
+//! The views the templates and the diagrams both read, so neither renderer imports the other:
+//! serialisable structs with labels already chosen for the language. Not a public contract:
+//! templates may use any field.
+//!
+//! Today this holds the plan's views ([`PlanView`] and its parts), which `diagram.rs` draws the
+//! after-plan diagram from and `report.rs` builds; the audit's views still live in `report.rs`.
+
+use serde::Serialize;
+
+/// The suggested plan of one estate, as the reports show it: what `lyncpair/plan/v1` holds (pairs,
+/// unpaired pools, objective) and the rest of the [`crate::plan::PairingPlan`] (sites, what to do per pair, the
+/// Lync 2010 pools to migrate first, the changes from today, the branch registrars to re-associate),
+/// with labels already chosen for the language. Not a public contract: templates may use any field.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct PlanView {
+    pub pairs: Vec<PlanPairView>,
+    pub unpaired: Vec<UnpairedView>,
+    pub objective: ObjectiveView,
+    /// Pairs that need the Topology Builder step and the runbook (not reciprocal today).
+    pub to_set_up: usize,
+    pub migrate_first: Vec<MigrateFirstView>,
+    pub not_planned: Vec<NotPlannedView>,
+    pub changes: Vec<ChangeView>,
+    pub branch_moves: Vec<BranchMoveView>,
+    /// Successors of the Lync 2010 front-end pools (issue 10), sorted by pool.
+    pub successors: Vec<SuccessorView>,
+    /// Version of the proposed successors ("2013", "2015", "2019").
+    pub target_version: &'static str,
+    /// Microsoft documentation of pairing and the post-pairing steps.
+    pub docs_url: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SuccessorView {
+    pub pool: String,
+    pub site: Option<String>,
+    pub replaces: Vec<String>,
+    /// Named by an inventory; otherwise proposed by the plan.
+    pub declared: bool,
+    pub users: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PlanPairView {
+    /// Sorted FQDNs.
+    pub pools: [String; 2],
+    /// Sites of `pools`, in the same order.
+    pub sites: [Option<String>; 2],
+    /// Pools only an inventory names (not deployed yet).
+    pub planned: Vec<String>,
+    /// Successors the plan proposes (no input names them).
+    pub proposed: Vec<String>,
+    /// Users each side carries after the migration, in the order of `pools`.
+    pub users: [Option<u64>; 2],
+    pub capacity_checked: bool,
+    /// "capacity checked: …" or "capacity not checked: …", in the report's language.
+    pub capacity_label: String,
+    pub kept: bool,
+    pub cross_site: bool,
+    pub pinned: bool,
+    /// "paired" (both name each other today), "kept" (one does) or "new".
+    pub today: &'static str,
+    pub today_label: &'static str,
+    /// "none", "set-up" or "re-pair".
+    pub action: &'static str,
+    pub action_label: String,
+    /// "holds the Central Management store (…)" when one of the pools holds it.
+    pub cms_label: Option<String>,
+    /// Warnings on the pair (a pinned pair in one site), in the report's language.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UnpairedView {
+    pub pool: String,
+    /// The planner's reason (English, like finding messages).
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct ObjectiveView {
+    pub pairs: usize,
+    pub cross_site: usize,
+    pub kept: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct MigrateFirstView {
+    pub pool: String,
+    pub site: Option<String>,
+    pub backup: Option<String>,
+    /// Front-end pools naming it as backup today.
+    pub backup_of: Vec<String>,
+    /// Branch registrars it backs today.
+    pub branches: Vec<String>,
+    /// Where its users go.
+    pub successor: String,
+    pub successor_proposed: bool,
+    pub successor_partner: Option<String>,
+    pub users: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct NotPlannedView {
+    pub pool: String,
+    pub site: Option<String>,
+    pub role: &'static str,
+    pub role_label: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ChangeView {
+    /// "remove", "add" or "keep".
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    /// A removal: the pool and the backup it names today. A pair: its two pools, sorted.
+    pub pools: [String; 2],
+    /// A pair (drawn ⇄), not a one-way relationship (→).
+    pub mutual: bool,
+    /// In the report's language.
+    pub note: String,
+    /// Why a relationship is removed: the planner's text (English).
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct BranchMoveView {
+    pub branch: String,
+    pub site: Option<String>,
+    /// Its backup today, if any.
+    pub from: Option<String>,
+    /// The recommended backup (a pool paired in the plan).
+    pub to: Option<String>,
+    /// The planner's text (English).
+    pub why: String,
+    pub users: Option<u64>,
+    /// "reassociate" (SBA/SBS of 2013 or later) or "lync2010-sba".
+    pub procedure: &'static str,
+    /// The documented procedure, in the report's language.
+    pub steps: Vec<&'static str>,
+    pub docs_url: &'static str,
+}
