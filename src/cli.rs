@@ -794,7 +794,9 @@ fn run_rules(format: RulesFormat) -> i32 {
             for r in CATALOGUE {
                 s.push_str(&format!(
                     "{:<24} {:<14} {}\n",
-                    r.code, r.severity, r.summary
+                    r.code,
+                    r.severity_label(),
+                    r.summary
                 ));
                 s.push_str(&format!("{:<24} {:<14} basis: {}\n", "", "", r.source));
                 for d in r.sources {
