@@ -3,6 +3,7 @@
 //! Exit codes: 0 nothing at or above `--fail-on`; 1 findings at or above it; 2 usage error or at
 //! least one input that could not be read (everything readable is still audited and reported).
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -792,18 +793,14 @@ fn run_rules(format: RulesFormat) -> i32 {
         RulesFormat::Human => {
             let mut s = String::new();
             for r in CATALOGUE {
-                s.push_str(&format!(
-                    "{:<24} {:<14} {}\n",
-                    r.code,
-                    r.severity_label(),
-                    r.summary
-                ));
-                s.push_str(&format!("{:<24} {:<14} basis: {}\n", "", "", r.source));
+                let _ = writeln!(s, "{:<24} {:<14} {}", r.code, r.severity_label(), r.summary);
+                let _ = writeln!(s, "{:<24} {:<14} basis: {}", "", "", r.source);
                 for d in r.sources {
-                    s.push_str(&format!(
-                        "{:<24} {:<14} source: \"{}\", {}\n",
+                    let _ = writeln!(
+                        s,
+                        "{:<24} {:<14} source: \"{}\", {}",
                         "", "", d.title, d.url
-                    ));
+                    );
                 }
             }
             s

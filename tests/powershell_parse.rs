@@ -200,7 +200,7 @@ fn pool(fqdn: &str, site: &str, machines: &[&str]) -> Pool {
         role: Role::FrontEnd,
         edition: Some(Edition::Enterprise),
         version: Some(Version::V2015),
-        servers: machines.len() as u32,
+        servers: u32::try_from(machines.len()).expect("a few machines"),
         machines: machines.iter().map(|m| (*m).to_owned()).collect(),
         users: None,
         virtual_machine: None,

@@ -9,6 +9,7 @@ pub mod matching;
 pub mod migration;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -451,7 +452,7 @@ fn plan_estate(
                         .expect("plan() checked the estate holds it");
                     let mut why = ineligibility(pool).unwrap_or_default();
                     if let Some(succ) = migration.successor_of.get(fqdn.as_str()) {
-                        why.push_str(&format!(" (its users move to {succ}: pin that instead)"));
+                        let _ = write!(why, " (its users move to {succ}: pin that instead)");
                     }
                     errors.push(format!("{shown}: cannot pin {fqdn}: {why}"));
                 }
@@ -734,7 +735,7 @@ fn name_list(names: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     if names.len() > NAMED_IN_REASON {
-        text.push_str(&format!(" and {} more", names.len() - NAMED_IN_REASON));
+        let _ = write!(text, " and {} more", names.len() - NAMED_IN_REASON);
     }
     text
 }
@@ -747,7 +748,9 @@ fn planned_pair(migration: &Migration, a: &Pool, b: &Pool, pinned: bool) -> Plan
         version: p.version.expect("eligible pools have a version"),
         edition: p.edition,
         machines: p.machines.clone(),
-        servers: p.servers.max(p.machines.len() as u32),
+        servers: p
+            .servers
+            .max(u32::try_from(p.machines.len()).unwrap_or(u32::MAX)),
         planned: p.planned,
         proposed: migration.is_proposed(&p.fqdn),
         failover: p.failover,
