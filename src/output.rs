@@ -263,6 +263,8 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    // The library denies printing; this test says on stderr what it could not check.
+    #[allow(clippy::print_stderr)]
     fn a_read_only_folder_is_refused() {
         use std::os::unix::fs::PermissionsExt;
         let tmp = tempfile::tempdir().unwrap();
@@ -287,7 +289,7 @@ mod tests {
             let err = prepare_out_dir(Path::new("/proc")).unwrap_err();
             assert!(err.contains("cannot write into output folder"), "{err}");
         } else {
-            // Visible in `cargo test -- --nocapture` and in the output of a failing run.
+            // Visible in `cargo test -- --nocapture`.
             eprintln!(
                 "a_read_only_folder_is_refused: running as root without /proc, the write probe is not tested"
             );
