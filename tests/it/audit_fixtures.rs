@@ -1,7 +1,7 @@
 //! `lyncpair audit` on the bundled fixture estates: JSON snapshots (the reviewed reference output)
 //! plus facts checked independently of the snapshots, exit codes, folder walking and determinism.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

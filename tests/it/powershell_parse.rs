@@ -5,7 +5,7 @@
 //! PowerShell 5.1 reads a file that lost its BOM), whatever quotes, `$`, backticks or newlines the
 //! names of an estate hold, through every input kind.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! `lyncpair rules`: the catalogue in both formats, equal to the contract's rule codes.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
