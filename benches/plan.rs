@@ -37,7 +37,7 @@ fn estate(pools: usize) -> Estate {
             } else {
                 Edition::Enterprise
             };
-            let servers = 2 + rng.next(11) as u32;
+            let servers = 2 + u32::try_from(rng.next(11)).expect("below 11");
             Pool {
                 fqdn: fqdn(i),
                 site: Some(format!("Site {}", rng.next(sites))),
@@ -59,7 +59,9 @@ fn estate(pools: usize) -> Estate {
                 virtual_machine: Some(rng.next(3) == 0),
                 os: Some("Windows Server 2012 R2 Datacenter".to_owned()),
                 // 2010-style: many pools name a few hubs.
-                backup: (rng.next(3) != 0).then(|| fqdn(rng.next(pools as u64 / 4 + 1) as usize)),
+                backup: (rng.next(3) != 0).then(|| {
+                    fqdn(usize::try_from(rng.next(pools as u64 / 4 + 1)).expect("below pools"))
+                }),
                 extra_backups: Vec::new(),
                 failover: None,
                 backup_service: None,

@@ -50,10 +50,12 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (year >= 1 && (1..=days).contains(&day)).then_some(Date {
+        // Both were checked against 1..=12 and 1..=31 above, so they fit a u8.
+        let (month, day) = (u8::try_from(month).ok()?, u8::try_from(day).ok()?);
+        (year >= 1 && (1..=u8::try_from(days).ok()?).contains(&day)).then_some(Date {
             year,
-            month: month as u8,
-            day: day as u8,
+            month,
+            day,
         })
     }
 

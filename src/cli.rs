@@ -3,6 +3,7 @@
 //! Exit codes: 0 nothing at or above `--fail-on`; 1 findings at or above it; 2 usage error or at
 //! least one input that could not be read (everything readable is still audited and reported).
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -964,18 +965,19 @@ fn run_rules(format: RulesFormat, lang: Lang) -> i32 {
                 // "error/warning" names two severities: translate each.
                 let severity = r
                     .severity
-                    .split('/')
-                    .map(|s| crate::i18n::t(lang, &format!("severity.{s}")))
+                    .iter()
+                    .map(|s| crate::i18n::t(lang, &format!("severity.{}", s.label())))
                     .collect::<Vec<_>>()
                     .join("/");
-                s.push_str(&format!("{:<24} {:<14} {}\n", r.code, severity, summary));
-                s.push_str(&format!("{:<24} {:<14} {basis_label}: {basis}\n", "", ""));
+                let _ = writeln!(s, "{:<24} {:<14} {}", r.code, severity, summary);
+                let _ = writeln!(s, "{:<24} {:<14} {basis_label}: {basis}", "", "");
                 for d in r.sources {
                     // Document titles stay as Microsoft publishes them.
-                    s.push_str(&format!(
-                        "{:<24} {:<14} {source_label}: \"{}\", {}\n",
+                    let _ = writeln!(
+                        s,
+                        "{:<24} {:<14} {source_label}: \"{}\", {}",
                         "", "", d.title, d.url
-                    ));
+                    );
                 }
             }
             s

@@ -311,6 +311,8 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    // The library denies printing; this test says on stderr what it could not check.
+    #[allow(clippy::print_stderr)]
     fn a_read_only_folder_is_refused() {
         use std::os::unix::fs::PermissionsExt;
         let tmp = tempfile::tempdir().unwrap();
@@ -324,15 +326,40 @@ mod tests {
             .is_ok();
         let result = prepare_out_dir(&ro);
         fs::set_permissions(&ro, fs::Permissions::from_mode(0o755)).unwrap();
-        if writable_anyway {
-            return; // Running as root: permissions are not enforced, nothing to test.
+        if !writable_anyway {
+            let err = result.unwrap_err();
+            assert!(
+                err.to_string().contains("cannot write into output folder"),
+                "{err}"
+            );
+            return;
         }
-        let err = result.unwrap_err();
-        assert!(matches!(err, OutputError::NotWritable { .. }), "{err}");
-        assert!(
-            err.to_string().contains("cannot write into output folder"),
-            "{err}"
-        );
+        // Root ignores permissions, and CI runs as root. A folder no one can write into tests the
+        // same probe there: /proc takes no new files, whoever asks.
+        if cfg!(target_os = "linux") && Path::new("/proc/self").is_dir() {
+            let err = prepare_out_dir(Path::new("/proc")).unwrap_err();
+            assert!(matches!(err, OutputError::NotWritable { .. }), "{err}");
+            assert!(
+                err.to_string().contains("cannot write into output folder"),
+                "{err}"
+            );
+        } else {
+            // Visible in `cargo test -- --nocapture`.
+            eprintln!(
+                "a_read_only_folder_is_refused: running as root without /proc, the write probe is not tested"
+            );
+        }
+    }
+
+    /// A folder that cannot be created, even by root: its parent is a file.
+    #[test]
+    fn a_folder_under_a_file_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("not-a-folder");
+        fs::write(&file, "x").unwrap();
+        let err = prepare_out_dir(&file.join("reports")).unwrap_err();
+        assert!(err.to_string().contains("output folder"), "{err}");
+        assert!(file.is_file(), "the file in the way is left alone");
     }
 
     #[test]

@@ -305,7 +305,11 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
         .chars()
         .count()
         + 1;
-    (line as u32, col as u32)
+    // Inputs are at most `MAX_FILE_BYTES`, far below u32::MAX lines or columns; saturate anyway.
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(col).unwrap_or(u32::MAX),
+    )
 }
 
 #[cfg(test)]

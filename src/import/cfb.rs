@@ -176,7 +176,11 @@ pub fn check(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
         if workbook.as_ref().is_some_and(|(r, _)| *r <= rank) {
             continue;
         }
-        let mut data = Vec::with_capacity(size as usize);
+        // A stream larger than the address space cannot be read on this machine: refuse the file.
+        let size = usize::try_from(size).map_err(|_| {
+            format!("stream {i} claims {size} bytes, more than this machine can hold")
+        })?;
+        let mut data = Vec::with_capacity(size);
         for id in ids {
             let chunk = if mini {
                 // Mini sector `id` lies at byte id * 64 of the mini stream (checked in range above).
@@ -189,7 +193,7 @@ pub fn check(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
             };
             data.extend_from_slice(chunk);
         }
-        data.truncate(size as usize);
+        data.truncate(size);
         workbook = Some((rank, data));
     }
     Ok(workbook.map(|(_, data)| data))
@@ -235,7 +239,7 @@ mod tests {
         set(0, 0xFFFF_FFFD); // FATSECT
         set(1, END_OF_CHAIN); // the directory
         for i in 2..9 {
-            set(i, i as u32 + 1);
+            set(i, u32::try_from(i).expect("a small sector number") + 1);
         }
         set(9, END_OF_CHAIN);
         let dir = 1024;
@@ -257,7 +261,11 @@ mod tests {
             .flat_map(u16::to_le_bytes)
             .collect();
         ok[1024 + 128..1024 + 128 + name.len()].copy_from_slice(&name);
-        ok[1024 + 128 + 64..1024 + 128 + 66].copy_from_slice(&(name.len() as u16).to_le_bytes());
+        ok[1024 + 128 + 64..1024 + 128 + 66].copy_from_slice(
+            &u16::try_from(name.len())
+                .expect("a short name")
+                .to_le_bytes(),
+        );
         ok[512 * 3] = 0x42; // first byte of the stream (sector 2)
         let stream = check(&ok).unwrap().expect("the Workbook stream");
         assert_eq!((stream.len(), stream[0]), (4096, 0x42));

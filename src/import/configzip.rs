@@ -327,6 +327,8 @@ fn scan(text: &str) -> Result<Scan, super::xml::XmlError> {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use std::io::Write;
 
     use zip::CompressionMethod;
@@ -378,9 +380,10 @@ mod tests {
     fn doc_item_set(topologies: &[&str]) -> String {
         let mut s = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<DocItemSet>\n");
         for (i, t) in topologies.iter().enumerate() {
-            s.push_str(&format!(
+            let _ = write!(
+                s,
                 "  <DocItem Name=\"item{i}\">\n    <Data>\n      {t}\n    </Data>\n  </DocItem>\n"
-            ));
+            );
         }
         s.push_str("</DocItemSet>\n");
         s

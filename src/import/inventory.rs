@@ -677,7 +677,11 @@ fn cell_text(d: &Data) -> String {
 /// Spreadsheet numbers are floating point: 1500.0 is the count 1500.
 fn float_text(f: f64) -> String {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 {
-        format!("{}", f as i64)
+        // The guard above keeps `f` a whole number below 2^53, which an i64 holds exactly; there
+        // is no `TryFrom<f64>` for integers.
+        #[allow(clippy::cast_possible_truncation)]
+        let whole = f as i64;
+        format!("{whole}")
     } else {
         f.to_string()
     }
@@ -1047,7 +1051,8 @@ fn check_biff_sheets(stream: &[u8]) -> Result<(), String> {
                 // MULRK: row, first column, then 6 bytes per cell (calamine counts them).
                 0x00BD if d.len() >= 12 => {
                     if let (Some(row), Some(first)) = (u16_at(d, 0), u16_at(d, 2)) {
-                        let count = ((d.len() - 6) / 6) as u32;
+                        // A record is at most 65,535 bytes (its length is a u16), so this fits.
+                        let count = u32::try_from((d.len() - 6) / 6).unwrap_or(u32::MAX);
                         cell(row, first)?;
                         cell(row, first + count - 1)?;
                     }
@@ -1578,13 +1583,20 @@ mod tests {
     fn biff(sheet: &[(u16, Vec<u8>)]) -> Vec<u8> {
         let record = |typ: u16, data: &[u8]| {
             let mut r = typ.to_le_bytes().to_vec();
-            r.extend((data.len() as u16).to_le_bytes());
+            r.extend(
+                u16::try_from(data.len())
+                    .expect("a short record")
+                    .to_le_bytes(),
+            );
             r.extend(data);
             r
         };
         let globals_len = 3 * 4 + 16 + 8; // BOF(16) + BOUNDSHEET(8) + EOF(0)
         let mut s = record(0x0809, &[0; 16]);
-        let mut bound = (globals_len as u32).to_le_bytes().to_vec();
+        let mut bound = u32::try_from(globals_len)
+            .expect("a small offset")
+            .to_le_bytes()
+            .to_vec();
         bound.extend([0; 4]);
         s.extend(record(0x0085, &bound));
         s.extend(record(0x000A, &[]));

@@ -280,7 +280,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
             version: version
                 .map(|v| Stated::new(v, src(version_service.map_or(cluster.line, |s| s.line)))),
             servers: Some(Stated::new(
-                cluster.machines.len() as u32,
+                u32::try_from(cluster.machines.len()).unwrap_or(u32::MAX),
                 src(cluster.line),
             )),
             machines: cluster.machines.iter().map(|m| normalize_fqdn(m)).collect(),

@@ -203,7 +203,9 @@ impl<'a> XmlReader<'a> {
         }
         let newlines =
             memchr::memchr_iter(b'\n', &self.text.as_bytes()[self.counted_to..target]).count();
-        self.counted_line += newlines as u32;
+        self.counted_line = self
+            .counted_line
+            .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
         self.counted_to = target;
         self.counted_line
     }
@@ -226,14 +228,20 @@ impl<'a> XmlReader<'a> {
     fn error_at_error_position(&self, message: String) -> XmlError {
         XmlError::at(
             self.text,
-            self.skipped + self.reader.error_position() as usize,
+            self.skipped + self.offset(self.reader.error_position()),
             message,
         )
     }
 
     /// Byte offset in `text` where quick-xml reads next.
     fn position(&self) -> usize {
-        self.skipped + self.reader.buffer_position() as usize
+        self.skipped + self.offset(self.reader.buffer_position())
+    }
+
+    /// A quick-xml position as an offset into `text`; a position past the text (it cannot be, as
+    /// quick-xml reads `text`) is clamped to its end.
+    fn offset(&self, position: u64) -> usize {
+        usize::try_from(position).map_or(self.text.len(), |p| p.min(self.text.len()))
     }
 
     /// Skip the element whose start tag was just read, without looking at its content.

@@ -86,7 +86,12 @@ pub fn best_matching(n: usize, candidates: &[Candidate]) -> Vec<(usize, usize)> 
     let mut pairs = Vec::new();
     for component in components(n, candidates) {
         let mate = if small {
-            solve::<i64>(n, &component, |w| w as i64, &levels)
+            solve::<i64>(
+                n,
+                &component,
+                |w| i64::try_from(w).expect("`small`: every weight is at most i64::MAX / 64"),
+                &levels,
+            )
         } else {
             solve::<i128>(n, &component, |w| w, &levels)
         };

@@ -9,6 +9,7 @@ pub mod matching;
 pub mod migration;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -521,7 +522,7 @@ fn plan_estate(
                         .map(|m| m.render(Lang::En))
                         .unwrap_or_default();
                     if let Some(succ) = migration.successor_of.get(fqdn.as_str()) {
-                        why.push_str(&format!(" (its users move to {succ}: pin that instead)"));
+                        let _ = write!(why, " (its users move to {succ}: pin that instead)");
                     }
                     errors.push(format!("{shown}: cannot pin {fqdn}: {why}"));
                 }
@@ -824,7 +825,9 @@ fn planned_pair(migration: &Migration, a: &Pool, b: &Pool, pinned: bool) -> Plan
         version: p.version.expect("eligible pools have a version"),
         edition: p.edition,
         machines: p.machines.clone(),
-        servers: p.servers.max(p.machines.len() as u32),
+        servers: p
+            .servers
+            .max(u32::try_from(p.machines.len()).unwrap_or(u32::MAX)),
         planned: p.planned,
         proposed: migration.is_proposed(&p.fqdn),
         failover: p.failover,

@@ -28,6 +28,7 @@
 //! the SVG (and the Mermaid block) from this data, so an override can restyle it.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -859,13 +860,19 @@ struct Grid {
     slot_n: Vec<Vec<i32>>,
 }
 
+/// A count (columns, lanes) as a coordinate factor. Estates within `crate::limits` stay far
+/// below `i32::MAX`; a larger count saturates instead of wrapping to a negative coordinate.
+fn coord(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
 impl Grid {
     fn rows(&self) -> usize {
         self.slot_h.len()
     }
 
     fn col_x(&self, c: usize) -> i32 {
-        self.vg[..=c].iter().sum::<i32>() + c as i32 * self.site_w
+        self.vg[..=c].iter().sum::<i32>() + coord(c) * self.site_w
     }
 
     fn frame_h(&self, r: usize, n: usize) -> i32 {
@@ -933,13 +940,18 @@ fn draw(
     kind: &'static str,
     id: &str,
 ) -> DiagramView {
-    let longest = groups
-        .iter()
-        .flat_map(|g| &g.nodes)
-        .map(|n| n.key.chars().count())
-        .max()
-        .unwrap_or(0) as i32;
-    let pool_w = (longest * CHAR_W + TEXT_PAD).clamp(POOL_W, POOL_W_MAX);
+    let longest = coord(
+        groups
+            .iter()
+            .flat_map(|g| &g.nodes)
+            .map(|n| n.key.chars().count())
+            .max()
+            .unwrap_or(0),
+    );
+    let pool_w = longest
+        .saturating_mul(CHAR_W)
+        .saturating_add(TEXT_PAD)
+        .clamp(POOL_W, POOL_W_MAX);
     let mut cols = groups.len().clamp(1, 2);
     loop {
         let d = place(&groups, relations, cols, pool_w, kind, id);
@@ -1218,10 +1230,10 @@ fn assign_lanes(
             Channel::Vertical(g) => grid.vgutter(g),
             Channel::Horizontal(h) => grid.hgutter(h),
         };
-        let n = lane_end.len() as i32;
+        let n = coord(lane_end.len());
         let first = start + width / 2 - (n - 1) * LANE / 2;
         for (route, lane) in lane_of {
-            out.insert((route, channel), first + lane as i32 * LANE);
+            out.insert((route, channel), first + coord(lane) * LANE);
         }
         counts.insert(channel, n);
     }
@@ -1366,7 +1378,7 @@ fn rounded(pts: &[(i32, i32)]) -> String {
     for i in 1..pts.len() {
         let (bx, by) = pts[i];
         if i + 1 == pts.len() {
-            d.push_str(&format!(" L{bx} {by}"));
+            let _ = write!(d, " L{bx} {by}");
             break;
         }
         let (ax, ay) = pts[i - 1];
@@ -1377,7 +1389,7 @@ fn rounded(pts: &[(i32, i32)]) -> String {
             .min(len(cx - bx, cy - by) / 2);
         let (inx, iny) = (bx - (bx - ax).signum() * r, by - (by - ay).signum() * r);
         let (outx, outy) = (bx + (cx - bx).signum() * r, by + (cy - by).signum() * r);
-        d.push_str(&format!(" L{inx} {iny} Q{bx} {by} {outx} {outy}"));
+        let _ = write!(d, " L{inx} {iny} Q{bx} {by} {outx} {outy}");
     }
     d
 }
@@ -1513,7 +1525,7 @@ mod tests {
             s ^= s << 13;
             s ^= s >> 7;
             s ^= s << 17;
-            (s % n as u64) as usize
+            usize::try_from(s % n as u64).expect("below n, which is a usize")
         };
         let name = |i: usize| format!("pool{i:03}.site{}.fabrikam.test", i % sites);
         let mut list = Vec::new();

@@ -34,6 +34,8 @@
 //! Comments keep non-ASCII text for the reader: a `#` comment ends only at CR or LF, which
 //! `one_line` removes and which no byte of a UTF-8 multi-byte character decodes to in cp1252.
 
+use std::fmt::Write as _;
+
 use crate::i18n::{self, Lang};
 use crate::model::{CmsRole, Edition, Version};
 use crate::plan::{BranchMove, BranchProcedure, PairSide, PairingPlan, PlannedPair};
@@ -583,16 +585,18 @@ fn topology_step(pair: &PlannedPair) -> String {
     let mut step = String::new();
     for side in [a, b] {
         for former in &side.former_partners {
-            step.push_str(&format!(
+            let _ = write!(
+                step,
                 "unpair {} from {former} (clear its Associated Backup Pool); ",
                 side.fqdn
-            ));
+            );
         }
     }
-    step.push_str(&format!(
+    let _ = write!(
+        step,
         "{} -> Edit Properties -> Resiliency -> Associated Backup Pool -> {}, tick Automatic failover and failback for Voice, then publish the topology",
         a.fqdn, b.fqdn
-    ));
+    );
     step
 }
 
@@ -737,25 +741,21 @@ fn ps_array(items: &[String]) -> String {
 fn pair_entry(plan: &PairingPlan, pair: &PlannedPair, k: usize, of: usize) -> String {
     let mut e = String::new();
     e.push_str("    @{\n");
-    e.push_str(&format!("        Estate = {}\n", ps_quote(&plan.estate)));
-    e.push_str(&format!(
-        "        Title = {}\n",
-        ps_quote(&title(pair, k, of))
-    ));
-    e.push_str(&format!(
-        "        TopologyStep = {}\n",
+    let _ = writeln!(e, "        Estate = {}", ps_quote(&plan.estate));
+    let _ = writeln!(e, "        Title = {}", ps_quote(&title(pair, k, of)));
+    let _ = writeln!(
+        e,
+        "        TopologyStep = {}",
         ps_quote(&topology_step(pair))
-    ));
-    e.push_str(&format!(
-        "        Skip = {}\n",
-        ps_quote(&skip_message(pair))
-    ));
-    e.push_str(&format!("        Advice = {}\n", ps_array(&advice(pair))));
+    );
+    let _ = writeln!(e, "        Skip = {}", ps_quote(&skip_message(pair)));
+    let _ = writeln!(e, "        Advice = {}", ps_array(&advice(pair)));
     e.push_str("        Sides = @(\n");
     let [a, b] = &pair.sides;
     for (side, partner) in [(a, b), (b, a)] {
-        e.push_str(&format!(
-            "            @{{ Fqdn = {}; Partner = {}; Servers = {}; Product = {}; FormerPartners = {}; PartnerStandard = {}; HoldsCms = {} }}\n",
+        let _ = writeln!(
+            e,
+            "            @{{ Fqdn = {}; Partner = {}; Servers = {}; Product = {}; FormerPartners = {}; PartnerStandard = {}; HoldsCms = {} }}",
             ps_quote(&side.fqdn),
             ps_quote(&partner.fqdn),
             side.servers,
@@ -763,7 +763,7 @@ fn pair_entry(plan: &PairingPlan, pair: &PlannedPair, k: usize, of: usize) -> St
             ps_array(&side.former_partners),
             ps_bool(partner.edition == Some(Edition::Standard)),
             ps_bool(side.cms == Some(CmsRole::Active)),
-        ));
+        );
     }
     e.push_str("        )\n");
     e.push_str("    }\n");
@@ -886,7 +886,7 @@ mod tests {
 
     fn with_machines(mut p: Pool, machines: &[&str]) -> Pool {
         p.machines = machines.iter().map(|m| (*m).to_owned()).collect();
-        p.servers = machines.len() as u32;
+        p.servers = u32::try_from(machines.len()).expect("a few machines");
         p
     }
 

@@ -10,6 +10,7 @@
 //! `mermaid` filters, since Markdown has no single escaping rule.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -364,7 +365,7 @@ pub fn escape_mermaid(raw: &str) -> String {
         {
             out.push(c);
         } else {
-            out.push_str(&format!("#{};", u32::from(c)));
+            let _ = write!(out, "#{};", u32::from(c));
         }
     }
     out

@@ -87,8 +87,11 @@ pub struct RuleInfo {
     #[serde(skip)]
     pub id: Code,
     pub code: &'static str,
-    /// "error", "warning", "info", or "error/warning" when it depends on the case.
-    pub severity: &'static str,
+    /// Every severity the rule emits, most severe first; `lyncpair rules` joins them with `/`
+    /// ("error/warning" when it depends on the case). A test over every fixture estate checks
+    /// that a rule emits nothing else.
+    #[serde(serialize_with = "serialize_severities")]
+    pub severity: &'static [Severity],
     pub summary: &'static str,
     /// Why this is a rule: how strong the basis is (documented, inferred, recommended, project).
     pub source: &'static str,
@@ -96,6 +99,22 @@ pub struct RuleInfo {
     pub sources: &'static [Doc],
     /// The primary public source.
     pub url: &'static str,
+}
+
+impl RuleInfo {
+    /// The severities as `lyncpair rules` prints them: "error", "warning/info", "error/warning".
+    pub fn severity_label(&self) -> String {
+        let labels: Vec<&str> = self.severity.iter().map(|s| s.label()).collect();
+        labels.join("/")
+    }
+}
+
+fn serialize_severities<S: serde::Serializer>(
+    severities: &&'static [Severity],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let labels: Vec<&str> = severities.iter().map(|s| s.label()).collect();
+    s.serialize_str(&labels.join("/"))
 }
 
 macro_rules! url {
@@ -203,7 +222,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::BackupManyToOne,
         code: "backup-many-to-one",
-        severity: "error",
+        severity: &[Severity::Error],
         summary: "A front-end pool is the backup of more than one front-end pool; from Lync 2013 on, a pool has exactly one partner.",
         source: "Unsupported (new ones blocked by Topology Builder)",
         sources: &[DOC_S1, DOC_S13],
@@ -212,7 +231,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::BackupNotReciprocal,
         code: "backup-not-reciprocal",
-        severity: "error",
+        severity: &[Severity::Error],
         summary: "Pool P names Q as backup, but Q names nothing or another pool; 2013+ pairs are symmetric.",
         source: "Unsupported; reciprocity inferred from the pairing procedures",
         sources: &[DOC_S1, DOC_S13, DOC_S4, DOC_S31],
@@ -221,7 +240,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::BackupSelf,
         code: "backup-self",
-        severity: "error",
+        severity: &[Severity::Error],
         summary: "A pool names itself as its backup.",
         source: "Inferred",
         sources: &[DOC_S4],
@@ -230,7 +249,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::BackupUnknownPool,
         code: "backup-unknown-pool",
-        severity: "error",
+        severity: &[Severity::Error],
         summary: "The backup names a pool (FQDN or service id) that no input of the estate defines: inputs are incomplete or stale.",
         source: "Project rule: the inputs are incomplete or stale",
         sources: &[DOC_S4],
@@ -239,7 +258,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::BackupInvalidTarget,
         code: "backup-invalid-target",
-        severity: "error",
+        severity: &[Severity::Error],
         summary: "A front-end pool's backup is a Director, branch registrar, Edge or other pool; only front-end pools pair.",
         source: "Inferred",
         sources: &[DOC_S3, DOC_S4, DOC_S_EDGE, DOC_S34, DOC_S9, DOC_S19],
@@ -248,7 +267,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::BackupMissing,
         code: "backup-missing",
-        severity: "warning",
+        severity: &[Severity::Warning, Severity::Info],
         summary: "A front-end pool has no backup pool: no pool failover, no registrar resiliency (information only for a planned pool, which the plan gives a partner).",
         source: "Recommended",
         sources: &[DOC_S39, DOC_S3, DOC_S35],
@@ -257,7 +276,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::PairEditionMismatch,
         code: "pair-edition-mismatch",
-        severity: "error",
+        severity: &[Severity::Error],
         summary: "An Enterprise Edition pool is paired with a Standard Edition server.",
         source: "Unsupported, not blocked by Topology Builder",
         sources: &[DOC_S2, DOC_S13],
@@ -266,7 +285,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::PairPlatformMismatch,
         code: "pair-platform-mismatch",
-        severity: "error",
+        severity: &[Severity::Error],
         summary: "A physical pool is paired with a virtual one.",
         source: "Unsupported, not blocked by Topology Builder",
         sources: &[DOC_S2, DOC_S13],
@@ -275,7 +294,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::PairOsMismatch,
         code: "pair-os-mismatch",
-        severity: "error",
+        severity: &[Severity::Error],
         summary: "The paired pools run different base operating systems.",
         source: "Unsupported, not blocked by Topology Builder",
         sources: &[DOC_S2, DOC_S13],
@@ -284,7 +303,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::PairVersionMismatch,
         code: "pair-version-mismatch",
-        severity: "error/warning",
+        severity: &[Severity::Error, Severity::Warning],
         summary: "The paired pools run different product versions: an error when one is Lync 2010 (no pairing there) or when one is 2019 and the other not, a warning for 2013 with 2015 (the in-place upgrade window).",
         source: "Inferred",
         sources: &[DOC_S3, DOC_S39, DOC_S14],
@@ -293,7 +312,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::PairSameSite,
         code: "pair-same-site",
-        severity: "warning",
+        severity: &[Severity::Warning],
         summary: "Both pools of a pair are in the same site; one disaster can take out both.",
         source: "Recommended",
         sources: &[DOC_S3, DOC_S35, DOC_S5, DOC_S36],
@@ -302,7 +321,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::PairCapacity,
         code: "pair-capacity",
-        severity: "warning",
+        severity: &[Severity::Warning],
         summary: "After a failover one pool cannot carry both pools' users (80,000 per Enterprise pool, 5,000 per Standard server, one front end per 6,660 users up to 12).",
         source: "Recommended",
         sources: &[DOC_S2, DOC_S3, DOC_S7, DOC_S13],
@@ -311,7 +330,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::BranchBackupInvalid,
         code: "branch-backup-invalid",
-        severity: "error",
+        severity: &[Severity::Error],
         summary: "A branch registrar (SBA/SBS) is backed by something other than a central-site front-end pool.",
         source: "Topology Builder blocks it (inferred from its help)",
         sources: &[DOC_S9, DOC_S19, DOC_S_ASSOC],
@@ -320,7 +339,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::BranchBackupMissing,
         code: "branch-backup-missing",
-        severity: "warning",
+        severity: &[Severity::Warning],
         summary: "A branch registrar (SBA/SBS) has no backup registrar pool.",
         source: "Recommended",
         sources: &[DOC_S19, DOC_S6],
@@ -329,7 +348,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::BranchNoDr,
         code: "branch-no-dr",
-        severity: "info",
+        severity: &[Severity::Info],
         summary: "Users homed on a branch registrar get no pool disaster recovery: they stay in resiliency mode while their backing pool is down.",
         source: "Documented for SBAs; inferred for SBSs",
         sources: &[DOC_S1, DOC_S13],
@@ -338,7 +357,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::TimerOutOfRange,
         code: "timer-out-of-range",
-        severity: "error",
+        severity: &[Severity::Error],
         summary: "A failure-detection or failback interval lies outside 30..86,400 seconds.",
         source: "Documented range of the cmdlet parameters",
         sources: &[DOC_S12],
@@ -347,7 +366,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::TimerBelowRecommended,
         code: "timer-below-recommended",
-        severity: "warning",
+        severity: &[Severity::Warning],
         summary: "A failover interval is below 120 seconds; a briefly busy primary may trigger needless failovers.",
         source: "Recommended",
         sources: &[DOC_S9, DOC_S10, DOC_S11],
@@ -356,7 +375,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::TimerOrder,
         code: "timer-order",
-        severity: "warning",
+        severity: &[Severity::Warning],
         summary: "The failback interval is not longer than the failure-detection interval (Topology Builder defaults: 120 s and 240 s).",
         source: "Inferred from the Topology Builder defaults",
         sources: &[DOC_S9, DOC_S10, DOC_S11],
@@ -365,7 +384,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::SourceConflict,
         code: "source-conflict",
-        severity: "warning",
+        severity: &[Severity::Warning],
         summary: "Two inputs disagree on a fact of one pool (edition, version, site, backup, users, virtual, OS); the report shows the value used.",
         source: "Project rule",
         sources: &[],
@@ -374,7 +393,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::ExportLossy,
         code: "export-lossy",
-        severity: "warning",
+        severity: &[Severity::Warning],
         summary: "An export lost information: '?' replacing characters in names (ASCII export) or .NET collection type names in CSV cells.",
         source: "Project rule: an ASCII export or Export-Csv loses what it cannot write",
         sources: &[],
@@ -383,7 +402,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::TopologyUnpublishedChange,
         code: "topology-unpublished-change",
-        severity: "info",
+        severity: &[Severity::Info],
         summary: "A Topology Builder document changes a pool against the topology it was downloaded with (NewTopology versus OldTopology); the audit is of the unpublished NewTopology.",
         source: "Project rule: a Topology Builder file holds changes nobody published yet",
         sources: &[],
@@ -393,7 +412,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::AcceptanceExpired,
         code: "acceptance-expired",
-        severity: "warning",
+        severity: &[Severity::Warning],
         summary: "An entry of the --accept file matched this finding, but its date has passed: the finding counts again until the entry is renewed or the cause is fixed.",
         source: "Project rule: an acceptance holds until its date and must match a finding",
         sources: &[],
@@ -402,7 +421,7 @@ pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::AcceptanceUnused,
         code: "acceptance-unused",
-        severity: "info",
+        severity: &[Severity::Info],
         summary: "An entry of the --accept file matches no finding: the finding was fixed or the entry is mistyped; remove or correct it.",
         source: "Project rule: an acceptance holds until its date and must match a finding",
         sources: &[],
@@ -634,6 +653,54 @@ mod tests {
                 assert!(!internal_key, "{}: {t}", r.code);
             }
         }
+    }
+
+    /// Every (code, severity) a rule emits over every estate the repository holds, with `--accept`
+    /// entries that expire and go unused, must be listed in the code's catalogue entry: the
+    /// catalogue is what `lyncpair rules` promises (backup-missing was listed as "warning" alone
+    /// while planned pools got "info").
+    #[test]
+    fn every_emitted_severity_is_listed_in_the_catalogue() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let paths = [root.join("fixtures"), root.join("tests/data")];
+        let mut audit = crate::audit::run(&paths, &crate::import::ImportOptions::default());
+        assert!(
+            audit.estates.len() > 5,
+            "the fixture estates were not found under {}",
+            root.display()
+        );
+        let accepted = crate::accept::parse(
+            "accept.csv",
+            "code,pools,reason,until\n\
+             backup-missing,*,expired on purpose,2000-01-01\n\
+             pair-capacity,nowhere.example.test,matches nothing,2999-12-31\n",
+        );
+        assert!(accepted.errors.is_empty(), "{:?}", accepted.errors);
+        let today = crate::accept::Date::parse("2026-01-01").expect("a date");
+        crate::accept::apply(&mut audit, &accepted.entries, today);
+
+        let emitted: BTreeSet<(Code, Severity)> = audit
+            .estates
+            .iter()
+            .flat_map(|a| &a.findings)
+            .map(|f| (f.code, f.severity))
+            .collect();
+        for code in [Code::AcceptanceExpired, Code::AcceptanceUnused] {
+            assert!(
+                emitted.iter().any(|(c, _)| *c == code),
+                "{} was not raised",
+                code.as_str()
+            );
+        }
+        let unlisted: Vec<String> = emitted
+            .iter()
+            .filter(|(code, severity)| !code.info().severity.contains(severity))
+            .map(|(code, severity)| format!("{} as {}", code.as_str(), severity.label()))
+            .collect();
+        assert!(
+            unlisted.is_empty(),
+            "emitted with a severity the catalogue does not list: {unlisted:?}"
+        );
     }
 
     #[test]

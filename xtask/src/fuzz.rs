@@ -111,7 +111,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     } else {
         Err(format!(
             "{} crash file(s); reproduce with `cargo +nightly fuzz run TARGET FILE` in fuzz/, then \
-             add each to tests/data/hostile/ with a test in tests/fuzz_regressions.rs:\n  {}",
+             add each to tests/data/hostile/ with a test in tests/it/fuzz_regressions.rs:\n  {}",
             crashes.len(),
             crashes
                 .iter()

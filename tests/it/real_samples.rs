@@ -2,7 +2,7 @@
 //! import correctly. Skipped, with a message, only where that folder is absent; when it is there,
 //! every file its README lists must be present and is checked.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -232,7 +232,7 @@ fn every_listed_sample_is_present_and_checked() {
         );
         assert!(
             EXPECTED.iter().any(|(file, _, _)| file == name),
-            "{name}: no expectations recorded for it in tests/real_samples.rs"
+            "{name}: no expectations recorded for it in tests/it/real_samples.rs"
         );
     }
 }

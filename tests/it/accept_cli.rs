@@ -1,7 +1,7 @@
 //! `--accept FILE` on audit and plan: active, expired, unused and malformed entries, and what they do
 //! to the exit code, the summary and the reports.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `lyncpair audit` on the bundled fixture estates: JSON snapshots (the reviewed reference output)
 //! plus facts checked independently of the snapshots, exit codes, folder walking and determinism.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -190,7 +190,7 @@ fn lync2010_many_to_one_names_the_hub_first_and_one_way_backups_are_flagged() {
     let text = read_fixture_text("fixtures/lync2010/topology.xml");
     for s in sources {
         assert_eq!(s["path"], "fixtures/lync2010/topology.xml");
-        let line = s["line"].as_u64().unwrap() as usize;
+        let line = usize::try_from(s["line"].as_u64().unwrap()).unwrap();
         let at = text.lines().nth(line - 1).unwrap();
         assert!(at.trim_start().starts_with("<Backup"), "line {line}: {at}");
     }

@@ -1,7 +1,7 @@
 //! What a folder walk reads (issue 11): clutter beside the exports is a note, not exit 2; the
 //! output folder and lyncpair's own outputs are skipped; `--out` cleans up after itself.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

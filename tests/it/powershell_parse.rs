@@ -5,7 +5,7 @@
 //! PowerShell 5.1 reads a file that lost its BOM), whatever quotes, `$`, backticks or newlines the
 //! names of an estate hold, through every input kind.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -200,7 +200,7 @@ fn pool(fqdn: &str, site: &str, machines: &[&str]) -> Pool {
         role: Role::FrontEnd,
         edition: Some(Edition::Enterprise),
         version: Some(Version::V2015),
-        servers: machines.len() as u32,
+        servers: u32::try_from(machines.len()).expect("a few machines"),
         machines: machines.iter().map(|m| (*m).to_owned()).collect(),
         users: None,
         virtual_machine: None,

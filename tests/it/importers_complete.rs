@@ -4,7 +4,7 @@
 //! and whose findings hold the conflicts and the capacity/platform/OS mismatches; the planner then
 //! pairs the planned pool. The estate is described in fixtures/importers/README.md ("complete/").
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

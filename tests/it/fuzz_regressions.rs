@@ -4,7 +4,7 @@
 //! within a 1 GiB address space (on Linux), name the file when it refuses it, and still report the
 //! readable topology, for `audit --out` and for `plan --out` (runbook included).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

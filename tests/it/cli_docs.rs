@@ -1,7 +1,7 @@
 //! The README's usage lines are the real ones (issue 11): each command's `Usage:` line from
 //! `--help` appears verbatim, and every option `--help` lists is in the README's Usage section.
 
-mod common;
+use crate::common;
 
 use common::{repo_root, run};
 

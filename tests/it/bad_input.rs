@@ -1,7 +1,7 @@
 //! Inputs lyncpair cannot read: each is one clear entry in `errors` naming the file (with line:column
 //! where the problem has one), exit code 2, no panic, and every readable input is still audited.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! Every number is worked out by hand in the comments and asserted on its own; the JSON of
 //! `fixtures/migration` is also pinned in a snapshot.
 
-mod common;
+use crate::common;
 
 use common::run;
 use serde_json::Value;

@@ -4,7 +4,7 @@
 //! a clean result where the README says so), never as a panic, an abort or a hang, and the good
 //! estate must still be audited and reported.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

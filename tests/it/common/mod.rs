@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: run the built binary from the repository root, so that
 //! paths in reports are the relative paths the tests pass.
 
-#![allow(dead_code)] // Each test crate uses its own subset.
+#![allow(dead_code)] // Each test module uses its own subset.
 
 use std::path::{Path, PathBuf};
 

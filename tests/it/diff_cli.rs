@@ -2,7 +2,7 @@
 //! `audit.json` against a folder, several estates matched by name, a user move that must not show,
 //! progress against a plan, exit codes, and `--out`.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

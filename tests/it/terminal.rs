@@ -1,7 +1,7 @@
 //! Terminal output of large estates (issue 11): summary and findings first, the pools only with
 //! `--verbose`, and a 200-pool audit on two screens.
 
-mod common;
+use crate::common;
 
 use common::run;
 use lyncpair::synth::{POOLS_PER_REGION, published_topology};
