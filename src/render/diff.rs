@@ -193,7 +193,23 @@ fn pair_text(p: &[String; 2]) -> String {
     format!("{} <-> {}", p[0], p[1])
 }
 
+/// The terminal text of a diff. Every line goes through `terminal::safe`: the values come from the
+/// inputs (pool and site names, messages) and must not drive the terminal.
 pub fn render_human(diff: &Diff, errors: &[InputError], lang: Lang) -> String {
+    let mut out = String::new();
+    for line in render_human_raw(diff, errors, lang).split_inclusive('\n') {
+        match line.strip_suffix('\n') {
+            Some(text) => {
+                out.push_str(&crate::render::terminal::safe(text));
+                out.push('\n');
+            }
+            None => out.push_str(&crate::render::terminal::safe(line)),
+        }
+    }
+    out
+}
+
+fn render_human_raw(diff: &Diff, errors: &[InputError], lang: Lang) -> String {
     let t = |k: &str| i18n::t(lang, k);
     let mut out = String::new();
     if diff.estates.is_empty() {

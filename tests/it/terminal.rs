@@ -84,3 +84,28 @@ fn no_color_is_overridden_only_by_color_always() {
     assert!(!shown("auto").contains('\u{1b}'));
     assert!(shown("always").contains('\u{1b}'));
 }
+
+/// A diff prints pool names from both snapshots, and an `audit.json` side is read back as it is:
+/// its names must not reach the terminal raw.
+#[test]
+fn a_diff_escapes_control_characters_of_the_inputs() {
+    let audit = run(["audit", "--format", "json", "fixtures/clean2013"]);
+    let mut doc: serde_json::Value = serde_json::from_str(&audit.stdout).unwrap();
+    doc["estates"][0]["pools"][0]["fqdn"] = "evil\u{1b}[2J\u{7}.fabrikam.test".into();
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("audit.json");
+    std::fs::write(&old, doc.to_string()).unwrap();
+    let r = run([
+        "diff",
+        old.to_str().unwrap(),
+        "fixtures/clean2013",
+        "--fail-on",
+        "never",
+    ]);
+    assert!(
+        !r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{7}'),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("evil\\u{1b}[2J"), "{}", r.stdout);
+}
