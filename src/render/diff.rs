@@ -676,29 +676,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-
-    /// Every key path of a JSON value, arrays written as `[]`.
-    fn paths(prefix: &str, v: &serde_json::Value, out: &mut BTreeSet<String>) {
-        match v {
-            serde_json::Value::Object(map) => {
-                for (k, child) in map {
-                    let p = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
-                    out.insert(p.clone());
-                    paths(&p, child, out);
-                }
-            }
-            serde_json::Value::Array(items) => {
-                for item in items {
-                    paths(&format!("{prefix}[]"), item, out);
-                }
-            }
-            _ => {}
-        }
-    }
+    use crate::render::json::paths;
 
     #[test]
     fn schema_doc_lists_every_field() {

@@ -193,6 +193,35 @@ pub fn render_estates(estates: &[&AuditedEstate], errors: &[InputError]) -> Stri
     s
 }
 
+/// Every key path of a JSON value, arrays written as `[]`: the schema documents' sync tests
+/// (audit/v1 here, diff/v1 in `render::diff`) compare these with the documented fields.
+#[cfg(test)]
+pub(crate) fn paths(
+    prefix: &str,
+    v: &serde_json::Value,
+    out: &mut std::collections::BTreeSet<String>,
+) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, child) in map {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                out.insert(p.clone());
+                paths(&p, child, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                paths(&format!("{prefix}[]"), item, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::{BTreeMap, BTreeSet};
@@ -201,29 +230,6 @@ mod tests {
     use crate::audit::AuditedEstate;
     use crate::model::{Estate, Input, Pool, Site};
     use crate::rules::Finding;
-
-    /// Every key path of a JSON value, arrays written as `[]`.
-    fn paths(prefix: &str, v: &serde_json::Value, out: &mut BTreeSet<String>) {
-        match v {
-            serde_json::Value::Object(map) => {
-                for (k, child) in map {
-                    let p = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
-                    out.insert(p.clone());
-                    paths(&p, child, out);
-                }
-            }
-            serde_json::Value::Array(items) => {
-                for item in items {
-                    paths(&format!("{prefix}[]"), item, out);
-                }
-            }
-            _ => {}
-        }
-    }
 
     fn full_audit() -> Audit {
         let src = Source::new("t.xml", Some(3));
