@@ -49,6 +49,7 @@ fuzz_target!(|data: &[u8]| {
         _ => {
             let sheet = ImportOptions {
                 sheet: Some("Pools".to_owned()),
+                ..ImportOptions::default()
             };
             import::import_bytes(bytes, DISPLAY, &sheet)
         }

@@ -249,7 +249,7 @@ pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Out
     put("audit.json", audit_json);
     put("human", render::human::render(&audit, color, lang));
     let all: Vec<&AuditedEstate> = audit.estates.iter().collect();
-    put("findings.csv", render::csv::render(&all));
+    put("findings.csv", render::csv::render(&all, lang));
 
     let run = report::RunInfo {
         lang,
@@ -297,7 +297,8 @@ pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Out
             Ok(plans) => plans,
             Err(problems) => {
                 assert!(!problems.is_empty(), "a refused plan says why");
-                put("plan-problems", problems.join("\n"));
+                let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                put("plan-problems", text.join("\n"));
                 suggested.clone()
             }
         };
