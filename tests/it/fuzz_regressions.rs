@@ -124,3 +124,49 @@ fn replay(files: &[&str]) {
 fn xls_sector_chain_does_not_exhaust_memory() {
     replay(&["tests/data/hostile/fuzz-import-xls-sector-chain-oom.xls"]);
 }
+
+/// `pipeline` target, 2026-11-27: an inventory whose `Replaces` cell names a pool it cannot replace
+/// (its role cell is garbled, so it is no 2010 front-end pool). Not a crash of lyncpair: the fuzz
+/// harness still asserted that a plan without pins cannot fail, which stopped being true when
+/// declared successors arrived. The binary must refuse the plan with exit 2, naming the cell, and
+/// still write the audit reports.
+#[test]
+fn an_impossible_declared_successor_refuses_the_plan_not_the_audit() {
+    const FILE: &str = "tests/data/hostile/fuzz-pipeline-successor-not-2010.csv";
+    let out = tempfile::tempdir().unwrap();
+    let audit_dir = out.path().join("audit");
+    let audit = run_bounded(&[
+        "audit",
+        "--format",
+        "json",
+        "--out",
+        audit_dir.to_str().unwrap(),
+        FILE,
+        READABLE,
+    ]);
+    // Line 4 holds a pool name with '<' in it: that record is refused, the rest is audited.
+    assert_eq!(audit.code, 2, "{}", audit.stderr);
+    assert!(
+        audit.stderr.contains(&format!("{FILE}:4:")),
+        "{}",
+        audit.stderr
+    );
+    let doc: Value = serde_json::from_str(&audit.stdout).expect("audit stdout is JSON");
+    let pools = doc["estates"][0]["pools"].as_array().expect("pools");
+    assert!(pools.iter().any(|p| p["fqdn"] == "pool13-ham.contoso.test"));
+    assert!(audit_dir.join("report.html").is_file());
+
+    let plan = run_bounded(&["plan", FILE, READABLE]);
+    assert_eq!(plan.code, 2, "{}", plan.stderr);
+    assert!(
+        plan.stderr
+            .contains("pool13-ham.contoso.test cannot replace"),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        plan.stderr.contains(&format!("{FILE}:9")),
+        "{}",
+        plan.stderr
+    );
+}
