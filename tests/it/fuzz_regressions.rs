@@ -22,12 +22,13 @@ struct Replay {
 }
 
 /// `lyncpair ARGS` from the repository root under `ulimit -v` 1 GiB, so an unbounded allocation
-/// fails here as it would on a small server instead of swapping the test machine.
+/// fails here as it would on a small server instead of swapping the test machine, and `ulimit -t`
+/// 120 CPU seconds, so an endless loop fails the test instead of hanging CI.
 #[cfg(target_os = "linux")]
 fn run_bounded(args: &[&str]) -> Replay {
     let out = Command::new("sh")
         .arg("-c")
-        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg("ulimit -v 1048576 && ulimit -t 120 && exec \"$0\" \"$@\"")
         .arg(env!("CARGO_BIN_EXE_lyncpair"))
         .args(args)
         .current_dir(common::repo_root())
@@ -123,6 +124,22 @@ fn replay(files: &[&str]) {
 #[test]
 fn xls_sector_chain_does_not_exhaust_memory() {
     replay(&["tests/data/hostile/fuzz-import-xls-sector-chain-oom.xls"]);
+}
+
+/// `containers` target, 2026-11-27: an ods whose `content.xml` has a wrong end tag and ends inside
+/// its table. calamine 0.38's `ods::read_table` has no end-of-file arm and loops for ever (libFuzzer
+/// timeout). lyncpair now refuses a `content.xml` that is not well-formed before calamine reads it.
+#[test]
+fn ods_with_an_unclosed_table_does_not_hang() {
+    const FILE: &str = "tests/data/hostile/fuzz-containers-ods-unclosed-table.ods";
+    replay(&[FILE]);
+    let run = run_bounded(&["audit", FILE, READABLE]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!("{FILE}!content.xml:2:")),
+        "names the entry, line and column: {}",
+        run.stdout
+    );
 }
 
 /// `pipeline` target, 2026-11-27: an inventory whose `Replaces` cell names a pool it cannot replace
