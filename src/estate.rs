@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use crate::import::{self, ImportOptions, InputError};
 use crate::model::site_key;
 use crate::model::{
-    CmsRole, Conflict, Estate, Failover, InputRecords, Pool, PoolRecord, Role, Site, SiteKind,
-    Source, Stated,
+    Conflict, Estate, Fact, Failover, InputRecords, Pool, PoolRecord, Role, Site, SiteKind, Source,
+    Stated,
 };
 use crate::rules::pair::base_os;
 
@@ -339,10 +339,10 @@ enum Disagreement {
 /// Values are borrowed from the records; only the sources kept as provenance are copied.
 fn pick<'r, T: PartialEq + std::fmt::Display>(
     pool: &str,
-    fact: &'static str,
+    fact: Fact,
     stated: impl Iterator<Item = (T, &'r Source)>,
     conflicts: &mut Vec<Conflict>,
-    provenance: &mut BTreeMap<&'static str, Vec<Source>>,
+    provenance: &mut BTreeMap<Fact, Vec<Source>>,
     disagreement: Disagreement,
 ) -> Option<T> {
     pick_with(
@@ -358,10 +358,10 @@ fn pick<'r, T: PartialEq + std::fmt::Display>(
 /// [`pick`] with the comparison that decides whether two values disagree (`None`: they never do).
 fn pick_with<'r, T: std::fmt::Display>(
     pool: &str,
-    fact: &'static str,
+    fact: Fact,
     stated: impl Iterator<Item = (T, &'r Source)>,
     conflicts: &mut Vec<Conflict>,
-    provenance: &mut BTreeMap<&'static str, Vec<Source>>,
+    provenance: &mut BTreeMap<Fact, Vec<Source>>,
     same: Option<impl Fn(&T, &T) -> bool>,
 ) -> Option<T> {
     let mut used: Option<(T, &Source)> = None;
@@ -391,16 +391,16 @@ fn by_ref<T>(s: &Stated<T>) -> (&T, &Source) {
 }
 
 fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conflict>) -> Pool {
-    let mut prov: BTreeMap<&'static str, Vec<Source>> = BTreeMap::new();
+    let mut prov: BTreeMap<Fact, Vec<Source>> = BTreeMap::new();
     for (r, _) in recs {
         if let Some(s) = &r.source {
-            prov.entry("pool").or_default().push(s.clone());
+            prov.entry(Fact::Pool).or_default().push(s.clone());
         }
     }
     // Berlin and " berlin " are one site; the most authoritative spelling (the topology's) is kept.
     let site = pick_with(
         fqdn,
-        "site",
+        Fact::Site,
         recs.iter().filter_map(|(r, _)| r.site.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
@@ -409,34 +409,33 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
     .cloned();
     let role = pick(
         fqdn,
-        "role",
-        recs.iter()
-            .filter_map(|(r, _)| r.role.as_ref().map(|s| (s.value.label(), &s.source))),
+        Fact::Role,
+        recs.iter().filter_map(|(r, _)| r.role.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
         Disagreement::Ignored,
     );
     let edition = pick(
         fqdn,
-        "edition",
+        Fact::Edition,
         recs.iter()
-            .filter_map(|(r, _)| r.edition.as_ref().map(|s| (s.value.label(), &s.source))),
+            .filter_map(|(r, _)| r.edition.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
         Disagreement::Reported,
     );
     let version = pick(
         fqdn,
-        "version",
+        Fact::Version,
         recs.iter()
-            .filter_map(|(r, _)| r.version.as_ref().map(|s| (s.value.label(), &s.source))),
+            .filter_map(|(r, _)| r.version.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
         Disagreement::Reported,
     );
     let servers = pick(
         fqdn,
-        "servers",
+        Fact::Servers,
         recs.iter()
             .filter_map(|(r, _)| r.servers.as_ref().map(by_ref)),
         conflicts,
@@ -446,7 +445,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
     .copied();
     let users = pick(
         fqdn,
-        "users",
+        Fact::Users,
         recs.iter()
             .filter_map(|(r, _)| r.users.as_ref().map(by_ref)),
         conflicts,
@@ -456,7 +455,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
     .copied();
     let virtual_machine = pick(
         fqdn,
-        "virtual",
+        Fact::Virtual,
         recs.iter()
             .filter_map(|(r, _)| r.virtual_machine.as_ref().map(by_ref)),
         conflicts,
@@ -467,7 +466,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
     // "Windows Server 2012 R2 Datacenter" and "Windows Server 2012 R2" are one base OS (DOMAIN.md).
     let os = pick_with(
         fqdn,
-        "os",
+        Fact::Os,
         recs.iter().filter_map(|(r, _)| r.os.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
@@ -476,7 +475,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
     .cloned();
     let backup = pick(
         fqdn,
-        "backup",
+        Fact::Backup,
         recs.iter()
             .filter_map(|(r, _)| r.backups.first().map(by_ref)),
         conflicts,
@@ -491,12 +490,14 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
         .map(|(r, _)| r.backups.iter().skip(1).map(|b| b.value.clone()).collect())
         .unwrap_or_default();
     let failover: Option<Failover> = recs.iter().find_map(|(r, _)| r.failover.as_ref()).map(|f| {
-        prov.entry("failover").or_default().push(f.source.clone());
+        prov.entry(Fact::Failover)
+            .or_default()
+            .push(f.source.clone());
         f.value
     });
     let backup_service = pick(
         fqdn,
-        "backup_service",
+        Fact::BackupService,
         recs.iter()
             .filter_map(|(r, _)| r.backup_service.as_ref().map(by_ref)),
         conflicts,
@@ -506,26 +507,24 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
     .cloned();
     let cms = pick(
         fqdn,
-        "cms",
-        recs.iter()
-            .filter_map(|(r, _)| r.cms.as_ref().map(|s| (s.value.label(), &s.source))),
+        Fact::Cms,
+        recs.iter().filter_map(|(r, _)| r.cms.as_ref().map(by_ref)),
         conflicts,
         &mut prov,
         Disagreement::Ignored,
     )
-    .and_then(CmsRole::from_label);
+    .copied();
     let machines = recs
         .iter()
         .find(|(r, _)| !r.machines.is_empty())
         .map(|(r, _)| r.machines.clone())
         .unwrap_or_default();
-    let role = role.map_or(Role::Other, role_from_label);
     Pool {
         fqdn: fqdn.to_owned(),
         site,
-        role,
-        edition: edition.and_then(crate::model::Edition::from_label),
-        version: version.and_then(crate::model::Version::from_label),
+        role: role.copied().unwrap_or(Role::Other),
+        edition: edition.copied(),
+        version: version.copied(),
         servers: servers.unwrap_or(u32::try_from(machines.len()).unwrap_or(u32::MAX)),
         machines,
         users,
@@ -539,20 +538,6 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
         planned: recs.iter().all(|(_, inventory)| *inventory),
         provenance: prov,
     }
-}
-
-fn role_from_label(label: &str) -> Role {
-    [
-        Role::FrontEnd,
-        Role::Director,
-        Role::Branch,
-        Role::Edge,
-        Role::Mediation,
-        Role::Other,
-    ]
-    .into_iter()
-    .find(|r| r.label() == label)
-    .unwrap_or(Role::Other)
 }
 
 #[cfg(test)]

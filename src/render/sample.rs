@@ -9,8 +9,8 @@ use crate::audit::{Audit, AuditedEstate};
 use crate::i18n::Lang;
 use crate::import::InputError;
 use crate::model::{
-    CmsRole, Edition, Estate, Failover, Format, Input, Note, Pool, Role, Site, SiteKind, Source,
-    Version,
+    CmsRole, Edition, Estate, Fact, Failover, Format, Input, Note, Pool, Role, Site, SiteKind,
+    Source, Version,
 };
 use crate::plan::{
     BranchMove, BranchProcedure, Change, MigrateFirst, NotPlanned, Objective, PairSide,
@@ -20,7 +20,7 @@ use crate::rules::{Code, Finding, Severity};
 
 fn pool(fqdn: &str, site: &str, role: Role, backup: Option<&str>) -> Pool {
     let mut provenance = BTreeMap::new();
-    provenance.insert("pool", vec![Source::new("sample.xml", Some(1))]);
+    provenance.insert(Fact::Pool, vec![Source::new("sample.xml", Some(1))]);
     Pool {
         fqdn: fqdn.to_owned(),
         site: Some(site.to_owned()),

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::{Code, Finding, Severity};
 use crate::i18n::Message;
-use crate::model::{Edition, Estate, Pool, Role, Version, site_key};
+use crate::model::{Edition, Estate, Fact, Pool, Role, Version, site_key};
 
 /// Users one Enterprise pool carries at most (2013+), and one Standard Edition server.
 pub const ENTERPRISE_MAX_USERS: u64 = 80_000;
@@ -43,7 +43,7 @@ fn pools(a: &Pool, b: &Pool) -> Vec<String> {
 }
 
 fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
-    let edge_sources = || [a.sources_of("backup"), b.sources_of("backup")].concat();
+    let edge_sources = || [a.sources_of(Fact::Backup), b.sources_of(Fact::Backup)].concat();
     if let (Some(va), Some(vb)) = (a.version, b.version)
         && va != vb
     {
@@ -77,8 +77,8 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
                 .label("why", why),
             [
                 edge_sources(),
-                a.sources_of("version"),
-                b.sources_of("version"),
+                a.sources_of(Fact::Version),
+                b.sources_of(Fact::Version),
             ]
             .concat(),
         ));
@@ -105,8 +105,8 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
                 .label("vb", format!("edition.{}", eb.label())),
             [
                 edge_sources(),
-                a.sources_of("edition"),
-                b.sources_of("edition"),
+                a.sources_of(Fact::Edition),
+                b.sources_of(Fact::Edition),
             ]
             .concat(),
         ));
@@ -140,8 +140,8 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
                 .label("vb", kind(vb)),
             [
                 edge_sources(),
-                a.sources_of("virtual"),
-                b.sources_of("virtual"),
+                a.sources_of(Fact::Virtual),
+                b.sources_of(Fact::Virtual),
             ]
             .concat(),
         ));
@@ -158,7 +158,12 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
                 .arg("oa", oa)
                 .arg("b", &b.fqdn)
                 .arg("ob", ob),
-            [edge_sources(), a.sources_of("os"), b.sources_of("os")].concat(),
+            [
+                edge_sources(),
+                a.sources_of(Fact::Os),
+                b.sources_of(Fact::Os),
+            ]
+            .concat(),
         ));
     }
     if let Some(problem) = capacity_problem(estate, a, b) {
@@ -166,17 +171,21 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
         let branch_sources = backed_branches(estate, a)
             .chain(backed_branches(estate, b))
             .filter(|br| br.users.is_some())
-            .flat_map(|br| br.sources_of("users"));
+            .flat_map(|br| br.sources_of(Fact::Users));
         out.push(Finding::new(
             Code::PairCapacity,
             Severity::Warning,
             pools(a, b),
             problem,
-            [edge_sources(), a.sources_of("users"), b.sources_of("users")]
-                .concat()
-                .into_iter()
-                .chain(branch_sources)
-                .collect(),
+            [
+                edge_sources(),
+                a.sources_of(Fact::Users),
+                b.sources_of(Fact::Users),
+            ]
+            .concat()
+            .into_iter()
+            .chain(branch_sources)
+            .collect(),
         ));
     }
 }
@@ -412,7 +421,7 @@ mod tests {
         sba.role = Role::Branch;
         sba.users = Some(1);
         let users_csv = Source::new("users.csv", None);
-        sba.provenance.insert("users", vec![users_csv.clone()]);
+        sba.provenance.insert(Fact::Users, vec![users_csv.clone()]);
         let f = run(vec![a.clone(), b.clone(), sba]);
         assert_eq!(codes(&f), ["pair-capacity"]);
         assert!(f[0].message.contains("80001"), "{}", f[0].message);
