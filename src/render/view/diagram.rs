@@ -946,6 +946,14 @@ fn draw(
     }
 }
 
+/// (column, row, place in frame) of a box.
+type Cell = (usize, usize, usize);
+
+/// A relation to draw: the boxes it leaves and enters (indexes into the cells) and the sides.
+type Drawn<'r> = (usize, usize, &'r Relation, Side, Side);
+
+/// One layout for `cols` columns: boxes in their frames, sides and ports for every relation, lanes
+/// in the gutters. Gutters widen until their lanes fit.
 fn place(
     groups: &[GroupSpec],
     relations: &[Relation],
@@ -956,8 +964,40 @@ fn place(
 ) -> DiagramView {
     let rows = groups.len().div_ceil(cols);
     let label_chars = ((pool_w - TEXT_PAD) / CHAR_W) as usize;
-    // (column, row, place in frame) of each box, in drawing order.
-    let mut cell: Vec<(usize, usize, usize)> = Vec::new();
+    let (cell, index) = cells(groups, cols);
+    let (drawn, per_side) = choose_sides(relations, &cell, &index);
+    let mut grid = initial_grid(cols, rows, pool_w, &cell, &per_side);
+
+    // Lanes only ever get more room, so this settles.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let boxes = box_rects(&grid, &cell, pool_w);
+        let ends = ports(&grid, &cell, &boxes, &drawn);
+        let routes = routes(&grid, &cell, &drawn, &ends);
+        let (lanes, counts) = assign_lanes(&grid, &routes);
+        let grew = widen_gutters(&mut grid, &counts);
+        if grew && attempt < 8 {
+            continue;
+        }
+        return finish(
+            groups,
+            &grid,
+            &boxes,
+            &drawn,
+            &routes,
+            &lanes,
+            label_chars,
+            kind,
+            id,
+        );
+    }
+}
+
+/// The cell of each box, in drawing order (frames fill the columns row by row), and each box's
+/// index by key.
+fn cells(groups: &[GroupSpec], cols: usize) -> (Vec<Cell>, BTreeMap<&str, usize>) {
+    let mut cell: Vec<Cell> = Vec::new();
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     for (n, g) in groups.iter().enumerate() {
         for (i, node) in g.nodes.iter().enumerate() {
@@ -965,10 +1005,18 @@ fn place(
             cell.push((n % cols, n / cols, i));
         }
     }
+    (cell, index)
+}
 
-    // Sides: toward the other column; within a column, right going down and left going up, so
-    // the two directions use different gutters. A self-loop leaves and enters on the right.
-    let mut drawn: Vec<(usize, usize, &Relation, Side, Side)> = Vec::new();
+/// The sides each relation leaves and enters by, and how many arrow ends each box side gets.
+/// Sides: toward the other column; within a column, right going down and left going up, so the two
+/// directions use different gutters. A self-loop leaves and enters on the right.
+fn choose_sides<'r>(
+    relations: &'r [Relation],
+    cell: &[Cell],
+    index: &BTreeMap<&str, usize>,
+) -> (Vec<Drawn<'r>>, BTreeMap<(usize, Side), i32>) {
+    let mut drawn: Vec<Drawn> = Vec::new();
     let mut per_side: BTreeMap<(usize, Side), i32> = BTreeMap::new();
     for r in relations {
         let (Some(&a), Some(&b)) = (index.get(r.from.as_str()), index.get(r.to.as_str())) else {
@@ -990,6 +1038,18 @@ fn place(
         *per_side.entry((b, sb)).or_default() += 1;
         drawn.push((a, b, r, sa, sb));
     }
+    (drawn, per_side)
+}
+
+/// The grid before any gutter widens: every box at one place of a row as tall as the busiest
+/// side among them needs for its ports.
+fn initial_grid(
+    cols: usize,
+    rows: usize,
+    pool_w: i32,
+    cell: &[Cell],
+    per_side: &BTreeMap<(usize, Side), i32>,
+) -> Grid {
     let mut slot_n = vec![Vec::<i32>::new(); rows];
     for (k, &(_, r, i)) in cell.iter().enumerate() {
         let n = per_side
@@ -1010,7 +1070,7 @@ fn place(
                 .collect()
         })
         .collect();
-    let mut grid = Grid {
+    Grid {
         cols,
         site_w: pool_w + 2 * SITE_PAD,
         vg: (0..=cols)
@@ -1033,82 +1093,79 @@ fn place(
             .collect(),
         slot_h,
         slot_n,
-    };
-
-    // Gutters widen until their lanes fit; lanes only ever get more room, so this settles.
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let boxes: Vec<(i32, i32, i32, i32)> = cell
-            .iter()
-            .map(|&(c, r, i)| {
-                (
-                    grid.col_x(c) + SITE_PAD,
-                    grid.box_y(r, i),
-                    pool_w,
-                    grid.slot_h[r][i],
-                )
-            })
-            .collect();
-        let ends = ports(&grid, &cell, &boxes, &drawn);
-        let routes: Vec<Route> = drawn
-            .iter()
-            .enumerate()
-            .map(|(e, &(a, b, _, sa, sb))| {
-                let ((ca, ra, _), (cb, rb, _)) = (cell[a], cell[b]);
-                let exit = if sa == Side::Right { ca + 1 } else { ca };
-                let entry = if sb == Side::Right { cb + 1 } else { cb };
-                let (start, end) = (ends[&(e, true)], ends[&(e, false)]);
-                let across = (exit != entry).then(|| match rb.cmp(&ra) {
-                    std::cmp::Ordering::Greater => ra + 1,
-                    std::cmp::Ordering::Less => ra,
-                    // Same row: the gutter above or below, whichever is nearer to the ends.
-                    std::cmp::Ordering::Equal => {
-                        let mid = grid.row_y(ra) + grid.row_h(ra) / 2;
-                        if start.1 + end.1 < 2 * mid {
-                            ra
-                        } else {
-                            ra + 1
-                        }
-                    }
-                });
-                Route {
-                    start,
-                    end,
-                    exit,
-                    entry,
-                    across,
-                }
-            })
-            .collect();
-        let (lanes, counts) = assign_lanes(&grid, &routes);
-        let mut grew = false;
-        for (channel, n) in counts {
-            let need = (n - 1) * LANE + 2 * LANE_MARGIN;
-            let size = match channel {
-                Channel::Vertical(g) => &mut grid.vg[g],
-                Channel::Horizontal(h) => &mut grid.hg[h],
-            };
-            if *size < need {
-                *size = need;
-                grew = true;
-            }
-        }
-        if grew && attempt < 8 {
-            continue;
-        }
-        return finish(
-            groups,
-            &grid,
-            &boxes,
-            &drawn,
-            &routes,
-            &lanes,
-            label_chars,
-            kind,
-            id,
-        );
     }
+}
+
+/// (x, y, width, height) of each box on the grid as it is now.
+fn box_rects(grid: &Grid, cell: &[Cell], pool_w: i32) -> Vec<(i32, i32, i32, i32)> {
+    cell.iter()
+        .map(|&(c, r, i)| {
+            (
+                grid.col_x(c) + SITE_PAD,
+                grid.box_y(r, i),
+                pool_w,
+                grid.slot_h[r][i],
+            )
+        })
+        .collect()
+}
+
+/// The gutters each relation runs through between its two ports: out through the gutter on its
+/// start side, across a horizontal gutter when the ends are in different gutters, in through the
+/// gutter on its end side.
+fn routes(
+    grid: &Grid,
+    cell: &[Cell],
+    drawn: &[Drawn],
+    ends: &BTreeMap<(usize, bool), (i32, i32)>,
+) -> Vec<Route> {
+    drawn
+        .iter()
+        .enumerate()
+        .map(|(e, &(a, b, _, sa, sb))| {
+            let ((ca, ra, _), (cb, rb, _)) = (cell[a], cell[b]);
+            let exit = if sa == Side::Right { ca + 1 } else { ca };
+            let entry = if sb == Side::Right { cb + 1 } else { cb };
+            let (start, end) = (ends[&(e, true)], ends[&(e, false)]);
+            let across = (exit != entry).then(|| match rb.cmp(&ra) {
+                std::cmp::Ordering::Greater => ra + 1,
+                std::cmp::Ordering::Less => ra,
+                // Same row: the gutter above or below, whichever is nearer to the ends.
+                std::cmp::Ordering::Equal => {
+                    let mid = grid.row_y(ra) + grid.row_h(ra) / 2;
+                    if start.1 + end.1 < 2 * mid {
+                        ra
+                    } else {
+                        ra + 1
+                    }
+                }
+            });
+            Route {
+                start,
+                end,
+                exit,
+                entry,
+                across,
+            }
+        })
+        .collect()
+}
+
+/// Widen every gutter too narrow for its lanes; whether any grew (the layout must then be redone).
+fn widen_gutters(grid: &mut Grid, lanes_per_channel: &BTreeMap<Channel, i32>) -> bool {
+    let mut grew = false;
+    for (&channel, &n) in lanes_per_channel {
+        let need = (n - 1) * LANE + 2 * LANE_MARGIN;
+        let size = match channel {
+            Channel::Vertical(g) => &mut grid.vg[g],
+            Channel::Horizontal(h) => &mut grid.hg[h],
+        };
+        if *size < need {
+            *size = need;
+            grew = true;
+        }
+    }
+    grew
 }
 
 /// The attachment point of each end of each drawn relation: `(edge, is_start)` → point. Ports on a
