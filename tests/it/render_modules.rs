@@ -16,7 +16,7 @@ fn render_graph() -> BTreeMap<String, BTreeSet<String>> {
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (module, depth, text) in &files {
         let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-        let to_render = format!("{}", "super::".repeat(depth + 1));
+        let to_render = "super::".repeat(depth + 1);
         let deps = graph.entry(module.clone()).or_default();
         for prefix in ["crate::render::", to_render.as_str()] {
             for name in names_after(code, prefix) {
