@@ -390,141 +390,155 @@ fn by_ref<T>(s: &Stated<T>) -> (&T, &Source) {
     (&s.value, &s.source)
 }
 
-fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conflict>) -> Pool {
-    let mut prov: BTreeMap<Fact, Vec<Source>> = BTreeMap::new();
-    for (r, _) in recs {
-        if let Some(s) = &r.source {
-            prov.entry(Fact::Pool).or_default().push(s.clone());
+/// One pool's records being merged: each fact is picked from them, with its provenance and the
+/// conflicts between them.
+struct PoolMerge<'r, 'c> {
+    fqdn: &'r str,
+    /// The records naming the pool, by authority; `true` for an inventory's.
+    recs: &'r [(&'r PoolRecord, bool)],
+    conflicts: &'c mut Vec<Conflict>,
+    provenance: BTreeMap<Fact, Vec<Source>>,
+}
+
+impl<'r, 'c> PoolMerge<'r, 'c> {
+    /// Every record that defines the pool is a source of it.
+    fn new(
+        fqdn: &'r str,
+        recs: &'r [(&'r PoolRecord, bool)],
+        conflicts: &'c mut Vec<Conflict>,
+    ) -> Self {
+        let mut provenance: BTreeMap<Fact, Vec<Source>> = BTreeMap::new();
+        for (r, _) in recs {
+            if let Some(s) = &r.source {
+                provenance.entry(Fact::Pool).or_default().push(s.clone());
+            }
+        }
+        PoolMerge {
+            fqdn,
+            recs,
+            conflicts,
+            provenance,
         }
     }
-    // Berlin and " berlin " are one site; the most authoritative spelling (the topology's) is kept.
-    let site = pick_with(
-        fqdn,
-        Fact::Site,
-        recs.iter().filter_map(|(r, _)| r.site.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Some(|a: &&String, b: &&String| site_key(a) == site_key(b)),
-    )
-    .cloned();
-    let role = pick(
-        fqdn,
-        Fact::Role,
-        recs.iter().filter_map(|(r, _)| r.role.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Ignored,
-    );
-    let edition = pick(
-        fqdn,
-        Fact::Edition,
-        recs.iter()
-            .filter_map(|(r, _)| r.edition.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Reported,
-    );
-    let version = pick(
-        fqdn,
-        Fact::Version,
-        recs.iter()
-            .filter_map(|(r, _)| r.version.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Reported,
-    );
-    let servers = pick(
-        fqdn,
-        Fact::Servers,
-        recs.iter()
-            .filter_map(|(r, _)| r.servers.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Ignored,
-    )
-    .copied();
-    let users = pick(
-        fqdn,
-        Fact::Users,
-        recs.iter()
-            .filter_map(|(r, _)| r.users.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Reported,
-    )
-    .copied();
-    let virtual_machine = pick(
-        fqdn,
-        Fact::Virtual,
-        recs.iter()
-            .filter_map(|(r, _)| r.virtual_machine.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Reported,
-    )
-    .copied();
-    // "Windows Server 2012 R2 Datacenter" and "Windows Server 2012 R2" are one base OS (DOMAIN.md).
-    let os = pick_with(
-        fqdn,
-        Fact::Os,
-        recs.iter().filter_map(|(r, _)| r.os.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Some(|a: &&String, b: &&String| base_os(a) == base_os(b)),
-    )
-    .cloned();
-    let backup = pick(
-        fqdn,
-        Fact::Backup,
-        recs.iter()
-            .filter_map(|(r, _)| r.backups.first().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Reported,
-    )
-    .cloned();
-    // Extra backups and failover come from the input that gave the backup (or the first that has them).
-    let extra_backups = recs
-        .iter()
-        .find(|(r, _)| !r.backups.is_empty())
-        .map(|(r, _)| r.backups.iter().skip(1).map(|b| b.value.clone()).collect())
-        .unwrap_or_default();
-    let failover: Option<Failover> = recs.iter().find_map(|(r, _)| r.failover.as_ref()).map(|f| {
-        prov.entry(Fact::Failover)
+
+    /// [`pick`] a fact from the `field` of each record.
+    fn pick<T: PartialEq + std::fmt::Display>(
+        &mut self,
+        fact: Fact,
+        field: impl Fn(&'r PoolRecord) -> Option<&'r Stated<T>>,
+        disagreement: Disagreement,
+    ) -> Option<&'r T> {
+        let recs = self.recs;
+        let stated = recs.iter().filter_map(|(r, _)| field(r).map(by_ref));
+        pick(
+            self.fqdn,
+            fact,
+            stated,
+            self.conflicts,
+            &mut self.provenance,
+            disagreement,
+        )
+    }
+
+    /// [`pick_with`] a fact from the `field` of each record: values disagree unless `same`.
+    fn pick_with<T: std::fmt::Display>(
+        &mut self,
+        fact: Fact,
+        field: impl Fn(&'r PoolRecord) -> Option<&'r Stated<T>>,
+        same: impl Fn(&&'r T, &&'r T) -> bool,
+    ) -> Option<&'r T> {
+        let recs = self.recs;
+        let stated = recs.iter().filter_map(|(r, _)| field(r).map(by_ref));
+        pick_with(
+            self.fqdn,
+            fact,
+            stated,
+            self.conflicts,
+            &mut self.provenance,
+            Some(same),
+        )
+    }
+
+    /// The backups the first record naming any gives beyond its first (which [`Self::pick`] takes).
+    fn extra_backups(&self) -> Vec<String> {
+        self.recs
+            .iter()
+            .find(|(r, _)| !r.backups.is_empty())
+            .map(|(r, _)| r.backups.iter().skip(1).map(|b| b.value.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The failover settings of the first record that has them, never mixed across records.
+    fn failover(&mut self) -> Option<Failover> {
+        let f = self.recs.iter().find_map(|(r, _)| r.failover.as_ref())?;
+        self.provenance
+            .entry(Fact::Failover)
             .or_default()
             .push(f.source.clone());
-        f.value
-    });
-    let backup_service = pick(
-        fqdn,
-        Fact::BackupService,
-        recs.iter()
-            .filter_map(|(r, _)| r.backup_service.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Ignored,
-    )
-    .cloned();
-    let cms = pick(
-        fqdn,
-        Fact::Cms,
-        recs.iter().filter_map(|(r, _)| r.cms.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Ignored,
-    )
-    .copied();
-    let machines = recs
-        .iter()
-        .find(|(r, _)| !r.machines.is_empty())
-        .map(|(r, _)| r.machines.clone())
-        .unwrap_or_default();
+        Some(f.value)
+    }
+
+    /// The machines of the first record that lists any.
+    fn machines(&self) -> Vec<String> {
+        self.recs
+            .iter()
+            .find(|(r, _)| !r.machines.is_empty())
+            .map(|(r, _)| r.machines.clone())
+            .unwrap_or_default()
+    }
+
+    /// Only inventories name it: a pool still to be built.
+    fn planned(&self) -> bool {
+        self.recs.iter().all(|(_, inventory)| *inventory)
+    }
+}
+
+fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conflict>) -> Pool {
+    use Disagreement::{Ignored, Reported};
+    let mut m = PoolMerge::new(fqdn, recs, conflicts);
+    // Berlin and " berlin " are one site; the most authoritative spelling (the topology's) is kept.
+    let site = m
+        .pick_with(
+            Fact::Site,
+            |r| r.site.as_ref(),
+            |a, b| site_key(a) == site_key(b),
+        )
+        .cloned();
+    let role = m.pick(Fact::Role, |r| r.role.as_ref(), Ignored).copied();
+    let edition = m
+        .pick(Fact::Edition, |r| r.edition.as_ref(), Reported)
+        .copied();
+    let version = m
+        .pick(Fact::Version, |r| r.version.as_ref(), Reported)
+        .copied();
+    let servers = m
+        .pick(Fact::Servers, |r| r.servers.as_ref(), Ignored)
+        .copied();
+    let users = m.pick(Fact::Users, |r| r.users.as_ref(), Reported).copied();
+    let virtual_machine = m
+        .pick(Fact::Virtual, |r| r.virtual_machine.as_ref(), Reported)
+        .copied();
+    // "Windows Server 2012 R2 Datacenter" and "Windows Server 2012 R2" are one base OS (DOMAIN.md).
+    let os = m
+        .pick_with(Fact::Os, |r| r.os.as_ref(), |a, b| base_os(a) == base_os(b))
+        .cloned();
+    let backup = m
+        .pick(Fact::Backup, |r| r.backups.first(), Reported)
+        .cloned();
+    // Extra backups and failover come from the input that gave the backup (or the first that has them).
+    let extra_backups = m.extra_backups();
+    let failover = m.failover();
+    let backup_service = m
+        .pick(Fact::BackupService, |r| r.backup_service.as_ref(), Ignored)
+        .cloned();
+    let cms = m.pick(Fact::Cms, |r| r.cms.as_ref(), Ignored).copied();
+    let machines = m.machines();
     Pool {
         fqdn: fqdn.to_owned(),
         site,
-        role: role.copied().unwrap_or(Role::Other),
-        edition: edition.copied(),
-        version: version.copied(),
+        role: role.unwrap_or(Role::Other),
+        edition,
+        version,
         servers: servers.unwrap_or(u32::try_from(machines.len()).unwrap_or(u32::MAX)),
         machines,
         users,
@@ -535,8 +549,8 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
         failover,
         backup_service,
         cms,
-        planned: recs.iter().all(|(_, inventory)| *inventory),
-        provenance: prov,
+        planned: m.planned(),
+        provenance: m.provenance,
     }
 }
 
