@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use lyncpair::model::{Edition, Estate, Pool, Role, Site, SiteKind, Source, Version};
+use lyncpair::model::{Edition, Estate, Fact, Pool, Role, Site, SiteKind, Source, Version};
 use lyncpair::plan::{PlanRequest, plan};
 
 fn main() {
@@ -29,7 +29,7 @@ fn estate(pools: usize) -> Estate {
     let sites = 12;
     let fqdn = |i: usize| format!("pool{i:04}.contoso.test");
     let mut provenance = BTreeMap::new();
-    provenance.insert("pool", vec![Source::new("bench.xml", Some(1))]);
+    provenance.insert(Fact::Pool, vec![Source::new("bench.xml", Some(1))]);
     let list: Vec<Pool> = (0..pools)
         .map(|i| {
             let edition = if rng.next(10) == 0 {

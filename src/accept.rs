@@ -61,7 +61,7 @@ impl Date {
 
     /// The UTC day of seconds since 1970-01-01.
     pub fn from_unix(secs: u64) -> Date {
-        let iso = crate::render::report::iso_utc(secs);
+        let iso = crate::render::view::iso_utc(secs);
         Date::parse(&iso[..10]).expect("iso_utc writes a valid date")
     }
 }

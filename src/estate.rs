@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use crate::import::{self, ImportOptions, InputError};
 use crate::model::site_key;
 use crate::model::{
-    CmsRole, Conflict, Estate, Failover, InputRecords, Pool, PoolRecord, Role, Site, SiteKind,
-    Source, Stated,
+    Conflict, Estate, Fact, Failover, InputRecords, Pool, PoolRecord, Role, Site, SiteKind, Source,
+    Stated,
 };
 use crate::rules::pair::base_os;
 
@@ -339,10 +339,10 @@ enum Disagreement {
 /// Values are borrowed from the records; only the sources kept as provenance are copied.
 fn pick<'r, T: PartialEq + std::fmt::Display>(
     pool: &str,
-    fact: &'static str,
+    fact: Fact,
     stated: impl Iterator<Item = (T, &'r Source)>,
     conflicts: &mut Vec<Conflict>,
-    provenance: &mut BTreeMap<&'static str, Vec<Source>>,
+    provenance: &mut BTreeMap<Fact, Vec<Source>>,
     disagreement: Disagreement,
 ) -> Option<T> {
     pick_with(
@@ -358,10 +358,10 @@ fn pick<'r, T: PartialEq + std::fmt::Display>(
 /// [`pick`] with the comparison that decides whether two values disagree (`None`: they never do).
 fn pick_with<'r, T: std::fmt::Display>(
     pool: &str,
-    fact: &'static str,
+    fact: Fact,
     stated: impl Iterator<Item = (T, &'r Source)>,
     conflicts: &mut Vec<Conflict>,
-    provenance: &mut BTreeMap<&'static str, Vec<Source>>,
+    provenance: &mut BTreeMap<Fact, Vec<Source>>,
     same: Option<impl Fn(&T, &T) -> bool>,
 ) -> Option<T> {
     let mut used: Option<(T, &Source)> = None;
@@ -390,142 +390,155 @@ fn by_ref<T>(s: &Stated<T>) -> (&T, &Source) {
     (&s.value, &s.source)
 }
 
-fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conflict>) -> Pool {
-    let mut prov: BTreeMap<&'static str, Vec<Source>> = BTreeMap::new();
-    for (r, _) in recs {
-        if let Some(s) = &r.source {
-            prov.entry("pool").or_default().push(s.clone());
+/// One pool's records being merged: each fact is picked from them, with its provenance and the
+/// conflicts between them.
+struct PoolMerge<'r, 'c> {
+    fqdn: &'r str,
+    /// The records naming the pool, by authority; `true` for an inventory's.
+    recs: &'r [(&'r PoolRecord, bool)],
+    conflicts: &'c mut Vec<Conflict>,
+    provenance: BTreeMap<Fact, Vec<Source>>,
+}
+
+impl<'r, 'c> PoolMerge<'r, 'c> {
+    /// Every record that defines the pool is a source of it.
+    fn new(
+        fqdn: &'r str,
+        recs: &'r [(&'r PoolRecord, bool)],
+        conflicts: &'c mut Vec<Conflict>,
+    ) -> Self {
+        let mut provenance: BTreeMap<Fact, Vec<Source>> = BTreeMap::new();
+        for (r, _) in recs {
+            if let Some(s) = &r.source {
+                provenance.entry(Fact::Pool).or_default().push(s.clone());
+            }
+        }
+        PoolMerge {
+            fqdn,
+            recs,
+            conflicts,
+            provenance,
         }
     }
+
+    /// [`pick`] a fact from the `field` of each record.
+    fn pick<T: PartialEq + std::fmt::Display>(
+        &mut self,
+        fact: Fact,
+        field: impl Fn(&'r PoolRecord) -> Option<&'r Stated<T>>,
+        disagreement: Disagreement,
+    ) -> Option<&'r T> {
+        let recs = self.recs;
+        let stated = recs.iter().filter_map(|(r, _)| field(r).map(by_ref));
+        pick(
+            self.fqdn,
+            fact,
+            stated,
+            self.conflicts,
+            &mut self.provenance,
+            disagreement,
+        )
+    }
+
+    /// [`pick_with`] a fact from the `field` of each record: values disagree unless `same`.
+    fn pick_with<T: std::fmt::Display>(
+        &mut self,
+        fact: Fact,
+        field: impl Fn(&'r PoolRecord) -> Option<&'r Stated<T>>,
+        same: impl Fn(&&'r T, &&'r T) -> bool,
+    ) -> Option<&'r T> {
+        let recs = self.recs;
+        let stated = recs.iter().filter_map(|(r, _)| field(r).map(by_ref));
+        pick_with(
+            self.fqdn,
+            fact,
+            stated,
+            self.conflicts,
+            &mut self.provenance,
+            Some(same),
+        )
+    }
+
+    /// The backups the first record naming any gives beyond its first (which [`Self::pick`] takes).
+    fn extra_backups(&self) -> Vec<String> {
+        self.recs
+            .iter()
+            .find(|(r, _)| !r.backups.is_empty())
+            .map(|(r, _)| r.backups.iter().skip(1).map(|b| b.value.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The failover settings of the first record that has them, never mixed across records.
+    fn failover(&mut self) -> Option<Failover> {
+        let f = self.recs.iter().find_map(|(r, _)| r.failover.as_ref())?;
+        self.provenance
+            .entry(Fact::Failover)
+            .or_default()
+            .push(f.source.clone());
+        Some(f.value)
+    }
+
+    /// The machines of the first record that lists any.
+    fn machines(&self) -> Vec<String> {
+        self.recs
+            .iter()
+            .find(|(r, _)| !r.machines.is_empty())
+            .map(|(r, _)| r.machines.clone())
+            .unwrap_or_default()
+    }
+
+    /// Only inventories name it: a pool still to be built.
+    fn planned(&self) -> bool {
+        self.recs.iter().all(|(_, inventory)| *inventory)
+    }
+}
+
+fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conflict>) -> Pool {
+    use Disagreement::{Ignored, Reported};
+    let mut m = PoolMerge::new(fqdn, recs, conflicts);
     // Berlin and " berlin " are one site; the most authoritative spelling (the topology's) is kept.
-    let site = pick_with(
-        fqdn,
-        "site",
-        recs.iter().filter_map(|(r, _)| r.site.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Some(|a: &&String, b: &&String| site_key(a) == site_key(b)),
-    )
-    .cloned();
-    let role = pick(
-        fqdn,
-        "role",
-        recs.iter()
-            .filter_map(|(r, _)| r.role.as_ref().map(|s| (s.value.label(), &s.source))),
-        conflicts,
-        &mut prov,
-        Disagreement::Ignored,
-    );
-    let edition = pick(
-        fqdn,
-        "edition",
-        recs.iter()
-            .filter_map(|(r, _)| r.edition.as_ref().map(|s| (s.value.label(), &s.source))),
-        conflicts,
-        &mut prov,
-        Disagreement::Reported,
-    );
-    let version = pick(
-        fqdn,
-        "version",
-        recs.iter()
-            .filter_map(|(r, _)| r.version.as_ref().map(|s| (s.value.label(), &s.source))),
-        conflicts,
-        &mut prov,
-        Disagreement::Reported,
-    );
-    let servers = pick(
-        fqdn,
-        "servers",
-        recs.iter()
-            .filter_map(|(r, _)| r.servers.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Ignored,
-    )
-    .copied();
-    let users = pick(
-        fqdn,
-        "users",
-        recs.iter()
-            .filter_map(|(r, _)| r.users.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Reported,
-    )
-    .copied();
-    let virtual_machine = pick(
-        fqdn,
-        "virtual",
-        recs.iter()
-            .filter_map(|(r, _)| r.virtual_machine.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Reported,
-    )
-    .copied();
+    let site = m
+        .pick_with(
+            Fact::Site,
+            |r| r.site.as_ref(),
+            |a, b| site_key(a) == site_key(b),
+        )
+        .cloned();
+    let role = m.pick(Fact::Role, |r| r.role.as_ref(), Ignored).copied();
+    let edition = m
+        .pick(Fact::Edition, |r| r.edition.as_ref(), Reported)
+        .copied();
+    let version = m
+        .pick(Fact::Version, |r| r.version.as_ref(), Reported)
+        .copied();
+    let servers = m
+        .pick(Fact::Servers, |r| r.servers.as_ref(), Ignored)
+        .copied();
+    let users = m.pick(Fact::Users, |r| r.users.as_ref(), Reported).copied();
+    let virtual_machine = m
+        .pick(Fact::Virtual, |r| r.virtual_machine.as_ref(), Reported)
+        .copied();
     // "Windows Server 2012 R2 Datacenter" and "Windows Server 2012 R2" are one base OS (DOMAIN.md).
-    let os = pick_with(
-        fqdn,
-        "os",
-        recs.iter().filter_map(|(r, _)| r.os.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Some(|a: &&String, b: &&String| base_os(a) == base_os(b)),
-    )
-    .cloned();
-    let backup = pick(
-        fqdn,
-        "backup",
-        recs.iter()
-            .filter_map(|(r, _)| r.backups.first().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Reported,
-    )
-    .cloned();
+    let os = m
+        .pick_with(Fact::Os, |r| r.os.as_ref(), |a, b| base_os(a) == base_os(b))
+        .cloned();
+    let backup = m
+        .pick(Fact::Backup, |r| r.backups.first(), Reported)
+        .cloned();
     // Extra backups and failover come from the input that gave the backup (or the first that has them).
-    let extra_backups = recs
-        .iter()
-        .find(|(r, _)| !r.backups.is_empty())
-        .map(|(r, _)| r.backups.iter().skip(1).map(|b| b.value.clone()).collect())
-        .unwrap_or_default();
-    let failover: Option<Failover> = recs.iter().find_map(|(r, _)| r.failover.as_ref()).map(|f| {
-        prov.entry("failover").or_default().push(f.source.clone());
-        f.value
-    });
-    let backup_service = pick(
-        fqdn,
-        "backup_service",
-        recs.iter()
-            .filter_map(|(r, _)| r.backup_service.as_ref().map(by_ref)),
-        conflicts,
-        &mut prov,
-        Disagreement::Ignored,
-    )
-    .cloned();
-    let cms = pick(
-        fqdn,
-        "cms",
-        recs.iter()
-            .filter_map(|(r, _)| r.cms.as_ref().map(|s| (s.value.label(), &s.source))),
-        conflicts,
-        &mut prov,
-        Disagreement::Ignored,
-    )
-    .and_then(CmsRole::from_label);
-    let machines = recs
-        .iter()
-        .find(|(r, _)| !r.machines.is_empty())
-        .map(|(r, _)| r.machines.clone())
-        .unwrap_or_default();
-    let role = role.map_or(Role::Other, role_from_label);
+    let extra_backups = m.extra_backups();
+    let failover = m.failover();
+    let backup_service = m
+        .pick(Fact::BackupService, |r| r.backup_service.as_ref(), Ignored)
+        .cloned();
+    let cms = m.pick(Fact::Cms, |r| r.cms.as_ref(), Ignored).copied();
+    let machines = m.machines();
     Pool {
         fqdn: fqdn.to_owned(),
         site,
-        role,
-        edition: edition.and_then(crate::model::Edition::from_label),
-        version: version.and_then(crate::model::Version::from_label),
+        role: role.unwrap_or(Role::Other),
+        edition,
+        version,
         servers: servers.unwrap_or(u32::try_from(machines.len()).unwrap_or(u32::MAX)),
         machines,
         users,
@@ -536,23 +549,9 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conf
         failover,
         backup_service,
         cms,
-        planned: recs.iter().all(|(_, inventory)| *inventory),
-        provenance: prov,
+        planned: m.planned(),
+        provenance: m.provenance,
     }
-}
-
-fn role_from_label(label: &str) -> Role {
-    [
-        Role::FrontEnd,
-        Role::Director,
-        Role::Branch,
-        Role::Edge,
-        Role::Mediation,
-        Role::Other,
-    ]
-    .into_iter()
-    .find(|r| r.label() == label)
-    .unwrap_or(Role::Other)
 }
 
 #[cfg(test)]

@@ -126,6 +126,13 @@ pub enum Role {
     Other,
 }
 
+impl fmt::Display for Role {
+    /// The label, as conflicts and messages name the value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 impl Role {
     pub fn label(self) -> &'static str {
         match self {
@@ -144,6 +151,13 @@ impl Role {
 pub enum Edition {
     Enterprise,
     Standard,
+}
+
+impl fmt::Display for Edition {
+    /// The label, as conflicts and messages name the value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
 }
 
 impl Edition {
@@ -168,6 +182,13 @@ pub enum Version {
     V2013,
     V2015,
     V2019,
+}
+
+impl fmt::Display for Version {
+    /// The label, as conflicts and messages name the value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
 }
 
 impl Version {
@@ -225,6 +246,13 @@ pub struct Failover {
 pub enum CmsRole {
     Active,
     Standby,
+}
+
+impl fmt::Display for CmsRole {
+    /// The label, as conflicts and messages name the value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
 }
 
 impl CmsRole {
@@ -371,16 +399,16 @@ pub struct Pool {
     pub cms: Option<CmsRole>,
     /// Only inventories name it: a pool still to be built.
     pub planned: bool,
-    /// Fact name ("pool", "site", "backup", "failover", …) to the inputs that stated it.
-    pub provenance: BTreeMap<&'static str, Vec<Source>>,
+    /// The inputs that stated each fact.
+    pub provenance: BTreeMap<Fact, Vec<Source>>,
 }
 
 impl Pool {
     /// Where a fact came from; falls back to where the pool is defined.
-    pub fn sources_of(&self, fact: &str) -> Vec<Source> {
+    pub fn sources_of(&self, fact: Fact) -> Vec<Source> {
         self.provenance
-            .get(fact)
-            .or_else(|| self.provenance.get("pool"))
+            .get(&fact)
+            .or_else(|| self.provenance.get(&Fact::Pool))
             .cloned()
             .unwrap_or_default()
     }
@@ -394,11 +422,82 @@ impl Pool {
     }
 }
 
+/// What inputs state about a pool: the key of [`Pool::provenance`] and the subject of a [`Conflict`].
+///
+/// Declared in the order of their labels, so that conflicts sorted by fact come out in the order
+/// they always had (by name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Fact {
+    /// The backup pool it names (the first, when it names several).
+    Backup,
+    /// The partner of its Backup Service.
+    BackupService,
+    /// The copy of the Central Management store it holds.
+    Cms,
+    Edition,
+    /// The voice failover timers.
+    Failover,
+    Os,
+    /// Where the pool itself is defined: the source of every fact no input states on its own.
+    Pool,
+    Role,
+    Servers,
+    Site,
+    Users,
+    Version,
+    /// Whether its servers are virtual machines.
+    Virtual,
+}
+
+impl Fact {
+    /// Every fact, in order.
+    pub const ALL: [Fact; 13] = [
+        Fact::Backup,
+        Fact::BackupService,
+        Fact::Cms,
+        Fact::Edition,
+        Fact::Failover,
+        Fact::Os,
+        Fact::Pool,
+        Fact::Role,
+        Fact::Servers,
+        Fact::Site,
+        Fact::Users,
+        Fact::Version,
+        Fact::Virtual,
+    ];
+
+    /// The name a `source-conflict` message gives the fact.
+    pub fn label(self) -> &'static str {
+        match self {
+            Fact::Backup => "backup",
+            Fact::BackupService => "backup_service",
+            Fact::Cms => "cms",
+            Fact::Edition => "edition",
+            Fact::Failover => "failover",
+            Fact::Os => "os",
+            Fact::Pool => "pool",
+            Fact::Role => "role",
+            Fact::Servers => "servers",
+            Fact::Site => "site",
+            Fact::Users => "users",
+            Fact::Version => "version",
+            Fact::Virtual => "virtual",
+        }
+    }
+}
+
+impl fmt::Display for Fact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 /// Two inputs disagree on one fact of one pool (`source-conflict`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
     pub pool: String,
-    pub fact: &'static str,
+    pub fact: Fact,
     pub used: String,
     pub used_source: Source,
     pub other: String,
@@ -486,6 +585,16 @@ pub fn normalize_site(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn facts_are_ordered_by_their_labels() {
+        // Conflicts are sorted by fact; their order in every output must not change.
+        let labels: Vec<&str> = Fact::ALL.iter().map(|f| f.label()).collect();
+        let mut sorted = labels.clone();
+        sorted.sort_unstable();
+        assert_eq!(labels, sorted);
+        assert!(Fact::ALL.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn fqdns_are_normalized() {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::interval::parse_interval;
-use super::topology::{DocCluster, DocService, Placement, TopologyDoc};
+use super::topology::{DocBackup, DocCluster, DocService, Placement, TopologyDoc};
 use super::xml::parse_bool;
 use crate::model::{
     CmsRole, Edition, Failover, InputRecords, Lossy, Note, PoolRecord, Role, Site, SiteRecord,
@@ -53,9 +53,73 @@ const INFRASTRUCTURE_ROLES: &[&str] = &["ManagementServices"];
 /// Add the sites and pools of `doc` to `out`. Anything not understood becomes a [`Note`].
 pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
     let path: Arc<str> = Arc::from(out.input.path.as_str());
-    let src = |line: u32| Source::in_file(&path, Some(line));
+    let site_names = name_sites(doc, &path, out);
+    add_sites(doc, &site_names, &path, out);
+    let look = Lookup::new(doc, path, site_names);
+    if let Some((signature, line)) = &doc.signature
+        && out.signature.is_none()
+    {
+        out.signature = Some((signature.clone(), *line));
+    }
+    note_unknown_roles(doc, &look, out);
+    let on_cluster = services_by_cluster(doc, &look, out);
+    out.pools.reserve(on_cluster.len());
+    for cluster in &doc.clusters {
+        let Some(svcs) = on_cluster.get(cluster.key.as_str()) else {
+            continue; // A SQL host or an unused cluster: not a pool.
+        };
+        if let Some(record) = pool_record(cluster, svcs, &look, out) {
+            out.pools.push(record);
+        }
+    }
+}
 
-    // Hash maps: they are only looked up, never iterated, so output order does not depend on them.
+/// The indexes of one document that the steps of [`resolve`] look keys up in. Hash maps: they are
+/// only looked up, never iterated, so output order does not depend on them.
+struct Lookup<'d> {
+    path: Arc<str>,
+    /// Site id to the name shown (`Site 3` for a site without a name).
+    site_names: HashMap<&'d str, String>,
+    clusters: HashMap<&'d str, &'d DocCluster>,
+    /// SQL instance key to the cluster it runs on.
+    sql_cluster: HashMap<&'d str, &'d str>,
+    services: HashMap<&'d str, &'d DocService>,
+    /// How many CentralMgmt services the file holds: a lone one is the active store.
+    central_mgmt_count: usize,
+}
+
+impl<'d> Lookup<'d> {
+    fn new(doc: &'d TopologyDoc, path: Arc<str>, site_names: HashMap<&'d str, String>) -> Self {
+        Lookup {
+            path,
+            site_names,
+            clusters: doc.clusters.iter().map(|c| (c.key.as_str(), c)).collect(),
+            sql_cluster: doc
+                .sql_instances
+                .iter()
+                .map(|i| (i.key.as_str(), i.cluster.as_str()))
+                .collect(),
+            services: doc.services.iter().map(|s| (s.key.as_str(), s)).collect(),
+            central_mgmt_count: doc
+                .services
+                .iter()
+                .filter(|s| s.role == "CentralMgmt")
+                .count(),
+        }
+    }
+
+    /// A line of this file.
+    fn src(&self, line: u32) -> Source {
+        Source::in_file(&self.path, Some(line))
+    }
+}
+
+/// The name each site is shown by; a site without `<Name>` is "Site <id>", with a note.
+fn name_sites<'d>(
+    doc: &'d TopologyDoc,
+    path: &Arc<str>,
+    out: &mut InputRecords,
+) -> HashMap<&'d str, String> {
     let mut site_names: HashMap<&str, String> = HashMap::new();
     for s in &doc.sites {
         let name = match &s.name {
@@ -66,13 +130,24 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                         "site {} has no <Name>; it is shown as \"Site {}\"",
                         s.id, s.id
                     ),
-                    source: src(s.line),
+                    source: Source::in_file(path, Some(s.line)),
                 });
                 format!("Site {}", s.id)
             }
         };
         site_names.insert(&s.id, name);
     }
+    site_names
+}
+
+/// One site record per site, with its parent by name; a name mangled by an ASCII export is lossy.
+fn add_sites(
+    doc: &TopologyDoc,
+    site_names: &HashMap<&str, String>,
+    path: &Arc<str>,
+    out: &mut InputRecords,
+) {
+    let src = |line: u32| Source::in_file(path, Some(line));
     for s in &doc.sites {
         let name = site_names[s.id.as_str()].clone();
         if name.contains('?') {
@@ -104,22 +179,10 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
             source: src(s.line),
         });
     }
+}
 
-    let clusters: HashMap<&str, &DocCluster> =
-        doc.clusters.iter().map(|c| (c.key.as_str(), c)).collect();
-    let sql_cluster: HashMap<&str, &str> = doc
-        .sql_instances
-        .iter()
-        .map(|i| (i.key.as_str(), i.cluster.as_str()))
-        .collect();
-    let services: HashMap<&str, &DocService> =
-        doc.services.iter().map(|s| (s.key.as_str(), s)).collect();
-
-    if let Some((signature, line)) = &doc.signature
-        && out.signature.is_none()
-    {
-        out.signature = Some((signature.clone(), *line));
-    }
+/// A note for every service whose `RoleName` is not in [`KNOWN_ROLES`].
+fn note_unknown_roles(doc: &TopologyDoc, look: &Lookup, out: &mut InputRecords) {
     for s in &doc.services {
         if !s.role.is_empty() && !KNOWN_ROLES.contains(&s.role.as_str()) {
             out.notes.push(Note {
@@ -128,23 +191,26 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                      interpreted",
                     s.display, s.role
                 ),
-                source: src(s.line),
+                source: look.src(s.line),
             });
         }
     }
-    let central_mgmt_count = doc
-        .services
-        .iter()
-        .filter(|s| s.role == "CentralMgmt")
-        .count();
+}
 
+/// The services installed on each cluster of the file. A service installed on something the file
+/// does not hold belongs to no pool and is noted; stores on SQL instances are no pool's service.
+fn services_by_cluster<'d>(
+    doc: &'d TopologyDoc,
+    look: &Lookup,
+    out: &mut InputRecords,
+) -> HashMap<&'d str, Vec<&'d DocService>> {
     let mut on_cluster: HashMap<&str, Vec<&DocService>> = HashMap::new();
     for s in &doc.services {
         match &s.installed_on {
-            Placement::Cluster(c) if clusters.contains_key(c.as_str()) => {
+            Placement::Cluster(c) if look.clusters.contains_key(c.as_str()) => {
                 on_cluster.entry(c.as_str()).or_default().push(s);
             }
-            Placement::SqlInstance(i) if sql_cluster.contains_key(i.as_str()) => {}
+            Placement::SqlInstance(i) if look.sql_cluster.contains_key(i.as_str()) => {}
             other => out.notes.push(Note {
                 message: format!(
                     "service {} is installed on {}, which is not in the file; it belongs to no pool",
@@ -155,299 +221,381 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                         Placement::Missing => "nothing (no InstalledOn)".to_owned(),
                     }
                 ),
-                source: src(s.line),
+                source: look.src(s.line),
             }),
         }
     }
+    on_cluster
+}
 
-    out.pools.reserve(on_cluster.len());
-    for cluster in &doc.clusters {
-        let Some(svcs) = on_cluster.get(cluster.key.as_str()) else {
-            continue; // A SQL host or an unused cluster: not a pool.
-        };
-        let fqdn = normalize_fqdn(&cluster.fqdn);
-        if fqdn.is_empty() {
+/// What one cluster and the services on it say about its pool; `None` for a cluster without an
+/// FQDN (noted).
+fn pool_record(
+    cluster: &DocCluster,
+    svcs: &[&DocService],
+    look: &Lookup,
+    out: &mut InputRecords,
+) -> Option<PoolRecord> {
+    let fqdn = pool_fqdn(cluster, look, out)?;
+    let registrar = svcs.iter().copied().find(|s| s.role == "Registrar");
+    let user_services = svcs.iter().copied().find(|s| s.role == "UserServices");
+    let role = pool_role(&fqdn, cluster, svcs, registrar, user_services, look, out);
+    // D5: the version of the pool's own Registrar or UserServices, else of any of its services.
+    let version_service = registrar.or(user_services).or(svcs.first().copied());
+    let version = version_service.and_then(|s| service_version(&fqdn, s, look, out));
+    let edition = pool_edition(cluster, user_services, look);
+    let at = look.src(cluster.line);
+    let mut record = PoolRecord {
+        fqdn: fqdn.clone(),
+        source: Some(at.clone()),
+        site: look
+            .site_names
+            .get(cluster.site_id.as_str())
+            .map(|n| Stated::new(n.clone(), at.clone())),
+        role: Some(Stated::new(role, at.clone())),
+        edition: edition.map(|e| Stated::new(e, at.clone())),
+        version: version.map(|v| {
+            Stated::new(
+                v,
+                look.src(version_service.map_or(cluster.line, |s| s.line)),
+            )
+        }),
+        servers: Some(Stated::new(
+            u32::try_from(cluster.machines.len()).unwrap_or(u32::MAX),
+            at.clone(),
+        )),
+        machines: cluster.machines.iter().map(|m| normalize_fqdn(m)).collect(),
+        ..PoolRecord::default()
+    };
+    if record.site.is_none() {
+        out.notes.push(Note {
+            message: format!("{fqdn}: its site {} is not in the file", cluster.site_id),
+            source: at,
+        });
+    }
+    note_dependencies(&fqdn, svcs, look, out);
+    let backup = registrar.and_then(|r| the_backup_element(&fqdn, r, look, out));
+    if let Some(b) = backup {
+        record.backups.extend(backup_target(&fqdn, b, look, out));
+        record.failover = failover(&fqdn, b, look, out);
+    }
+    record.backup_service = backup_service_partner(cluster, svcs, look);
+    record.cms = cms_role(&fqdn, svcs, look, out);
+    Some(record)
+}
+
+/// The pool's FQDN, normalized; `None` (noted) when the cluster has none. A name mangled by an
+/// ASCII export is lossy.
+fn pool_fqdn(cluster: &DocCluster, look: &Lookup, out: &mut InputRecords) -> Option<String> {
+    let fqdn = normalize_fqdn(&cluster.fqdn);
+    if fqdn.is_empty() {
+        out.notes.push(Note {
+            message: format!(
+                "cluster {} has no Fqdn; its services are not audited",
+                cluster.key
+            ),
+            source: look.src(cluster.line),
+        });
+        return None;
+    }
+    if fqdn.contains('?') {
+        out.lossy.push(Lossy {
+            pool: Some(fqdn.clone()),
+            what: format!("pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)"),
+            source: look.src(cluster.line),
+        });
+    }
+    Some(fqdn)
+}
+
+/// D4: the role by the composition of the pool's services.
+fn pool_role(
+    fqdn: &str,
+    cluster: &DocCluster,
+    svcs: &[&DocService],
+    registrar: Option<&DocService>,
+    user_services: Option<&DocService>,
+    look: &Lookup,
+    out: &mut InputRecords,
+) -> Role {
+    let has = |role: &str| svcs.iter().any(|s| s.role == role);
+    if registrar.is_some() {
+        if is_director(fqdn, cluster, registrar, look, out) {
+            Role::Director
+        } else if user_services.is_some() {
+            Role::FrontEnd
+        } else {
+            Role::Branch
+        }
+    } else if has("EdgeServer") {
+        Role::Edge
+    } else if has("MediationServer")
+        && svcs
+            .iter()
+            .all(|s| s.role == "MediationServer" || INFRASTRUCTURE_ROLES.contains(&s.role.as_str()))
+    {
+        // D4: mediation only when Mediation is all the pool runs; with other services it is "other".
+        Role::Mediation
+    } else {
+        Role::Other
+    }
+}
+
+/// The Registrar's `IsDirector`; a value that is neither true nor false is noted and read as false.
+fn is_director(
+    fqdn: &str,
+    cluster: &DocCluster,
+    registrar: Option<&DocService>,
+    look: &Lookup,
+    out: &mut InputRecords,
+) -> bool {
+    let reg_attrs = registrar.and_then(|r| r.registrar.as_ref());
+    match reg_attrs.and_then(|a| a.is_director.as_deref()) {
+        None => false,
+        Some(v) => match parse_bool(v) {
+            Some(b) => b,
+            None => {
+                out.notes.push(Note {
+                    message: format!(
+                        "{fqdn}: IsDirector=\"{v}\" is neither true nor false; read as false"
+                    ),
+                    source: look.src(reg_attrs.map_or(cluster.line, |a| a.line)),
+                });
+                false
+            }
+        },
+    }
+}
+
+/// D5: the version a service's `ServiceVersion` stands for; an unknown one is noted.
+fn service_version(
+    fqdn: &str,
+    s: &DocService,
+    look: &Lookup,
+    out: &mut InputRecords,
+) -> Option<Version> {
+    let raw = s.service_version.as_deref()?;
+    let v = Version::from_service_version(raw);
+    if v.is_none() {
+        out.notes.push(Note {
+            message: format!(
+                "{fqdn}: ServiceVersion \"{raw}\" is not 5, 6, 7 or 8; version left unknown"
+            ),
+            source: look.src(s.line),
+        });
+    }
+    v
+}
+
+/// D6, only for pools that home users: Standard when the cluster is a single machine (or, when
+/// the file does not say, when the user store runs on the pool itself), else Enterprise.
+fn pool_edition(
+    cluster: &DocCluster,
+    user_services: Option<&DocService>,
+    look: &Lookup,
+) -> Option<Edition> {
+    let user_services = user_services?;
+    if let Some(single) = cluster.single_machine {
+        return Some(if single {
+            Edition::Standard
+        } else {
+            Edition::Enterprise
+        });
+    }
+    let store_cluster = user_services
+        .dependencies
+        .iter()
+        .filter_map(|d| look.services.get(d.target.as_str()))
+        .find(|t| t.role == "UserStore")
+        .and_then(|t| cluster_of(t, &look.sql_cluster))?;
+    Some(if store_cluster == cluster.key {
+        Edition::Standard
+    } else {
+        Edition::Enterprise
+    })
+}
+
+/// D1: dependencies are never backups (FORMATS.md §3.8); they are only checked for what is not
+/// understood: a `Usage` other than Default, a target the file does not hold.
+fn note_dependencies(fqdn: &str, svcs: &[&DocService], look: &Lookup, out: &mut InputRecords) {
+    for s in svcs {
+        for d in &s.dependencies {
+            if !d.usage.is_empty() && d.usage != "Default" {
+                out.notes.push(Note {
+                    message: format!(
+                        "{fqdn}: dependency of {} on {} has Usage=\"{}\" (only \"Default\" is known); kept as is",
+                        s.display, d.target, d.usage
+                    ),
+                    source: look.src(d.line),
+                });
+            }
+            if !look.services.contains_key(d.target.as_str()) {
+                out.notes.push(Note {
+                    message: format!(
+                        "{fqdn}: {} depends on service {}, which is not in the file; the dependency is ignored",
+                        s.display, d.target
+                    ),
+                    source: look.src(d.line),
+                });
+            }
+        }
+    }
+}
+
+/// D1: the backup is the `Backup` child of the pool's Registrar; of several, the first (noted).
+fn the_backup_element<'d>(
+    fqdn: &str,
+    registrar: &'d DocService,
+    look: &Lookup,
+    out: &mut InputRecords,
+) -> Option<&'d DocBackup> {
+    if registrar.backups.len() > 1 {
+        out.notes.push(Note {
+            message: format!(
+                "{fqdn}: Registrar {} has {} Backup elements; a Registrar has one backup, so the first \
+                 (line {}) is used and the others are ignored",
+                registrar.display,
+                registrar.backups.len(),
+                registrar.backups[0].line
+            ),
+            source: look.src(registrar.backups[1].line),
+        });
+    }
+    registrar.backups.first()
+}
+
+/// The backup pool a `Backup` element names: the FQDN of the cluster its service runs on, or the
+/// service id (or GUID) as written when the file does not hold it (for `backup-unknown-pool`).
+fn backup_target(
+    fqdn: &str,
+    b: &DocBackup,
+    look: &Lookup,
+    out: &mut InputRecords,
+) -> Option<Stated<String>> {
+    let Some(target) = &b.target else {
+        out.notes.push(Note {
+            message: format!("{fqdn}: its Backup element names no service; read as no backup"),
+            source: look.src(b.line),
+        });
+        return None;
+    };
+    let named = backup_name(target, &look.services, &look.sql_cluster, &look.clusters);
+    if let (Some(t), Some(pool)) = (look.services.get(target.as_str()), &named)
+        && t.role != "Registrar"
+    {
+        out.notes.push(Note {
+            message: format!(
+                "{fqdn}: its Backup names {}, a {} service, not a Registrar; read as a backup to {pool}",
+                t.display, t.role
+            ),
+            source: look.src(b.line),
+        });
+    }
+    // Not in the file: kept as the service id (or GUID) it names, for backup-unknown-pool.
+    let value = named.unwrap_or_else(|| target.clone());
+    Some(Stated::new(value, look.src(b.line)))
+}
+
+/// D2: the failover settings are attributes of the same `Backup` element; `None` when it has none.
+/// An unreadable value is noted and left unknown; one out of range is kept as written.
+fn failover(
+    fqdn: &str,
+    b: &DocBackup,
+    look: &Lookup,
+    out: &mut InputRecords,
+) -> Option<Stated<Failover>> {
+    if b.enable_failover.is_none() && b.failure_detection.is_none() && b.failback.is_none() {
+        return None;
+    }
+    let mut failover = Failover::default();
+    let mut read = |raw: &Option<String>, what: &str| -> Option<i64> {
+        let raw = raw.as_deref()?;
+        let v = parse_interval(raw);
+        if v.is_none() {
             out.notes.push(Note {
                 message: format!(
-                    "cluster {} has no Fqdn; its services are not audited",
-                    cluster.key
+                    "{fqdn}: {what}=\"{raw}\" is not an xs:duration, seconds or hh:mm:ss; left unknown"
                 ),
-                source: src(cluster.line),
-            });
-            continue;
-        }
-        if fqdn.contains('?') {
-            out.lossy.push(Lossy {
-                pool: Some(fqdn.clone()),
-                what: format!(
-                    "pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)"
-                ),
-                source: src(cluster.line),
+                source: look.src(b.line),
             });
         }
-        let has = |role: &str| svcs.iter().any(|s| s.role == role);
-        let registrar = svcs.iter().find(|s| s.role == "Registrar");
-        let user_services = svcs.iter().find(|s| s.role == "UserServices");
-        let reg_attrs = registrar.and_then(|r| r.registrar.as_ref());
-
-        let director = match reg_attrs.and_then(|a| a.is_director.as_deref()) {
-            None => false,
-            Some(v) => {
-                match parse_bool(v) {
-                    Some(b) => b,
-                    None => {
-                        out.notes.push(Note {
-                        message: format!("{fqdn}: IsDirector=\"{v}\" is neither true nor false; read as false"),
-                        source: src(reg_attrs.map_or(cluster.line, |a| a.line)),
-                    });
-                        false
-                    }
-                }
-            }
-        };
-        // D4.
-        let role = if registrar.is_some() {
-            if director {
-                Role::Director
-            } else if user_services.is_some() {
-                Role::FrontEnd
-            } else {
-                Role::Branch
-            }
-        } else if has("EdgeServer") {
-            Role::Edge
-        } else if has("MediationServer")
-            && svcs.iter().all(|s| {
-                s.role == "MediationServer" || INFRASTRUCTURE_ROLES.contains(&s.role.as_str())
-            })
-        {
-            // D4: mediation only when Mediation is all the pool runs; with other services it is "other".
-            Role::Mediation
-        } else {
-            Role::Other
-        };
-
-        // D5: the version of the pool's own Registrar or UserServices, else of any of its services.
-        let version_service = registrar.or(user_services).or(svcs.first());
-        let version = version_service.and_then(|s| {
-            let raw = s.service_version.as_deref()?;
-            let v = Version::from_service_version(raw);
+        v
+    };
+    failover.failure_detection_s = read(&b.failure_detection, "FailureDetectionInterval");
+    failover.failback_s = read(&b.failback, "FailbackDetectionInterval");
+    failover.enabled = match b.enable_failover.as_deref() {
+        None => None,
+        Some(raw) => {
+            let v = parse_bool(raw);
             if v.is_none() {
                 out.notes.push(Note {
                     message: format!(
-                        "{fqdn}: ServiceVersion \"{raw}\" is not 5, 6, 7 or 8; version left unknown"
+                        "{fqdn}: EnableAutomaticFailover=\"{raw}\" is neither true nor false; left unknown"
                     ),
-                    source: src(s.line),
+                    source: look.src(b.line),
                 });
             }
             v
-        });
-
-        // D6, only for pools that home users.
-        let edition = if user_services.is_none() {
-            None
-        } else if let Some(single) = cluster.single_machine {
-            Some(if single {
-                Edition::Standard
-            } else {
-                Edition::Enterprise
-            })
-        } else {
-            let store_cluster = user_services.and_then(|us| {
-                us.dependencies
-                    .iter()
-                    .filter_map(|d| services.get(d.target.as_str()))
-                    .find(|t| t.role == "UserStore")
-                    .and_then(|t| cluster_of(t, &sql_cluster))
-            });
-            store_cluster.map(|c| {
-                if c == cluster.key {
-                    Edition::Standard
-                } else {
-                    Edition::Enterprise
-                }
-            })
-        };
-
-        let mut record = PoolRecord {
-            fqdn: fqdn.clone(),
-            source: Some(src(cluster.line)),
-            site: site_names
-                .get(cluster.site_id.as_str())
-                .map(|n| Stated::new(n.clone(), src(cluster.line))),
-            role: Some(Stated::new(role, src(cluster.line))),
-            edition: edition.map(|e| Stated::new(e, src(cluster.line))),
-            version: version
-                .map(|v| Stated::new(v, src(version_service.map_or(cluster.line, |s| s.line)))),
-            servers: Some(Stated::new(
-                u32::try_from(cluster.machines.len()).unwrap_or(u32::MAX),
-                src(cluster.line),
-            )),
-            machines: cluster.machines.iter().map(|m| normalize_fqdn(m)).collect(),
-            ..PoolRecord::default()
-        };
-        if record.site.is_none() {
-            out.notes.push(Note {
-                message: format!("{fqdn}: its site {} is not in the file", cluster.site_id),
-                source: src(cluster.line),
-            });
         }
+    };
+    Some(Stated::new(failover, look.src(b.line)))
+}
 
-        // D1: the backup is the `Backup` child of the pool's Registrar. Dependencies are never
-        // backups (FORMATS.md §3.8): they are only checked for what is not understood.
-        for s in svcs {
-            for d in &s.dependencies {
-                if !d.usage.is_empty() && d.usage != "Default" {
-                    out.notes.push(Note {
-                        message: format!(
-                            "{fqdn}: dependency of {} on {} has Usage=\"{}\" (only \"Default\" is known); kept as is",
-                            s.display, d.target, d.usage
-                        ),
-                        source: src(d.line),
-                    });
-                }
-                if !services.contains_key(d.target.as_str()) {
-                    out.notes.push(Note {
-                        message: format!(
-                            "{fqdn}: {} depends on service {}, which is not in the file; the dependency is ignored",
-                            s.display, d.target
-                        ),
-                        source: src(d.line),
-                    });
-                }
-            }
-        }
-        let backup = registrar.and_then(|r| r.backups.first());
-        if let Some(r) = registrar
-            && r.backups.len() > 1
-        {
+/// The pair's data sync: this pool's BackupService depends on the partner's (FORMATS.md §3.8).
+fn backup_service_partner(
+    cluster: &DocCluster,
+    svcs: &[&DocService],
+    look: &Lookup,
+) -> Option<Stated<String>> {
+    let bs = svcs.iter().find(|s| s.role == "BackupService")?;
+    let partner = bs
+        .dependencies
+        .iter()
+        .filter_map(|d| look.services.get(d.target.as_str()))
+        .filter(|t| t.role == "BackupService")
+        .filter_map(|t| cluster_of(t, &look.sql_cluster))
+        .find(|c| *c != cluster.key.as_str())
+        .and_then(|c| look.clusters.get(c))
+        .map(|c| normalize_fqdn(&c.fqdn))?;
+    Some(Stated::new(partner, look.src(bs.line)))
+}
+
+/// Central Management store: the CentralMgmt service on this pool, active or standby.
+fn cms_role(
+    fqdn: &str,
+    svcs: &[&DocService],
+    look: &Lookup,
+    out: &mut InputRecords,
+) -> Option<Stated<CmsRole>> {
+    let cm = svcs.iter().find(|s| s.role == "CentralMgmt")?;
+    let central_mgmt_count = look.central_mgmt_count;
+    let cms = match cm.cms_active.as_deref().map(|v| (v, parse_bool(v))) {
+        Some((_, Some(true))) => Some(CmsRole::Active),
+        Some((_, Some(false))) => Some(CmsRole::Standby),
+        // [I] Without the flag, a topology's only CentralMgmt is the active store.
+        None if central_mgmt_count == 1 => Some(CmsRole::Active),
+        None => {
             out.notes.push(Note {
                 message: format!(
-                    "{fqdn}: Registrar {} has {} Backup elements; a Registrar has one backup, so the first \
-                     (line {}) is used and the others are ignored",
-                    r.display,
-                    r.backups.len(),
-                    r.backups[0].line
+                    "{fqdn}: its CentralMgmt service does not say whether it is active, and the file \
+                     holds {central_mgmt_count}; its Central Management role is left unknown"
                 ),
-                source: src(r.backups[1].line),
+                source: look.src(cm.line),
             });
+            None
         }
-        if let Some(b) = backup {
-            match &b.target {
-                None => out.notes.push(Note {
-                    message: format!(
-                        "{fqdn}: its Backup element names no service; read as no backup"
-                    ),
-                    source: src(b.line),
-                }),
-                Some(target) => {
-                    let named = backup_name(target, &services, &sql_cluster, &clusters);
-                    if let (Some(t), Some(pool)) = (services.get(target.as_str()), &named)
-                        && t.role != "Registrar"
-                    {
-                        out.notes.push(Note {
-                            message: format!(
-                                "{fqdn}: its Backup names {}, a {} service, not a Registrar; read as a backup to {pool}",
-                                t.display, t.role
-                            ),
-                            source: src(b.line),
-                        });
-                    }
-                    // Not in the file: kept as the service id (or GUID) it names, for backup-unknown-pool.
-                    let value = named.unwrap_or_else(|| target.clone());
-                    record.backups.push(Stated::new(value, src(b.line)));
-                }
-            }
+        Some((raw, None)) => {
+            out.notes.push(Note {
+                message: format!(
+                    "{fqdn}: CentralMgmtService IsActive=\"{raw}\" is neither true nor false; its \
+                     Central Management role is left unknown"
+                ),
+                source: look.src(cm.line),
+            });
+            None
         }
-
-        // D2: the failover settings are attributes of the same Backup element.
-        if let Some(b) = backup
-            && (b.enable_failover.is_some()
-                || b.failure_detection.is_some()
-                || b.failback.is_some())
-        {
-            let mut failover = Failover::default();
-            let mut read = |raw: &Option<String>, what: &str| -> Option<i64> {
-                let raw = raw.as_deref()?;
-                let v = parse_interval(raw);
-                if v.is_none() {
-                    out.notes.push(Note {
-                        message: format!(
-                            "{fqdn}: {what}=\"{raw}\" is not an xs:duration, seconds or hh:mm:ss; left unknown"
-                        ),
-                        source: src(b.line),
-                    });
-                }
-                v
-            };
-            failover.failure_detection_s = read(&b.failure_detection, "FailureDetectionInterval");
-            failover.failback_s = read(&b.failback, "FailbackDetectionInterval");
-            failover.enabled = match b.enable_failover.as_deref() {
-                None => None,
-                Some(raw) => {
-                    let v = parse_bool(raw);
-                    if v.is_none() {
-                        out.notes.push(Note {
-                            message: format!(
-                                "{fqdn}: EnableAutomaticFailover=\"{raw}\" is neither true nor false; left unknown"
-                            ),
-                            source: src(b.line),
-                        });
-                    }
-                    v
-                }
-            };
-            record.failover = Some(Stated::new(failover, src(b.line)));
-        }
-
-        // The pair's data sync: this pool's BackupService depends on the partner's (FORMATS.md §3.8).
-        if let Some(bs) = svcs.iter().find(|s| s.role == "BackupService") {
-            let partner = bs
-                .dependencies
-                .iter()
-                .filter_map(|d| services.get(d.target.as_str()))
-                .filter(|t| t.role == "BackupService")
-                .filter_map(|t| cluster_of(t, &sql_cluster))
-                .find(|c| *c != cluster.key.as_str())
-                .and_then(|c| clusters.get(c))
-                .map(|c| normalize_fqdn(&c.fqdn));
-            if let Some(partner) = partner {
-                record.backup_service = Some(Stated::new(partner, src(bs.line)));
-            }
-        }
-
-        // Central Management store: the CentralMgmt service on this pool, active or standby.
-        if let Some(cm) = svcs.iter().find(|s| s.role == "CentralMgmt") {
-            let cms = match cm.cms_active.as_deref().map(|v| (v, parse_bool(v))) {
-                Some((_, Some(true))) => Some(CmsRole::Active),
-                Some((_, Some(false))) => Some(CmsRole::Standby),
-                // [I] Without the flag, a topology's only CentralMgmt is the active store.
-                None if central_mgmt_count == 1 => Some(CmsRole::Active),
-                None => {
-                    out.notes.push(Note {
-                        message: format!(
-                            "{fqdn}: its CentralMgmt service does not say whether it is active, and the file \
-                             holds {central_mgmt_count}; its Central Management role is left unknown"
-                        ),
-                        source: src(cm.line),
-                    });
-                    None
-                }
-                Some((raw, None)) => {
-                    out.notes.push(Note {
-                        message: format!(
-                            "{fqdn}: CentralMgmtService IsActive=\"{raw}\" is neither true nor false; its \
-                             Central Management role is left unknown"
-                        ),
-                        source: src(cm.line),
-                    });
-                    None
-                }
-            };
-            record.cms = cms.map(|c| Stated::new(c, src(cm.line)));
-        }
-        out.pools.push(record);
-    }
+    };
+    cms.map(|c| Stated::new(c, look.src(cm.line)))
 }
 
 /// The pool FQDN of the cluster that service `key` runs on; `None` when it or its cluster is not in the file.

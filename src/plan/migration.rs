@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::model::{Edition, Estate, Pool, Role, SiteKind, Source, Version};
+use crate::model::{Edition, Estate, Fact, Pool, Role, SiteKind, Source, Version};
 use crate::rules::pair::{
     ENTERPRISE_MAX_USERS, MAX_FRONT_ENDS, STANDARD_MAX_USERS, USERS_PER_FRONT_END,
 };
@@ -198,7 +198,7 @@ pub fn proposed_pool(
     old: &Pool,
     name: String,
     target: Version,
-    provenance: BTreeMap<&'static str, Vec<Source>>,
+    provenance: BTreeMap<Fact, Vec<Source>>,
 ) -> Pool {
     let mut p = old.clone();
     p.fqdn = name;
@@ -358,7 +358,7 @@ pub fn migrate(estate: &Estate, target: Version) -> Result<Migration, Vec<PlanEr
             site: old.site.clone(),
         });
         let mut provenance = BTreeMap::new();
-        for fact in ["pool", "site", "edition", "users"] {
+        for fact in [Fact::Pool, Fact::Site, Fact::Edition, Fact::Users] {
             let sources = old.sources_of(fact);
             if !sources.is_empty() {
                 provenance.insert(fact, sources);

@@ -12,8 +12,8 @@ use crate::i18n::{self, Lang};
 use crate::import::InputError;
 use crate::rules::{Code, Finding, Severity};
 
-use super::diagram::{self, DiagramView};
-use super::report::{ErrorView, RunInfo, errors_view, estate_slugs, severity_label};
+use super::view::diagram::{self, DiagramView};
+use super::view::{ErrorView, RunInfo, errors_view, estate_slugs, severity_label};
 
 // ---------------------------------------------------------------- JSON (lyncpair/diff/v1)
 

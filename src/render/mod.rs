@@ -2,7 +2,6 @@
 //! findings or plans.
 
 pub mod csv;
-pub mod diagram;
 pub mod diff;
 pub mod human;
 pub mod json;

@@ -7,10 +7,9 @@ use std::fmt::Write;
 
 use crate::i18n::{Lang, t, tf};
 use crate::plan::{BranchMove, Change, MigrateFirst, PairingPlan, PlannedPair};
-use crate::render::report::capacity_label;
-use crate::render::runbook::branch_steps;
 use crate::render::style::{self, paint};
 use crate::render::terminal::{safe, safe_join};
+use crate::render::view::{branch_steps, capacity_label, cms_text};
 
 /// `unreadable`: how many inputs could not be read (the command lists them on standard error).
 pub fn render(plans: &[PairingPlan], unreadable: usize, color: bool, lang: Lang) -> String {
@@ -101,25 +100,6 @@ fn pair_line(p: &PlannedPair, lang: Lang) -> String {
         notes.join(", "),
         safe(&capacity_label(lang, p))
     )
-}
-
-/// "holds the Central Management store (active on a, standby on b)", when it does.
-pub fn cms_text(p: &PlannedPair, lang: Lang) -> Option<String> {
-    let cms = p.cms();
-    if cms.is_empty() {
-        return None;
-    }
-    let which: Vec<String> = cms
-        .iter()
-        .map(|(pool, role)| {
-            tf(
-                lang,
-                &format!("plan.cms.{}", role.label()),
-                &[("pool", pool)],
-            )
-        })
-        .collect();
-    Some(tf(lang, "plan.cms", &[("which", &which.join(", "))]))
 }
 
 /// The backup relationships of a Lync 2010 pool today.

@@ -36,20 +36,10 @@
 
 use std::fmt::Write as _;
 
-use crate::i18n::{self, Lang};
+use crate::i18n::Lang;
 use crate::model::{CmsRole, Edition, Version};
-use crate::plan::{BranchMove, BranchProcedure, PairSide, PairingPlan, PlannedPair};
-
-/// The documented steps giving a branch registrar a new backing pool (DOMAIN.md §6, §7), in `lang`.
-pub fn branch_steps(procedure: BranchProcedure, lang: Lang) -> Vec<&'static str> {
-    let (prefix, n) = match procedure {
-        BranchProcedure::Reassociate => ("branch.reassociate", 5),
-        BranchProcedure::Lync2010Sba => ("branch.sba2010", 4),
-    };
-    (1..=n)
-        .map(|i| i18n::t(lang, &format!("{prefix}.{i}")))
-        .collect()
-}
+use crate::plan::{BranchMove, PairSide, PairingPlan, PlannedPair};
+use crate::render::view::{branch_steps, cms_text};
 
 /// The one way a value enters the runbook's code: a PowerShell expression whose value is `value`,
 /// in printable ASCII only.
@@ -532,7 +522,7 @@ fn estate_comments(s: &mut Script, plan: &PairingPlan) {
     }
     // A pair holding the Central Management store: say so, whatever else the runbook does with it.
     for p in &plan.pairs {
-        if let Some(text) = crate::render::plan_human::cms_text(p, Lang::En) {
+        if let Some(text) = cms_text(p, Lang::En) {
             s.comment(&format!(
                 "{} <-> {}: {text}; fail it over with Invoke-CsManagementServerFailover before taking the active pool down.",
                 p.sides[0].fqdn, p.sides[1].fqdn

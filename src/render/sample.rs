@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use super::report::{self, IndexView, PlanDocView, ReportView, RunInfo};
+use super::view::{self, IndexView, PlanDocView, ReportView, RunInfo};
 use crate::audit::{Audit, AuditedEstate};
 use crate::i18n::Lang;
 use crate::import::InputError;
 use crate::model::{
-    CmsRole, Edition, Estate, Failover, Format, Input, Note, Pool, Role, Site, SiteKind, Source,
-    Version,
+    CmsRole, Edition, Estate, Fact, Failover, Format, Input, Note, Pool, Role, Site, SiteKind,
+    Source, Version,
 };
 use crate::plan::{
     BranchMove, BranchProcedure, Change, MigrateFirst, NotPlanned, Objective, PairSide,
@@ -20,7 +20,7 @@ use crate::rules::{Code, Finding, Severity};
 
 fn pool(fqdn: &str, site: &str, role: Role, backup: Option<&str>) -> Pool {
     let mut provenance = BTreeMap::new();
-    provenance.insert("pool", vec![Source::new("sample.xml", Some(1))]);
+    provenance.insert(Fact::Pool, vec![Source::new("sample.xml", Some(1))]);
     Pool {
         fqdn: fqdn.to_owned(),
         site: Some(site.to_owned()),
@@ -331,21 +331,21 @@ pub fn views(lang: Lang) -> Samples {
     };
     let run = RunInfo {
         lang,
-        generated: report::iso_utc(0),
+        generated: view::iso_utc(0),
         tool_version: env!("CARGO_PKG_VERSION"),
         paths: vec!["sample.xml".to_owned()],
     };
     let plan = sample_plan();
     let a = &audit.estates[0];
-    let report = report::report_view(
+    let report = view::report_view(
         &run,
         &audit,
         &[(a, "sample")],
-        &|_| Some(report::plan_view(lang, &plan)),
+        &|_| Some(view::plan_view(lang, &plan)),
         Some("../index.html".to_owned()),
     );
-    let index = report::index_view(&run, &audit, &["sample".to_owned()]);
-    let plan = report::plan_doc_view(&run, &audit, &[plan], "pairing-runbook.ps1");
+    let index = view::index_view(&run, &audit, &["sample".to_owned()]);
+    let plan = view::plan_doc_view(&run, &audit, &[plan], "pairing-runbook.ps1");
     Samples {
         report,
         index,

@@ -1,9 +1,31 @@
-//! The views the templates and the diagrams both read, so neither renderer imports the other:
-//! serialisable structs with labels already chosen for the language. Not a public contract:
+//! The views the templates and the diagrams read: serialisable structs with labels already chosen
+//! for the language, and the functions that build them from the model. Not a public contract:
 //! templates may use any field.
 //!
-//! Today this holds the plan's views ([`PlanView`] and its parts), which `diagram.rs` draws the
-//! after-plan diagram from and `report.rs` builds; the audit's views still live in `report.rs`.
+//! Every renderer that needs a view reads it from here, so the arrows in `src/render/` run one way
+//! (see ARCHITECTURE.md): `report.rs` (files), `templates.rs`, `sample.rs`, `diff.rs`,
+//! `plan_human.rs` and `runbook.rs` import `view`; `view` imports none of them. Inside `view`, the
+//! plan's views (this file) and [`Status`] come first, [`diagram`] draws from them, and
+//! [`document`] and [`plan`] build the rest, calling [`diagram`].
+//!
+//! This file holds the plan's views ([`PlanView`] and its parts), which [`diagram`] draws the
+//! after-plan diagram from and [`plan::plan_view`] builds.
+
+pub mod diagram;
+pub mod document;
+pub mod plan;
+mod status;
+
+pub use document::{
+    AcceptedView, Counts, ErrorView, EstateView, FindingView, IndexRow, IndexView, InputView,
+    NoteView, PlanDocView, PlanEstateView, PoolView, ReportView, RuleView, RunInfo, SiteView,
+    VerdictView, WorstView, errors_view, estate_slugs, estate_view, index_view, iso_utc,
+    plan_doc_view, report_view, severity_label, verdict,
+};
+pub use plan::{
+    DOCS_BRANCH, DOCS_PAIRING, DOCS_SBA_2010, branch_steps, capacity_label, cms_text, plan_view,
+};
+pub use status::Status;
 
 use serde::Serialize;
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Code, Finding, Severity};
 use crate::i18n::Message;
-use crate::model::{Estate, Role};
+use crate::model::{Estate, Fact, Role};
 
 pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
     // Hub -> front-end pools naming it (branch registrars do not count, DOMAIN.md §3).
@@ -31,7 +31,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                 severity,
                 vec![p.fqdn.clone()],
                 message,
-                p.sources_of("pool"),
+                p.sources_of(Fact::Pool),
             ));
         }
         for target in backups {
@@ -41,7 +41,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                     Severity::Error,
                     vec![p.fqdn.clone()],
                     Message::new("msg.backup_self").arg("pool", &p.fqdn),
-                    p.sources_of("backup"),
+                    p.sources_of(Fact::Backup),
                 ));
                 continue;
             }
@@ -53,7 +53,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                     Message::new("msg.backup_unknown_pool")
                         .arg("pool", &p.fqdn)
                         .arg("target", target),
-                    p.sources_of("backup"),
+                    p.sources_of(Fact::Backup),
                 ));
                 continue;
             };
@@ -69,7 +69,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                         .arg("pool", &p.fqdn)
                         .arg("target", &q.fqdn)
                         .label("role", format!("role.{}", q.role.label())),
-                    [p.sources_of("backup"), q.sources_of("pool")].concat(),
+                    [p.sources_of(Fact::Backup), q.sources_of(Fact::Pool)].concat(),
                 ));
                 continue;
             }
@@ -87,7 +87,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                         .arg("pool", &p.fqdn)
                         .arg("target", &q.fqdn)
                         .msg("what", what_q_names),
-                    [p.sources_of("backup"), q.sources_of("backup")].concat(),
+                    [p.sources_of(Fact::Backup), q.sources_of(Fact::Backup)].concat(),
                 ));
             }
         }
@@ -102,7 +102,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
         let sources = namers
             .iter()
             .filter_map(|n| estate.pool(n))
-            .flat_map(|n| n.sources_of("backup"))
+            .flat_map(|n| n.sources_of(Fact::Backup))
             .collect();
         let mut pools = vec![hub.to_owned()];
         pools.extend(namers.iter().map(|n| (*n).to_owned()));

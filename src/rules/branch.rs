@@ -3,7 +3,7 @@
 
 use super::{Code, Finding, Severity};
 use crate::i18n::Message;
-use crate::model::{Estate, Role, SiteKind};
+use crate::model::{Estate, Fact, Role, SiteKind};
 
 pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
     for b in estate.pools.iter().filter(|p| p.role == Role::Branch) {
@@ -13,7 +13,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 vec![b.fqdn.clone()],
                 Message::new("msg.branch_backup_missing").arg("pool", &b.fqdn),
-                b.sources_of("pool"),
+                b.sources_of(Fact::Pool),
             ));
             continue;
         };
@@ -44,7 +44,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
                     .arg("pool", &b.fqdn)
                     .arg("target", &q.fqdn)
                     .msg("what", what),
-                [b.sources_of("backup"), q.sources_of("pool")].concat(),
+                [b.sources_of(Fact::Backup), q.sources_of(Fact::Pool)].concat(),
             ));
             continue;
         }
@@ -56,7 +56,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
             Message::new("msg.branch_no_dr")
                 .arg("pool", &b.fqdn)
                 .arg("target", &q.fqdn),
-            [b.sources_of("pool"), b.sources_of("backup")].concat(),
+            [b.sources_of(Fact::Pool), b.sources_of(Fact::Backup)].concat(),
         ));
     }
 }

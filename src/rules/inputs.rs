@@ -47,14 +47,14 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
 mod tests {
     use super::super::test_support::{codes, estate, fe};
     use super::*;
-    use crate::model::{Conflict, Lossy, PendingChange, Source};
+    use crate::model::{Conflict, Fact, Lossy, PendingChange, Source};
 
     #[test]
     fn conflicts_and_losses_become_findings() {
         let mut e = estate(vec![fe("a.t", "s1", None)]);
         e.conflicts.push(Conflict {
             pool: "a.t".into(),
-            fact: "edition",
+            fact: Fact::Edition,
             used: "enterprise".into(),
             used_source: Source::new("t.xml", Some(3)),
             other: "standard".into(),

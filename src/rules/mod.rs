@@ -525,12 +525,12 @@ pub fn sort(findings: &mut Vec<Finding>) {
 pub(crate) mod test_support {
     use std::collections::BTreeMap;
 
-    use crate::model::{Edition, Estate, Pool, Role, Site, SiteKind, Source, Version};
+    use crate::model::{Edition, Estate, Fact, Pool, Role, Site, SiteKind, Source, Version};
 
     /// A front-end pool in `site` with the given backup; tests change the rest.
     pub fn fe(fqdn: &str, site: &str, backup: Option<&str>) -> Pool {
         let mut provenance = BTreeMap::new();
-        provenance.insert("pool", vec![Source::new("t.xml", Some(1))]);
+        provenance.insert(Fact::Pool, vec![Source::new("t.xml", Some(1))]);
         Pool {
             fqdn: fqdn.to_owned(),
             site: Some(site.to_owned()),

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::{Code, Finding, Severity};
 use crate::i18n::Message;
-use crate::model::{Edition, Estate, Pool, Role, Version, site_key};
+use crate::model::{Edition, Estate, Fact, Pool, Role, Source, Version, site_key};
 
 /// Users one Enterprise pool carries at most (2013+), and one Standard Edition server.
 pub const ENTERPRISE_MAX_USERS: u64 = 80_000;
@@ -43,7 +43,30 @@ fn pools(a: &Pool, b: &Pool) -> Vec<String> {
 }
 
 fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
-    let edge_sources = || [a.sources_of("backup"), b.sources_of("backup")].concat();
+    out.extend(version_mismatch(a, b));
+    // The other rules judge a 2013+ pair. A Lync 2010 relationship is never carried into a 2013
+    // topology, so its edition, platform, OS, site and capacity do not matter (CONTRACT.md).
+    let both_2013_or_later = [a.version, b.version]
+        .iter()
+        .all(|v| v.is_some_and(|v| v >= Version::V2013));
+    if !both_2013_or_later {
+        return;
+    }
+    out.extend(edition_mismatch(a, b));
+    out.extend(same_site(a, b));
+    out.extend(platform_mismatch(a, b));
+    out.extend(os_mismatch(a, b));
+    out.extend(capacity(estate, a, b));
+}
+
+/// Where the backup relationship of the pair was read: the evidence of every pair finding.
+fn edge_sources(a: &Pool, b: &Pool) -> Vec<Source> {
+    [a.sources_of(Fact::Backup), b.sources_of(Fact::Backup)].concat()
+}
+
+/// `pair-version-mismatch`: versions differ; an error when one is 2010 or 2019, a warning in
+/// the 2013/2015 upgrade window.
+fn version_mismatch(a: &Pool, b: &Pool) -> Option<Finding> {
     if let (Some(va), Some(vb)) = (a.version, b.version)
         && va != vb
     {
@@ -65,7 +88,7 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
         } else {
             "msg.version.upgrade"
         };
-        out.push(Finding::new(
+        return Some(Finding::new(
             Code::PairVersionMismatch,
             severity,
             pools(a, b),
@@ -76,25 +99,22 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
                 .arg("vb", vb.label())
                 .label("why", why),
             [
-                edge_sources(),
-                a.sources_of("version"),
-                b.sources_of("version"),
+                edge_sources(a, b),
+                a.sources_of(Fact::Version),
+                b.sources_of(Fact::Version),
             ]
             .concat(),
         ));
     }
-    // The other rules judge a 2013+ pair. A Lync 2010 relationship is never carried into a 2013
-    // topology, so its edition, platform, OS, site and capacity do not matter (CONTRACT.md).
-    let both_2013_or_later = [a.version, b.version]
-        .iter()
-        .all(|v| v.is_some_and(|v| v >= Version::V2013));
-    if !both_2013_or_later {
-        return;
-    }
+    None
+}
+
+/// `pair-edition-mismatch`: the two pools' editions differ.
+fn edition_mismatch(a: &Pool, b: &Pool) -> Option<Finding> {
     if let (Some(ea), Some(eb)) = (a.edition, b.edition)
         && ea != eb
     {
-        out.push(Finding::new(
+        return Some(Finding::new(
             Code::PairEditionMismatch,
             Severity::Error,
             pools(a, b),
@@ -104,17 +124,22 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
                 .arg("b", &b.fqdn)
                 .label("vb", format!("edition.{}", eb.label())),
             [
-                edge_sources(),
-                a.sources_of("edition"),
-                b.sources_of("edition"),
+                edge_sources(a, b),
+                a.sources_of(Fact::Edition),
+                b.sources_of(Fact::Edition),
             ]
             .concat(),
         ));
     }
+    None
+}
+
+/// `pair-same-site`: both pools are in one site.
+fn same_site(a: &Pool, b: &Pool) -> Option<Finding> {
     if let (Some(sa), Some(sb)) = (&a.site, &b.site)
         && site_key(sa) == site_key(sb)
     {
-        out.push(Finding::new(
+        return Some(Finding::new(
             Code::PairSameSite,
             Severity::Warning,
             pools(a, b),
@@ -122,14 +147,19 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
                 .arg("a", &a.fqdn)
                 .arg("b", &b.fqdn)
                 .arg("site", sa),
-            edge_sources(),
+            edge_sources(a, b),
         ));
     }
+    None
+}
+
+/// `pair-platform-mismatch`: one pool is virtual, the other physical.
+fn platform_mismatch(a: &Pool, b: &Pool) -> Option<Finding> {
     if let (Some(va), Some(vb)) = (a.virtual_machine, b.virtual_machine)
         && va != vb
     {
         let kind = |v: bool| if v { "value.virtual" } else { "value.physical" };
-        out.push(Finding::new(
+        return Some(Finding::new(
             Code::PairPlatformMismatch,
             Severity::Error,
             pools(a, b),
@@ -139,17 +169,22 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
                 .arg("b", &b.fqdn)
                 .label("vb", kind(vb)),
             [
-                edge_sources(),
-                a.sources_of("virtual"),
-                b.sources_of("virtual"),
+                edge_sources(a, b),
+                a.sources_of(Fact::Virtual),
+                b.sources_of(Fact::Virtual),
             ]
             .concat(),
         ));
     }
+    None
+}
+
+/// `pair-os-mismatch`: the pools' base operating systems differ.
+fn os_mismatch(a: &Pool, b: &Pool) -> Option<Finding> {
     if let (Some(oa), Some(ob)) = (&a.os, &b.os)
         && base_os(oa) != base_os(ob)
     {
-        out.push(Finding::new(
+        return Some(Finding::new(
             Code::PairOsMismatch,
             Severity::Error,
             pools(a, b),
@@ -158,27 +193,42 @@ fn check_pair(estate: &Estate, a: &Pool, b: &Pool, out: &mut Vec<Finding>) {
                 .arg("oa", oa)
                 .arg("b", &b.fqdn)
                 .arg("ob", ob),
-            [edge_sources(), a.sources_of("os"), b.sources_of("os")].concat(),
+            [
+                edge_sources(a, b),
+                a.sources_of(Fact::Os),
+                b.sources_of(Fact::Os),
+            ]
+            .concat(),
         ));
     }
+    None
+}
+
+/// `pair-capacity`: one pool could not carry the users of both.
+fn capacity(estate: &Estate, a: &Pool, b: &Pool) -> Option<Finding> {
     if let Some(problem) = capacity_problem(estate, a, b) {
         // The counted branch users are part of the evidence: name where they were read too.
         let branch_sources = backed_branches(estate, a)
             .chain(backed_branches(estate, b))
             .filter(|br| br.users.is_some())
-            .flat_map(|br| br.sources_of("users"));
-        out.push(Finding::new(
+            .flat_map(|br| br.sources_of(Fact::Users));
+        return Some(Finding::new(
             Code::PairCapacity,
             Severity::Warning,
             pools(a, b),
             problem,
-            [edge_sources(), a.sources_of("users"), b.sources_of("users")]
-                .concat()
-                .into_iter()
-                .chain(branch_sources)
-                .collect(),
+            [
+                edge_sources(a, b),
+                a.sources_of(Fact::Users),
+                b.sources_of(Fact::Users),
+            ]
+            .concat()
+            .into_iter()
+            .chain(branch_sources)
+            .collect(),
         ));
     }
+    None
 }
 
 /// The base operating system (CONTRACT.md): the Windows Server year plus "R2" where present;
@@ -412,7 +462,7 @@ mod tests {
         sba.role = Role::Branch;
         sba.users = Some(1);
         let users_csv = Source::new("users.csv", None);
-        sba.provenance.insert("users", vec![users_csv.clone()]);
+        sba.provenance.insert(Fact::Users, vec![users_csv.clone()]);
         let f = run(vec![a.clone(), b.clone(), sba]);
         assert_eq!(codes(&f), ["pair-capacity"]);
         assert!(f[0].message.contains("80001"), "{}", f[0].message);

@@ -2,7 +2,7 @@
 
 use super::{Code, Finding, Severity};
 use crate::i18n::Message;
-use crate::model::Estate;
+use crate::model::{Estate, Fact};
 
 pub const MIN_INTERVAL_S: i64 = 30;
 pub const MAX_INTERVAL_S: i64 = 86_400;
@@ -11,7 +11,7 @@ pub const RECOMMENDED_MIN_S: i64 = 120;
 pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
     for p in &estate.pools {
         let Some(f) = p.failover else { continue };
-        let sources = p.sources_of("failover");
+        let sources = p.sources_of(Fact::Failover);
         let values = [
             ("timer.failure_detection", f.failure_detection_s),
             ("timer.failback", f.failback_s),

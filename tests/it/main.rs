@@ -20,6 +20,7 @@ mod plan_migration;
 mod powershell_export;
 mod powershell_parse;
 mod real_samples;
+mod render_modules;
 mod report;
 mod rules_cli;
 mod synthetic_topology;

@@ -10,7 +10,7 @@ use crate::common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use lyncpair::model::{Edition, Estate, Pool, Role, Site, SiteKind, Source, Version};
+use lyncpair::model::{Edition, Estate, Fact, Pool, Role, Site, SiteKind, Source, Version};
 use lyncpair::plan::{PlanRequest, plan};
 use lyncpair::render::runbook::{self, ps_quote};
 use tree_sitter::{Node, Parser, Tree};
@@ -193,7 +193,7 @@ fn check_runbook(bytes: &[u8], what: &str) -> String {
 
 fn pool(fqdn: &str, site: &str, machines: &[&str]) -> Pool {
     let mut provenance = BTreeMap::new();
-    provenance.insert("pool", vec![Source::new("in-test", None)]);
+    provenance.insert(Fact::Pool, vec![Source::new("in-test", None)]);
     Pool {
         fqdn: fqdn.to_owned(),
         site: Some(site.to_owned()),

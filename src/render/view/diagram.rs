@@ -32,10 +32,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::view::PlanView;
+use super::{PlanView, Status};
 use crate::i18n::{self, Lang};
 use crate::model::{Estate, Pool, Role, SiteKind};
-use crate::rules::{Code, Finding, Severity};
+use crate::rules::{Code, Finding};
 
 /// Most boxes drawn in one full diagram. Measured on generated estates (issue 11): up to about 30
 /// pools every label and arrow can be followed on a screen and on A4; at 50 the page holds several
@@ -120,9 +120,8 @@ pub struct PoolBox {
     /// The FQDN, shortened with "…" only when it is longer than the widest box.
     pub label: String,
     pub detail: String,
-    /// "ok", "warning", "error", "other", "unknown"; after a plan also "paired", "unpaired",
-    /// "migrate" (a Lync 2010 pool to migrate first).
-    pub status: &'static str,
+    /// Ok, warning, error, other or unknown; after a plan also paired, unpaired or proposed.
+    pub status: Status,
     pub x: i32,
     pub y: i32,
     pub w: i32,
@@ -137,9 +136,9 @@ pub struct EdgeView {
     pub to_fqdn: String,
     /// SVG path data of the line.
     pub path: String,
-    /// "ok", "warning", "error" or "planned"; after a plan, "warning" marks a branch registrar to
+    /// Ok, warning, error or planned; after a plan, a warning marks a branch registrar to
     /// re-associate.
-    pub status: &'static str,
+    pub status: Status,
     /// Both ends name each other: drawn once, with an arrowhead at each end.
     pub mutual: bool,
     /// In the overview: how many relationships the line stands for, written beside its start.
@@ -170,7 +169,7 @@ pub struct FocusView {
 struct Relation {
     from: String,
     to: String,
-    status: &'static str,
+    status: Status,
     mutual: bool,
     label: Option<String>,
 }
@@ -179,7 +178,7 @@ struct Relation {
 struct NodeSpec {
     key: String,
     detail: String,
-    status: &'static str,
+    status: Status,
 }
 
 /// A site frame before placement.
@@ -291,8 +290,8 @@ pub fn focus(estate: &Estate, findings: &[Finding], lang: Lang, id: &str) -> Vec
 fn current_relations<'a>(
     estate: &'a Estate,
     findings: &[Finding],
-) -> (BTreeMap<&'a str, &'static str>, Vec<Relation>) {
-    let mut status_of: BTreeMap<&str, &'static str> = BTreeMap::new();
+) -> (BTreeMap<&'a str, Status>, Vec<Relation>) {
+    let mut status_of: BTreeMap<&str, Status> = BTreeMap::new();
     for p in &estate.pools {
         status_of.insert(&p.fqdn, pool_status(p, findings));
     }
@@ -323,7 +322,7 @@ fn boxes(estate: &Estate, relations: &[Relation]) -> usize {
 
 fn main_diagram(
     estate: &Estate,
-    status_of: &BTreeMap<&str, &'static str>,
+    status_of: &BTreeMap<&str, Status>,
     relations: &[Relation],
     lang: Lang,
     id: &str,
@@ -343,7 +342,7 @@ fn main_diagram(
 /// same relationships.
 pub fn after_plan(estate: &Estate, plan: &PlanView, lang: Lang, id: &str) -> DiagramView {
     let target = after_migration(estate, plan);
-    let mut status_of: BTreeMap<&str, &'static str> = BTreeMap::new();
+    let mut status_of: BTreeMap<&str, Status> = BTreeMap::new();
     for p in &target.pools {
         status_of.insert(&p.fqdn, neutral_status(p));
     }
@@ -352,23 +351,23 @@ pub fn after_plan(estate: &Estate, plan: &PlanView, lang: Lang, id: &str) -> Dia
     for pair in &plan.pairs {
         let [a, b] = &pair.pools;
         in_plan.extend([a.as_str(), b.as_str()]);
-        status_of.insert(a, "paired");
-        status_of.insert(b, "paired");
+        status_of.insert(a, Status::Paired);
+        status_of.insert(b, Status::Paired);
         relations.push(Relation {
             from: a.clone(),
             to: b.clone(),
-            status: "planned",
+            status: Status::Planned,
             mutual: true,
             label: None,
         });
     }
     for u in &plan.unpaired {
         if status_of.contains_key(u.pool.as_str()) {
-            status_of.insert(&u.pool, "unpaired");
+            status_of.insert(&u.pool, Status::Unpaired);
         }
     }
     for s in plan.successors.iter().filter(|s| !s.declared) {
-        status_of.insert(&s.pool, "proposed");
+        status_of.insert(&s.pool, Status::Proposed);
     }
     let removed: BTreeSet<(&str, &str)> = plan
         .changes
@@ -394,9 +393,9 @@ pub fn after_plan(estate: &Estate, plan: &PlanView, lang: Lang, id: &str) -> Dia
                 from: p.fqdn.clone(),
                 to: to.to_owned(),
                 status: if moved.contains(&relation) {
-                    "warning"
+                    Status::Warning
                 } else {
-                    "ok"
+                    Status::Ok
                 },
                 mutual: false,
                 label: None,
@@ -449,44 +448,24 @@ fn after_migration(estate: &Estate, plan: &PlanView) -> Estate {
     target
 }
 
-fn severity_status(s: Severity) -> Option<&'static str> {
-    match s {
-        Severity::Error => Some("error"),
-        Severity::Warning => Some("warning"),
-        Severity::Info => None,
-    }
-}
-
-fn rank(status: &str) -> u8 {
-    match status {
-        "error" => 3,
-        "warning" => 2,
-        _ => 1,
-    }
-}
-
-fn worse(a: &'static str, b: &'static str) -> &'static str {
-    if rank(b) > rank(a) { b } else { a }
-}
-
-fn neutral_status(p: &Pool) -> &'static str {
+fn neutral_status(p: &Pool) -> Status {
     match p.role {
-        Role::FrontEnd | Role::Director | Role::Branch => "ok",
-        _ => "other",
+        Role::FrontEnd | Role::Director | Role::Branch => Status::Ok,
+        _ => Status::Other,
     }
 }
 
-fn pool_status(p: &Pool, findings: &[Finding]) -> &'static str {
+fn pool_status(p: &Pool, findings: &[Finding]) -> Status {
     findings
         .iter()
         .filter(|f| f.pools.contains(&p.fqdn))
-        .filter_map(|f| severity_status(f.severity))
-        .fold(neutral_status(p), worse)
+        .filter_map(|f| Status::of_severity(f.severity))
+        .fold(neutral_status(p), Status::worse)
 }
 
 /// A relation is coloured by the findings that name both of its pools; a backup on itself or on a
 /// pool outside the inputs by the finding about exactly that.
-fn edge_status(estate: &Estate, from: &str, to: &str, findings: &[Finding]) -> &'static str {
+fn edge_status(estate: &Estate, from: &str, to: &str, findings: &[Finding]) -> Status {
     let unknown = estate.pool(to).is_none();
     findings
         .iter()
@@ -500,8 +479,8 @@ fn edge_status(estate: &Estate, from: &str, to: &str, findings: &[Finding]) -> &
                 names(from) && names(to)
             }
         })
-        .filter_map(|f| severity_status(f.severity))
-        .fold("ok", worse)
+        .filter_map(|f| Status::of_severity(f.severity))
+        .fold(Status::Ok, Status::worse)
 }
 
 /// P→Q and Q→P become one relation with two arrowheads.
@@ -513,7 +492,7 @@ fn merge_mutual(relations: Vec<Relation>) -> Vec<Relation> {
             && let Some(&i) = at.get(&(r.to.clone(), r.from.clone()))
         {
             out[i].mutual = true;
-            out[i].status = worse(out[i].status, r.status);
+            out[i].status = out[i].status.worse(r.status);
             continue;
         }
         if at.contains_key(&(r.from.clone(), r.to.clone())) {
@@ -600,7 +579,7 @@ fn regions(estate: &Estate, lang: Lang) -> Vec<Region<'_>> {
 /// (a focused diagram); `None` draws them all.
 fn pool_groups(
     estate: &Estate,
-    status_of: &BTreeMap<&str, &'static str>,
+    status_of: &BTreeMap<&str, Status>,
     relations: &[Relation],
     keep: Option<&BTreeSet<&str>>,
     lang: Lang,
@@ -613,7 +592,10 @@ fn pool_groups(
     let node = |p: &Pool| NodeSpec {
         key: p.fqdn.clone(),
         detail: detail(p, lang),
-        status: status_of.get(p.fqdn.as_str()).copied().unwrap_or("ok"),
+        status: status_of
+            .get(p.fqdn.as_str())
+            .copied()
+            .unwrap_or(Status::Ok),
     };
     let nodes = |mut pools: Vec<&Pool>| -> Vec<NodeSpec> {
         pools.sort_by(|a, b| (role_rank(a.role), &a.fqdn).cmp(&(role_rank(b.role), &b.fqdn)));
@@ -655,7 +637,7 @@ fn pool_groups(
                 .map(|f| NodeSpec {
                     key: f.to_owned(),
                     detail: i18n::t(lang, "site.unknown").to_owned(),
-                    status: "unknown",
+                    status: Status::Unknown,
                 })
                 .collect(),
         });
@@ -669,7 +651,7 @@ fn pool_groups(
 /// site's box.
 fn overview(
     estate: &Estate,
-    status_of: &BTreeMap<&str, &'static str>,
+    status_of: &BTreeMap<&str, Status>,
     relations: &[Relation],
     lang: Lang,
     id: &str,
@@ -687,18 +669,20 @@ fn overview(
     };
     // Per site: pools, relationships inside, worst status.
     let mut pools_in: BTreeMap<String, usize> = BTreeMap::new();
-    let mut status_in: BTreeMap<String, &'static str> = BTreeMap::new();
+    let mut status_in: BTreeMap<String, Status> = BTreeMap::new();
     for p in &estate.pools {
         let s = site_of(&p.fqdn);
         *pools_in.entry(s.clone()).or_default() += 1;
-        let st = status_of.get(p.fqdn.as_str()).copied().unwrap_or("ok");
-        let e = status_in.entry(s).or_insert("ok");
-        *e = worse(e, st);
+        let st = status_of
+            .get(p.fqdn.as_str())
+            .copied()
+            .unwrap_or(Status::Ok);
+        let e = status_in.entry(s).or_insert(Status::Ok);
+        *e = e.worse(st);
     }
     let mut inside: BTreeMap<String, usize> = BTreeMap::new();
     // (site a, site b) with a < b -> (count, worst, a→b seen, b→a seen).
-    let mut between: BTreeMap<(String, String), (usize, &'static str, bool, bool)> =
-        BTreeMap::new();
+    let mut between: BTreeMap<(String, String), (usize, Status, bool, bool)> = BTreeMap::new();
     for r in relations {
         let (a, b) = (site_of(&r.from), site_of(&r.to));
         if a == b {
@@ -707,9 +691,9 @@ fn overview(
         }
         let forward = a < b;
         let key = if forward { (a, b) } else { (b, a) };
-        let e = between.entry(key).or_insert((0, "ok", false, false));
+        let e = between.entry(key).or_insert((0, Status::Ok, false, false));
         e.0 += 1;
-        e.1 = worse(e.1, r.status);
+        e.1 = e.1.worse(r.status);
         if forward || r.mutual {
             e.2 = true;
         }
@@ -725,7 +709,7 @@ fn overview(
     if !unknown.is_empty() {
         pools_in.insert(UNKNOWN.to_owned(), unknown.len());
     }
-    status_in.insert(UNKNOWN.to_owned(), "unknown");
+    status_in.insert(UNKNOWN.to_owned(), Status::Unknown);
     let node = |key: &str| -> NodeSpec {
         let n = pools_in.get(key).copied().unwrap_or(0);
         let mut detail = i18n::tf(lang, "diagram.site_pools", &[("n", &n.to_string())]);
@@ -740,7 +724,7 @@ fn overview(
         NodeSpec {
             key: key.to_owned(),
             detail,
-            status: status_in.get(key).copied().unwrap_or("ok"),
+            status: status_in.get(key).copied().unwrap_or(Status::Ok),
         }
     };
     let mut groups: Vec<GroupSpec> = Vec::new();
@@ -962,6 +946,14 @@ fn draw(
     }
 }
 
+/// (column, row, place in frame) of a box.
+type Cell = (usize, usize, usize);
+
+/// A relation to draw: the boxes it leaves and enters (indexes into the cells) and the sides.
+type Drawn<'r> = (usize, usize, &'r Relation, Side, Side);
+
+/// One layout for `cols` columns: boxes in their frames, sides and ports for every relation, lanes
+/// in the gutters. Gutters widen until their lanes fit.
 fn place(
     groups: &[GroupSpec],
     relations: &[Relation],
@@ -972,8 +964,40 @@ fn place(
 ) -> DiagramView {
     let rows = groups.len().div_ceil(cols);
     let label_chars = ((pool_w - TEXT_PAD) / CHAR_W) as usize;
-    // (column, row, place in frame) of each box, in drawing order.
-    let mut cell: Vec<(usize, usize, usize)> = Vec::new();
+    let (cell, index) = cells(groups, cols);
+    let (drawn, per_side) = choose_sides(relations, &cell, &index);
+    let mut grid = initial_grid(cols, rows, pool_w, &cell, &per_side);
+
+    // Lanes only ever get more room, so this settles.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let boxes = box_rects(&grid, &cell, pool_w);
+        let ends = ports(&grid, &cell, &boxes, &drawn);
+        let routes = routes(&grid, &cell, &drawn, &ends);
+        let (lanes, counts) = assign_lanes(&grid, &routes);
+        let grew = widen_gutters(&mut grid, &counts);
+        if grew && attempt < 8 {
+            continue;
+        }
+        return finish(
+            groups,
+            &grid,
+            &boxes,
+            &drawn,
+            &routes,
+            &lanes,
+            label_chars,
+            kind,
+            id,
+        );
+    }
+}
+
+/// The cell of each box, in drawing order (frames fill the columns row by row), and each box's
+/// index by key.
+fn cells(groups: &[GroupSpec], cols: usize) -> (Vec<Cell>, BTreeMap<&str, usize>) {
+    let mut cell: Vec<Cell> = Vec::new();
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     for (n, g) in groups.iter().enumerate() {
         for (i, node) in g.nodes.iter().enumerate() {
@@ -981,10 +1005,18 @@ fn place(
             cell.push((n % cols, n / cols, i));
         }
     }
+    (cell, index)
+}
 
-    // Sides: toward the other column; within a column, right going down and left going up, so
-    // the two directions use different gutters. A self-loop leaves and enters on the right.
-    let mut drawn: Vec<(usize, usize, &Relation, Side, Side)> = Vec::new();
+/// The sides each relation leaves and enters by, and how many arrow ends each box side gets.
+/// Sides: toward the other column; within a column, right going down and left going up, so the two
+/// directions use different gutters. A self-loop leaves and enters on the right.
+fn choose_sides<'r>(
+    relations: &'r [Relation],
+    cell: &[Cell],
+    index: &BTreeMap<&str, usize>,
+) -> (Vec<Drawn<'r>>, BTreeMap<(usize, Side), i32>) {
+    let mut drawn: Vec<Drawn> = Vec::new();
     let mut per_side: BTreeMap<(usize, Side), i32> = BTreeMap::new();
     for r in relations {
         let (Some(&a), Some(&b)) = (index.get(r.from.as_str()), index.get(r.to.as_str())) else {
@@ -1006,6 +1038,18 @@ fn place(
         *per_side.entry((b, sb)).or_default() += 1;
         drawn.push((a, b, r, sa, sb));
     }
+    (drawn, per_side)
+}
+
+/// The grid before any gutter widens: every box at one place of a row as tall as the busiest
+/// side among them needs for its ports.
+fn initial_grid(
+    cols: usize,
+    rows: usize,
+    pool_w: i32,
+    cell: &[Cell],
+    per_side: &BTreeMap<(usize, Side), i32>,
+) -> Grid {
     let mut slot_n = vec![Vec::<i32>::new(); rows];
     for (k, &(_, r, i)) in cell.iter().enumerate() {
         let n = per_side
@@ -1026,7 +1070,7 @@ fn place(
                 .collect()
         })
         .collect();
-    let mut grid = Grid {
+    Grid {
         cols,
         site_w: pool_w + 2 * SITE_PAD,
         vg: (0..=cols)
@@ -1049,82 +1093,79 @@ fn place(
             .collect(),
         slot_h,
         slot_n,
-    };
-
-    // Gutters widen until their lanes fit; lanes only ever get more room, so this settles.
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let boxes: Vec<(i32, i32, i32, i32)> = cell
-            .iter()
-            .map(|&(c, r, i)| {
-                (
-                    grid.col_x(c) + SITE_PAD,
-                    grid.box_y(r, i),
-                    pool_w,
-                    grid.slot_h[r][i],
-                )
-            })
-            .collect();
-        let ends = ports(&grid, &cell, &boxes, &drawn);
-        let routes: Vec<Route> = drawn
-            .iter()
-            .enumerate()
-            .map(|(e, &(a, b, _, sa, sb))| {
-                let ((ca, ra, _), (cb, rb, _)) = (cell[a], cell[b]);
-                let exit = if sa == Side::Right { ca + 1 } else { ca };
-                let entry = if sb == Side::Right { cb + 1 } else { cb };
-                let (start, end) = (ends[&(e, true)], ends[&(e, false)]);
-                let across = (exit != entry).then(|| match rb.cmp(&ra) {
-                    std::cmp::Ordering::Greater => ra + 1,
-                    std::cmp::Ordering::Less => ra,
-                    // Same row: the gutter above or below, whichever is nearer to the ends.
-                    std::cmp::Ordering::Equal => {
-                        let mid = grid.row_y(ra) + grid.row_h(ra) / 2;
-                        if start.1 + end.1 < 2 * mid {
-                            ra
-                        } else {
-                            ra + 1
-                        }
-                    }
-                });
-                Route {
-                    start,
-                    end,
-                    exit,
-                    entry,
-                    across,
-                }
-            })
-            .collect();
-        let (lanes, counts) = assign_lanes(&grid, &routes);
-        let mut grew = false;
-        for (channel, n) in counts {
-            let need = (n - 1) * LANE + 2 * LANE_MARGIN;
-            let size = match channel {
-                Channel::Vertical(g) => &mut grid.vg[g],
-                Channel::Horizontal(h) => &mut grid.hg[h],
-            };
-            if *size < need {
-                *size = need;
-                grew = true;
-            }
-        }
-        if grew && attempt < 8 {
-            continue;
-        }
-        return finish(
-            groups,
-            &grid,
-            &boxes,
-            &drawn,
-            &routes,
-            &lanes,
-            label_chars,
-            kind,
-            id,
-        );
     }
+}
+
+/// (x, y, width, height) of each box on the grid as it is now.
+fn box_rects(grid: &Grid, cell: &[Cell], pool_w: i32) -> Vec<(i32, i32, i32, i32)> {
+    cell.iter()
+        .map(|&(c, r, i)| {
+            (
+                grid.col_x(c) + SITE_PAD,
+                grid.box_y(r, i),
+                pool_w,
+                grid.slot_h[r][i],
+            )
+        })
+        .collect()
+}
+
+/// The gutters each relation runs through between its two ports: out through the gutter on its
+/// start side, across a horizontal gutter when the ends are in different gutters, in through the
+/// gutter on its end side.
+fn routes(
+    grid: &Grid,
+    cell: &[Cell],
+    drawn: &[Drawn],
+    ends: &BTreeMap<(usize, bool), (i32, i32)>,
+) -> Vec<Route> {
+    drawn
+        .iter()
+        .enumerate()
+        .map(|(e, &(a, b, _, sa, sb))| {
+            let ((ca, ra, _), (cb, rb, _)) = (cell[a], cell[b]);
+            let exit = if sa == Side::Right { ca + 1 } else { ca };
+            let entry = if sb == Side::Right { cb + 1 } else { cb };
+            let (start, end) = (ends[&(e, true)], ends[&(e, false)]);
+            let across = (exit != entry).then(|| match rb.cmp(&ra) {
+                std::cmp::Ordering::Greater => ra + 1,
+                std::cmp::Ordering::Less => ra,
+                // Same row: the gutter above or below, whichever is nearer to the ends.
+                std::cmp::Ordering::Equal => {
+                    let mid = grid.row_y(ra) + grid.row_h(ra) / 2;
+                    if start.1 + end.1 < 2 * mid {
+                        ra
+                    } else {
+                        ra + 1
+                    }
+                }
+            });
+            Route {
+                start,
+                end,
+                exit,
+                entry,
+                across,
+            }
+        })
+        .collect()
+}
+
+/// Widen every gutter too narrow for its lanes; whether any grew (the layout must then be redone).
+fn widen_gutters(grid: &mut Grid, lanes_per_channel: &BTreeMap<Channel, i32>) -> bool {
+    let mut grew = false;
+    for (&channel, &n) in lanes_per_channel {
+        let need = (n - 1) * LANE + 2 * LANE_MARGIN;
+        let size = match channel {
+            Channel::Vertical(g) => &mut grid.vg[g],
+            Channel::Horizontal(h) => &mut grid.hg[h],
+        };
+        if *size < need {
+            *size = need;
+            grew = true;
+        }
+    }
+    grew
 }
 
 /// The attachment point of each end of each drawn relation: `(edge, is_start)` → point. Ports on a
@@ -1592,7 +1633,7 @@ mod tests {
         for (a, plan) in audit.estates.iter().zip(&plans) {
             let d = current(&a.estate, &a.findings, Lang::En, "now");
             assert_correct(&d);
-            let view = super::super::report::plan_view(Lang::En, plan);
+            let view = super::super::plan_view(Lang::En, plan);
             assert_correct(&after_plan(&a.estate, &view, Lang::En, "plan"));
         }
     }
@@ -1650,9 +1691,9 @@ mod tests {
         let f = crate::rules::check(&e);
         let d = current(&e, &f, Lang::En, "d");
         let ghost = d.pools.iter().find(|p| p.fqdn == "ghost.t").unwrap();
-        assert_eq!(ghost.status, "unknown");
+        assert_eq!(ghost.status, Status::Unknown);
         assert_eq!(d.sites.last().unwrap().kind, "unknown");
-        assert_eq!(d.edges[0].status, "error");
+        assert_eq!(d.edges[0].status, Status::Error);
     }
 
     #[test]
@@ -1717,24 +1758,24 @@ mod tests {
             },
         ]);
         let plans = crate::plan::plan(&[&e], &crate::plan::PlanRequest::default()).unwrap();
-        let plan = super::super::report::plan_view(Lang::En, &plans[0]);
+        let plan = super::super::plan_view(Lang::En, &plans[0]);
         let d = after_plan(&e, &plan, Lang::En, "d");
         let fqdn = |id: &str| d.pools.iter().find(|p| p.id == id).unwrap().fqdn.as_str();
-        let mut edges: Vec<(&str, &str, &str, bool)> = d
+        let mut edges: Vec<(&str, &str, Status, bool)> = d
             .edges
             .iter()
             .map(|x| (fqdn(&x.from), fqdn(&x.to), x.status, x.mutual))
             .collect();
-        edges.sort();
+        edges.sort_by_key(|&(from, to, _, _)| (from, to));
         // The 2010 pools are gone after the migration; their proposed successors (site s3) pair
         // across sites with a.t and b.t; c.t -> ghost.t is removed; the branch registrar is drawn
         // to its new backup, the successor of its 2010 pool, as a move still to make.
         assert_eq!(
             edges,
             [
-                ("a.t", "successor-of-old.t", "planned", true),
-                ("b.t", "successor-of-old2.t", "planned", true),
-                ("sba.t", "successor-of-old.t", "warning", false),
+                ("a.t", "successor-of-old.t", Status::Planned, true),
+                ("b.t", "successor-of-old2.t", Status::Planned, true),
+                ("sba.t", "successor-of-old.t", Status::Warning, false),
             ]
         );
         assert!(d.pools.iter().all(|p| p.fqdn != "ghost.t"));
@@ -1750,7 +1791,14 @@ mod tests {
                 "sba.t"
             ]
             .map(status),
-            ["paired", "paired", "unpaired", "proposed", "proposed", "ok"]
+            [
+                Status::Paired,
+                Status::Paired,
+                Status::Unpaired,
+                Status::Proposed,
+                Status::Proposed,
+                Status::Ok
+            ]
         );
         assert_correct(&d);
     }
