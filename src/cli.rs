@@ -8,19 +8,22 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+mod progress;
+
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::accept::{self, Date};
-use crate::audit::{self, Audit};
-use crate::diff;
-pub use crate::i18n::Lang;
-use crate::import::ImportOptions;
-use crate::output;
-use crate::plan::{self, PlanRequest};
-use crate::render;
-use crate::render::report::{self, RunInfo};
-use crate::render::templates::{self, Templates};
-use crate::rules::{CATALOGUE, Severity};
+use lyncpair::accept::{self, Date};
+use lyncpair::audit::{self, Audit};
+use lyncpair::diff;
+pub use lyncpair::i18n::Lang;
+use lyncpair::import::ImportOptions;
+use lyncpair::output;
+use lyncpair::plan::{self, PlanRequest};
+use lyncpair::render;
+use lyncpair::render::document;
+use lyncpair::render::report::{self, RunInfo};
+use lyncpair::render::templates::{self, Templates};
+use lyncpair::rules::{CATALOGUE, Severity};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -184,11 +187,11 @@ pub enum TargetVersion {
 }
 
 impl TargetVersion {
-    fn version(self) -> crate::model::Version {
+    fn version(self) -> lyncpair::model::Version {
         match self {
-            TargetVersion::V2013 => crate::model::Version::V2013,
-            TargetVersion::V2015 => crate::model::Version::V2015,
-            TargetVersion::V2019 => crate::model::Version::V2019,
+            TargetVersion::V2013 => lyncpair::model::Version::V2013,
+            TargetVersion::V2015 => lyncpair::model::Version::V2015,
+            TargetVersion::V2019 => lyncpair::model::Version::V2019,
         }
     }
 }
@@ -218,8 +221,8 @@ pub fn parse_pool_pair(raw: &str) -> Result<(String, String), PoolPairError> {
         return Err(PoolPairError::NoEqualsSign(raw.to_owned()));
     };
     let (a, b) = (
-        crate::model::normalize_fqdn(a),
-        crate::model::normalize_fqdn(b),
+        lyncpair::model::normalize_fqdn(a),
+        lyncpair::model::normalize_fqdn(b),
     );
     if a.is_empty() || b.is_empty() {
         return Err(PoolPairError::EmptySide(raw.to_owned()));
@@ -586,7 +589,7 @@ impl<M> Settings<M> {
                     let _ = writeln!(
                         std::io::stderr().lock(),
                         "lyncpair: {}",
-                        crate::i18n::tf(
+                        lyncpair::i18n::tf(
                             self.lang,
                             "human.written",
                             &[
@@ -669,7 +672,7 @@ fn audit_files(files: Vec<report::OutFile>) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Machine formats carry the input errors in-band; say them on stderr too so a person sees them.
-fn errors_to_stderr(errors: &[crate::import::InputError]) {
+fn errors_to_stderr(errors: &[lyncpair::import::InputError]) {
     let mut err = std::io::stderr().lock();
     for e in errors {
         let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&e.to_string()));
@@ -683,7 +686,7 @@ fn run_audit(args: AuditArgs) -> i32 {
     };
     let lang = settings.lang;
     let mut audit = {
-        let _progress = crate::progress::Progress::start(crate::progress::wanted(settings.quiet()));
+        let _progress = progress::Progress::start(progress::wanted(settings.quiet()));
         audit::run(&args.paths, &settings.import)
     };
     settings.apply_accept(&mut audit);
@@ -691,17 +694,12 @@ fn run_audit(args: AuditArgs) -> i32 {
     // The reports show the suggested plan of each estate: planned once here, without pins or
     // forbids, so it cannot fail; were it to, the reports would simply go without the plan section.
     let needs_plan = settings.out.is_some() || matches!(settings.printed, Printed::Document(..));
-    let plan_views: Vec<report::PlanView> = if needs_plan {
-        let estates: Vec<&crate::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
-        plan::plan(&estates, &PlanRequest::default())
-            .map(|plans| plans.iter().map(|p| report::plan_view(lang, p)).collect())
-            .unwrap_or_default()
+    let suggested: Vec<plan::PairingPlan> = if needs_plan {
+        let estates: Vec<&lyncpair::model::Estate> =
+            audit.estates.iter().map(|a| &a.estate).collect();
+        plan::plan(&estates, &PlanRequest::default()).unwrap_or_default()
     } else {
         Vec::new()
-    };
-    let plan_for = |a: &audit::AuditedEstate| {
-        let i = audit.estates.iter().position(|x| std::ptr::eq(x, a))?;
-        plan_views.get(i).cloned()
     };
 
     let text = match &settings.printed {
@@ -716,30 +714,19 @@ fn run_audit(args: AuditArgs) -> i32 {
             let all: Vec<&audit::AuditedEstate> = audit.estates.iter().collect();
             render::csv::render(&all, lang)
         }
-        Printed::Document(document, t) => {
-            let names: Vec<&str> = audit
-                .estates
-                .iter()
-                .map(|a| a.estate.name.as_str())
-                .collect();
-            let slugs = report::estate_slugs(&names);
-            let estates: Vec<(&audit::AuditedEstate, &str)> = audit
-                .estates
-                .iter()
-                .zip(slugs.iter().map(String::as_str))
-                .collect();
-            let view = report::report_view(&run, &audit, &estates, &plan_for, None);
-            match t.render(
-                document.template("report.md.tera", "report.html.tera"),
-                &view,
-            ) {
-                Ok(text) => text,
-                Err(e) => return usage_error(&e),
-            }
-        }
+        Printed::Document(document, t) => match document::audit_report(
+            t,
+            document.template("report.md.tera", "report.html.tera"),
+            &run,
+            &audit,
+            &suggested,
+        ) {
+            Ok(text) => text,
+            Err(e) => return usage_error(&e),
+        },
     };
     let delivered = settings.deliver(&text, Recorded::InManifest("audit"), |t| {
-        report::out_files(&run, &audit, t, &plan_for).map(audit_files)
+        document::audit_files(&run, &audit, t, &suggested).map(audit_files)
     });
     if let Err(e) = delivered {
         return usage_error(&e);
@@ -764,11 +751,11 @@ fn run_plan(args: PlanArgs) -> i32 {
         Err(e) => return usage_error(&e),
     };
     let mut audit = {
-        let _progress = crate::progress::Progress::start(crate::progress::wanted(settings.quiet()));
+        let _progress = progress::Progress::start(progress::wanted(settings.quiet()));
         audit::run(&args.paths, &settings.import)
     };
     settings.apply_accept(&mut audit);
-    let estates: Vec<&crate::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
+    let estates: Vec<&lyncpair::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
     let request = PlanRequest {
         pins: args.pin.clone(),
         forbids: args.forbid.clone(),
@@ -795,12 +782,8 @@ fn run_plan(args: PlanArgs) -> i32 {
         }
     };
     let run = settings.run_info(args.paths.iter().map(|p| p.display().to_string()).collect());
-    let document = |t: &Templates, name: &str| {
-        t.render(
-            name,
-            &report::plan_doc_view(&run, &audit, &plans, RUNBOOK_FILE),
-        )
-    };
+    let document =
+        |t: &Templates, name: &str| document::plan_report(t, name, &run, &audit, &plans, RUNBOOK_FILE);
     let text = match &settings.printed {
         Printed::Machine(Json) => render::plan_json::render(&plans),
         Printed::Terminal(colour) => render::plan_human::render(
@@ -863,7 +846,7 @@ fn run_diff(args: DiffArgs) -> i32 {
     let mut new = diff::read_side(&args.new, &settings.import);
     // Acceptances are about the snapshot being judged: the new one.
     settings.apply_accept(&mut new);
-    let mut errors: Vec<crate::import::InputError> =
+    let mut errors: Vec<lyncpair::import::InputError> =
         old.errors.iter().chain(&new.errors).cloned().collect();
     let plan = args.plan.as_deref().and_then(|p| match diff::read_plan(p) {
         Ok(plan) => Some(plan),
@@ -880,10 +863,7 @@ fn run_diff(args: DiffArgs) -> i32 {
     let run = settings.run_info(vec![old_shown.clone(), new_shown.clone()]);
     let json = || render::diff::render_json(&result, &old_shown, &new_shown, &errors);
     let document = |t: &Templates, name: &str| {
-        t.render(
-            name,
-            &render::diff::view(&run, &result, &old_shown, &new_shown, &errors),
-        )
+        document::diff_report(t, name, &run, &result, &old_shown, &new_shown, &errors)
     };
     let text = match &settings.printed {
         Printed::Machine(Json) => json(),
@@ -957,16 +937,16 @@ fn run_rules(format: RulesFormat, lang: Lang) -> i32 {
         RulesFormat::Human => {
             let mut s = String::new();
             let (basis_label, source_label) = (
-                crate::i18n::t(lang, "rules.basis"),
-                crate::i18n::t(lang, "rules.source"),
+                lyncpair::i18n::t(lang, "rules.basis"),
+                lyncpair::i18n::t(lang, "rules.source"),
             );
             for r in CATALOGUE {
-                let (summary, basis) = crate::i18n::rule_text(lang, r.id);
+                let (summary, basis) = lyncpair::i18n::rule_text(lang, r.id);
                 // "error/warning" names two severities: translate each.
                 let severity = r
                     .severity
                     .iter()
-                    .map(|s| crate::i18n::t(lang, &format!("severity.{}", s.label())))
+                    .map(|s| lyncpair::i18n::t(lang, &format!("severity.{}", s.label())))
                     .collect::<Vec<_>>()
                     .join("/");
                 let _ = writeln!(s, "{:<24} {:<14} {}", r.code, severity, summary);

@@ -3,15 +3,41 @@
 //! An importer never aborts the run: whatever goes wrong with one file becomes an error naming that
 //! file (and line:column when there is one), and the other files are still read.
 
-mod cfb;
+// The importers' building blocks are public only with the feature `internals` (the fuzz crate,
+// the benchmarks and white-box tests call them one by one), hidden from the documentation.
+pub(crate) mod cfb;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod configzip;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod configzip;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod csv;
-pub mod interval;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod csv;
+pub(crate) mod interval;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod inventory;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod inventory;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod resolve;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod resolve;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod tbxml;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod tbxml;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod topology;
-pub mod xml;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod topology;
+pub(crate) mod xml;
 
 use std::path::Path;
 

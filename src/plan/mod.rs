@@ -4,9 +4,9 @@
 //! Objective and constraints are CONTRACT.md "Plan"; the exact solution is in [`matching`], the hard
 //! constraints in [`constraints`]. Pure: no IO, and the same plan whatever the order of the inputs.
 
-pub mod constraints;
-pub mod matching;
-pub mod migration;
+pub(crate) mod constraints;
+pub(crate) mod matching;
+pub(crate) mod migration;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -1230,4 +1230,4 @@ fn choose_backup(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

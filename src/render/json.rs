@@ -14,7 +14,7 @@ use crate::rules::{Code, Severity};
 pub const AUDIT_SCHEMA: &str = "lyncpair/audit/v1";
 
 #[derive(Serialize)]
-pub struct AuditJson<'a> {
+pub(crate) struct AuditJson<'a> {
     pub schema: &'static str,
     pub tool_version: &'static str,
     pub estates: Vec<EstateJson<'a>>,
@@ -23,7 +23,7 @@ pub struct AuditJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct EstateJson<'a> {
+pub(crate) struct EstateJson<'a> {
     pub name: &'a str,
     pub inputs: Vec<InputJson<'a>>,
     pub sites: Vec<SiteJson<'a>>,
@@ -34,21 +34,21 @@ pub struct EstateJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct InputJson<'a> {
+pub(crate) struct InputJson<'a> {
     pub path: &'a str,
     pub format: Format,
     pub encoding: &'a str,
 }
 
 #[derive(Serialize)]
-pub struct SiteJson<'a> {
+pub(crate) struct SiteJson<'a> {
     pub name: &'a str,
     pub kind: SiteKind,
     pub parent: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-pub struct PoolJson<'a> {
+pub(crate) struct PoolJson<'a> {
     pub fqdn: &'a str,
     pub site: Option<&'a str>,
     pub role: Role,
@@ -68,7 +68,7 @@ pub struct PoolJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct FindingJson<'a> {
+pub(crate) struct FindingJson<'a> {
     pub code: Code,
     pub severity: Severity,
     pub pools: &'a [String],
@@ -81,21 +81,21 @@ pub struct FindingJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct NoteJson<'a> {
+pub(crate) struct NoteJson<'a> {
     pub message: &'a str,
     pub path: &'a str,
     pub line: Option<u32>,
 }
 
 impl<'a> AuditJson<'a> {
-    pub fn new(audit: &'a Audit) -> AuditJson<'a> {
+    pub(crate) fn new(audit: &'a Audit) -> AuditJson<'a> {
         let all: Vec<&AuditedEstate> = audit.estates.iter().collect();
         AuditJson::for_estates(&all, &audit.errors)
     }
 
     /// The document for some of the run's estates (an estate's own `audit.json` in a batch); the
     /// errors are the run's, as an unreadable file belongs to no estate.
-    pub fn for_estates(estates: &[&'a AuditedEstate], errors: &'a [InputError]) -> AuditJson<'a> {
+    pub(crate) fn for_estates(estates: &[&'a AuditedEstate], errors: &'a [InputError]) -> AuditJson<'a> {
         let count = |s| estates.iter().map(|e| e.count(s)).sum();
         AuditJson {
             schema: AUDIT_SCHEMA,

@@ -27,18 +27,18 @@ pub struct RunInfo {
     pub paths: Vec<String>,
 }
 
-pub use super::view::{
+pub(crate) use super::view::{
     BranchMoveView, ChangeView, MigrateFirstView, NotPlannedView, ObjectiveView, PlanPairView,
     PlanView, SuccessorView, UnpairedView,
 };
 
 /// Microsoft documentation the plan's procedures rest on (DOMAIN.md §11: S4, S18, S17).
-pub const DOCS_PAIRING: &str = "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-deploying-paired-front-end-pools-for-disaster-recovery";
-pub const DOCS_BRANCH: &str = "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-appendix-b-managing-a-survivable-branch-appliance";
-pub const DOCS_SBA_2010: &str = "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-add-lync-server-2010-survivable-branch-appliance-branch-site-to-your-topology";
+pub(crate) const DOCS_PAIRING: &str = "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-deploying-paired-front-end-pools-for-disaster-recovery";
+pub(crate) const DOCS_BRANCH: &str = "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-appendix-b-managing-a-survivable-branch-appliance";
+pub(crate) const DOCS_SBA_2010: &str = "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-add-lync-server-2010-survivable-branch-appliance-branch-site-to-your-topology";
 
 /// The view of one estate's plan. Only reshapes and labels what the planner decided.
-pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
+pub(crate) fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
     let pairs = plan
         .pairs
         .iter()
@@ -244,7 +244,7 @@ fn pair_details(lang: Lang, why: &crate::i18n::Message) -> Option<String> {
 }
 
 /// Whether a pair's capacity was checked, in words: the users of both sides, or which are unknown.
-pub fn capacity_label(lang: Lang, p: &crate::plan::PlannedPair) -> String {
+pub(crate) fn capacity_label(lang: Lang, p: &crate::plan::PlannedPair) -> String {
     match p.users {
         [Some(a), Some(b)] => i18n::tf(
             lang,
@@ -282,7 +282,7 @@ fn with_repair(lang: Lang, note: &str, repair: bool) -> String {
 
 /// Context of `report.html.tera` and `report.md.tera`.
 #[derive(Debug, Serialize)]
-pub struct ReportView {
+pub(crate) struct ReportView {
     pub lang: &'static str,
     pub generated: String,
     pub tool_version: &'static str,
@@ -296,14 +296,14 @@ pub struct ReportView {
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
 }
 
 #[derive(Debug, Serialize)]
-pub struct EstateView {
+pub(crate) struct EstateView {
     pub name: String,
     /// Safe for HTML ids and file names; unique within the run.
     pub slug: String,
@@ -329,7 +329,7 @@ pub struct EstateView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct AcceptedView {
+pub(crate) struct AcceptedView {
     pub code: &'static str,
     pub severity: Severity,
     pub severity_label: &'static str,
@@ -341,7 +341,7 @@ pub struct AcceptedView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct VerdictView {
+pub(crate) struct VerdictView {
     /// "ready", "warnings" or "blocked".
     pub kind: &'static str,
     pub label: String,
@@ -349,14 +349,14 @@ pub struct VerdictView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct WorstView {
+pub(crate) struct WorstView {
     pub code: &'static str,
     pub severity: Severity,
     pub severity_label: &'static str,
 }
 
 #[derive(Debug, Serialize)]
-pub struct SiteView {
+pub(crate) struct SiteView {
     pub name: String,
     /// "central", "branch" or "none".
     pub kind: &'static str,
@@ -367,7 +367,7 @@ pub struct SiteView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct PoolView {
+pub(crate) struct PoolView {
     pub fqdn: String,
     pub role: &'static str,
     pub role_label: &'static str,
@@ -391,7 +391,7 @@ pub struct PoolView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct RuleView {
+pub(crate) struct RuleView {
     pub code: &'static str,
     /// The worst severity among this rule's findings.
     pub severity: Severity,
@@ -403,7 +403,7 @@ pub struct RuleView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct FindingView {
+pub(crate) struct FindingView {
     pub severity: Severity,
     pub severity_label: &'static str,
     pub pools: Vec<String>,
@@ -414,20 +414,20 @@ pub struct FindingView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct InputView {
+pub(crate) struct InputView {
     pub path: String,
     pub format: &'static str,
     pub encoding: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct NoteView {
+pub(crate) struct NoteView {
     pub source: String,
     pub message: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ErrorView {
+pub(crate) struct ErrorView {
     pub path: String,
     pub line: Option<u32>,
     pub column: Option<u32>,
@@ -438,7 +438,7 @@ pub struct ErrorView {
 
 /// Context of `index.html.tera` and `index.md.tera`.
 #[derive(Debug, Serialize)]
-pub struct IndexView {
+pub(crate) struct IndexView {
     pub lang: &'static str,
     pub generated: String,
     pub tool_version: &'static str,
@@ -450,7 +450,7 @@ pub struct IndexView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct IndexRow {
+pub(crate) struct IndexRow {
     pub name: String,
     pub folder: String,
     pub pool_count: usize,
@@ -459,7 +459,7 @@ pub struct IndexRow {
     pub verdict: VerdictView,
 }
 
-pub fn severity_label(lang: Lang, s: Severity) -> &'static str {
+pub(crate) fn severity_label(lang: Lang, s: Severity) -> &'static str {
     i18n::t(lang, &format!("severity.{}", s.label()))
 }
 
@@ -481,7 +481,7 @@ fn add(a: Counts, b: Counts) -> Counts {
 }
 
 /// The verdict for a 2013 migration: errors block it, warnings qualify it.
-pub fn verdict(lang: Lang, c: Counts) -> VerdictView {
+pub(crate) fn verdict(lang: Lang, c: Counts) -> VerdictView {
     let kind = if c.errors > 0 {
         "blocked"
     } else if c.warnings > 0 {
@@ -509,7 +509,7 @@ fn worst(lang: Lang, findings: &[Finding]) -> Option<WorstView> {
     })
 }
 
-pub fn errors_view(errors: &[InputError]) -> Vec<ErrorView> {
+pub(crate) fn errors_view(errors: &[InputError]) -> Vec<ErrorView> {
     errors
         .iter()
         .map(|e| ErrorView {
@@ -679,7 +679,7 @@ fn rules_view(lang: Lang, findings: &[Finding]) -> Vec<RuleView> {
 }
 
 /// The view of one estate. `plan` comes from the planner when there is one.
-pub fn estate_view(
+pub(crate) fn estate_view(
     lang: Lang,
     a: &AuditedEstate,
     slug: &str,
@@ -735,7 +735,7 @@ pub fn estate_view(
 }
 
 /// A report over `estates` (one, or all of them when printed to standard output).
-pub fn report_view(
+pub(crate) fn report_view(
     run: &RunInfo,
     audit: &Audit,
     estates: &[(&AuditedEstate, &str)],
@@ -760,7 +760,7 @@ pub fn report_view(
 
 /// Context of `plan.html.tera` and `plan.md.tera`: the plan of every estate of the run.
 #[derive(Debug, Serialize)]
-pub struct PlanDocView {
+pub(crate) struct PlanDocView {
     pub lang: &'static str,
     pub generated: String,
     pub tool_version: &'static str,
@@ -773,7 +773,7 @@ pub struct PlanDocView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct PlanEstateView {
+pub(crate) struct PlanEstateView {
     pub name: String,
     /// Safe for HTML ids; unique within the run.
     pub slug: String,
@@ -790,7 +790,7 @@ pub struct PlanEstateView {
 }
 
 /// The plan document: `plans` are the planner's plans of `audit.estates`, in the same order.
-pub fn plan_doc_view(
+pub(crate) fn plan_doc_view(
     run: &RunInfo,
     audit: &Audit,
     plans: &[PairingPlan],
@@ -846,7 +846,7 @@ fn inputs_view(e: &Estate) -> Vec<InputView> {
         .collect()
 }
 
-pub fn index_view(run: &RunInfo, audit: &Audit, slugs: &[String]) -> IndexView {
+pub(crate) fn index_view(run: &RunInfo, audit: &Audit, slugs: &[String]) -> IndexView {
     let rows: Vec<IndexRow> = audit
         .estates
         .iter()
@@ -878,7 +878,7 @@ pub fn index_view(run: &RunInfo, audit: &Audit, slugs: &[String]) -> IndexView {
 
 /// Folder names for the estates: lowercase letters and digits, `-` for anything else, made
 /// from the estate's path below the folder all estates share, and numbered when two collide.
-pub fn estate_slugs(names: &[&str]) -> Vec<String> {
+pub(crate) fn estate_slugs(names: &[&str]) -> Vec<String> {
     let split = |n: &str| -> Vec<String> {
         n.split(['/', '\\'])
             .filter(|c| !c.is_empty() && *c != ".")
@@ -938,7 +938,7 @@ pub struct OutFile {
 /// findings.csv directly in DIR. Several: index.html and index.md linking one subfolder per estate
 /// (report.html, report.md, findings.csv and that estate's audit.json), plus the whole run's
 /// audit.json and findings.csv in DIR.
-pub fn out_files(
+pub(crate) fn out_files(
     run: &RunInfo,
     audit: &Audit,
     templates: &Templates,

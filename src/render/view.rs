@@ -12,7 +12,7 @@ use serde::Serialize;
 /// Lync 2010 pools to migrate first, the changes from today, the branch registrars to re-associate),
 /// with labels already chosen for the language. Not a public contract: templates may use any field.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct PlanView {
+pub(crate) struct PlanView {
     pub pairs: Vec<PlanPairView>,
     pub unpaired: Vec<UnpairedView>,
     pub objective: ObjectiveView,
@@ -31,7 +31,7 @@ pub struct PlanView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct SuccessorView {
+pub(crate) struct SuccessorView {
     pub pool: String,
     pub site: Option<String>,
     pub replaces: Vec<String>,
@@ -41,7 +41,7 @@ pub struct SuccessorView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct PlanPairView {
+pub(crate) struct PlanPairView {
     /// Sorted FQDNs.
     pub pools: [String; 2],
     /// Sites of `pools`, in the same order.
@@ -71,21 +71,21 @@ pub struct PlanPairView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct UnpairedView {
+pub(crate) struct UnpairedView {
     pub pool: String,
     /// The planner's reason (English, like finding messages).
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
-pub struct ObjectiveView {
+pub(crate) struct ObjectiveView {
     pub pairs: usize,
     pub cross_site: usize,
     pub kept: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct MigrateFirstView {
+pub(crate) struct MigrateFirstView {
     pub pool: String,
     pub site: Option<String>,
     pub backup: Option<String>,
@@ -101,7 +101,7 @@ pub struct MigrateFirstView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct NotPlannedView {
+pub(crate) struct NotPlannedView {
     pub pool: String,
     pub site: Option<String>,
     pub role: &'static str,
@@ -109,7 +109,7 @@ pub struct NotPlannedView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct ChangeView {
+pub(crate) struct ChangeView {
     /// "remove", "add" or "keep".
     pub kind: &'static str,
     pub kind_label: &'static str,
@@ -124,7 +124,7 @@ pub struct ChangeView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct BranchMoveView {
+pub(crate) struct BranchMoveView {
     pub branch: String,
     pub site: Option<String>,
     /// Its backup today, if any.

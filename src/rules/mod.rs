@@ -3,12 +3,16 @@
 //! Rules never do IO and never see the command line; `--fail-on` and the summary are applied
 //! afterwards by the caller. Codes, severities and semantics are those of CONTRACT.md and DOMAIN.md §3.
 
-mod backup;
-mod branch;
-pub mod fix;
-mod inputs;
+pub(crate) mod backup;
+pub(crate) mod branch;
+pub(crate) mod fix;
+pub(crate) mod inputs;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod pair;
-mod timers;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod pair;
+pub(crate) mod timers;
 
 use serde::Serialize;
 
