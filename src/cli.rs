@@ -782,8 +782,9 @@ fn run_plan(args: PlanArgs) -> i32 {
         }
     };
     let run = settings.run_info(args.paths.iter().map(|p| p.display().to_string()).collect());
-    let document =
-        |t: &Templates, name: &str| document::plan_report(t, name, &run, &audit, &plans, RUNBOOK_FILE);
+    let document = |t: &Templates, name: &str| {
+        document::plan_report(t, name, &run, &audit, &plans, RUNBOOK_FILE)
+    };
     let text = match &settings.printed {
         Printed::Machine(Json) => render::plan_json::render(&plans),
         Printed::Terminal(colour) => render::plan_human::render(

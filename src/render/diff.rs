@@ -122,6 +122,8 @@ pub(crate) fn summary(diff: &Diff) -> SummaryJson {
     s
 }
 
+/// The `lyncpair/diff/v1` document (docs/diff-schema.md) of `diff` between the snapshots `old` and
+/// `new`, with the inputs that could not be read.
 pub fn render_json(diff: &Diff, old: &str, new: &str, errors: &[InputError]) -> String {
     let doc = DiffJson {
         schema: DIFF_SCHEMA,
@@ -495,7 +497,13 @@ fn open_views(lang: Lang, fs: &[&Finding]) -> Vec<DiffFindingView> {
         .collect()
 }
 
-pub(crate) fn view(run: &RunInfo, diff: &Diff, old: &str, new: &str, errors: &[InputError]) -> DiffView {
+pub(crate) fn view(
+    run: &RunInfo,
+    diff: &Diff,
+    old: &str,
+    new: &str,
+    errors: &[InputError],
+) -> DiffView {
     let lang = run.lang;
     let names: Vec<&str> = diff.estates.iter().map(|e| e.name.as_str()).collect();
     let slugs = estate_slugs(&names);

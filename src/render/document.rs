@@ -81,7 +81,10 @@ pub fn diff_report(
 }
 
 fn plan_views(run: &RunInfo, plans: &[PairingPlan]) -> Vec<PlanView> {
-    plans.iter().map(|p| report::plan_view(run.lang, p)).collect()
+    plans
+        .iter()
+        .map(|p| report::plan_view(run.lang, p))
+        .collect()
 }
 
 /// The plan view of one estate of `audit`, found by position (estates and plans are in one order).

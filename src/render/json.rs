@@ -11,6 +11,7 @@ use crate::import::InputError;
 use crate::model::{CmsRole, Edition, Failover, Format, Note, Role, SiteKind, Source, Version};
 use crate::rules::{Code, Severity};
 
+/// The schema name of the audit document.
 pub const AUDIT_SCHEMA: &str = "lyncpair/audit/v1";
 
 #[derive(Serialize)]
@@ -95,7 +96,10 @@ impl<'a> AuditJson<'a> {
 
     /// The document for some of the run's estates (an estate's own `audit.json` in a batch); the
     /// errors are the run's, as an unreadable file belongs to no estate.
-    pub(crate) fn for_estates(estates: &[&'a AuditedEstate], errors: &'a [InputError]) -> AuditJson<'a> {
+    pub(crate) fn for_estates(
+        estates: &[&'a AuditedEstate],
+        errors: &'a [InputError],
+    ) -> AuditJson<'a> {
         let count = |s| estates.iter().map(|e| e.count(s)).sum();
         AuditJson {
             schema: AUDIT_SCHEMA,
@@ -178,6 +182,7 @@ fn note(n: &Note) -> NoteJson<'_> {
     }
 }
 
+/// The `lyncpair/audit/v1` document of `audit` (docs/audit-schema.md).
 pub fn render(audit: &Audit) -> String {
     let mut s =
         serde_json::to_string_pretty(&AuditJson::new(audit)).expect("audit JSON serialises");

@@ -11,6 +11,7 @@ use crate::model::CmsRole;
 
 use crate::plan::{Objective, PairingPlan};
 
+/// The schema name of the plan document.
 pub const PLAN_SCHEMA: &str = "lyncpair/plan/v1";
 
 #[derive(Serialize)]
@@ -169,6 +170,7 @@ impl<'a> PlanJson<'a> {
     }
 }
 
+/// The `lyncpair/plan/v1` document of `plans`.
 pub fn render(plans: &[PairingPlan]) -> String {
     let mut s = serde_json::to_string_pretty(&PlanJson::new(plans)).expect("plan JSON serialises");
     s.push('\n');

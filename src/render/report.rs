@@ -19,9 +19,11 @@ use crate::rules::{Code, Finding, Severity};
 /// Facts about this run stamped into every report.
 #[derive(Debug, Clone)]
 pub struct RunInfo {
+    /// The language of the labels.
     pub lang: Lang,
     /// ISO 8601 UTC, e.g. `2024-05-01T12:00:00Z`.
     pub generated: String,
+    /// The version of lyncpair that made the report.
     pub tool_version: &'static str,
     /// The paths as given on the command line.
     pub paths: Vec<String>,
@@ -929,8 +931,11 @@ fn slugify(raw: &str) -> String {
 /// One file of `audit --out`: `folder` is None for the output folder itself.
 #[derive(Debug)]
 pub struct OutFile {
+    /// The subfolder of the output folder (one per estate when there are several), or `None`.
     pub folder: Option<String>,
+    /// The file name.
     pub name: &'static str,
+    /// The contents.
     pub bytes: Vec<u8>,
 }
 
