@@ -130,8 +130,13 @@ impl ColorWhen {
     }
 }
 
-fn parse_day(raw: &str) -> Result<Date, String> {
-    Date::parse(raw).ok_or_else(|| format!("\"{raw}\" is not a date written YYYY-MM-DD"))
+/// `--today` is not a day; clap shows it as a usage error (exit 2).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" is not a date written YYYY-MM-DD")]
+pub struct NotADay(String);
+
+fn parse_day(raw: &str) -> Result<Date, NotADay> {
+    Date::parse(raw).ok_or_else(|| NotADay(raw.to_owned()))
 }
 
 #[derive(clap::Args, Debug)]
@@ -362,11 +367,13 @@ fn usage_error(message: impl std::fmt::Display) -> i32 {
 
 /// When the reports say they were made: `SOURCE_DATE_EPOCH` (seconds, the reproducible-builds
 /// convention) when set, so snapshot tests and reproducible runs get fixed output; else now.
-pub fn generation_time() -> Result<String, String> {
+pub fn generation_time() -> Result<String, BadSourceDateEpoch> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(raw) => raw.trim().parse::<u64>().map(report::iso_utc).map_err(|_| {
-            format!("SOURCE_DATE_EPOCH=\"{raw}\" is not a number of seconds since 1970-01-01")
-        }),
+        Ok(raw) => raw
+            .trim()
+            .parse::<u64>()
+            .map(report::iso_utc)
+            .map_err(|_| BadSourceDateEpoch(raw)),
         Err(_) => {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -376,6 +383,11 @@ pub fn generation_time() -> Result<String, String> {
     }
 }
 
+/// `SOURCE_DATE_EPOCH` is set but is not a number of seconds (exit 2, before any input is read).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("SOURCE_DATE_EPOCH=\"{0}\" is not a number of seconds since 1970-01-01")]
+pub struct BadSourceDateEpoch(String);
+
 /// What stops `audit`, `plan` or `diff` before or while writing its reports (exit 2).
 #[derive(Debug, thiserror::Error)]
 enum RunError {
@@ -383,9 +395,8 @@ enum RunError {
     Templates(#[from] templates::TemplateError),
     #[error(transparent)]
     Output(#[from] output::OutputError),
-    /// `SOURCE_DATE_EPOCH` is not a number.
-    #[error("{0}")]
-    GenerationTime(String),
+    #[error(transparent)]
+    GenerationTime(#[from] BadSourceDateEpoch),
 }
 
 /// The command line of `audit`, `plan` and `diff`, checked and resolved once before any input is
@@ -517,7 +528,7 @@ impl<M> Settings<M> {
             // An override folder is checked even when nothing this run renders it.
             templates_once(&mut loaded, common)?;
         }
-        let generated = generation_time().map_err(RunError::GenerationTime)?;
+        let generated = generation_time()?;
         if let Some(out) = &common.out {
             output::prepare_out_dir(out)?;
         }
@@ -979,6 +990,27 @@ mod definition_tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_day_that_does_not_exist_is_refused_with_its_text() {
+        use super::{NotADay, parse_day};
+        assert!(parse_day("2027-02-28").is_ok());
+        let err = parse_day("2027-02-29").unwrap_err();
+        assert_eq!(err, NotADay("2027-02-29".into()));
+        assert_eq!(
+            err.to_string(),
+            "\"2027-02-29\" is not a date written YYYY-MM-DD"
+        );
+    }
+
+    #[test]
+    fn a_source_date_epoch_that_is_no_number_names_itself() {
+        let err = super::BadSourceDateEpoch("yesterday".into());
+        assert_eq!(
+            err.to_string(),
+            "SOURCE_DATE_EPOCH=\"yesterday\" is not a number of seconds since 1970-01-01"
+        );
     }
 
     #[test]

@@ -146,7 +146,7 @@ pub(crate) fn estate_keys(names: &[&str]) -> Vec<String> {
     parts.iter().map(|p| p[common..].join("/")).collect()
 }
 
-/// Compare two snapshots. Estates are matched by [`estate_keys`]; `plan` adds progress.
+/// Compare two snapshots. Estates are matched by their names below the folder each side shares; `plan` adds progress.
 pub fn compare<'a>(old: &'a Audit, new: &'a Audit, plan: Option<&PlanPairs>) -> Diff<'a> {
     let keyed = |audit: &'a Audit| -> BTreeMap<String, &'a AuditedEstate> {
         let names: Vec<&str> = audit

@@ -1813,7 +1813,9 @@ impl Message {
     }
 
     /// Every key this message uses, its own and its arguments', for the completeness tests.
-    #[cfg_attr(not(test), allow(dead_code))] // the completeness tests of the table
+    // No caller left once the library stopped exporting it; i18n.rs is reworked in parallel
+    // (issue 14), which decides whether it goes.
+    #[allow(dead_code)]
     pub(crate) fn keys(&self) -> Vec<String> {
         let mut out = vec![self.key.to_owned()];
         for (_, arg) in &self.params {

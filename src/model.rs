@@ -399,7 +399,7 @@ pub struct InputRecords {
     /// A published topology's `Signature` and the line of its root: two different ones in one
     /// estate are two snapshots or two deployments mixed up.
     pub signature: Option<(String, u32)>,
-    /// Records refused by [`crate::limits::validate`]: the input is still audited without them, and
+    /// Records refused by the limits on identifiers and counts (`limits::validate`): the input is still audited without them, and
     /// each is reported in `errors[]` (one file may report several).
     pub errors: Vec<crate::import::InputError>,
 }

@@ -1,8 +1,8 @@
 //! The pairing planner (issue 4): per estate, the optimal set of 1:1 reciprocal pairs of front-end
 //! pools of Lync 2013 or later, why every other pool stays unpaired, and what changes from today.
 //!
-//! Objective and constraints are CONTRACT.md "Plan"; the exact solution is in [`matching`], the hard
-//! constraints in [`constraints`]. Pure: no IO, and the same plan whatever the order of the inputs.
+//! Objective and constraints are CONTRACT.md "Plan"; the exact solution is in `matching.rs`, the
+//! hard constraints in `constraints.rs`. Pure: no IO, and the same plan whatever the order of the inputs.
 
 pub(crate) mod constraints;
 pub(crate) mod matching;
@@ -346,7 +346,7 @@ fn is_eligible(pool: &Pool) -> bool {
 }
 
 /// Plan every estate. First each estate's Lync 2010 front-end pools get their successors
-/// ([`migrate`]); a declared successor that cannot host its pools is an error. Pins and forbids
+/// (`migration.rs`); a declared successor that cannot host its pools is an error. Pins and forbids
 /// apply to each estate that holds both of their pools (successors included, by their
 /// `successor-of-…` name); one that no estate holds, or a pin that breaks a hard constraint, is an
 /// error. All errors are returned and no plan is made: a plan without what the user asked for

@@ -190,8 +190,8 @@ pub fn render(audit: &Audit) -> String {
     s
 }
 
-/// `audit.json` of some estates of the run (see [`AuditJson::for_estates`]).
-pub fn render_estates(estates: &[&AuditedEstate], errors: &[InputError]) -> String {
+/// `audit.json` of some estates of the run (see `AuditJson::for_estates`).
+pub(crate) fn render_estates(estates: &[&AuditedEstate], errors: &[InputError]) -> String {
     let mut s = serde_json::to_string_pretty(&AuditJson::for_estates(estates, errors))
         .expect("audit JSON serialises");
     s.push('\n');
