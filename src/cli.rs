@@ -3,12 +3,13 @@
 //! Exit codes: 0 nothing at or above `--fail-on`; 1 findings at or above it; 2 usage error or at
 //! least one input that could not be read (everything readable is still audited and reported).
 
+// Progress on stderr: the library only counts.
+mod progress;
+
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
-
-mod progress;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
