@@ -304,15 +304,8 @@ pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Out
         for name in ["plan.md.tera", "plan.html.tera"] {
             put(
                 name,
-                document::plan_report(
-                    templates,
-                    name,
-                    &run,
-                    &audit,
-                    &plans,
-                    "pairing-runbook.ps1",
-                )
-                .expect("built-in plan templates render"),
+                document::plan_report(templates, name, &run, &audit, &plans, "pairing-runbook.ps1")
+                    .expect("built-in plan templates render"),
             );
         }
         put("pairing-runbook.ps1", render::runbook::render(&plans));
