@@ -9,7 +9,7 @@ use lyncpair::audit::{Audit, AuditedEstate};
 use lyncpair::estate::{self, EstateInputs};
 use lyncpair::i18n::Lang;
 use lyncpair::import::{self, ImportOptions, InputError};
-use lyncpair::plan::{self, PairingPlan, PlanRequest};
+use lyncpair::plan::{self, PairingPlan, PlanError, PlanRequest};
 use lyncpair::render::{self, document, report, templates::Templates};
 use lyncpair::rules;
 
@@ -259,8 +259,19 @@ pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Out
     };
     let estate_refs: Vec<&lyncpair::model::Estate> =
         audit.estates.iter().map(|a| &a.estate).collect();
-    let suggested = plan::plan(&estate_refs, &PlanRequest::default())
-        .expect("a plan without pins or forbids cannot fail");
+    // Without pins or forbids, the only plan a valid estate can be refused is one whose inventory
+    // declares a successor that cannot host its pools (CONTRACT: exit 2); the reports then go
+    // without a plan section, as `lyncpair audit --out` does.
+    let suggested = match plan::plan(&estate_refs, &PlanRequest::default()) {
+        Ok(plans) => plans,
+        Err(problems) => {
+            assert!(
+                problems.iter().all(is_successor_problem),
+                "a plan without pins or forbids fails only on a declared successor: {problems:?}"
+            );
+            Vec::new()
+        }
+    };
 
     TEMPLATES.with(|all_templates| {
         let templates = &all_templates[usize::from(lang == Lang::De)];
@@ -311,4 +322,12 @@ pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Out
         put("pairing-runbook.ps1", render::runbook::render(&plans));
     });
     out
+}
+
+fn is_successor_problem(error: &PlanError) -> bool {
+    match error {
+        PlanError::Successor { .. } => true,
+        PlanError::InEstate { error, .. } => is_successor_problem(error),
+        PlanError::Request(_) => false,
+    }
 }

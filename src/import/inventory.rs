@@ -885,7 +885,7 @@ fn load_sheets(bytes: &[u8], kind: Workbook, display: &str) -> Result<Vec<Sheet>
             Ok(sheets)
         }
         Workbook::Ods => {
-            check_ods_content(bytes).map_err(limit)?;
+            check_ods_content(bytes).map_err(|problem| problem.into_error(display))?;
             let mut wb: Ods<_> = Ods::new(cursor).map_err(|e| err(&e))?;
             all_sheets(&mut wb, |_, _| Vec::new(), err, limit)
         }
@@ -1064,10 +1064,45 @@ fn check_biff_sheets(stream: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// Check an ODS `content.xml` before calamine expands it: calamine repeats every
-/// `table:number-rows-repeated` × `table:number-columns-repeated` into a dense range, so 825 bytes
-/// can ask for 100 million cells. The same limits as for any sheet apply to the repeats.
-fn check_ods_content(bytes: &[u8]) -> Result<(), String> {
+/// Why [`check_ods_content`] refuses an ODS workbook.
+#[derive(Debug, PartialEq)]
+enum OdsProblem {
+    /// Repeats beyond the sheet limits (the text says which).
+    TooBig(String),
+    /// `content.xml` is not well-formed; line and column are of `content.xml`.
+    Damaged {
+        why: String,
+        line: u32,
+        column: u32,
+    },
+}
+
+impl OdsProblem {
+    fn into_error(self, display: &str) -> InputError {
+        match self {
+            OdsProblem::TooBig(why) => InputError::new(display, why),
+            OdsProblem::Damaged { why, line, column } => InputError {
+                path: format!("{display}!content.xml"),
+                message: format!(
+                    "the ods workbook is damaged: its content.xml is not well-formed XML ({why}); \
+                     open it in LibreOffice or Excel and save it again"
+                ),
+                line: Some(line),
+                column: Some(column),
+            },
+        }
+    }
+}
+
+/// Check an ODS `content.xml` before calamine reads it.
+///
+/// - calamine repeats every `table:number-rows-repeated` × `table:number-columns-repeated` into a
+///   dense range, so 825 bytes can ask for 100 million cells. The same limits as for any sheet
+///   apply to the repeats.
+/// - calamine 0.38's `ods::read_table` never stops when the file ends inside a table (its loop has
+///   no end-of-file arm), and it does not check end tags, so a damaged `content.xml` hangs it for
+///   ever (found by the `containers` fuzz target). Only well-formed XML is handed to it.
+fn check_ods_content(bytes: &[u8]) -> Result<(), OdsProblem> {
     use quick_xml::events::Event;
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(()); // calamine reports the damage with its own words.
@@ -1076,6 +1111,18 @@ fn check_ods_content(bytes: &[u8]) -> Result<(), String> {
         return Ok(());
     };
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    // Where the damage is, in lines and columns of content.xml (read again: it is rarely needed).
+    let damaged = |why: String, offset: u64| {
+        let (line, column) = zip::ZipArchive::new(Cursor::new(bytes))
+            .ok()
+            .and_then(|mut zip| {
+                let entry = zip.by_name("content.xml").ok()?;
+                Some(line_col_of(entry, offset))
+            })
+            .unwrap_or((1, 1));
+        Err(OdsProblem::Damaged { why, line, column })
+    };
+    let mut depth = 0u32;
     let mut buf = Vec::new();
     let repeats = |e: &quick_xml::events::BytesStart<'_>, attr: &str| -> u64 {
         e.attributes()
@@ -1090,13 +1137,28 @@ fn check_ods_content(bytes: &[u8]) -> Result<(), String> {
     // Per row: its repeat count, the next column, and the column after its last value.
     let (mut row_repeat, mut col, mut row_width) = (1u64, 0u64, 0u64);
     let too_big = |table: &str, what: String| {
-        format!("sheet \"{table}\" {what}: it is not an inventory (an ODS repeat bomb?)")
+        OdsProblem::TooBig(format!(
+            "sheet \"{table}\" {what}: it is not an inventory (an ODS repeat bomb?)"
+        ))
     };
     loop {
         let event = match reader.read_event_into(&mut buf) {
-            Ok(Event::Eof) | Err(_) => return Ok(()), // damage: calamine words it
+            Ok(Event::Eof) if depth == 0 => return Ok(()),
+            Ok(Event::Eof) => {
+                let at = reader.buffer_position();
+                return damaged(format!("it ends inside {depth} open element(s)"), at);
+            }
+            Err(e) => {
+                let at = reader.error_position();
+                return damaged(e.to_string(), at);
+            }
             Ok(e) => e,
         };
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         match &event {
             Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
                 "table:table" => {
@@ -1153,6 +1215,30 @@ fn check_ods_content(bytes: &[u8]) -> Result<(), String> {
         }
         buf.clear();
     }
+}
+
+/// 1-based line and column (in characters) of byte `offset` of a stream, read in one pass with
+/// constant memory (the stream may be a large zip entry).
+fn line_col_of(mut stream: impl std::io::Read, offset: u64) -> (u32, u32) {
+    let (mut line, mut column, mut seen) = (1u32, 1u32, 0u64);
+    let mut chunk = [0u8; 8192];
+    while seen < offset {
+        let Ok(n) = stream.read(&mut chunk) else { break };
+        if n == 0 {
+            break;
+        }
+        let wanted = usize::try_from(offset - seen).unwrap_or(usize::MAX).min(n);
+        for &b in &chunk[..wanted] {
+            if b == b'\n' {
+                (line, column) = (line.saturating_add(1), 1);
+            } else if b & 0xC0 != 0x80 {
+                // Count characters, not bytes: skip UTF-8 continuation bytes.
+                column = column.saturating_add(1);
+            }
+        }
+        seen += wanted as u64;
+    }
+    (line, column)
 }
 
 /// Read an inventory workbook (xlsx, xlsm, xlsb, xls, ods) from memory.
@@ -1683,12 +1769,52 @@ mod tests {
         let bomb = ods_with(
             r#"<table:table-row table:number-rows-repeated="10000"><table:table-cell office:value-type="float" table:number-columns-repeated="500"/></table:table-row>"#,
         );
-        assert!(check_ods_content(&bomb).unwrap_err().contains("Pools"));
+        assert!(matches!(
+            check_ods_content(&bomb),
+            Err(OdsProblem::TooBig(why)) if why.contains("Pools")
+        ));
         let wide = ods_with(&format!(
             r#"<table:table-row><table:table-cell table:number-columns-repeated="600"/>{value}</table:table-row>"#
         ));
         assert!(check_ods_content(&wide).is_err());
         let e = read_spreadsheet(&bomb, "bomb.ods", &ImportOptions::default()).unwrap_err();
         assert!(e.message.contains("not an inventory"), "{}", e.message);
+    }
+
+    /// calamine 0.38 loops for ever on a `content.xml` that ends inside a table or has a wrong end
+    /// tag (the `containers` fuzz target found it), so such a file is refused before calamine sees it.
+    #[test]
+    fn a_damaged_ods_content_is_refused_with_its_position() {
+        let value =
+            r#"<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>"#;
+        let wrong_end = ods_with(&format!(
+            "<table:table-row>{value}\n<table:table-cell><text:p>y</text:p></tablE:table-cell></table:table-row>"
+        ));
+        match check_ods_content(&wrong_end) {
+            Err(OdsProblem::Damaged { line, column, .. }) => {
+                assert_eq!(line, 2, "the wrong end tag is on the second line");
+                assert!(column > 1);
+            }
+            other => panic!("a wrong end tag is damage: {other:?}"),
+        }
+        let content = format!(
+            r#"<office:document-content xmlns:table="t"><office:body><office:spreadsheet><table:table table:name="Pools"><table:table-row>{value}</table:table-row>"#
+        );
+        let truncated = zip_with(&[
+            ("mimetype", ODS_MIMETYPE),
+            ("content.xml", content.as_bytes()),
+        ]);
+        let e = read_spreadsheet(&truncated, "cut.ods", &ImportOptions::default()).unwrap_err();
+        assert_eq!(e.path, "cut.ods!content.xml");
+        assert!(e.message.contains("open element"), "{}", e.message);
+        assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn line_col_of_counts_characters_of_a_stream() {
+        let text = "ab\nçd€x";
+        let at = text.find('x').unwrap() as u64;
+        assert_eq!(line_col_of(text.as_bytes(), at), (2, 4));
+        assert_eq!(line_col_of(text.as_bytes(), 0), (1, 1));
     }
 }

@@ -22,12 +22,13 @@ struct Replay {
 }
 
 /// `lyncpair ARGS` from the repository root under `ulimit -v` 1 GiB, so an unbounded allocation
-/// fails here as it would on a small server instead of swapping the test machine.
+/// fails here as it would on a small server instead of swapping the test machine, and `ulimit -t`
+/// 120 CPU seconds, so an endless loop fails the test instead of hanging CI.
 #[cfg(target_os = "linux")]
 fn run_bounded(args: &[&str]) -> Replay {
     let out = Command::new("sh")
         .arg("-c")
-        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg("ulimit -v 1048576 && ulimit -t 120 && exec \"$0\" \"$@\"")
         .arg(env!("CARGO_BIN_EXE_lyncpair"))
         .args(args)
         .current_dir(common::repo_root())
@@ -123,4 +124,66 @@ fn replay(files: &[&str]) {
 #[test]
 fn xls_sector_chain_does_not_exhaust_memory() {
     replay(&["tests/data/hostile/fuzz-import-xls-sector-chain-oom.xls"]);
+}
+
+/// `containers` target, 2026-11-27: an ods whose `content.xml` has a wrong end tag and ends inside
+/// its table. calamine 0.38's `ods::read_table` has no end-of-file arm and loops for ever (libFuzzer
+/// timeout). lyncpair now refuses a `content.xml` that is not well-formed before calamine reads it.
+#[test]
+fn ods_with_an_unclosed_table_does_not_hang() {
+    const FILE: &str = "tests/data/hostile/fuzz-containers-ods-unclosed-table.ods";
+    replay(&[FILE]);
+    let run = run_bounded(&["audit", FILE, READABLE]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!("{FILE}!content.xml:2:")),
+        "names the entry, line and column: {}",
+        run.stdout
+    );
+}
+
+/// `pipeline` target, 2026-11-27: an inventory whose `Replaces` cell names a pool it cannot replace
+/// (its role cell is garbled, so it is no 2010 front-end pool). Not a crash of lyncpair: the fuzz
+/// harness still asserted that a plan without pins cannot fail, which stopped being true when
+/// declared successors arrived. The binary must refuse the plan with exit 2, naming the cell, and
+/// still write the audit reports.
+#[test]
+fn an_impossible_declared_successor_refuses_the_plan_not_the_audit() {
+    const FILE: &str = "tests/data/hostile/fuzz-pipeline-successor-not-2010.csv";
+    let out = tempfile::tempdir().unwrap();
+    let audit_dir = out.path().join("audit");
+    let audit = run_bounded(&[
+        "audit",
+        "--format",
+        "json",
+        "--out",
+        audit_dir.to_str().unwrap(),
+        FILE,
+        READABLE,
+    ]);
+    // Line 4 holds a pool name with '<' in it: that record is refused, the rest is audited.
+    assert_eq!(audit.code, 2, "{}", audit.stderr);
+    assert!(
+        audit.stderr.contains(&format!("{FILE}:4:")),
+        "{}",
+        audit.stderr
+    );
+    let doc: Value = serde_json::from_str(&audit.stdout).expect("audit stdout is JSON");
+    let pools = doc["estates"][0]["pools"].as_array().expect("pools");
+    assert!(pools.iter().any(|p| p["fqdn"] == "pool13-ham.contoso.test"));
+    assert!(audit_dir.join("report.html").is_file());
+
+    let plan = run_bounded(&["plan", FILE, READABLE]);
+    assert_eq!(plan.code, 2, "{}", plan.stderr);
+    assert!(
+        plan.stderr
+            .contains("pool13-ham.contoso.test cannot replace"),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        plan.stderr.contains(&format!("{FILE}:9")),
+        "{}",
+        plan.stderr
+    );
 }
