@@ -21,8 +21,11 @@ use crate::rules::{self, CATALOGUE, Code, Finding, Severity};
 /// A calendar day (proleptic Gregorian), compared in order; written `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
+    /// The year.
     pub year: u16,
+    /// The month, 1 to 12.
     pub month: u8,
+    /// The day of the month, from 1.
     pub day: u8,
 }
 
@@ -81,17 +84,22 @@ impl Serialize for Date {
 /// Why and until when a finding is accepted: what audit/v1 shows as `accepted`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Acceptance {
+    /// Why the finding is accepted.
     pub reason: String,
+    /// The last day the acceptance holds.
     pub until: Date,
+    /// Who accepted it, when stated.
     pub by: Option<String>,
 }
 
 /// One line of the acceptance file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// The rule code the entry accepts.
     pub code: Code,
     /// The finding's pools as a set (normalised FQDNs, sorted); `None` for `*`, any pools.
     pub pools: Option<Vec<String>>,
+    /// Why, until when and by whom.
     pub acceptance: Acceptance,
     /// The file and line of the entry.
     pub source: Source,
@@ -118,7 +126,9 @@ impl Entry {
 /// The entries of an acceptance file, and the lines that could not be used.
 #[derive(Debug, Default)]
 pub struct Accepted {
+    /// The usable entries.
     pub entries: Vec<Entry>,
+    /// The lines that could not be used.
     pub errors: Vec<InputError>,
 }
 

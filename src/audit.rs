@@ -7,9 +7,12 @@ use crate::import::{ImportOptions, InputError};
 use crate::model::Estate;
 use crate::rules::{self, Finding, Severity};
 
+/// One estate with its findings.
 #[derive(Debug)]
 pub struct AuditedEstate {
+    /// The merged estate.
     pub estate: Estate,
+    /// Its findings, sorted; accepted ones included (marked).
     pub findings: Vec<Finding>,
 }
 
@@ -35,19 +38,25 @@ impl AuditedEstate {
 /// Everything one `lyncpair audit` run found.
 #[derive(Debug)]
 pub struct Audit {
+    /// The estates, in path order.
     pub estates: Vec<AuditedEstate>,
     /// Inputs that could not be read; everything else was still audited.
     pub errors: Vec<InputError>,
 }
 
+/// How many open findings of each severity (accepted ones left out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Summary {
+    /// Findings of severity error.
     pub errors: usize,
+    /// Findings of severity warning.
     pub warnings: usize,
+    /// Findings of severity info.
     pub infos: usize,
 }
 
 impl Audit {
+    /// The counts over every estate.
     pub fn summary(&self) -> Summary {
         let count = |s| self.estates.iter().map(|e| e.count(s)).sum();
         Summary {
@@ -67,6 +76,8 @@ impl Audit {
     }
 }
 
+/// Discover the estates among `paths` (files form one estate, folders are walked), import and merge
+/// them, and check the rules. Prints nothing; unreadable inputs are [`Audit::errors`].
 pub fn run(paths: &[PathBuf], opts: &ImportOptions) -> Audit {
     let mut discovered = estate::discover(paths, opts);
     let mut errors = std::mem::take(&mut discovered.errors);

@@ -3,6 +3,9 @@
 //! Exit codes: 0 nothing at or above `--fail-on`; 1 findings at or above it; 2 usage error or at
 //! least one input that could not be read (everything readable is still audited and reported).
 
+// Progress on stderr: the library only counts.
+mod progress;
+
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,17 +13,18 @@ use std::rc::Rc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::accept::{self, Date};
-use crate::audit::{self, Audit};
-use crate::diff;
-pub use crate::i18n::Lang;
-use crate::import::ImportOptions;
-use crate::output;
-use crate::plan::{self, PlanRequest};
-use crate::render;
-use crate::render::report::{self, RunInfo};
-use crate::render::templates::{self, Templates};
-use crate::rules::{CATALOGUE, Severity};
+use lyncpair::accept::{self, Date};
+use lyncpair::audit::{self, Audit};
+use lyncpair::diff;
+pub use lyncpair::i18n::Lang;
+use lyncpair::import::ImportOptions;
+use lyncpair::output;
+use lyncpair::plan::{self, PlanRequest};
+use lyncpair::render;
+use lyncpair::render::document;
+use lyncpair::render::report::{self, RunInfo};
+use lyncpair::render::templates::{self, Templates};
+use lyncpair::rules::{CATALOGUE, Severity};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -127,8 +131,13 @@ impl ColorWhen {
     }
 }
 
-fn parse_day(raw: &str) -> Result<Date, String> {
-    Date::parse(raw).ok_or_else(|| format!("\"{raw}\" is not a date written YYYY-MM-DD"))
+/// `--today` is not a day; clap shows it as a usage error (exit 2).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" is not a date written YYYY-MM-DD")]
+pub struct NotADay(String);
+
+fn parse_day(raw: &str) -> Result<Date, NotADay> {
+    Date::parse(raw).ok_or_else(|| NotADay(raw.to_owned()))
 }
 
 #[derive(clap::Args, Debug)]
@@ -184,11 +193,11 @@ pub enum TargetVersion {
 }
 
 impl TargetVersion {
-    fn version(self) -> crate::model::Version {
+    fn version(self) -> lyncpair::model::Version {
         match self {
-            TargetVersion::V2013 => crate::model::Version::V2013,
-            TargetVersion::V2015 => crate::model::Version::V2015,
-            TargetVersion::V2019 => crate::model::Version::V2019,
+            TargetVersion::V2013 => lyncpair::model::Version::V2013,
+            TargetVersion::V2015 => lyncpair::model::Version::V2015,
+            TargetVersion::V2019 => lyncpair::model::Version::V2019,
         }
     }
 }
@@ -218,8 +227,8 @@ pub fn parse_pool_pair(raw: &str) -> Result<(String, String), PoolPairError> {
         return Err(PoolPairError::NoEqualsSign(raw.to_owned()));
     };
     let (a, b) = (
-        crate::model::normalize_fqdn(a),
-        crate::model::normalize_fqdn(b),
+        lyncpair::model::normalize_fqdn(a),
+        lyncpair::model::normalize_fqdn(b),
     );
     if a.is_empty() || b.is_empty() {
         return Err(PoolPairError::EmptySide(raw.to_owned()));
@@ -359,11 +368,13 @@ fn usage_error(message: impl std::fmt::Display) -> i32 {
 
 /// When the reports say they were made: `SOURCE_DATE_EPOCH` (seconds, the reproducible-builds
 /// convention) when set, so snapshot tests and reproducible runs get fixed output; else now.
-pub fn generation_time() -> Result<String, String> {
+pub fn generation_time() -> Result<String, BadSourceDateEpoch> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(raw) => raw.trim().parse::<u64>().map(report::iso_utc).map_err(|_| {
-            format!("SOURCE_DATE_EPOCH=\"{raw}\" is not a number of seconds since 1970-01-01")
-        }),
+        Ok(raw) => raw
+            .trim()
+            .parse::<u64>()
+            .map(report::iso_utc)
+            .map_err(|_| BadSourceDateEpoch(raw)),
         Err(_) => {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -373,6 +384,11 @@ pub fn generation_time() -> Result<String, String> {
     }
 }
 
+/// `SOURCE_DATE_EPOCH` is set but is not a number of seconds (exit 2, before any input is read).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("SOURCE_DATE_EPOCH=\"{0}\" is not a number of seconds since 1970-01-01")]
+pub struct BadSourceDateEpoch(String);
+
 /// What stops `audit`, `plan` or `diff` before or while writing its reports (exit 2).
 #[derive(Debug, thiserror::Error)]
 enum RunError {
@@ -380,9 +396,8 @@ enum RunError {
     Templates(#[from] templates::TemplateError),
     #[error(transparent)]
     Output(#[from] output::OutputError),
-    /// `SOURCE_DATE_EPOCH` is not a number.
-    #[error("{0}")]
-    GenerationTime(String),
+    #[error(transparent)]
+    GenerationTime(#[from] BadSourceDateEpoch),
 }
 
 /// The command line of `audit`, `plan` and `diff`, checked and resolved once before any input is
@@ -514,7 +529,7 @@ impl<M> Settings<M> {
             // An override folder is checked even when nothing this run renders it.
             templates_once(&mut loaded, common)?;
         }
-        let generated = generation_time().map_err(RunError::GenerationTime)?;
+        let generated = generation_time()?;
         if let Some(out) = &common.out {
             output::prepare_out_dir(out)?;
         }
@@ -586,7 +601,7 @@ impl<M> Settings<M> {
                     let _ = writeln!(
                         std::io::stderr().lock(),
                         "lyncpair: {}",
-                        crate::i18n::tf(
+                        lyncpair::i18n::tf(
                             self.lang,
                             "human.written",
                             &[
@@ -669,7 +684,7 @@ fn audit_files(files: Vec<report::OutFile>) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Machine formats carry the input errors in-band; say them on stderr too so a person sees them.
-fn errors_to_stderr(errors: &[crate::import::InputError]) {
+fn errors_to_stderr(errors: &[lyncpair::import::InputError]) {
     let mut err = std::io::stderr().lock();
     for e in errors {
         let _ = writeln!(err, "lyncpair: {}", render::terminal::safe(&e.to_string()));
@@ -683,7 +698,7 @@ fn run_audit(args: AuditArgs) -> i32 {
     };
     let lang = settings.lang;
     let mut audit = {
-        let _progress = crate::progress::Progress::start(crate::progress::wanted(settings.quiet()));
+        let _progress = progress::Progress::start(progress::wanted(settings.quiet()));
         audit::run(&args.paths, &settings.import)
     };
     settings.apply_accept(&mut audit);
@@ -691,17 +706,12 @@ fn run_audit(args: AuditArgs) -> i32 {
     // The reports show the suggested plan of each estate: planned once here, without pins or
     // forbids, so it cannot fail; were it to, the reports would simply go without the plan section.
     let needs_plan = settings.out.is_some() || matches!(settings.printed, Printed::Document(..));
-    let plan_views: Vec<report::PlanView> = if needs_plan {
-        let estates: Vec<&crate::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
-        plan::plan(&estates, &PlanRequest::default())
-            .map(|plans| plans.iter().map(|p| report::plan_view(lang, p)).collect())
-            .unwrap_or_default()
+    let suggested: Vec<plan::PairingPlan> = if needs_plan {
+        let estates: Vec<&lyncpair::model::Estate> =
+            audit.estates.iter().map(|a| &a.estate).collect();
+        plan::plan(&estates, &PlanRequest::default()).unwrap_or_default()
     } else {
         Vec::new()
-    };
-    let plan_for = |a: &audit::AuditedEstate| {
-        let i = audit.estates.iter().position(|x| std::ptr::eq(x, a))?;
-        plan_views.get(i).cloned()
     };
 
     let text = match &settings.printed {
@@ -716,30 +726,19 @@ fn run_audit(args: AuditArgs) -> i32 {
             let all: Vec<&audit::AuditedEstate> = audit.estates.iter().collect();
             render::csv::render(&all, lang)
         }
-        Printed::Document(document, t) => {
-            let names: Vec<&str> = audit
-                .estates
-                .iter()
-                .map(|a| a.estate.name.as_str())
-                .collect();
-            let slugs = report::estate_slugs(&names);
-            let estates: Vec<(&audit::AuditedEstate, &str)> = audit
-                .estates
-                .iter()
-                .zip(slugs.iter().map(String::as_str))
-                .collect();
-            let view = report::report_view(&run, &audit, &estates, &plan_for, None);
-            match t.render(
-                document.template("report.md.tera", "report.html.tera"),
-                &view,
-            ) {
-                Ok(text) => text,
-                Err(e) => return usage_error(&e),
-            }
-        }
+        Printed::Document(document, t) => match document::audit_report(
+            t,
+            document.template("report.md.tera", "report.html.tera"),
+            &run,
+            &audit,
+            &suggested,
+        ) {
+            Ok(text) => text,
+            Err(e) => return usage_error(&e),
+        },
     };
     let delivered = settings.deliver(&text, Recorded::InManifest("audit"), |t| {
-        report::out_files(&run, &audit, t, &plan_for).map(audit_files)
+        document::audit_files(&run, &audit, t, &suggested).map(audit_files)
     });
     if let Err(e) = delivered {
         return usage_error(&e);
@@ -764,11 +763,11 @@ fn run_plan(args: PlanArgs) -> i32 {
         Err(e) => return usage_error(&e),
     };
     let mut audit = {
-        let _progress = crate::progress::Progress::start(crate::progress::wanted(settings.quiet()));
+        let _progress = progress::Progress::start(progress::wanted(settings.quiet()));
         audit::run(&args.paths, &settings.import)
     };
     settings.apply_accept(&mut audit);
-    let estates: Vec<&crate::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
+    let estates: Vec<&lyncpair::model::Estate> = audit.estates.iter().map(|a| &a.estate).collect();
     let request = PlanRequest {
         pins: args.pin.clone(),
         forbids: args.forbid.clone(),
@@ -796,10 +795,7 @@ fn run_plan(args: PlanArgs) -> i32 {
     };
     let run = settings.run_info(args.paths.iter().map(|p| p.display().to_string()).collect());
     let document = |t: &Templates, name: &str| {
-        t.render(
-            name,
-            &report::plan_doc_view(&run, &audit, &plans, RUNBOOK_FILE),
-        )
+        document::plan_report(t, name, &run, &audit, &plans, RUNBOOK_FILE)
     };
     let text = match &settings.printed {
         Printed::Machine(Json) => render::plan_json::render(&plans),
@@ -863,7 +859,7 @@ fn run_diff(args: DiffArgs) -> i32 {
     let mut new = diff::read_side(&args.new, &settings.import);
     // Acceptances are about the snapshot being judged: the new one.
     settings.apply_accept(&mut new);
-    let mut errors: Vec<crate::import::InputError> =
+    let mut errors: Vec<lyncpair::import::InputError> =
         old.errors.iter().chain(&new.errors).cloned().collect();
     let plan = args.plan.as_deref().and_then(|p| match diff::read_plan(p) {
         Ok(plan) => Some(plan),
@@ -880,10 +876,7 @@ fn run_diff(args: DiffArgs) -> i32 {
     let run = settings.run_info(vec![old_shown.clone(), new_shown.clone()]);
     let json = || render::diff::render_json(&result, &old_shown, &new_shown, &errors);
     let document = |t: &Templates, name: &str| {
-        t.render(
-            name,
-            &render::diff::view(&run, &result, &old_shown, &new_shown, &errors),
-        )
+        document::diff_report(t, name, &run, &result, &old_shown, &new_shown, &errors)
     };
     let text = match &settings.printed {
         Printed::Machine(Json) => json(),
@@ -957,16 +950,16 @@ fn run_rules(format: RulesFormat, lang: Lang) -> i32 {
         RulesFormat::Human => {
             let mut s = String::new();
             let (basis_label, source_label) = (
-                crate::i18n::t(lang, "rules.basis"),
-                crate::i18n::t(lang, "rules.source"),
+                lyncpair::i18n::t(lang, "rules.basis"),
+                lyncpair::i18n::t(lang, "rules.source"),
             );
             for r in CATALOGUE {
-                let (summary, basis) = crate::i18n::rule_text(lang, r.id);
+                let (summary, basis) = lyncpair::i18n::rule_text(lang, r.id);
                 // "error/warning" names two severities: translate each.
                 let severity = r
                     .severity
                     .iter()
-                    .map(|s| crate::i18n::t(lang, &format!("severity.{}", s.label())))
+                    .map(|s| lyncpair::i18n::t(lang, &format!("severity.{}", s.label())))
                     .collect::<Vec<_>>()
                     .join("/");
                 let _ = writeln!(s, "{:<24} {:<14} {}", r.code, severity, summary);
@@ -998,6 +991,27 @@ mod definition_tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_day_that_does_not_exist_is_refused_with_its_text() {
+        use super::{NotADay, parse_day};
+        assert!(parse_day("2027-02-28").is_ok());
+        let err = parse_day("2027-02-29").unwrap_err();
+        assert_eq!(err, NotADay("2027-02-29".into()));
+        assert_eq!(
+            err.to_string(),
+            "\"2027-02-29\" is not a date written YYYY-MM-DD"
+        );
+    }
+
+    #[test]
+    fn a_source_date_epoch_that_is_no_number_names_itself() {
+        let err = super::BadSourceDateEpoch("yesterday".into());
+        assert_eq!(
+            err.to_string(),
+            "SOURCE_DATE_EPOCH=\"yesterday\" is not a number of seconds since 1970-01-01"
+        );
     }
 
     #[test]

@@ -20,21 +20,28 @@ use crate::model::{
 };
 use crate::rules::{CATALOGUE, Finding, Severity};
 
+/// The schema name of the diff document.
 pub const DIFF_SCHEMA: &str = "lyncpair/diff/v1";
 
 /// One pool fact that differs: values spelled as audit/v1 spells them, `None` = not known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FactChange {
+    /// The pool.
     pub pool: String,
+    /// The fact, as audit/v1 names it (`site`, `edition`, `backup`, ...).
     pub fact: &'static str,
+    /// Its value in the old snapshot.
     pub old: Option<String>,
+    /// Its value in the new snapshot.
     pub new: Option<String>,
 }
 
 /// A backup relationship: `from` names `to` as its backup.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Relation {
+    /// The pool that names the backup.
     pub from: String,
+    /// The backup it names.
     pub to: String,
 }
 
@@ -52,14 +59,21 @@ pub struct Progress {
 /// What changed in one estate. An estate only one side has lists everything as added or removed.
 #[derive(Debug)]
 pub struct EstateDiff<'a> {
-    /// The estate's name relative to its side's common folder (see [`estate_keys`]); shown.
+    /// The estate's name relative to its side's common folder ; shown.
     pub name: String,
+    /// The estate in the old snapshot, if there.
     pub old: Option<&'a AuditedEstate>,
+    /// The estate in the new snapshot, if there.
     pub new: Option<&'a AuditedEstate>,
+    /// Pools only the new snapshot has.
     pub pools_added: Vec<String>,
+    /// Pools only the old snapshot has.
     pub pools_removed: Vec<String>,
+    /// Pool facts that differ.
     pub facts_changed: Vec<FactChange>,
+    /// Backup relationships only the new snapshot has.
     pub backups_added: Vec<Relation>,
+    /// Backup relationships only the old snapshot has.
     pub backups_removed: Vec<Relation>,
     /// On the new side, not on the old (matched by code and pools).
     pub findings_new: Vec<&'a Finding>,
@@ -67,10 +81,12 @@ pub struct EstateDiff<'a> {
     pub findings_resolved: Vec<&'a Finding>,
     /// On both sides; the new side's finding.
     pub findings_unchanged: Vec<&'a Finding>,
+    /// Progress against the plan, when one was given.
     pub progress: Option<Progress>,
 }
 
 impl EstateDiff<'_> {
+    /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
         self.pools_added.is_empty()
             && self.pools_removed.is_empty()
@@ -82,8 +98,10 @@ impl EstateDiff<'_> {
     }
 }
 
+/// What changed between two audits, estate by estate.
 #[derive(Debug)]
 pub struct Diff<'a> {
+    /// The estates of either side, matched by name.
     pub estates: Vec<EstateDiff<'a>>,
 }
 
@@ -102,13 +120,14 @@ impl Diff<'_> {
 /// A plan's pairs per estate, as `plan --format json` writes them.
 #[derive(Debug, Clone, Default)]
 pub struct PlanPairs {
+    /// Each estate's name with its planned pairs.
     pub estates: Vec<(String, Vec<[String; 2]>)>,
 }
 
 /// Keys that match estates across snapshots: each estate's name with the folder all of one side's
 /// estates share removed (`2026-10/wien` and `2026-11/wien` are both `wien`). A side with one estate
 /// gets the key "", so one estate is always compared with one estate, whatever its folder is called.
-pub fn estate_keys(names: &[&str]) -> Vec<String> {
+pub(crate) fn estate_keys(names: &[&str]) -> Vec<String> {
     let parts: Vec<Vec<&str>> = names
         .iter()
         .map(|n| {
@@ -127,7 +146,7 @@ pub fn estate_keys(names: &[&str]) -> Vec<String> {
     parts.iter().map(|p| p[common..].join("/")).collect()
 }
 
-/// Compare two snapshots. Estates are matched by [`estate_keys`]; `plan` adds progress.
+/// Compare two snapshots. Estates are matched by their names below the folder each side shares; `plan` adds progress.
 pub fn compare<'a>(old: &'a Audit, new: &'a Audit, plan: Option<&PlanPairs>) -> Diff<'a> {
     let keyed = |audit: &'a Audit| -> BTreeMap<String, &'a AuditedEstate> {
         let names: Vec<&str> = audit
@@ -241,7 +260,7 @@ fn estate_diff<'a>(
 }
 
 /// The facts a diff compares, in the order they are shown, spelled as audit/v1 spells them.
-pub fn facts(p: &Pool) -> Vec<(&'static str, Option<String>)> {
+pub(crate) fn facts(p: &Pool) -> Vec<(&'static str, Option<String>)> {
     let f = p.failover.unwrap_or_default();
     vec![
         ("site", p.site.clone()),
@@ -378,7 +397,7 @@ fn failed(path: &str, message: String) -> Audit {
 /// An `audit.json` (`lyncpair/audit/v1`) back into the model: the estates, their pools with the
 /// facts audit/v1 holds, and their findings. What the document does not hold (provenance, which
 /// input stated a fact) stays empty; the errors of the run that wrote it are not carried over.
-pub fn from_audit_json(path: &str, text: &str) -> Result<Audit, InputError> {
+pub(crate) fn from_audit_json(path: &str, text: &str) -> Result<Audit, InputError> {
     let doc: Value = serde_json::from_str(text).map_err(|e| InputError {
         path: path.to_owned(),
         message: format!("not JSON: {e}"),

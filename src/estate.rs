@@ -14,13 +14,18 @@ use crate::rules::pair::base_os;
 /// The inputs of one estate, before merging.
 #[derive(Debug)]
 pub struct EstateInputs {
+    /// The estate's name.
     pub name: String,
+    /// What each of its inputs contributed.
     pub records: Vec<InputRecords>,
 }
 
+/// The estates found among the paths, and the paths that could not be read.
 #[derive(Debug, Default)]
 pub struct Discovered {
+    /// The estates, in path order.
     pub estates: Vec<EstateInputs>,
+    /// Paths that could not be read or are not inputs.
     pub errors: Vec<InputError>,
     /// Files in walked folders that are no input (path, why): notes of the nearest estate.
     pub skipped: Vec<(PathBuf, String)>,

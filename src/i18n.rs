@@ -12,12 +12,15 @@ use crate::rules::Code;
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    /// English.
     #[default]
     En,
+    /// German.
     De,
 }
 
 impl Lang {
+    /// The language code (`en`, `de`).
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
@@ -1731,7 +1734,9 @@ static RULES_DE: &[(Code, &str, &str)] = &[
 /// render it; neither composes sentences of its own.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Message {
+    /// The key of the text in the table.
     pub key: &'static str,
+    /// Its named arguments.
     pub params: Vec<(&'static str, Arg)>,
 }
 
@@ -1749,7 +1754,7 @@ pub enum Arg {
 }
 
 impl Message {
-    pub fn new(key: &'static str) -> Message {
+    pub(crate) fn new(key: &'static str) -> Message {
         Message {
             key,
             params: Vec::new(),
@@ -1757,26 +1762,26 @@ impl Message {
     }
 
     /// Text that has no template (an importer's own wording): shown as is in every language.
-    pub fn verbatim(text: impl Into<String>) -> Message {
+    pub(crate) fn verbatim(text: impl Into<String>) -> Message {
         Message::new("verbatim").arg("text", text)
     }
 
-    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Message {
+    pub(crate) fn arg(mut self, name: &'static str, value: impl Into<String>) -> Message {
         self.params.push((name, Arg::Text(value.into())));
         self
     }
 
-    pub fn label(mut self, name: &'static str, key: impl Into<String>) -> Message {
+    pub(crate) fn label(mut self, name: &'static str, key: impl Into<String>) -> Message {
         self.params.push((name, Arg::Label(key.into())));
         self
     }
 
-    pub fn msg(mut self, name: &'static str, message: Message) -> Message {
+    pub(crate) fn msg(mut self, name: &'static str, message: Message) -> Message {
         self.params.push((name, Arg::Msg(message)));
         self
     }
 
-    pub fn join(
+    pub(crate) fn join(
         mut self,
         name: &'static str,
         parts: Vec<Message>,
@@ -1808,7 +1813,10 @@ impl Message {
     }
 
     /// Every key this message uses, its own and its arguments', for the completeness tests.
-    pub fn keys(&self) -> Vec<String> {
+    // No caller left once the library stopped exporting it; i18n.rs is reworked in parallel
+    // (issue 14), which decides whether it goes.
+    #[allow(dead_code)]
+    pub(crate) fn keys(&self) -> Vec<String> {
         let mut out = vec![self.key.to_owned()];
         for (_, arg) in &self.params {
             match arg {
@@ -1859,7 +1867,7 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
 }
 
 /// Shared by [`tf`] and the template function: `None` when the key is unknown.
-pub fn format_label(
+pub(crate) fn format_label(
     lang: Lang,
     key: &str,
     args: impl IntoIterator<Item = (impl AsRef<str>, String)>,
@@ -1913,7 +1921,8 @@ pub fn rule_text(lang: Lang, code: Code) -> (&'static str, &'static str) {
 }
 
 /// Every key, for the tests and for `t()` error messages.
-pub fn keys() -> impl Iterator<Item = &'static str> {
+#[cfg_attr(not(test), allow(dead_code))] // the completeness tests of the table
+pub(crate) fn keys() -> impl Iterator<Item = &'static str> {
     LABELS.iter().map(|(k, _, _)| *k)
 }
 

@@ -15,12 +15,15 @@ use serde::Serialize;
 /// its path hundreds of thousands of times.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Source {
+    /// The input file, as shown to the user.
     #[serde(serialize_with = "serialize_str")]
     pub path: Arc<str>,
+    /// The line, counted from 1, when the fact has one.
     pub line: Option<u32>,
 }
 
 impl Source {
+    /// A fact of `path` at `line`.
     pub fn new(path: &str, line: Option<u32>) -> Source {
         Source {
             path: Arc::from(path),
@@ -54,14 +57,20 @@ impl fmt::Display for Source {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
+    /// A published topology (`Get-CsTopology -AsXml`).
     TopologyXml,
+    /// A Topology Builder document (`.tbxml`).
     Tbxml,
+    /// An `Export-CsConfiguration` zip.
     ConfigZip,
+    /// A cmdlet's `Export-Csv` output.
     CmdletCsv,
+    /// An inventory: CSV or spreadsheet.
     Inventory,
 }
 
 impl Format {
+    /// The name in the contract (`topology-xml`, `tbxml`, ...).
     pub fn label(self) -> &'static str {
         match self {
             Format::TopologyXml => "topology-xml",
@@ -93,24 +102,35 @@ impl Format {
     }
 }
 
+/// One input file of an estate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Input {
+    /// The path as shown to the user.
     pub path: String,
+    /// What kind of export it is.
     pub format: Format,
+    /// The text encoding it was read in (`utf-8`, `utf-16le`, `windows-1252`, ...).
     pub encoding: String,
 }
 
+/// Whether a site is a central site or a branch site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SiteKind {
+    /// A central site: holds pools.
     Central,
+    /// A branch site: holds branch registrars, backed by a central site's pool.
     Branch,
 }
 
+/// A site of the topology.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Site {
+    /// The name as the topology writes it.
     pub name: String,
+    /// Central or branch.
     pub kind: SiteKind,
+    /// The central site a branch site belongs to, when stated.
     pub parent: Option<String>,
 }
 
@@ -118,11 +138,17 @@ pub struct Site {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
+    /// A Front End pool (Registrar with user services).
     FrontEnd,
+    /// A Director pool.
     Director,
+    /// A branch registrar: Survivable Branch Appliance or Server.
     Branch,
+    /// An Edge pool.
     Edge,
+    /// A stand-alone Mediation pool.
     Mediation,
+    /// Any other role (kept and shown, never checked).
     Other,
 }
 
@@ -134,6 +160,7 @@ impl fmt::Display for Role {
 }
 
 impl Role {
+    /// The name in the contract (`front-end`, `director`, ...).
     pub fn label(self) -> &'static str {
         match self {
             Role::FrontEnd => "front-end",
@@ -146,10 +173,13 @@ impl Role {
     }
 }
 
+/// The edition of a Front End pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Edition {
+    /// Enterprise Edition: a pool of Front End servers with a back-end SQL store.
     Enterprise,
+    /// Standard Edition: one server with a local store.
     Standard,
 }
 
@@ -161,6 +191,7 @@ impl fmt::Display for Edition {
 }
 
 impl Edition {
+    /// The name in the contract (`enterprise`, `standard`).
     pub fn label(self) -> &'static str {
         match self {
             Edition::Enterprise => "enterprise",
@@ -168,6 +199,7 @@ impl Edition {
         }
     }
 
+    /// The edition named by [`Edition::label`], if any.
     pub fn from_label(label: &str) -> Option<Edition> {
         [Edition::Enterprise, Edition::Standard]
             .into_iter()
@@ -178,9 +210,13 @@ impl Edition {
 /// Product version (D5). Ordered, so `>= Version::V2013` means "has pool pairing".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Version {
+    /// Lync Server 2010.
     V2010,
+    /// Lync Server 2013.
     V2013,
+    /// Skype for Business Server 2015.
     V2015,
+    /// Skype for Business Server 2019.
     V2019,
 }
 
@@ -192,6 +228,7 @@ impl fmt::Display for Version {
 }
 
 impl Version {
+    /// The name in the contract (`2010`, `2013`, `2015`, `2019`).
     pub fn label(self) -> &'static str {
         match self {
             Version::V2010 => "2010",
@@ -201,6 +238,7 @@ impl Version {
         }
     }
 
+    /// The version named by [`Version::label`], if any.
     pub fn from_label(label: &str) -> Option<Version> {
         [
             Version::V2010,
@@ -234,8 +272,11 @@ impl Serialize for Version {
 /// as written (`-5`, `5000000000`) must reach the rules as out of range, not be lost in a conversion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Failover {
+    /// `EnableAutomaticFailover`, when stated.
     pub enabled: Option<bool>,
+    /// Failure detection interval in seconds, as written.
     pub failure_detection_s: Option<i64>,
+    /// Failback interval in seconds, as written.
     pub failback_s: Option<i64>,
 }
 
@@ -244,7 +285,9 @@ pub struct Failover {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CmsRole {
+    /// The active Central Management store.
     Active,
+    /// The standby copy on the partner of the active pool.
     Standby,
 }
 
@@ -256,6 +299,7 @@ impl fmt::Display for CmsRole {
 }
 
 impl CmsRole {
+    /// The name in the contract (`active`, `standby`).
     pub fn label(self) -> &'static str {
         match self {
             CmsRole::Active => "active",
@@ -263,6 +307,7 @@ impl CmsRole {
         }
     }
 
+    /// The role named by [`CmsRole::label`], if any.
     pub fn from_label(label: &str) -> Option<CmsRole> {
         [CmsRole::Active, CmsRole::Standby]
             .into_iter()
@@ -273,11 +318,14 @@ impl CmsRole {
 /// A pool fact as one input states it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stated<T> {
+    /// The value the input states.
     pub value: T,
+    /// Where it states it.
     pub source: Source,
 }
 
 impl<T> Stated<T> {
+    /// `value` as stated at `source`.
     pub fn new(value: T, source: Source) -> Stated<T> {
         Stated { value, source }
     }
@@ -290,18 +338,27 @@ pub struct PoolRecord {
     pub fqdn: String,
     /// Where the pool itself is defined (cluster element, CSV row).
     pub source: Option<Source>,
+    /// The site the input puts the pool in.
     pub site: Option<Stated<String>>,
+    /// The pool's role.
     pub role: Option<Stated<Role>>,
+    /// Its edition.
     pub edition: Option<Stated<Edition>>,
+    /// Its product version.
     pub version: Option<Stated<Version>>,
+    /// Number of servers (Front End or Director machines).
     pub servers: Option<Stated<u32>>,
     /// FQDNs of the servers (machines) of the pool, for the runbook.
     pub machines: Vec<String>,
+    /// Users homed on the pool.
     pub users: Option<Stated<u64>>,
+    /// Whether the pool's servers are virtual machines.
     pub virtual_machine: Option<Stated<bool>>,
+    /// The servers' operating system as written.
     pub os: Option<Stated<String>>,
     /// Every backup the input names for this pool, in document order. More than one is surfaced as a note.
     pub backups: Vec<Stated<String>>,
+    /// The voice failover settings of its Registrar.
     pub failover: Option<Stated<Failover>>,
     /// The pool whose `BackupService` this pool's `BackupService` syncs with (D1, 2013+).
     pub backup_service: Option<Stated<String>>,
@@ -314,14 +371,18 @@ pub struct PoolRecord {
 /// A site as one input states it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteRecord {
+    /// The site.
     pub site: Site,
+    /// Where the input states it.
     pub source: Source,
 }
 
 /// Something an input held that lyncpair did not understand or that was lossy: kept and shown, never dropped.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Note {
+    /// What was not understood, in words.
     pub message: String,
+    /// Where.
     pub source: Source,
 }
 
@@ -330,7 +391,9 @@ pub struct Note {
 pub struct Lossy {
     /// The pool concerned, when the loss is in a pool's row or name.
     pub pool: Option<String>,
+    /// What was lost, in words.
     pub what: String,
+    /// Where the loss shows.
     pub source: Source,
 }
 
@@ -338,29 +401,39 @@ pub struct Lossy {
 /// its OldTopology (`topology-unpublished-change`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PendingChange {
+    /// The pool the change concerns.
     pub pool: String,
+    /// What changes, in words.
     pub message: String,
+    /// Where in the document.
     pub source: Source,
 }
 
 /// What one input file contributed.
 #[derive(Debug, Clone)]
 pub struct InputRecords {
+    /// The input file.
     pub input: Input,
+    /// The sites it states.
     pub sites: Vec<SiteRecord>,
+    /// The pools it states.
     pub pools: Vec<PoolRecord>,
+    /// What it held that was not understood.
     pub notes: Vec<Note>,
+    /// Evidence that the export lost information.
     pub lossy: Vec<Lossy>,
+    /// Unpublished Topology Builder changes.
     pub pending_changes: Vec<PendingChange>,
     /// A published topology's `Signature` and the line of its root: two different ones in one
     /// estate are two snapshots or two deployments mixed up.
     pub signature: Option<(String, u32)>,
-    /// Records refused by [`crate::limits::validate`]: the input is still audited without them, and
+    /// Records refused by the limits on identifiers and counts (`limits::validate`): the input is still audited without them, and
     /// each is reported in `errors[]` (one file may report several).
     pub errors: Vec<crate::import::InputError>,
 }
 
 impl InputRecords {
+    /// An empty set of records of `input`.
     pub fn new(input: Input) -> InputRecords {
         InputRecords {
             input,
@@ -378,20 +451,31 @@ impl InputRecords {
 /// A pool of the merged estate. Values are the ones used; `provenance` says where each came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pool {
+    /// Lowercase, no trailing dot (D7).
     pub fqdn: String,
+    /// The site it is in, when known.
     pub site: Option<String>,
+    /// Its role (from the most authoritative input).
     pub role: Role,
+    /// Its edition, when known.
     pub edition: Option<Edition>,
+    /// Its product version, when known.
     pub version: Option<Version>,
+    /// Number of servers.
     pub servers: u32,
+    /// The machine FQDNs of the pool.
     pub machines: Vec<String>,
+    /// Users homed on the pool, when known.
     pub users: Option<u64>,
+    /// Whether its servers are virtual machines, when known.
     pub virtual_machine: Option<bool>,
+    /// The servers' operating system as written, when known.
     pub os: Option<String>,
     /// The backup used for the audit (from the most authoritative input).
     pub backup: Option<String>,
     /// Every further backup the same input named: kept so it is surfaced, never dropped.
     pub extra_backups: Vec<String>,
+    /// The voice failover settings of its Registrar, when stated.
     pub failover: Option<Failover>,
     /// The pool whose `BackupService` this pool's syncs with.
     pub backup_service: Option<String>,
@@ -434,16 +518,23 @@ pub enum Fact {
     BackupService,
     /// The copy of the Central Management store it holds.
     Cms,
+    /// Enterprise or Standard Edition.
     Edition,
     /// The voice failover timers.
     Failover,
+    /// The operating system of its servers.
     Os,
     /// Where the pool itself is defined: the source of every fact no input states on its own.
     Pool,
+    /// What kind of pool it is.
     Role,
+    /// How many Front End (or other) servers it has.
     Servers,
+    /// The site it belongs to.
     Site,
+    /// How many users are homed on it.
     Users,
+    /// The Lync or Skype for Business version.
     Version,
     /// Whether its servers are virtual machines.
     Virtual,
@@ -496,34 +587,49 @@ impl fmt::Display for Fact {
 /// Two inputs disagree on one fact of one pool (`source-conflict`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
+    /// The pool.
     pub pool: String,
+    /// The fact the inputs disagree on.
     pub fact: Fact,
+    /// The value used (from the more authoritative input).
     pub used: String,
+    /// Where the used value comes from.
     pub used_source: Source,
+    /// The value the other input states.
     pub other: String,
+    /// Where the other value comes from.
     pub other_source: Source,
 }
 
 /// An inventory says: pool `successor` replaces the Lync 2010 pool `replaces`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DeclaredSuccessor {
+    /// The pool that replaces.
     pub successor: String,
+    /// The Lync 2010 pool it replaces.
     pub replaces: String,
+    /// The inventory row that says so.
     pub source: Source,
 }
 
 /// One audited estate: the inputs of one folder (or of the command line), merged.
 #[derive(Debug, Clone, Default)]
 pub struct Estate {
+    /// The estate's name: its folder, or the files' common folder.
     pub name: String,
+    /// Its input files, in path order.
     pub inputs: Vec<Input>,
     /// Sorted by name.
     pub sites: Vec<Site>,
     /// Sorted by site, then FQDN.
     pub pools: Vec<Pool>,
+    /// Facts two inputs disagree on.
     pub conflicts: Vec<Conflict>,
+    /// Evidence that an export lost information.
     pub lossy: Vec<Lossy>,
+    /// What the inputs held that was not understood.
     pub notes: Vec<Note>,
+    /// Unpublished Topology Builder changes.
     pub pending_changes: Vec<PendingChange>,
     /// Successors an inventory declares (`replaces` column), sorted; the planner checks them.
     pub declared_successors: Vec<DeclaredSuccessor>,
@@ -533,6 +639,7 @@ pub struct Estate {
 }
 
 impl Estate {
+    /// The pool with this FQDN (lowercase, as in [`Pool::fqdn`]).
     pub fn pool(&self, fqdn: &str) -> Option<&Pool> {
         let index = self.pool_index.get_or_init(|| {
             self.pools
@@ -544,6 +651,7 @@ impl Estate {
         index.get(fqdn).map(|&i| &self.pools[i])
     }
 
+    /// The site with this name.
     pub fn site(&self, name: &str) -> Option<&Site> {
         // `estate::build` leaves the sites sorted by name, so rules that look a site up for every
         // pool stay O(n log n). An estate put together in another order is still searched whole.

@@ -23,34 +23,53 @@ const MANIFEST_SCHEMA: &str = "lyncpair/manifest/v1";
 /// Why the output folder cannot be used or a report not written; the text is what the user reads.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
+    /// The output folder is a file.
     #[error("output folder {} is a file; name a folder (it is created if missing)", .dir.display())]
-    NotAFolder { dir: PathBuf },
+    NotAFolder {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// The output folder is missing and cannot be created.
     #[error("cannot create output folder {}: {source}", .dir.display())]
     CannotCreate {
+        /// The folder.
         dir: PathBuf,
+        /// The underlying error.
         source: std::io::Error,
     },
+    /// The output folder cannot be looked at.
     #[error("cannot use output folder {}: {source}", .dir.display())]
     CannotUse {
+        /// The folder.
         dir: PathBuf,
+        /// The underlying error.
         source: std::io::Error,
     },
     /// The write test's probe file could not be removed again.
     #[error("cannot clean up {}: {source}", .path.display())]
     CannotCleanUp {
+        /// The file.
         path: PathBuf,
+        /// The underlying error.
         source: std::io::Error,
     },
+    /// Nothing can be written into the output folder.
     #[error("cannot write into output folder {}: {source}; choose another folder with --out", .dir.display())]
     NotWritable {
+        /// The folder.
         dir: PathBuf,
+        /// The underlying error.
         source: std::io::Error,
     },
+    /// A report cannot be written.
     #[error("cannot write {}: {source}", .path.display())]
     CannotWrite {
+        /// The file.
         path: PathBuf,
+        /// The underlying error.
         source: std::io::Error,
     },
+    /// The manifest cannot be encoded.
     #[error("{0}")]
     Manifest(#[from] serde_json::Error),
 }

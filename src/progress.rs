@@ -1,23 +1,43 @@
-//! Progress of a long run on stderr: files read out of those found, megabytes read, estates audited.
+//! Counters of a run's progress: files found and read, bytes read, estates found and audited.
 //!
-//! Shown only when a run is still busy after [`DELAY`], stderr is a terminal, `NO_COLOR` is unset
-//! and `TERM` is not `dumb`, and never when the caller says stdout carries JSON (a terminal that
-//! shows both would interleave them). The importers only bump counters; whether and how anything is
-//! drawn is decided here, on a thread of its own.
+//! The importers and [`crate::audit::run`] only bump these counters, which costs one relaxed atomic
+//! add; whether and how progress is shown is the caller's choice (the `lyncpair` binary draws it on
+//! stderr for runs still busy after two seconds). They count for the whole process: a program that
+//! runs several audits at once sees their sum.
 
-use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
-
-/// Runs shorter than this show nothing.
-pub const DELAY: Duration = Duration::from_secs(2);
+use std::sync::atomic::{AtomicU64, Ordering};
 
 static FILES_FOUND: AtomicU64 = AtomicU64::new(0);
 static FILES_READ: AtomicU64 = AtomicU64::new(0);
 static BYTES_READ: AtomicU64 = AtomicU64::new(0);
 static ESTATES_FOUND: AtomicU64 = AtomicU64::new(0);
 static ESTATES_DONE: AtomicU64 = AtomicU64::new(0);
+
+/// The counters at one moment, since the process started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Files about to be imported.
+    pub files_found: u64,
+    /// Files imported or refused.
+    pub files_read: u64,
+    /// Bytes of the files read.
+    pub bytes_read: u64,
+    /// Estates about to be merged and checked.
+    pub estates_found: u64,
+    /// Estates merged and checked.
+    pub estates_done: u64,
+}
+
+/// Read the counters (each on its own: a snapshot taken during a run may be a moment out of step).
+pub fn snapshot() -> Snapshot {
+    Snapshot {
+        files_found: FILES_FOUND.load(Ordering::Relaxed),
+        files_read: FILES_READ.load(Ordering::Relaxed),
+        bytes_read: BYTES_READ.load(Ordering::Relaxed),
+        estates_found: ESTATES_FOUND.load(Ordering::Relaxed),
+        estates_done: ESTATES_DONE.load(Ordering::Relaxed),
+    }
+}
 
 /// Files about to be imported.
 pub(crate) fn files_found(n: usize) {
@@ -38,95 +58,23 @@ pub(crate) fn estate_done() {
     ESTATES_DONE.fetch_add(1, Ordering::Relaxed);
 }
 
-/// Whether progress may be drawn at all, from the environment and the output format.
-pub fn wanted(json_on_stdout: bool) -> bool {
-    !json_on_stdout
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
-}
-
-/// Draws progress until dropped (if [`wanted`]); dropping it clears the line.
-pub struct Progress {
-    stop: &'static AtomicBool,
-    thread: Option<JoinHandle<()>>,
-}
-
-/// One progress display per process (the CLI runs one command).
-static STOP: AtomicBool = AtomicBool::new(false);
-
-impl Progress {
-    pub fn start(show: bool) -> Progress {
-        STOP.store(false, Ordering::Relaxed);
-        let thread = show.then(|| std::thread::spawn(draw));
-        Progress {
-            stop: &STOP,
-            thread,
-        }
-    }
-}
-
-impl Drop for Progress {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-fn draw() {
-    let started = Instant::now();
-    while started.elapsed() < DELAY {
-        if STOP.load(Ordering::Relaxed) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    while !STOP.load(Ordering::Relaxed) {
-        bar.set_message(message());
-        bar.tick();
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    bar.finish_and_clear();
-}
-
-fn message() -> String {
-    let found = FILES_FOUND.load(Ordering::Relaxed);
-    let read = FILES_READ.load(Ordering::Relaxed);
-    let mb = BYTES_READ.load(Ordering::Relaxed) as f64 / 1e6;
-    let estates = ESTATES_FOUND.load(Ordering::Relaxed);
-    let done = ESTATES_DONE.load(Ordering::Relaxed);
-    if estates == 0 {
-        format!("reading files: {read}/{found}, {mb:.0} MB")
-    } else {
-        format!("{read}/{found} files, {mb:.0} MB read; estates audited: {done}/{estates}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn nothing_is_drawn_for_json_on_stdout_or_off_a_terminal() {
-        assert!(!wanted(true));
-        // `cargo test` captures stderr, which is then not a terminal.
-        if !std::io::stderr().is_terminal() {
-            assert!(!wanted(false));
-        }
-    }
-
-    #[test]
-    fn the_message_counts_files_megabytes_and_estates() {
+    fn the_counters_add_up() {
+        // Other tests of this process import files too: compare before and after, at least.
+        let before = snapshot();
         files_found(3);
         file_read(2_000_000);
-        let m = message();
-        assert!(m.contains("files") && m.contains("MB"), "{m}");
+        estates_found(1);
+        estate_done();
+        let after = snapshot();
+        assert!(after.files_found >= before.files_found + 3);
+        assert!(after.files_read > before.files_read);
+        assert!(after.bytes_read >= before.bytes_read + 2_000_000);
+        assert!(after.estates_found > before.estates_found);
+        assert!(after.estates_done > before.estates_done);
     }
 }

@@ -10,7 +10,7 @@ use lyncpair::estate::{self, EstateInputs};
 use lyncpair::i18n::Lang;
 use lyncpair::import::{self, ImportOptions, InputError};
 use lyncpair::plan::{self, PairingPlan, PlanError, PlanRequest};
-use lyncpair::render::{self, report, templates::Templates};
+use lyncpair::render::{self, document, report, templates::Templates};
 use lyncpair::rules;
 
 /// Separates the parts of one fuzz input. Text a person can read in a seed, and in fuzz/dicts so
@@ -272,18 +272,10 @@ pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Out
             Vec::new()
         }
     };
-    let views: Vec<report::PlanView> = suggested
-        .iter()
-        .map(|p| report::plan_view(lang, p))
-        .collect();
-    let plan_for = |a: &AuditedEstate| {
-        let i = audit.estates.iter().position(|x| std::ptr::eq(x, a))?;
-        views.get(i).cloned()
-    };
 
     TEMPLATES.with(|all_templates| {
         let templates = &all_templates[usize::from(lang == Lang::De)];
-        for f in report::out_files(&run, &audit, templates, &plan_for)
+        for f in document::audit_files(&run, &audit, templates, &suggested)
             .expect("built-in report templates render")
         {
             let name = format!("{}/{}", f.folder.as_deref().unwrap_or("."), f.name);
@@ -320,12 +312,10 @@ pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Out
             "plan-human",
             render::plan_human::render(&plans, audit.errors.len(), color, lang),
         );
-        let doc = report::plan_doc_view(&run, &audit, &plans, "pairing-runbook.ps1");
         for name in ["plan.md.tera", "plan.html.tera"] {
             put(
                 name,
-                templates
-                    .render(name, &doc)
+                document::plan_report(templates, name, &run, &audit, &plans, "pairing-runbook.ps1")
                     .expect("built-in plan templates render"),
             );
         }

@@ -1070,11 +1070,7 @@ enum OdsProblem {
     /// Repeats beyond the sheet limits (the text says which).
     TooBig(String),
     /// `content.xml` is not well-formed; line and column are of `content.xml`.
-    Damaged {
-        why: String,
-        line: u32,
-        column: u32,
-    },
+    Damaged { why: String, line: u32, column: u32 },
 }
 
 impl OdsProblem {
@@ -1223,7 +1219,9 @@ fn line_col_of(mut stream: impl std::io::Read, offset: u64) -> (u32, u32) {
     let (mut line, mut column, mut seen) = (1u32, 1u32, 0u64);
     let mut chunk = [0u8; 8192];
     while seen < offset {
-        let Ok(n) = stream.read(&mut chunk) else { break };
+        let Ok(n) = stream.read(&mut chunk) else {
+            break;
+        };
         if n == 0 {
             break;
         }

@@ -3,15 +3,41 @@
 //! An importer never aborts the run: whatever goes wrong with one file becomes an error naming that
 //! file (and line:column when there is one), and the other files are still read.
 
-mod cfb;
+// The importers' building blocks are public only with the feature `internals` (the fuzz crate,
+// the benchmarks and white-box tests call them one by one), hidden from the documentation.
+pub(crate) mod cfb;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod configzip;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod configzip;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod csv;
-pub mod interval;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod csv;
+pub(crate) mod interval;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod inventory;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod inventory;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod resolve;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod resolve;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod tbxml;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod tbxml;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod topology;
-pub mod xml;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod topology;
+pub(crate) mod xml;
 
 use std::path::Path;
 
@@ -29,14 +55,18 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 /// An input that could not be read (contract `errors[]`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct InputError {
+    /// The file as shown to the user (`file!entry` for an entry of an archive).
     pub path: String,
+    /// What is wrong, and what to do.
     pub message: String,
+    /// The line, counted from 1, when known.
     pub line: Option<u32>,
+    /// The column, counted from 1, when known.
     pub column: Option<u32>,
 }
 
 impl InputError {
-    pub fn new(path: &str, message: impl Into<String>) -> InputError {
+    pub(crate) fn new(path: &str, message: impl Into<String>) -> InputError {
         InputError {
             path: path.to_owned(),
             message: message.into(),
@@ -138,7 +168,7 @@ impl InputBytes {
 
 /// Open and read one input within [`MAX_FILE_BYTES`]. Regular files only: a FIFO, a device like
 /// /dev/zero or a socket is refused before it is opened, since reading one may never end.
-pub fn read_input(path: &Path, display: &str) -> Result<InputBytes, InputError> {
+pub(crate) fn read_input(path: &Path, display: &str) -> Result<InputBytes, InputError> {
     let io_error = |e: std::io::Error| InputError::new(display, io_message(&e));
     let meta = std::fs::metadata(path).map_err(io_error)?;
     not_regular(&meta, display)?;
@@ -181,7 +211,10 @@ fn map_file(file: &std::fs::File) -> Option<memmap2::Mmap> {
 
 /// All of `reader` if it holds at most `limit` bytes, `None` if it holds more. Reads at most
 /// `limit + 1` bytes, so an endless source is refused after the limit, not read forever.
-pub fn read_bounded(reader: impl std::io::Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+pub(crate) fn read_bounded(
+    reader: impl std::io::Read,
+    limit: u64,
+) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
     let mut bytes = Vec::new();
     reader
@@ -240,7 +273,7 @@ fn special_kind(meta: &std::fs::Metadata) -> &'static str {
     }
 }
 
-pub fn io_message(e: &std::io::Error) -> String {
+pub(crate) fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
         std::io::ErrorKind::PermissionDenied => {
@@ -396,7 +429,7 @@ pub(crate) fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
 
 /// What a walked file is, before it is read as an input (issue 11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Walked {
+pub(crate) enum Walked {
     /// An extension of an input kind (`.xml`, `.csv`, `.xlsx`, …): read it; failing is an error.
     Input,
     /// `.txt` or no extension: read it if its content is an input, else skip it with a note.
@@ -405,7 +438,7 @@ pub enum Walked {
     Other,
 }
 
-pub fn walked_kind(path: &Path) -> Walked {
+pub(crate) fn walked_kind(path: &Path) -> Walked {
     match path.extension().and_then(|e| e.to_str()) {
         None => Walked::Maybe,
         Some(ext) => match ext.to_ascii_lowercase().as_str() {
@@ -418,7 +451,7 @@ pub fn walked_kind(path: &Path) -> Walked {
 
 /// Whether `bytes` look like a Lync topology (published or Topology Builder), whatever else is
 /// wrong with them: such a file failing to import is an error, not clutter.
-pub fn looks_like_topology(bytes: &[u8]) -> bool {
+pub(crate) fn looks_like_topology(bytes: &[u8]) -> bool {
     let Ok(decoded) = text::decode(bytes) else {
         return false;
     };
@@ -427,7 +460,7 @@ pub fn looks_like_topology(bytes: &[u8]) -> bool {
 }
 
 /// The first 4 KB of a file (enough for [`is_own_output`] and [`looks_like_topology`]).
-pub fn head(path: &Path) -> Vec<u8> {
+pub(crate) fn head(path: &Path) -> Vec<u8> {
     use std::io::Read;
     let mut buf = Vec::new();
     if let Ok(f) = std::fs::File::open(path) {
@@ -439,7 +472,7 @@ pub fn head(path: &Path) -> Vec<u8> {
 /// Whether `bytes` (the start of a file) are a file lyncpair itself writes with `--out`:
 /// `audit.json` and `plan.json` (by their `schema`), `findings.csv` (by its header row, in either
 /// language and separator), or an HTML report (by its `generator`).
-pub fn is_own_output(bytes: &[u8]) -> bool {
+pub(crate) fn is_own_output(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
     let text = text.trim_start_matches('\u{feff}');
     if text.contains("<meta name=\"generator\" content=\"lyncpair ") {
@@ -455,17 +488,6 @@ pub fn is_own_output(bytes: &[u8]) -> bool {
         .map(|f| f.trim().trim_matches('"'))
         .collect();
     fields.len() >= 5 && matches!(fields[0], "estate" | "umgebung") && fields.contains(&"code")
-}
-
-/// True when a walked file is worth sniffing: candidate extensions, or no extension at all.
-pub fn is_candidate(path: &Path) -> bool {
-    match path.extension().and_then(|e| e.to_str()) {
-        None => true,
-        Some(ext) => matches!(
-            ext.to_ascii_lowercase().as_str(),
-            "xml" | "tbxml" | "zip" | "csv" | "txt" | "xlsx" | "xlsm" | "xls" | "ods"
-        ),
-    }
 }
 
 #[cfg(test)]

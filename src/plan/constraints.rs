@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use crate::i18n::{Lang, Message};
 use crate::model::{Edition, Estate, Pool, Version};
-use crate::rules::pair::{base_os, capacity_problem};
+use crate::rules::pair::capacity_problem;
 
 /// Why two pools cannot be a pair.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,13 +46,16 @@ pub fn ordered(a: &str, b: &str) -> (String, String) {
 /// Every hard constraint the pair `a`–`b` breaks; empty when they can be paired.
 ///
 /// `branches` is the estate (or any estate holding at least its branch registrars): capacity counts
-/// the users of the branch registrars each pool backs.
+/// the users of the branch registrars each pool backs. The planner asks [`blockers_with_os`] with the
+/// base OS names computed once per pool; the tests ask this.
+#[cfg(test)]
 pub fn blockers(branches: &Estate, a: &Pool, b: &Pool, forbidden: &Forbidden) -> Vec<Blocker> {
+    use crate::rules::pair::base_os;
     let (ba, bb) = (a.os.as_deref().map(base_os), b.os.as_deref().map(base_os));
     blockers_with_os(branches, a, b, [ba.as_deref(), bb.as_deref()], forbidden)
 }
 
-/// [`blockers`] with each pool's [`base_os`] already worked out (the planner checks n² pairs).
+/// `blockers` with each pool's [`base_os`](crate::rules::pair::base_os) already worked out (the planner checks n² pairs).
 pub fn blockers_with_os(
     branches: &Estate,
     a: &Pool,

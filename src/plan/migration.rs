@@ -15,13 +15,14 @@ use crate::rules::pair::{
 /// Name of the proposed successor of a Lync 2010 pool: `successor-of-<fqdn>`.
 pub const SUCCESSOR_PREFIX: &str = "successor-of-";
 
-pub fn proposed_name(old: &str) -> String {
+pub(crate) fn proposed_name(old: &str) -> String {
     format!("{SUCCESSOR_PREFIX}{old}")
 }
 
 /// The 2013+ pool that takes over the users of one or more Lync 2010 front-end pools.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Successor {
+    /// The successor's FQDN.
     pub pool: String,
     /// The Lync 2010 pools it replaces, sorted.
     pub replaces: Vec<String>,
@@ -31,6 +32,7 @@ pub struct Successor {
     /// replaces; branch users are not included (they follow their branch registrar). `None` when
     /// any of these counts is unknown.
     pub users: Option<u64>,
+    /// Its site, when known.
     pub site: Option<String>,
 }
 
@@ -42,7 +44,12 @@ pub enum SuccessorProblem {
     /// The replaced pool is not a Lync 2010 front-end pool.
     NotLync2010(String),
     /// Two successors claim the same 2010 pool.
-    ClaimedTwice { pool: String, other: String },
+    ClaimedTwice {
+        /// The Lync 2010 pool.
+        pool: String,
+        /// The other successor that claims it.
+        other: String,
+    },
     /// The successor is not a front-end pool.
     NotFrontEnd(Role),
     /// The successor's version is 2010 or unknown.
@@ -51,14 +58,20 @@ pub enum SuccessorProblem {
     BranchSite(String),
     /// More users than its edition carries even without a partner.
     Users {
+        /// The users it would carry.
         users: u64,
+        /// Its edition.
         edition: Edition,
+        /// The most users that edition carries.
         limit: u64,
     },
     /// Too few front-end servers for the users (one per 6,660, up to 12).
     Servers {
+        /// The users it would carry.
         users: u64,
+        /// Its Front End servers.
         servers: u32,
+        /// The servers those users need.
         needed: u64,
     },
 }
@@ -71,15 +84,20 @@ pub enum PlanError {
     Request(String),
     /// A declared successor that cannot host its 2010 pools.
     Successor {
+        /// The successor's FQDN.
         successor: String,
+        /// The Lync 2010 pools it is declared to replace.
         replaces: Vec<String>,
+        /// Why it cannot.
         problem: SuccessorProblem,
         /// Where the `replaces` cell was read.
         source: Option<Source>,
     },
     /// Either of the above in one of several estates.
     InEstate {
+        /// The estate's name.
         estate: String,
+        /// The error in that estate.
         error: Box<PlanError>,
     },
 }
@@ -173,7 +191,7 @@ impl PlanError {
 
 /// The estate the plan pairs, and the successors it holds.
 #[derive(Debug, Clone)]
-pub struct Migration {
+pub(crate) struct Migration {
     /// The estate with every successor's load, the proposed successors added, and branch
     /// registrars backed by a Lync 2010 pool backed by its successor instead. The 2010 pools stay
     /// (they are not plan-eligible) so that a pin naming one can say where its users go.
@@ -194,7 +212,7 @@ impl Migration {
 /// The proposed successor of `old`: same site and edition, version `target`, its users; nothing
 /// else is known of a pool still to be designed. Servers are unknown (0): a proposed pool is built
 /// with the front ends its pair needs, so only the user limits of its edition constrain it.
-pub fn proposed_pool(
+pub(crate) fn proposed_pool(
     old: &Pool,
     name: String,
     target: Version,
@@ -224,7 +242,7 @@ fn is_lync2010_front_end(p: &Pool) -> bool {
 }
 
 /// Successors for every Lync 2010 front-end pool of `estate`, proposed ones of version `target`.
-pub fn migrate(estate: &Estate, target: Version) -> Result<Migration, Vec<PlanError>> {
+pub(crate) fn migrate(estate: &Estate, target: Version) -> Result<Migration, Vec<PlanError>> {
     let mut errors = Vec::new();
     let mut declared: BTreeMap<&str, Vec<(&str, &Source)>> = BTreeMap::new();
     for d in &estate.declared_successors {

@@ -1,12 +1,12 @@
 //! The pairing planner (issue 4): per estate, the optimal set of 1:1 reciprocal pairs of front-end
 //! pools of Lync 2013 or later, why every other pool stays unpaired, and what changes from today.
 //!
-//! Objective and constraints are CONTRACT.md "Plan"; the exact solution is in [`matching`], the hard
-//! constraints in [`constraints`]. Pure: no IO, and the same plan whatever the order of the inputs.
+//! Objective and constraints are CONTRACT.md "Plan"; the exact solution is in `matching.rs`, the
+//! hard constraints in `constraints.rs`. Pure: no IO, and the same plan whatever the order of the inputs.
 
-pub mod constraints;
-pub mod matching;
-pub mod migration;
+pub(crate) mod constraints;
+pub(crate) mod matching;
+pub(crate) mod migration;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -21,14 +21,18 @@ use crate::rules::pair::{
 };
 use constraints::{Blocker, Forbidden, blockers_with_os, describe_pair, describe_partner, ordered};
 use matching::{Candidate, best_matching};
-pub use migration::{Migration, PlanError, Successor, SuccessorProblem, migrate};
+pub(crate) use migration::{Migration, migrate};
+pub use migration::{PlanError, Successor, SuccessorProblem};
 
 /// What the user asked for on the command line: `--pin A=B` and `--forbid A=B`, FQDNs normalised,
 /// and `--target`, the version of proposed successors.
 #[derive(Debug, Clone)]
 pub struct PlanRequest {
+    /// `--pin A=B`: pairs that must be in the plan.
     pub pins: Vec<(String, String)>,
+    /// `--forbid A=B`: pairs that must not be.
     pub forbids: Vec<(String, String)>,
+    /// `--target`: the version of the successors the plan proposes for Lync 2010 pools.
     pub target: Version,
 }
 
@@ -45,17 +49,24 @@ impl Default for PlanRequest {
 /// The objective, compared lexicographically in field order (CONTRACT.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
 pub struct Objective {
+    /// Number of pairs (more is better).
     pub pairs: usize,
+    /// Pairs whose pools are in different sites (more is better).
     pub cross_site: usize,
+    /// Pairs that exist today and are kept (more is better).
     pub kept: usize,
 }
 
 /// One pool of a planned pair, with what the runbook needs to set the pairing up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairSide {
+    /// The pool's FQDN.
     pub fqdn: String,
+    /// Its site, when known.
     pub site: Option<String>,
+    /// Its product version.
     pub version: Version,
+    /// Its edition, when known.
     pub edition: Option<Edition>,
     /// Front End servers, for Bootstrapper and the Backup Service.
     pub machines: Vec<String>,
@@ -66,6 +77,7 @@ pub struct PairSide {
     pub planned: bool,
     /// A successor the plan proposes (`successor-of-…`): no input names it.
     pub proposed: bool,
+    /// The voice failover settings of its Registrar, when stated.
     pub failover: Option<Failover>,
     /// Pools this one is paired with today other than its new partner, whose users' data its
     /// Backup Service may still hold (a re-pair: `Remove-CsUserStoreBackupData`).
@@ -74,6 +86,7 @@ pub struct PairSide {
     pub cms: Option<CmsRole>,
 }
 
+/// Two pools the plan pairs, and what setting the pair up takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedPair {
     /// Sorted by FQDN.
@@ -99,11 +112,14 @@ pub struct PlannedPair {
 /// A warning on a planned pair, with the audit rule it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairWarning {
+    /// The rule the warning comes from.
     pub code: crate::rules::Code,
+    /// The warning, in words.
     pub message: Message,
 }
 
 impl PlannedPair {
+    /// The FQDNs of the two pools, sorted.
     pub fn pools(&self) -> [&str; 2] {
         [self.sides[0].fqdn.as_str(), self.sides[1].fqdn.as_str()]
     }
@@ -128,17 +144,20 @@ impl PlannedPair {
     }
 }
 
+/// A pool the plan leaves unpaired, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unpaired {
+    /// The pool's FQDN.
     pub pool: String,
     /// In English, as plan/v1 carries it; `reason_text` renders it in the reader's language.
     pub reason: String,
+    /// The reason, to render in the reader's language.
     #[serde(skip)]
     pub reason_text: Message,
 }
 
 impl Unpaired {
-    pub fn new(pool: String, reason: Message) -> Unpaired {
+    pub(crate) fn new(pool: String, reason: Message) -> Unpaired {
         Unpaired {
             pool,
             reason: reason.render(Lang::En),
@@ -150,8 +169,11 @@ impl Unpaired {
 /// A Lync 2010 front-end pool: never paired; migrate its users to a 2013+ pool first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrateFirst {
+    /// The pool's FQDN.
     pub pool: String,
+    /// Its site, when known.
     pub site: Option<String>,
+    /// Its backup today, if any.
     pub backup: Option<String>,
     /// Front-end pools naming it as backup today.
     pub backup_of: Vec<String>,
@@ -168,8 +190,11 @@ pub struct MigrateFirst {
 /// A pool of a role the plan never pairs (director, branch registrar, Edge, Mediation, other).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotPlanned {
+    /// The pool's FQDN.
     pub pool: String,
+    /// Its site, when known.
     pub site: Option<String>,
+    /// Its role.
     pub role: Role,
 }
 
@@ -178,21 +203,31 @@ pub struct NotPlanned {
 pub enum Change {
     /// `from` names `to` as backup today; the plan drops it.
     Remove {
+        /// The pool that names the backup.
         from: String,
+        /// The backup it names.
         to: String,
+        /// Why the plan drops it.
         why: Message,
     },
     /// A pair that does not exist today in either direction.
     Add {
+        /// The two pools, sorted.
         pools: [String; 2],
+        /// Whether the pair replaces a relationship that breaks a rule today.
         repair: bool,
+        /// Why the plan pairs them.
         why: Message,
     },
     /// A pair one or both pools already name today.
     Keep {
+        /// The two pools, sorted.
         pools: [String; 2],
+        /// Whether both name each other today.
         reciprocal: bool,
+        /// Whether today's relationship needs a repair to become the pair.
         repair: bool,
+        /// Why the plan keeps it.
         why: Message,
     },
 }
@@ -241,7 +276,9 @@ pub enum BranchProcedure {
 /// pool the plan recommends instead (DOMAIN.md §6 and §7).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BranchMove {
+    /// The branch registrar's FQDN.
     pub branch: String,
+    /// Its site, when known.
     pub site: Option<String>,
     /// Its backup today, if any.
     pub from: Option<String>,
@@ -249,13 +286,16 @@ pub struct BranchMove {
     pub to: Option<String>,
     /// Why it moves and why there.
     pub why: Message,
+    /// Users homed on the branch registrar, when known.
     pub users: Option<u64>,
+    /// How the move is done.
     pub procedure: BranchProcedure,
 }
 
 /// The plan of one estate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairingPlan {
+    /// The estate's name.
     pub estate: String,
     /// Input paths of the estate, for the runbook header.
     pub inputs: Vec<String>,
@@ -263,11 +303,15 @@ pub struct PairingPlan {
     pub pairs: Vec<PlannedPair>,
     /// Eligible pools left unpaired, and Lync 2010 or version-unknown front-end pools; sorted by pool.
     pub unpaired: Vec<Unpaired>,
+    /// The objective the plan reaches.
     pub objective: Objective,
+    /// Lync 2010 front-end pools whose users move to a successor first.
     pub migrate_first: Vec<MigrateFirst>,
+    /// Pools of roles the plan never pairs.
     pub not_planned: Vec<NotPlanned>,
     /// Removals first (by `from`, `to`), then additions and kept pairs (by pools).
     pub changes: Vec<Change>,
+    /// Branch registrars whose backup changes.
     pub branch_moves: Vec<BranchMove>,
     /// Successors of the Lync 2010 front-end pools, declared and proposed; sorted by pool.
     pub successors: Vec<Successor>,
@@ -285,7 +329,7 @@ impl PairingPlan {
 }
 
 /// Why a pool is never paired, or `None` when it is plan-eligible (front end, 2013 or later).
-pub fn ineligibility(pool: &Pool) -> Option<Message> {
+pub(crate) fn ineligibility(pool: &Pool) -> Option<Message> {
     match (pool.role, pool.version) {
         (Role::FrontEnd, Some(v)) if v >= Version::V2013 => None,
         (Role::FrontEnd, Some(_)) => Some(Message::new("reason.inelig.lync2010")),
@@ -302,7 +346,7 @@ fn is_eligible(pool: &Pool) -> bool {
 }
 
 /// Plan every estate. First each estate's Lync 2010 front-end pools get their successors
-/// ([`migrate`]); a declared successor that cannot host its pools is an error. Pins and forbids
+/// (`migration.rs`); a declared successor that cannot host its pools is an error. Pins and forbids
 /// apply to each estate that holds both of their pools (successors included, by their
 /// `successor-of-…` name); one that no estate holds, or a pin that breaks a hard constraint, is an
 /// error. All errors are returned and no plan is made: a plan without what the user asked for
@@ -917,7 +961,7 @@ fn migrate_entry(
 }
 
 /// The backup relationships of a Lync 2010 pool today, for its "migrate first" reason.
-pub fn today(m: &MigrateFirst) -> Message {
+pub(crate) fn today(m: &MigrateFirst) -> Message {
     let mut parts = vec![match &m.backup {
         Some(b) => Message::new("reason.today.backup").arg("pool", b),
         None => Message::new("reason.today.no_backup"),
@@ -1230,4 +1274,4 @@ fn choose_backup(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

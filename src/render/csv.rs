@@ -73,6 +73,8 @@ fn row(out: &mut String, cells: &[&str], separator: &str) {
     out.push_str("\r\n");
 }
 
+/// `findings.csv` of `estates`: every field quoted, formula starts neutralised; German headers and
+/// `;` as separator with [`Lang::De`].
 pub fn render(estates: &[&AuditedEstate], lang: Lang) -> String {
     let (header, separator) = match lang {
         Lang::En => (HEADER, ","),

@@ -18,7 +18,7 @@ use super::view::{ErrorView, RunInfo, errors_view, estate_slugs, severity_label}
 // ---------------------------------------------------------------- JSON (lyncpair/diff/v1)
 
 #[derive(Serialize)]
-pub struct DiffJson<'a> {
+pub(crate) struct DiffJson<'a> {
     pub schema: &'static str,
     pub tool_version: &'static str,
     pub old: &'a str,
@@ -29,7 +29,7 @@ pub struct DiffJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct EstateJson<'a> {
+pub(crate) struct EstateJson<'a> {
     pub name: &'a str,
     pub old_name: Option<&'a str>,
     pub new_name: Option<&'a str>,
@@ -43,7 +43,7 @@ pub struct EstateJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct FactJson<'a> {
+pub(crate) struct FactJson<'a> {
     pub pool: &'a str,
     pub fact: &'static str,
     pub old: Option<&'a str>,
@@ -51,14 +51,14 @@ pub struct FactJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct FindingsJson<'a> {
+pub(crate) struct FindingsJson<'a> {
     pub new: Vec<FindingJson<'a>>,
     pub resolved: Vec<FindingJson<'a>>,
     pub unchanged: Vec<FindingJson<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct FindingJson<'a> {
+pub(crate) struct FindingJson<'a> {
     pub code: Code,
     pub severity: Severity,
     pub pools: &'a [String],
@@ -67,14 +67,14 @@ pub struct FindingJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ProgressJson<'a> {
+pub(crate) struct ProgressJson<'a> {
     pub set_up: &'a [[String; 2]],
     pub to_do: &'a [[String; 2]],
     pub not_in_plan: &'a [Relation],
 }
 
 #[derive(Serialize, Default, Clone, Copy, Debug)]
-pub struct SummaryJson {
+pub(crate) struct SummaryJson {
     /// New findings that count (not accepted), by severity.
     pub new: Counts,
     pub resolved: usize,
@@ -84,7 +84,7 @@ pub struct SummaryJson {
 }
 
 #[derive(Serialize, Default, Clone, Copy, Debug)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
@@ -100,7 +100,7 @@ fn finding_json(f: &Finding) -> FindingJson<'_> {
     }
 }
 
-pub fn summary(diff: &Diff) -> SummaryJson {
+pub(crate) fn summary(diff: &Diff) -> SummaryJson {
     let mut s = SummaryJson::default();
     for e in &diff.estates {
         for f in e.findings_new.iter().filter(|f| f.accepted.is_none()) {
@@ -122,6 +122,8 @@ pub fn summary(diff: &Diff) -> SummaryJson {
     s
 }
 
+/// The `lyncpair/diff/v1` document (docs/diff-schema.md) of `diff` between the snapshots `old` and
+/// `new`, with the inputs that could not be read.
 pub fn render_json(diff: &Diff, old: &str, new: &str, errors: &[InputError]) -> String {
     let doc = DiffJson {
         schema: DIFF_SCHEMA,
@@ -388,7 +390,7 @@ fn accepted_of<'a>(e: &EstateDiff<'a>) -> Vec<(&'static str, &'a Finding, &'a Ac
 
 /// Context of `diff.html.tera` and `diff.md.tera`.
 #[derive(Debug, Serialize)]
-pub struct DiffView {
+pub(crate) struct DiffView {
     pub lang: &'static str,
     pub generated: String,
     pub tool_version: &'static str,
@@ -400,7 +402,7 @@ pub struct DiffView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct EstateDiffView {
+pub(crate) struct EstateDiffView {
     pub name: String,
     pub slug: String,
     pub old_name: Option<String>,
@@ -424,7 +426,7 @@ pub struct EstateDiffView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct FactView {
+pub(crate) struct FactView {
     pub pool: String,
     pub fact: &'static str,
     /// The value, or "unknown" in the report's language.
@@ -433,13 +435,13 @@ pub struct FactView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct RelationView {
+pub(crate) struct RelationView {
     pub from: String,
     pub to: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct DiffFindingView {
+pub(crate) struct DiffFindingView {
     pub code: &'static str,
     pub severity: Severity,
     pub severity_label: &'static str,
@@ -448,7 +450,7 @@ pub struct DiffFindingView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct DiffAcceptedView {
+pub(crate) struct DiffAcceptedView {
     pub code: &'static str,
     pub severity: Severity,
     pub severity_label: &'static str,
@@ -463,7 +465,7 @@ pub struct DiffAcceptedView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ProgressView {
+pub(crate) struct ProgressView {
     pub set_up: Vec<[String; 2]>,
     pub to_do: Vec<[String; 2]>,
     pub not_in_plan: Vec<RelationView>,
@@ -495,7 +497,13 @@ fn open_views(lang: Lang, fs: &[&Finding]) -> Vec<DiffFindingView> {
         .collect()
 }
 
-pub fn view(run: &RunInfo, diff: &Diff, old: &str, new: &str, errors: &[InputError]) -> DiffView {
+pub(crate) fn view(
+    run: &RunInfo,
+    diff: &Diff,
+    old: &str,
+    new: &str,
+    errors: &[InputError],
+) -> DiffView {
     let lang = run.lang;
     let names: Vec<&str> = diff.estates.iter().map(|e| e.name.as_str()).collect();
     let slugs = estate_slugs(&names);
@@ -570,7 +578,7 @@ pub fn view(run: &RunInfo, diff: &Diff, old: &str, new: &str, errors: &[InputErr
 }
 
 /// Sample data for checking the diff templates at start-up (see `render::templates`).
-pub fn sample(lang: Lang) -> DiffView {
+pub(crate) fn sample(lang: Lang) -> DiffView {
     let (old, new, plan) = sample_sides();
     let diff = crate::diff::compare(&old, &new, Some(&plan));
     let run = RunInfo {

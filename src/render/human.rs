@@ -2,7 +2,7 @@
 //! come from, then the notes (identical ones once, with a count). The pool inventory and the inputs
 //! only with `--verbose`; in a large estate (more than `ALL_FINDINGS_UP_TO` findings) the first
 //! `EXAMPLES_PER_CODE` findings of each rule, and how many more (issue 11: a 200-pool audit fits
-//! on two screens). Colour only when asked for (`--color`; see [`super::style`]).
+//! on two screens). Colour only when asked for (`--color`; see `style.rs`).
 
 use std::fmt::Write;
 

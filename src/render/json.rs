@@ -11,10 +11,11 @@ use crate::import::InputError;
 use crate::model::{CmsRole, Edition, Failover, Format, Note, Role, SiteKind, Source, Version};
 use crate::rules::{Code, Severity};
 
+/// The schema name of the audit document.
 pub const AUDIT_SCHEMA: &str = "lyncpair/audit/v1";
 
 #[derive(Serialize)]
-pub struct AuditJson<'a> {
+pub(crate) struct AuditJson<'a> {
     pub schema: &'static str,
     pub tool_version: &'static str,
     pub estates: Vec<EstateJson<'a>>,
@@ -23,7 +24,7 @@ pub struct AuditJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct EstateJson<'a> {
+pub(crate) struct EstateJson<'a> {
     pub name: &'a str,
     pub inputs: Vec<InputJson<'a>>,
     pub sites: Vec<SiteJson<'a>>,
@@ -34,21 +35,21 @@ pub struct EstateJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct InputJson<'a> {
+pub(crate) struct InputJson<'a> {
     pub path: &'a str,
     pub format: Format,
     pub encoding: &'a str,
 }
 
 #[derive(Serialize)]
-pub struct SiteJson<'a> {
+pub(crate) struct SiteJson<'a> {
     pub name: &'a str,
     pub kind: SiteKind,
     pub parent: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-pub struct PoolJson<'a> {
+pub(crate) struct PoolJson<'a> {
     pub fqdn: &'a str,
     pub site: Option<&'a str>,
     pub role: Role,
@@ -68,7 +69,7 @@ pub struct PoolJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct FindingJson<'a> {
+pub(crate) struct FindingJson<'a> {
     pub code: Code,
     pub severity: Severity,
     pub pools: &'a [String],
@@ -81,21 +82,24 @@ pub struct FindingJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct NoteJson<'a> {
+pub(crate) struct NoteJson<'a> {
     pub message: &'a str,
     pub path: &'a str,
     pub line: Option<u32>,
 }
 
 impl<'a> AuditJson<'a> {
-    pub fn new(audit: &'a Audit) -> AuditJson<'a> {
+    pub(crate) fn new(audit: &'a Audit) -> AuditJson<'a> {
         let all: Vec<&AuditedEstate> = audit.estates.iter().collect();
         AuditJson::for_estates(&all, &audit.errors)
     }
 
     /// The document for some of the run's estates (an estate's own `audit.json` in a batch); the
     /// errors are the run's, as an unreadable file belongs to no estate.
-    pub fn for_estates(estates: &[&'a AuditedEstate], errors: &'a [InputError]) -> AuditJson<'a> {
+    pub(crate) fn for_estates(
+        estates: &[&'a AuditedEstate],
+        errors: &'a [InputError],
+    ) -> AuditJson<'a> {
         let count = |s| estates.iter().map(|e| e.count(s)).sum();
         AuditJson {
             schema: AUDIT_SCHEMA,
@@ -178,6 +182,7 @@ fn note(n: &Note) -> NoteJson<'_> {
     }
 }
 
+/// The `lyncpair/audit/v1` document of `audit` (docs/audit-schema.md).
 pub fn render(audit: &Audit) -> String {
     let mut s =
         serde_json::to_string_pretty(&AuditJson::new(audit)).expect("audit JSON serialises");
@@ -185,8 +190,8 @@ pub fn render(audit: &Audit) -> String {
     s
 }
 
-/// `audit.json` of some estates of the run (see [`AuditJson::for_estates`]).
-pub fn render_estates(estates: &[&AuditedEstate], errors: &[InputError]) -> String {
+/// `audit.json` of some estates of the run (see `AuditJson::for_estates`).
+pub(crate) fn render_estates(estates: &[&AuditedEstate], errors: &[InputError]) -> String {
     let mut s = serde_json::to_string_pretty(&AuditJson::for_estates(estates, errors))
         .expect("audit JSON serialises");
     s.push('\n');

@@ -1,16 +1,22 @@
-//! Renderers: format an [`crate::audit::Audit`] or a [`crate::plan::PairingPlan`]. They never compute
-//! findings or plans.
+//! Renderers: format an [`crate::audit::Audit`], a [`crate::plan::PairingPlan`] or a
+//! [`crate::diff::Diff`]. They never compute findings or plans.
+//!
+//! Terminal text ([`human`], [`plan_human`], [`diff`]), the JSON documents ([`json`],
+//! [`plan_json`], [`diff`]), `findings.csv` ([`csv`]), the PowerShell runbook ([`runbook`]), and the
+//! HTML/Markdown reports: [`report`] makes the views and the files `--out` writes, [`templates`]
+//! renders them.
 
 pub mod csv;
 pub mod diff;
+pub mod document;
 pub mod human;
 pub mod json;
 pub mod plan_human;
 pub mod plan_json;
 pub mod report;
 pub mod runbook;
-mod sample;
-pub mod style;
+pub(crate) mod sample;
+pub(crate) mod style;
 pub mod templates;
 pub mod terminal;
-pub mod view;
+pub(crate) mod view;

@@ -1,6 +1,6 @@
 //! Terminal output of a plan: per estate the pairs with their sites, the unpaired pools and why, the
 //! Lync 2010 pools to migrate first, the pools never paired, the changes from today and the branch
-//! registrars to re-associate. Colour only when asked for (`--color`; see [`super::style`]). Labels follow
+//! registrars to re-associate. Colour only when asked for (`--color`; see `style.rs`). Labels follow
 //! `--lang`; the planner's reasons stay as it wrote them (English), like finding messages.
 
 use std::fmt::Write;

@@ -11,16 +11,17 @@ use crate::model::CmsRole;
 
 use crate::plan::{Objective, PairingPlan};
 
+/// The schema name of the plan document.
 pub const PLAN_SCHEMA: &str = "lyncpair/plan/v1";
 
 #[derive(Serialize)]
-pub struct PlanJson<'a> {
+pub(crate) struct PlanJson<'a> {
     pub schema: &'static str,
     pub estates: Vec<EstatePlanJson<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct EstatePlanJson<'a> {
+pub(crate) struct EstatePlanJson<'a> {
     pub name: &'a str,
     pub pairs: Vec<PairJson<'a>>,
     pub unpaired: Vec<UnpairedJson<'a>>,
@@ -31,7 +32,7 @@ pub struct EstatePlanJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct PairJson<'a> {
+pub(crate) struct PairJson<'a> {
     pub pools: [&'a str; 2],
     pub kept: bool,
     pub cross_site: bool,
@@ -56,20 +57,20 @@ pub struct PairJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct PairWarningJson {
+pub(crate) struct PairWarningJson {
     pub code: crate::rules::Code,
     /// English: scripts read plan.json.
     pub message: String,
 }
 
 #[derive(Serialize)]
-pub struct UnpairedJson<'a> {
+pub(crate) struct UnpairedJson<'a> {
     pub pool: &'a str,
     pub reason: &'a str,
 }
 
 #[derive(Serialize)]
-pub struct SuccessorJson<'a> {
+pub(crate) struct SuccessorJson<'a> {
     pub replaces: &'a [String],
     pub pool: &'a str,
     pub declared: bool,
@@ -77,7 +78,7 @@ pub struct SuccessorJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct BranchMoveJson<'a> {
+pub(crate) struct BranchMoveJson<'a> {
     pub branch: &'a str,
     pub from: Option<&'a str>,
     /// Null only when the plan pairs no pool at all.
@@ -87,7 +88,7 @@ pub struct BranchMoveJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ChangeJson<'a> {
+pub(crate) struct ChangeJson<'a> {
     pub kind: &'static str,
     pub pools: [&'a str; 2],
     /// English: scripts read plan.json.
@@ -95,7 +96,7 @@ pub struct ChangeJson<'a> {
 }
 
 impl<'a> PlanJson<'a> {
-    pub fn new(plans: &'a [PairingPlan]) -> PlanJson<'a> {
+    pub(crate) fn new(plans: &'a [PairingPlan]) -> PlanJson<'a> {
         PlanJson {
             schema: PLAN_SCHEMA,
             estates: plans
@@ -169,6 +170,7 @@ impl<'a> PlanJson<'a> {
     }
 }
 
+/// The `lyncpair/plan/v1` document of `plans`.
 pub fn render(plans: &[PairingPlan]) -> String {
     let mut s = serde_json::to_string_pretty(&PlanJson::new(plans)).expect("plan JSON serialises");
     s.push('\n');

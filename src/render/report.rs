@@ -7,15 +7,19 @@ use super::templates::{TemplateError, Templates};
 use super::{csv, json};
 use crate::audit::{Audit, AuditedEstate};
 
-pub use super::view::{
-    PlanView, RunInfo, estate_slugs, index_view, iso_utc, plan_doc_view, plan_view, report_view,
+pub use super::view::{RunInfo, iso_utc};
+pub(crate) use super::view::{
+    PlanView, estate_slugs, index_view, plan_doc_view, plan_view, report_view,
 };
 
 /// One file of `audit --out`: `folder` is None for the output folder itself.
 #[derive(Debug)]
 pub struct OutFile {
+    /// The subfolder of the output folder (one per estate when there are several), or `None`.
     pub folder: Option<String>,
+    /// The file name.
     pub name: &'static str,
+    /// The contents.
     pub bytes: Vec<u8>,
 }
 
@@ -23,7 +27,7 @@ pub struct OutFile {
 /// findings.csv directly in DIR. Several: index.html and index.md linking one subfolder per estate
 /// (report.html, report.md, findings.csv and that estate's audit.json), plus the whole run's
 /// audit.json and findings.csv in DIR.
-pub fn out_files(
+pub(crate) fn out_files(
     run: &RunInfo,
     audit: &Audit,
     templates: &Templates,

@@ -389,6 +389,7 @@ foreach ($entry in $ready) {
 }
 "#;
 
+/// `pairing-runbook.ps1` for `plans`: UTF-8 with BOM, every value quoted into printable ASCII.
 pub fn render(plans: &[PairingPlan]) -> String {
     let mut s = Script {
         // UTF-8 with BOM: Windows PowerShell 5.1 reads a file without one as the ANSI code page.

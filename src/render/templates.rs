@@ -80,6 +80,8 @@ pub const PAGES: &[&str] = &[
     "diff.md.tera",
 ];
 
+/// The report templates of a run: the built-ins, each overridable by a file of the same name in the
+/// `--templates` folder, checked on sample data when loaded.
 pub struct Templates {
     tera: Tera,
 }
@@ -95,46 +97,88 @@ impl std::fmt::Debug for Templates {
 pub enum TemplateError {
     /// Tera cannot parse a template; `origin` says whether it is a built-in or an override.
     #[error("{origin} is broken:\n{}", indent(&error_chain(.source)))]
-    Broken { origin: String, source: tera::Error },
+    Broken {
+        /// Where the template comes from (built in, or the override file).
+        origin: String,
+        /// The underlying error.
+        source: tera::Error,
+    },
     /// A template fails on the sample data it is checked against at start-up.
     #[error("{0}\n(found while checking the templates on sample data)")]
     FailsOnSample(Box<TemplateError>),
+    /// The data of a template cannot be handed to Tera.
     #[error("report data for {name}: {}", error_chain(.source))]
-    Data { name: String, source: tera::Error },
+    Data {
+        /// The template's name.
+        name: String,
+        /// The underlying error.
+        source: tera::Error,
+    },
+    /// Tera fails to render a template.
     #[error("template {name} failed:\n{}", indent(&error_chain(.source)))]
-    Render { name: String, source: tera::Error },
+    Render {
+        /// The template's name.
+        name: String,
+        /// The underlying error.
+        source: tera::Error,
+    },
+    /// The `--templates` folder cannot be read.
     #[error("--templates {}: {source}", .dir.display())]
     Folder {
+        /// The folder.
         dir: PathBuf,
+        /// The underlying error.
         source: std::io::Error,
     },
+    /// Walking the `--templates` folder fails.
     #[error("--templates {}: {source}", .dir.display())]
     Walk {
+        /// The folder.
         dir: PathBuf,
+        /// The underlying error.
         source: walkdir::Error,
     },
+    /// `--templates` names a file.
     #[error("--templates {} is not a folder; name the folder holding your *.tera files", .dir.display())]
-    NotAFolder { dir: PathBuf },
+    NotAFolder {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// A template file cannot be read.
     #[error("template {} cannot be read: {source} (templates must be UTF-8 text)", .path.display())]
     Unreadable {
+        /// The file.
         path: PathBuf,
+        /// The underlying error.
         source: std::io::Error,
     },
+    /// The `--templates` folder holds no template.
     #[error("--templates {} holds no *.tera file; `lyncpair templates export DIR` writes the built-ins as a start", .dir.display())]
-    NoTemplates { dir: PathBuf },
+    NoTemplates {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// `templates export` would overwrite a file that differs from the built-in.
     #[error("{} already exists and differs from the built-in; nothing was written (move it away or export into an empty folder)", .path.display())]
-    ExportWouldOverwrite { path: PathBuf },
+    ExportWouldOverwrite {
+        /// The file.
+        path: PathBuf,
+    },
+    /// `templates export` cannot compare with a file already there.
     #[error("cannot check {}: {source}", .path.display())]
     ExportCannotCheck {
+        /// The file.
         path: PathBuf,
+        /// The underlying error.
         source: std::io::Error,
     },
+    /// Writing the exported templates fails.
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
 }
 
 /// The whole chain of a Tera error: "Failed to parse 'x'" alone does not say where.
-pub fn error_chain(e: &tera::Error) -> String {
+pub(crate) fn error_chain(e: &tera::Error) -> String {
     let mut out = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -191,6 +235,7 @@ impl Templates {
         Ok(())
     }
 
+    /// Render the template `name` (e.g. `report.html.tera`) with `view` as its context.
     pub fn render(&self, name: &str, view: &impl Serialize) -> Result<String, TemplateError> {
         let context = Context::from_serialize(view).map_err(|source| TemplateError::Data {
             name: name.to_owned(),
@@ -323,7 +368,7 @@ impl tera::Function for Translate {
 
 /// Text for a Markdown paragraph or table cell: no line breaks, and every character that could
 /// start markup (emphasis, links, raw HTML, code, table pipes, headings, lists) backslash-escaped.
-pub fn escape_markdown(raw: &str) -> String {
+pub(crate) fn escape_markdown(raw: &str) -> String {
     let flat = raw.replace("\r\n", " ").replace(['\r', '\n'], " ");
     let mut out = String::with_capacity(flat.len() + 8);
     let mut at_start = true;
@@ -358,7 +403,7 @@ pub fn escape_markdown(raw: &str) -> String {
 
 /// Text inside a quoted Mermaid label: anything but letters, digits and a few safe punctuation
 /// marks becomes a `#code;` entity, so quotes, brackets and HTML cannot break out.
-pub fn escape_mermaid(raw: &str) -> String {
+pub(crate) fn escape_mermaid(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         if c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | ',' | ':' | '/' | '(' | ')' | '·')

@@ -17,14 +17,10 @@ pub mod plan;
 mod status;
 
 pub use document::{
-    AcceptedView, Counts, ErrorView, EstateView, FindingView, IndexRow, IndexView, InputView,
-    NoteView, PlanDocView, PlanEstateView, PoolView, ReportView, RuleView, RunInfo, SiteView,
-    VerdictView, WorstView, errors_view, estate_slugs, estate_view, index_view, iso_utc,
-    plan_doc_view, report_view, severity_label, verdict,
+    ErrorView, IndexView, PlanDocView, ReportView, RunInfo, errors_view, estate_slugs, index_view,
+    iso_utc, plan_doc_view, report_view, severity_label,
 };
-pub use plan::{
-    DOCS_BRANCH, DOCS_PAIRING, DOCS_SBA_2010, branch_steps, capacity_label, cms_text, plan_view,
-};
+pub use plan::{branch_steps, capacity_label, cms_text, plan_view};
 pub use status::Status;
 
 use serde::Serialize;
@@ -34,7 +30,7 @@ use serde::Serialize;
 /// Lync 2010 pools to migrate first, the changes from today, the branch registrars to re-associate),
 /// with labels already chosen for the language. Not a public contract: templates may use any field.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct PlanView {
+pub(crate) struct PlanView {
     pub pairs: Vec<PlanPairView>,
     pub unpaired: Vec<UnpairedView>,
     pub objective: ObjectiveView,
@@ -53,7 +49,7 @@ pub struct PlanView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct SuccessorView {
+pub(crate) struct SuccessorView {
     pub pool: String,
     pub site: Option<String>,
     pub replaces: Vec<String>,
@@ -63,7 +59,7 @@ pub struct SuccessorView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct PlanPairView {
+pub(crate) struct PlanPairView {
     /// Sorted FQDNs.
     pub pools: [String; 2],
     /// Sites of `pools`, in the same order.
@@ -93,21 +89,21 @@ pub struct PlanPairView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct UnpairedView {
+pub(crate) struct UnpairedView {
     pub pool: String,
     /// The planner's reason (English, like finding messages).
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
-pub struct ObjectiveView {
+pub(crate) struct ObjectiveView {
     pub pairs: usize,
     pub cross_site: usize,
     pub kept: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct MigrateFirstView {
+pub(crate) struct MigrateFirstView {
     pub pool: String,
     pub site: Option<String>,
     pub backup: Option<String>,
@@ -123,7 +119,7 @@ pub struct MigrateFirstView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct NotPlannedView {
+pub(crate) struct NotPlannedView {
     pub pool: String,
     pub site: Option<String>,
     pub role: &'static str,
@@ -131,7 +127,7 @@ pub struct NotPlannedView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct ChangeView {
+pub(crate) struct ChangeView {
     /// "remove", "add" or "keep".
     pub kind: &'static str,
     pub kind_label: &'static str,
@@ -146,7 +142,7 @@ pub struct ChangeView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct BranchMoveView {
+pub(crate) struct BranchMoveView {
     pub branch: String,
     pub site: Option<String>,
     /// Its backup today, if any.

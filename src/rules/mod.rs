@@ -3,12 +3,16 @@
 //! Rules never do IO and never see the command line; `--fail-on` and the summary are applied
 //! afterwards by the caller. Codes, severities and semantics are those of CONTRACT.md and DOMAIN.md §3.
 
-mod backup;
-mod branch;
-pub mod fix;
-mod inputs;
+pub(crate) mod backup;
+pub(crate) mod branch;
+pub(crate) mod fix;
+pub(crate) mod inputs;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod pair;
-mod timers;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod pair;
+pub(crate) mod timers;
 
 use serde::Serialize;
 
@@ -16,15 +20,20 @@ use crate::accept::Acceptance;
 use crate::i18n::{Lang, Message};
 use crate::model::{Estate, Source};
 
+/// How serious a finding is; ordered from the most severe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
+    /// Breaks a Lync 2013+ rule: blocks the migration until the topology changes.
     Error,
+    /// Allowed, but risky or against Microsoft's recommendations.
     Warning,
+    /// Needs no action.
     Info,
 }
 
 impl Severity {
+    /// The name in the contract (`error`, `warning`, `info`).
     pub fn label(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -37,36 +46,61 @@ impl Severity {
 /// Every rule code of the contract. The string form is the public, stable code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
+    /// `backup-many-to-one`.
     BackupManyToOne,
+    /// `backup-not-reciprocal`.
     BackupNotReciprocal,
+    /// `backup-self`.
     BackupSelf,
+    /// `backup-unknown-pool`.
     BackupUnknownPool,
+    /// `backup-invalid-target`.
     BackupInvalidTarget,
+    /// `backup-missing`.
     BackupMissing,
+    /// `pair-edition-mismatch`.
     PairEditionMismatch,
+    /// `pair-platform-mismatch`.
     PairPlatformMismatch,
+    /// `pair-os-mismatch`.
     PairOsMismatch,
+    /// `pair-version-mismatch`.
     PairVersionMismatch,
+    /// `pair-same-site`.
     PairSameSite,
+    /// `pair-capacity`.
     PairCapacity,
+    /// `branch-backup-invalid`.
     BranchBackupInvalid,
+    /// `branch-backup-missing`.
     BranchBackupMissing,
+    /// `branch-no-dr`.
     BranchNoDr,
+    /// `timer-out-of-range`.
     TimerOutOfRange,
+    /// `timer-below-recommended`.
     TimerBelowRecommended,
+    /// `timer-order`.
     TimerOrder,
+    /// `source-conflict`.
     SourceConflict,
+    /// `export-lossy`.
     ExportLossy,
+    /// `topology-unpublished-change`.
     TopologyUnpublishedChange,
+    /// `acceptance-expired`.
     AcceptanceExpired,
+    /// `acceptance-unused`.
     AcceptanceUnused,
 }
 
 impl Code {
+    /// The stable code (`backup-many-to-one`, ...).
     pub fn as_str(self) -> &'static str {
         self.info().code
     }
 
+    /// The rule's entry in [`CATALOGUE`].
     pub fn info(self) -> &'static RuleInfo {
         CATALOGUE
             .iter()
@@ -84,14 +118,17 @@ impl Serialize for Code {
 /// One entry of `lyncpair rules`.
 #[derive(Debug, Serialize)]
 pub struct RuleInfo {
+    /// The rule's code.
     #[serde(skip)]
     pub id: Code,
+    /// The rule's code as text.
     pub code: &'static str,
     /// Every severity the rule emits, most severe first; `lyncpair rules` joins them with `/`
     /// ("error/warning" when it depends on the case). A test over every fixture estate checks
     /// that a rule emits nothing else.
     #[serde(serialize_with = "serialize_severities")]
     pub severity: &'static [Severity],
+    /// What the rule checks, in English.
     pub summary: &'static str,
     /// Why this is a rule: how strong the basis is (documented, inferred, recommended, project).
     pub source: &'static str,
@@ -129,7 +166,9 @@ macro_rules! url {
 /// A public document a rule rests on: what a user can look up, by its title and address.
 #[derive(Debug, Serialize)]
 pub struct Doc {
+    /// The document's title, as Microsoft publishes it.
     pub title: &'static str,
+    /// Its address.
     pub url: &'static str,
 }
 
@@ -218,6 +257,7 @@ const DOC_S_ASSOC: Doc = Doc {
     url: "https://learn.microsoft.com/en-us/skypeforbusiness/help-topics/help-topobld/associate-branch-office-appliance-with-front-end",
 };
 
+/// Every rule, in the order `lyncpair rules` prints them.
 pub static CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: Code::BackupManyToOne,
@@ -432,16 +472,22 @@ pub static CATALOGUE: &[RuleInfo] = &[
 /// One rule violation, pointing at the pools and the input lines it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// The rule.
     pub code: Code,
+    /// How serious.
     pub severity: Severity,
+    /// The pools concerned.
     pub pools: Vec<String>,
     /// The message in English, as audit/v1 carries it (scripts read it); `text` renders it in any language.
     pub message: String,
+    /// The message, to render in any language.
     #[serde(skip)]
     pub text: Message,
+    /// The input lines it comes from.
     pub sources: Vec<Source>,
-    /// What to do, for a person (audit/v1 `fix`, English); filled by [`check`] from [`fix::fix_for`].
+    /// What to do, for a person (audit/v1 `fix`, English); filled by [`check`].
     pub fix: String,
+    /// What to do, to render in any language.
     #[serde(skip)]
     pub fix_text: Option<Message>,
     /// Set by an active `--accept` entry: still shown, never counted (crate::accept).
@@ -449,7 +495,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(
+    pub(crate) fn new(
         code: Code,
         severity: Severity,
         pools: Vec<String>,
@@ -473,7 +519,7 @@ impl Finding {
     }
 
     /// Set what to do; `fix` keeps the English text for audit/v1.
-    pub fn set_fix(&mut self, fix: Message) {
+    pub(crate) fn set_fix(&mut self, fix: Message) {
         self.fix = fix.render(Lang::En);
         self.fix_text = Some(fix);
     }

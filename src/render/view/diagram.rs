@@ -68,8 +68,12 @@ const CORNER: i32 = 6;
 /// Widest diagram: A4 portrait holds 680 CSS px between 15 mm margins, so a 13 px label prints at
 /// 13 × 680 / 760 ≈ 11.6 px ≈ 8.7 pt and the 12 px detail line at 8 pt.
 const MAX_WIDTH: i32 = 760;
-/// Length and half-width of the arrowhead the templates draw (marker of 10 × 9 user units).
+/// Length and half-width of the arrowhead the templates draw (marker of 10 × 9 user units); the
+/// geometry tests check that no line touches another's arrowhead.
+#[cfg_attr(not(test), allow(dead_code))]
 pub const ARROW_LEN: i32 = 10;
+/// Half the width of the arrowhead.
+#[cfg_attr(not(test), allow(dead_code))]
 pub const ARROW_HALF: i32 = 5;
 
 #[derive(Debug, Clone, Serialize)]
@@ -149,6 +153,7 @@ pub struct EdgeView {
     pub label_anchor: &'static str,
     /// The corners of the line before rounding: what the geometry tests check.
     #[serde(skip)]
+    #[cfg_attr(not(test), allow(dead_code))]
     pub points: Vec<(i32, i32)>,
 }
 

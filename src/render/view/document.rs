@@ -19,9 +19,11 @@ use crate::rules::{Code, Finding, Severity};
 /// Facts about this run stamped into every report.
 #[derive(Debug, Clone)]
 pub struct RunInfo {
+    /// The language of the labels.
     pub lang: Lang,
     /// ISO 8601 UTC, e.g. `2024-05-01T12:00:00Z`.
     pub generated: String,
+    /// The version of lyncpair that made the report.
     pub tool_version: &'static str,
     /// The paths as given on the command line.
     pub paths: Vec<String>,
@@ -32,6 +34,7 @@ pub struct RunInfo {
 pub struct ReportView {
     pub lang: &'static str,
     pub generated: String,
+    /// The version of lyncpair that made the report.
     pub tool_version: &'static str,
     pub paths: Vec<String>,
     pub estates: Vec<EstateView>,
@@ -188,6 +191,7 @@ pub struct ErrorView {
 pub struct IndexView {
     pub lang: &'static str,
     pub generated: String,
+    /// The version of lyncpair that made the report.
     pub tool_version: &'static str,
     pub paths: Vec<String>,
     pub estates: Vec<IndexRow>,
@@ -505,6 +509,7 @@ pub fn report_view(
 pub struct PlanDocView {
     pub lang: &'static str,
     pub generated: String,
+    /// The version of lyncpair that made the report.
     pub tool_version: &'static str,
     pub paths: Vec<String>,
     pub estates: Vec<PlanEstateView>,
