@@ -431,9 +431,9 @@ mod tests {
     fn a_large_component_takes_the_shortcut_with_the_optimum_of_the_solver() {
         // 100 pools over 7 sites, a few pairs blocked, existing pairs of neighbours kept.
         let n = 100;
-        let sites: Vec<Option<u8>> = (0..n).map(|i| Some((i * 3 % 7) as u8)).collect();
-        let blocked = |a: usize, b: usize| (a * 31 + b * 17) % 23 == 0;
-        let kept = |a: usize, b: usize| b == a + 1 && a % 3 == 0;
+        let sites: Vec<Option<u8>> = (0..7u8).cycle().step_by(3).take(n).map(Some).collect();
+        let blocked = |a: usize, b: usize| (a * 31 + b * 17).is_multiple_of(23);
+        let kept = |a: usize, b: usize| b == a + 1 && a.is_multiple_of(3);
         let c = graph(&sites, blocked, kept);
         let found = shortcut(n, &c).remove(0).expect("balanced sites");
         assert!(is_matching(n, &c, &found));
@@ -462,7 +462,8 @@ mod tests {
             ) {
                 let n = sites.len();
                 let bit = |seed: u64, a: usize, b: usize, one_in: u64| {
-                    (seed.rotate_left((a * 13 + b * 7) as u32) ^ (a * 31 + b) as u64) % one_in == 0
+                    ((seed ^ ((a as u64) << 32 | b as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40)
+                        .is_multiple_of(one_in)
                 };
                 let c = graph(&sites, |a, b| bit(blocked_seed, a, b, 4), |a, b| bit(kept_seed, a, b, 5));
                 let exact = Exact::new(n, &c);
