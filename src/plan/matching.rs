@@ -69,7 +69,7 @@ impl Levels {
 /// levels of all `n` vertices, closeness from the positions among all `n`), so the union of the
 /// components' maximum matchings is a maximum matching of the whole. The solver is cubic in the
 /// vertices it is given and needs their square in memory; this makes both depend on the largest
-/// group rather than on the estate. A large component first tries [`all_cross_site`], which
+/// group rather than on the estate. A large component first tries `all_cross_site`, which
 /// needs neither.
 pub fn best_matching(n: usize, candidates: &[Candidate]) -> Vec<(usize, usize)> {
     if n < 2 || candidates.is_empty() {
@@ -89,7 +89,7 @@ pub fn best_matching(n: usize, candidates: &[Candidate]) -> Vec<(usize, usize)> 
     pairs
 }
 
-/// Components of at least this many vertices try [`all_cross_site`] before the cubic solver.
+/// Components of at least this many vertices try `all_cross_site` before the cubic solver.
 /// Below it the solver takes a few milliseconds at most, and small estates (every fixture) keep
 /// its choice among plans that are equally good on all three levels.
 pub const SHORTCUT_FROM: usize = 64;
