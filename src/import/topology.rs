@@ -318,7 +318,7 @@ struct Ctx<'c> {
     depth: usize,
 }
 
-/// Handle one start tag and say what to do with its content.
+/// Handle one start tag and say what to do with its content: which record it opens or fills.
 fn handle_start<'a>(
     r: &mut XmlReader<'a>,
     ns: &str,
@@ -326,98 +326,20 @@ fn handle_start<'a>(
     e: &BytesStart<'a>,
     c: &mut Ctx<'_>,
 ) -> Result<Next, XmlError> {
-    if ns == NS_SERVICE_ROLES && local == "RegistrarService" {
-        if let Some(s) = c.service.as_mut() {
-            s.registrar = Some(RegistrarAttrs {
-                is_director: r.attr(e, "IsDirector")?,
-                line: r.line(),
-            });
-        }
-        return Ok(Next::Skip);
-    }
-    if ns == NS_SERVICE_ROLES && local == "CentralMgmtService" {
-        if let Some(s) = c.service.as_mut() {
-            s.cms_active = r.attr(e, "IsActive")?;
-        }
-        return Ok(Next::Skip);
+    if ns == NS_SERVICE_ROLES {
+        return read_role_settings(r, local, e, c);
     }
     if ns != NS_TOPOLOGY {
         return Ok(Next::Skip);
     }
     match local {
         "Sites" | "Clusters" | "SqlInstances" | "Services" if c.depth == 1 => Ok(Next::Read),
-        "CentralSite" | "BranchSite" => {
-            let [id, parent_id] = r.attrs(e, ["SiteId", "ParentSiteId"])?;
-            *c.site = Some(DocSite {
-                id: id.map(Cow::into_owned).unwrap_or_default(),
-                name: None,
-                kind: if local == "CentralSite" {
-                    SiteKind::Central
-                } else {
-                    SiteKind::Branch
-                },
-                parent_id: parent_id.map(Cow::into_owned),
-                line: r.line(),
-            });
-            Ok(Next::Read)
-        }
-        "Name" if c.site.is_some() && c.cluster.is_none() => {
-            let name = r.text_content()?;
-            if let Some(s) = c.site.as_mut() {
-                s.name = Some(name);
-            }
-            Ok(Next::Consumed)
-        }
-        "ParentSite" if c.site.is_some() => {
-            if let Some(s) = c.site.as_mut() {
-                s.parent_id = r.attr(e, "SiteId")?.or(s.parent_id.take());
-            }
-            Ok(Next::Skip)
-        }
-        "Cluster" => {
-            *c.cluster = Some(DocCluster {
-                key: String::new(),
-                site_id: String::new(),
-                fqdn: r.attr(e, "Fqdn")?.unwrap_or_default(),
-                machines: Vec::new(),
-                single_machine: None,
-                line: r.line(),
-            });
-            Ok(Next::Read)
-        }
-        "ClusterId" => {
-            let [site_id, number] = r.attrs(e, ["SiteId", "Number"])?;
-            let (site_id, number) = (site_id.unwrap_or_default(), number.unwrap_or_default());
-            let key = cluster_key(&site_id, &number);
-            if let Some(cl) = c.cluster.as_mut() {
-                cl.key = key;
-                cl.site_id = site_id.into_owned();
-            } else if c.service.is_some() {
-                match *c.part {
-                    ServicePart::InstalledOn => {
-                        if let Some(s) = c.service.as_mut() {
-                            s.installed_on = Placement::Cluster(key);
-                        }
-                    }
-                    ServicePart::InstalledOnSql => {
-                        let name = c.install_sql_name.clone().unwrap_or_default();
-                        if let Some(s) = c.service.as_mut() {
-                            s.installed_on = Placement::SqlInstance(sql_key(&key, &name));
-                        }
-                    }
-                    _ => {}
-                }
-            } else if c.sql_name.is_some() {
-                *c.sql_cluster = Some(key);
-            }
-            Ok(Next::Skip)
-        }
-        "Machine" if c.cluster.is_some() => {
-            if let (Some(cl), Some(fqdn)) = (c.cluster.as_mut(), r.attr(e, "Fqdn")?) {
-                cl.machines.push(fqdn);
-            }
-            Ok(Next::Skip)
-        }
+        "CentralSite" | "BranchSite" => open_site(r, local, e, c),
+        "Name" if c.site.is_some() && c.cluster.is_none() => read_site_name(r, c),
+        "ParentSite" if c.site.is_some() => read_parent_site(r, e, c),
+        "Cluster" => open_cluster(r, e, c),
+        "ClusterId" => read_cluster_id(r, e, c),
+        "Machine" if c.cluster.is_some() => read_machine(r, e, c),
         "SqlInstance" if c.depth == 2 => {
             *c.sql_cluster = None;
             *c.sql_name = None;
@@ -432,102 +354,257 @@ fn handle_start<'a>(
             *c.part = ServicePart::InstalledOnSql;
             Ok(Next::Read)
         }
-        "Service" if c.depth == 2 => {
-            *c.service = Some(DocService {
-                key: String::new(),
-                display: String::new(),
-                role: String::new(),
-                service_version: r.attr(e, "ServiceVersion")?,
-                installed_on: Placement::Missing,
-                dependencies: Vec::new(),
-                registrar: None,
-                backups: Vec::new(),
-                cms_active: None,
-                line: r.line(),
-            });
-            *c.part = ServicePart::Own;
-            Ok(Next::Read)
-        }
-        "ServiceId" if c.service.is_some() => {
-            let [site_id, role, instance] = r.attrs(e, ["SiteId", "RoleName", "Instance"])?;
-            let (site_id, role, instance) = (
-                site_id.unwrap_or_default(),
-                role.unwrap_or_default(),
-                instance.unwrap_or_default(),
-            );
-            let key = service_key(&site_id, &role, &instance);
-            match *c.part {
-                ServicePart::Own => {
-                    if let Some(s) = c.service.as_mut() {
-                        s.display = key.clone();
-                        s.key = key;
-                        s.role = role.into_owned();
-                    }
-                }
-                ServicePart::Dependency => {
-                    if let Some(d) = c.dependency.as_mut() {
-                        d.target = key;
-                        d.target_role = Some(role.into_owned());
-                    }
-                }
-                // A reference missing a part names no service: read as no backup (a note says so).
-                ServicePart::Backup
-                    if site_id.is_empty() || role.is_empty() || instance.is_empty() => {}
-                ServicePart::Backup => {
-                    if let Some(b) = c.service.as_mut().and_then(|s| s.backups.last_mut())
-                        && b.target.is_none()
-                    {
-                        b.target = Some(key);
-                        b.target_role = Some(role.into_owned());
-                    }
-                }
-                _ => {}
-            }
-            Ok(Next::Skip)
-        }
+        "Service" if c.depth == 2 => open_service(r, e, c),
+        "ServiceId" if c.service.is_some() => read_service_id(r, e, c),
         "DependsOn" if c.service.is_some() => Ok(Next::Read),
-        "Dependency" if c.service.is_some() => {
-            *c.dependency = Some(DocDependency {
-                target: String::new(),
-                target_role: None,
-                usage: r.attr(e, "Usage")?.unwrap_or_default(),
-                line: r.line(),
-            });
-            *c.part = ServicePart::Dependency;
-            Ok(Next::Read)
-        }
+        "Dependency" if c.service.is_some() => open_dependency(r, e, c),
         "InstalledOn" if c.service.is_some() => {
             *c.part = ServicePart::InstalledOn;
             Ok(Next::Read)
         }
-        // D1/D2: the backup Registrar and the failover settings, as in the genuine paired export.
-        "Backup" if c.service.is_some() && *c.part == ServicePart::Own => {
-            let [enable_failover, failure_detection, failback] = r.attrs(
-                e,
-                [
-                    "EnableAutomaticFailover",
-                    "FailureDetectionInterval",
-                    "FailbackDetectionInterval",
-                ],
-            )?;
-            if let Some(s) = c.service.as_mut() {
-                s.backups.push(DocBackup {
-                    target: None,
-                    target_role: None,
-                    enable_failover: enable_failover.map(Cow::into_owned),
-                    failure_detection: failure_detection.map(Cow::into_owned),
-                    failback: failback.map(Cow::into_owned),
-                    line: r.line(),
-                });
-            }
-            *c.part = ServicePart::Backup;
-            Ok(Next::Read)
-        }
+        "Backup" if c.service.is_some() && *c.part == ServicePart::Own => open_backup(r, e, c),
         _ => {
             let _ = c.doc;
             Ok(Next::Skip)
         }
     }
+}
+
+/// A role's own settings (ServiceRoles namespace): `IsDirector` of a Registrar, `IsActive` of a
+/// Central Management store. Everything else in that namespace is skipped.
+fn read_role_settings<'a>(
+    r: &mut XmlReader<'a>,
+    local: &str,
+    e: &BytesStart<'a>,
+    c: &mut Ctx<'_>,
+) -> Result<Next, XmlError> {
+    match local {
+        "RegistrarService" => {
+            if let Some(s) = c.service.as_mut() {
+                s.registrar = Some(RegistrarAttrs {
+                    is_director: r.attr(e, "IsDirector")?,
+                    line: r.line(),
+                });
+            }
+        }
+        "CentralMgmtService" => {
+            if let Some(s) = c.service.as_mut() {
+                s.cms_active = r.attr(e, "IsActive")?;
+            }
+        }
+        _ => {}
+    }
+    Ok(Next::Skip)
+}
+
+/// `CentralSite` or `BranchSite` (D3): a site record, closed at its end tag.
+fn open_site<'a>(
+    r: &mut XmlReader<'a>,
+    local: &str,
+    e: &BytesStart<'a>,
+    c: &mut Ctx<'_>,
+) -> Result<Next, XmlError> {
+    let [id, parent_id] = r.attrs(e, ["SiteId", "ParentSiteId"])?;
+    *c.site = Some(DocSite {
+        id: id.map(Cow::into_owned).unwrap_or_default(),
+        name: None,
+        kind: if local == "CentralSite" {
+            SiteKind::Central
+        } else {
+            SiteKind::Branch
+        },
+        parent_id: parent_id.map(Cow::into_owned),
+        line: r.line(),
+    });
+    Ok(Next::Read)
+}
+
+/// The site's `Name` text (D8), read here end tag included.
+fn read_site_name(r: &mut XmlReader<'_>, c: &mut Ctx<'_>) -> Result<Next, XmlError> {
+    let name = r.text_content()?;
+    if let Some(s) = c.site.as_mut() {
+        s.name = Some(name);
+    }
+    Ok(Next::Consumed)
+}
+
+/// A `ParentSite` child names a branch site's parent (D3); it wins over a `ParentSiteId` attribute.
+fn read_parent_site<'a>(
+    r: &mut XmlReader<'a>,
+    e: &BytesStart<'a>,
+    c: &mut Ctx<'_>,
+) -> Result<Next, XmlError> {
+    if let Some(s) = c.site.as_mut() {
+        s.parent_id = r.attr(e, "SiteId")?.or(s.parent_id.take());
+    }
+    Ok(Next::Skip)
+}
+
+/// A `Cluster` record (a pool), closed at its end tag; its key comes from its `ClusterId`.
+fn open_cluster<'a>(
+    r: &mut XmlReader<'a>,
+    e: &BytesStart<'a>,
+    c: &mut Ctx<'_>,
+) -> Result<Next, XmlError> {
+    *c.cluster = Some(DocCluster {
+        key: String::new(),
+        site_id: String::new(),
+        fqdn: r.attr(e, "Fqdn")?.unwrap_or_default(),
+        machines: Vec::new(),
+        single_machine: None,
+        line: r.line(),
+    });
+    Ok(Next::Read)
+}
+
+/// A `ClusterId` is the key of the cluster being read, or where the current service is installed
+/// (directly or through a SQL instance), or the cluster hosting the current SQL instance.
+fn read_cluster_id<'a>(
+    r: &mut XmlReader<'a>,
+    e: &BytesStart<'a>,
+    c: &mut Ctx<'_>,
+) -> Result<Next, XmlError> {
+    let [site_id, number] = r.attrs(e, ["SiteId", "Number"])?;
+    let (site_id, number) = (site_id.unwrap_or_default(), number.unwrap_or_default());
+    let key = cluster_key(&site_id, &number);
+    if let Some(cl) = c.cluster.as_mut() {
+        cl.key = key;
+        cl.site_id = site_id.into_owned();
+    } else if let Some(s) = c.service.as_mut() {
+        match *c.part {
+            ServicePart::InstalledOn => s.installed_on = Placement::Cluster(key),
+            ServicePart::InstalledOnSql => {
+                let name = c.install_sql_name.as_deref().unwrap_or_default();
+                s.installed_on = Placement::SqlInstance(sql_key(&key, name));
+            }
+            _ => {}
+        }
+    } else if c.sql_name.is_some() {
+        *c.sql_cluster = Some(key);
+    }
+    Ok(Next::Skip)
+}
+
+/// A `Machine` of the cluster being read.
+fn read_machine<'a>(
+    r: &mut XmlReader<'a>,
+    e: &BytesStart<'a>,
+    c: &mut Ctx<'_>,
+) -> Result<Next, XmlError> {
+    if let (Some(cl), Some(fqdn)) = (c.cluster.as_mut(), r.attr(e, "Fqdn")?) {
+        cl.machines.push(fqdn);
+    }
+    Ok(Next::Skip)
+}
+
+/// A `Service` record, closed at its end tag; its key comes from its own `ServiceId`.
+fn open_service<'a>(
+    r: &mut XmlReader<'a>,
+    e: &BytesStart<'a>,
+    c: &mut Ctx<'_>,
+) -> Result<Next, XmlError> {
+    *c.service = Some(DocService {
+        key: String::new(),
+        display: String::new(),
+        role: String::new(),
+        service_version: r.attr(e, "ServiceVersion")?,
+        installed_on: Placement::Missing,
+        dependencies: Vec::new(),
+        registrar: None,
+        backups: Vec::new(),
+        cms_active: None,
+        line: r.line(),
+    });
+    *c.part = ServicePart::Own;
+    Ok(Next::Read)
+}
+
+/// A `ServiceId` names the current service itself, the target of its dependency, or its backup
+/// Registrar (D1), depending on where inside the service it stands.
+fn read_service_id<'a>(
+    r: &mut XmlReader<'a>,
+    e: &BytesStart<'a>,
+    c: &mut Ctx<'_>,
+) -> Result<Next, XmlError> {
+    let [site_id, role, instance] = r.attrs(e, ["SiteId", "RoleName", "Instance"])?;
+    let (site_id, role, instance) = (
+        site_id.unwrap_or_default(),
+        role.unwrap_or_default(),
+        instance.unwrap_or_default(),
+    );
+    let key = service_key(&site_id, &role, &instance);
+    match *c.part {
+        ServicePart::Own => {
+            if let Some(s) = c.service.as_mut() {
+                s.display = key.clone();
+                s.key = key;
+                s.role = role.into_owned();
+            }
+        }
+        ServicePart::Dependency => {
+            if let Some(d) = c.dependency.as_mut() {
+                d.target = key;
+                d.target_role = Some(role.into_owned());
+            }
+        }
+        // A reference missing a part names no service: read as no backup (a note says so).
+        ServicePart::Backup if site_id.is_empty() || role.is_empty() || instance.is_empty() => {}
+        ServicePart::Backup => {
+            if let Some(b) = c.service.as_mut().and_then(|s| s.backups.last_mut())
+                && b.target.is_none()
+            {
+                b.target = Some(key);
+                b.target_role = Some(role.into_owned());
+            }
+        }
+        ServicePart::InstalledOn | ServicePart::InstalledOnSql => {}
+    }
+    Ok(Next::Skip)
+}
+
+/// A `Dependency` of the current service (never a backup edge, D1), closed at its end tag.
+fn open_dependency<'a>(
+    r: &mut XmlReader<'a>,
+    e: &BytesStart<'a>,
+    c: &mut Ctx<'_>,
+) -> Result<Next, XmlError> {
+    *c.dependency = Some(DocDependency {
+        target: String::new(),
+        target_role: None,
+        usage: r.attr(e, "Usage")?.unwrap_or_default(),
+        line: r.line(),
+    });
+    *c.part = ServicePart::Dependency;
+    Ok(Next::Read)
+}
+
+/// D1/D2: a `Backup` names the backup Registrar and holds the failover settings, as in the genuine
+/// paired export.
+fn open_backup<'a>(
+    r: &mut XmlReader<'a>,
+    e: &BytesStart<'a>,
+    c: &mut Ctx<'_>,
+) -> Result<Next, XmlError> {
+    let [enable_failover, failure_detection, failback] = r.attrs(
+        e,
+        [
+            "EnableAutomaticFailover",
+            "FailureDetectionInterval",
+            "FailbackDetectionInterval",
+        ],
+    )?;
+    if let Some(s) = c.service.as_mut() {
+        s.backups.push(DocBackup {
+            target: None,
+            target_role: None,
+            enable_failover: enable_failover.map(Cow::into_owned),
+            failure_detection: failure_detection.map(Cow::into_owned),
+            failback: failback.map(Cow::into_owned),
+            line: r.line(),
+        });
+    }
+    *c.part = ServicePart::Backup;
+    Ok(Next::Read)
 }
 
 /// What to do with the content of an element after its start tag was handled.

@@ -69,36 +69,143 @@ impl Levels {
 /// levels of all `n` vertices, closeness from the positions among all `n`), so the union of the
 /// components' maximum matchings is a maximum matching of the whole. The solver is cubic in the
 /// vertices it is given and needs their square in memory; this makes both depend on the largest
-/// group rather than on the estate.
+/// group rather than on the estate. A large component first tries `all_cross_site`, which
+/// needs neither.
 pub fn best_matching(n: usize, candidates: &[Candidate]) -> Vec<(usize, usize)> {
     if n < 2 || candidates.is_empty() {
         return Vec::new();
     }
-    let levels = Levels::for_vertices(n);
-    let heaviest = candidates
-        .iter()
-        .map(|c| levels.weight(n, c))
-        .max()
-        .unwrap_or(0);
-    // The solver keeps dual variables of a few times the heaviest edge below `W::MAX / 4`;
-    // i64 is faster and suffices for any realistic estate (thousands of pools), i128 beyond.
-    let small = heaviest <= i128::from(i64::MAX / 64);
+    let exact = Exact::new(n, candidates);
     let mut pairs = Vec::new();
-    for component in components(n, candidates) {
-        let mate = if small {
-            solve::<i64>(
-                n,
-                &component,
-                |w| i64::try_from(w).expect("`small`: every weight is at most i64::MAX / 64"),
-                &levels,
-            )
+    for mut component in components(n, candidates) {
+        let shortcut = if component.vertices.len() >= SHORTCUT_FROM {
+            all_cross_site(&exact, &mut component)
         } else {
-            solve::<i128>(n, &component, |w| w, &levels)
+            None
         };
-        pairs.extend(mate);
+        pairs.extend(shortcut.unwrap_or_else(|| exact.solve(&component)));
     }
     pairs.sort_unstable();
     pairs
+}
+
+/// Components of at least this many vertices try `all_cross_site` before the cubic solver.
+/// Below it the solver takes a few milliseconds at most, and small estates (every fixture) keep
+/// its choice among plans that are equally good on all three levels.
+pub const SHORTCUT_FROM: usize = 64;
+
+/// The exact solver with the weights of the whole graph of `n` vertices.
+struct Exact {
+    n: usize,
+    levels: Levels,
+    /// Every weight fits an `i64` with the headroom the solver needs.
+    small: bool,
+}
+
+impl Exact {
+    fn new(n: usize, candidates: &[Candidate]) -> Exact {
+        let levels = Levels::for_vertices(n);
+        let heaviest = candidates
+            .iter()
+            .map(|c| levels.weight(n, c))
+            .max()
+            .unwrap_or(0);
+        // The solver keeps dual variables of a few times the heaviest edge below `W::MAX / 4`;
+        // i64 is faster and suffices for any realistic estate (thousands of pools), i128 beyond.
+        let small = heaviest <= i128::from(i64::MAX / 64);
+        Exact { n, levels, small }
+    }
+
+    /// The maximum-weight matching of one component, cubic in its vertices.
+    fn solve(&self, component: &Component<'_>) -> Vec<(usize, usize)> {
+        if self.small {
+            solve::<i64>(
+                self.n,
+                component,
+                |w| i64::try_from(w).expect("`small`: every weight is at most i64::MAX / 64"),
+                &self.levels,
+            )
+        } else {
+            solve::<i128>(self.n, component, |w| w, &self.levels)
+        }
+    }
+}
+
+/// A maximum-weight matching of a component in which every vertex can be paired across sites,
+/// found without the cubic solver; `None` when this cannot be shown, and the solver decides.
+///
+/// 1. `K`, the edges that are both cross-site and kept, is sparse (a pool names one backup), and
+///    its own connected components are small: each is solved exactly, which gives a maximum
+///    matching of `K`, of size `ν(K)`.
+/// 2. The vertices left are paired in FQDN order, each with the nearest earlier one still waiting
+///    to which it has a cross-site edge; two left waiting at the end take the places of a pair of
+///    this step that can be split into two cross-site pairs with them.
+/// 3. If that pairs all but at most one of the component's `k` vertices, the result is kept.
+///
+/// Why the result is then a lexicographic optimum, over the component alone (and so, by the
+/// argument of [`best_matching`], in the whole graph): it has `⌊k/2⌋` pairs, which no matching of
+/// `k` vertices exceeds; every pair is cross-site, and a matching has no more cross-site pairs than
+/// pairs; it has exactly `ν(K)` kept pairs (the pairs of step 1 are kept, and a step-2 pair in `K`
+/// would join two vertices a maximum matching of `K` leaves free, which cannot be). Any matching
+/// whose `⌊k/2⌋` pairs are all cross-site has its kept pairs in `K`, so at most `ν(K)` of them. So
+/// no matching beats it on pairs, then cross-site, then kept pairs: the objective of CONTRACT.md.
+/// What it does not promise is the solver's last tie-break (closeness of the FQDNs): step 2 pairs
+/// near neighbours, but among plans equal on the three levels it may choose another than the solver.
+fn all_cross_site(exact: &Exact, component: &mut Component<'_>) -> Option<Vec<(usize, usize)>> {
+    let k = component.vertices.len();
+    let kept_cross: Vec<Candidate> = component
+        .edges
+        .iter()
+        .filter(|c| c.cross_site && c.kept)
+        .map(|c| **c)
+        .collect();
+    let mut pairs = Vec::with_capacity(k / 2);
+    for part in components(exact.n, &kept_cross) {
+        pairs.extend(exact.solve(&part));
+    }
+    let mut paired = vec![false; exact.n];
+    for &(a, b) in &pairs {
+        paired[a] = true;
+        paired[b] = true;
+    }
+    // Edges are looked up by binary search: the planner lists them in (a, b) order already.
+    if !component.edges.is_sorted_by_key(|c| (c.a, c.b)) {
+        component.edges.sort_unstable_by_key(|c| (c.a, c.b));
+    }
+    let cross_site = |a: usize, b: usize| {
+        component
+            .edges
+            .binary_search_by_key(&(a, b), |c| (c.a, c.b))
+            .is_ok_and(|i| component.edges[i].cross_site)
+    };
+    let kept_pairs = pairs.len();
+    let mut waiting: Vec<usize> = Vec::new();
+    for &v in &component.vertices {
+        if paired[v] {
+            continue;
+        }
+        match waiting.iter().rposition(|&u| cross_site(u, v)) {
+            Some(i) => pairs.push((waiting.remove(i), v)),
+            None => waiting.push(v),
+        }
+    }
+    // No two vertices still waiting have a cross-site edge (the later one looked at the earlier
+    // one). Two of them can still be placed by splitting a pair of step 2, `x`–`y`, into `u`–`x`
+    // and `w`–`y`: one pair more, all still cross-site, the kept pairs of step 1 untouched.
+    while let [u, w, ..] = waiting[..] {
+        let swap = (kept_pairs..pairs.len())
+            .flat_map(|i| {
+                let (x, y) = pairs[i];
+                [(i, x, y), (i, y, x)]
+            })
+            .filter(|&(_, x, y)| cross_site(u.min(x), u.max(x)) && cross_site(w.min(y), w.max(y)))
+            .min_by_key(|&(i, x, y)| (u.abs_diff(x) + w.abs_diff(y), i));
+        let (i, x, y) = swap?;
+        pairs[i] = (u.min(x), u.max(x));
+        pairs.push((w.min(y), w.max(y)));
+        waiting.drain(..2);
+    }
+    (pairs.len() == k / 2).then_some(pairs)
 }
 
 /// The vertices of one connected component of the candidate graph (ascending) and its edges.
@@ -245,6 +352,130 @@ mod tests {
         let vertices: Vec<&[usize]> = parts.iter().map(|p| p.vertices.as_slice()).collect();
         assert_eq!(vertices, [&[0, 1, 4][..], &[2, 3, 5]]);
         assert_eq!(parts[1].edges.len(), 3);
+    }
+
+    /// (pairs, cross-site pairs, kept pairs) of a matching: the objective of CONTRACT.md.
+    fn objective(candidates: &[Candidate], pairs: &[(usize, usize)]) -> (usize, usize, usize) {
+        let edge = |&(a, b): &(usize, usize)| {
+            candidates
+                .iter()
+                .find(|c| (c.a, c.b) == (a, b))
+                .expect("every pair is a candidate")
+        };
+        let cross = pairs.iter().filter(|p| edge(p).cross_site).count();
+        let kept = pairs.iter().filter(|p| edge(p).kept).count();
+        (pairs.len(), cross, kept)
+    }
+
+    /// Every vertex in at most one pair, every pair a candidate with `a < b`.
+    fn is_matching(n: usize, candidates: &[Candidate], pairs: &[(usize, usize)]) -> bool {
+        let mut seen = vec![false; n];
+        pairs.iter().all(|&(a, b)| {
+            let fresh = a < b && !seen[a] && !seen[b];
+            seen[a] = true;
+            seen[b] = true;
+            fresh && candidates.iter().any(|c| (c.a, c.b) == (a, b))
+        })
+    }
+
+    /// Pools at `sites` (`None`: unknown), every pair allowed unless `blocked`, kept as `kept` says.
+    fn graph(
+        sites: &[Option<u8>],
+        blocked: impl Fn(usize, usize) -> bool,
+        kept: impl Fn(usize, usize) -> bool,
+    ) -> Vec<Candidate> {
+        let n = sites.len();
+        (0..n)
+            .flat_map(|a| ((a + 1)..n).map(move |b| (a, b)))
+            .filter(|&(a, b)| !blocked(a, b))
+            .map(|(a, b)| {
+                let cross_site = matches!((sites[a], sites[b]), (Some(x), Some(y)) if x != y);
+                edge(a, b, cross_site, kept(a, b))
+            })
+            .collect()
+    }
+
+    fn shortcut(n: usize, candidates: &[Candidate]) -> Vec<Option<Vec<(usize, usize)>>> {
+        let exact = Exact::new(n, candidates);
+        components(n, candidates)
+            .iter_mut()
+            .map(|c| all_cross_site(&exact, c))
+            .collect()
+    }
+
+    #[test]
+    fn the_shortcut_keeps_the_most_kept_pairs_across_sites() {
+        // Sites 0,1,0,1,0,1: everything can pair across. 0-1 and 2-3 are kept across sites, 1-2 is
+        // kept across sites too, so only two of the three can be kept; 4-5 pair across, not kept.
+        let sites = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(1)];
+        let kept = |a: usize, b: usize| matches!((a, b), (0, 1) | (1, 2) | (2, 3));
+        let c = graph(&sites, |_, _| false, kept);
+        let found = shortcut(6, &c)
+            .remove(0)
+            .expect("every pool can pair across sites");
+        assert!(is_matching(6, &c, &found));
+        assert_eq!(objective(&c, &found), (3, 3, 2));
+        assert_eq!(objective(&c, &found), objective(&c, &best_matching(6, &c)));
+    }
+
+    #[test]
+    fn the_shortcut_gives_way_when_one_site_holds_most_pools() {
+        // Four pools in site 0 and two in site 1: at most two pairs can cross sites.
+        let sites = [Some(0), Some(0), Some(1), Some(0), Some(1), Some(0)];
+        let c = graph(&sites, |_, _| false, |_, _| false);
+        assert_eq!(shortcut(6, &c), [None]);
+        assert_eq!(objective(&c, &best_matching(6, &c)), (3, 2, 0));
+    }
+
+    #[test]
+    fn a_large_component_takes_the_shortcut_with_the_optimum_of_the_solver() {
+        // 100 pools over 7 sites, a few pairs blocked, existing pairs of neighbours kept.
+        let n = 100;
+        let sites: Vec<Option<u8>> = (0..7u8).cycle().step_by(3).take(n).map(Some).collect();
+        let blocked = |a: usize, b: usize| (a * 31 + b * 17).is_multiple_of(23);
+        let kept = |a: usize, b: usize| b == a + 1 && a.is_multiple_of(3);
+        let c = graph(&sites, blocked, kept);
+        let found = shortcut(n, &c).remove(0).expect("balanced sites");
+        assert!(is_matching(n, &c, &found));
+        let mut dense = Vec::new();
+        let exact = Exact::new(n, &c);
+        for component in components(n, &c) {
+            dense.extend(exact.solve(&component));
+        }
+        assert_eq!(objective(&c, &found), objective(&c, &dense));
+        assert_eq!(best_matching(n, &c).len(), n / 2);
+    }
+
+    mod shortcut_against_the_solver {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+            /// Whenever the shortcut answers, its answer is a matching and as good on all three
+            /// levels as the solver's, which `src/plan/tests.rs` checks against brute force.
+            #[test]
+            fn whenever_the_shortcut_answers_it_is_optimal(
+                sites in proptest::collection::vec(proptest::option::weighted(0.9, 0u8..4), 2..12),
+                blocked_seed in any::<u64>(),
+                kept_seed in any::<u64>(),
+            ) {
+                let n = sites.len();
+                let bit = |seed: u64, a: usize, b: usize, one_in: u64| {
+                    ((seed ^ ((a as u64) << 32 | b as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40)
+                        .is_multiple_of(one_in)
+                };
+                let c = graph(&sites, |a, b| bit(blocked_seed, a, b, 4), |a, b| bit(kept_seed, a, b, 5));
+                let exact = Exact::new(n, &c);
+                for mut component in components(n, &c) {
+                    let dense = exact.solve(&component);
+                    if let Some(found) = all_cross_site(&exact, &mut component) {
+                        prop_assert!(is_matching(n, &c, &found));
+                        prop_assert_eq!(objective(&c, &found), objective(&c, &dense));
+                    }
+                }
+            }
+        }
     }
 
     #[test]
