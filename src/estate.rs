@@ -319,7 +319,8 @@ fn signature_notes(records: &[InputRecords], notes: &mut Vec<crate::model::Note>
                      {signature}): two deployments or two snapshots are audited as one estate; put \
                      each snapshot in a folder of its own",
                     r.input.path
-                ),
+                )
+                .into(),
                 source: Source::new(&r.input.path, Some(*line)),
             }),
             Some(_) => {}

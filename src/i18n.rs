@@ -1183,6 +1183,18 @@ static LABELS: &[(&str, &str, &str)] = &[
         "{pool}: failback interval {back} s is not longer than failure detection {detect} s (Topology Builder defaults: 120 s and 240 s)",
         "{pool}: Failback-Intervall {back} s ist nicht länger als die Ausfallerkennung {detect} s (Vorgaben des Topologie-Generators: 120 s und 240 s)",
     ),
+    // Facts of a pool, as `source-conflict` names them (the keys of `Pool::provenance`).
+    ("fact.site", "site", "Standort"),
+    ("fact.role", "role", "Rolle"),
+    ("fact.edition", "edition", "Edition"),
+    ("fact.version", "version", "Version"),
+    ("fact.servers", "servers", "Serveranzahl"),
+    ("fact.users", "users", "Benutzerzahl"),
+    ("fact.virtual", "virtual", "virtuell"),
+    ("fact.os", "os", "Betriebssystem"),
+    ("fact.backup", "backup", "Sicherungspool"),
+    ("fact.backup_service", "backup_service", "Sicherungsdienst"),
+    ("fact.cms", "cms", "zentraler Verwaltungsspeicher"),
     (
         "msg.source_conflict",
         "{pool}: {fact} is \"{used}\" in {used_source} but \"{other}\" in {other_source}; \"{used}\" is used",
@@ -1819,6 +1831,13 @@ impl Message {
             }
         }
         out
+    }
+}
+
+/// A message in a machine format (audit/v1 `notes[].message`) is its English text.
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.render(Lang::En))
     }
 }
 

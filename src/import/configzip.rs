@@ -226,13 +226,14 @@ fn read_with(bytes: &[u8], display: &str, limits: Limits) -> Result<InputRecords
     }
     for (message, line) in scan.notes {
         records.notes.push(Note {
-            message,
+            message: message.into(),
             source: Source::new(&inner, Some(line)),
         });
     }
     for (_, other) in doc_item_sets.iter().skip(1) {
         records.notes.push(Note {
-            message: format!("the archive holds a further {other}; only {entry_name} was read"),
+            message: format!("the archive holds a further {other}; only {entry_name} was read")
+                .into(),
             source: Source::new(display, None),
         });
     }

@@ -487,7 +487,8 @@ fn read_cmdlet(kind: Kind, table: &Table, display: &str, out: &mut InputRecords)
             message: format!(
                 "this {} export holds no row lyncpair could use",
                 kind.cmdlet()
-            ),
+            )
+            .into(),
             source: Source::new(display, Some(header.line)),
         });
     }
@@ -510,7 +511,7 @@ fn lossy_columns(header: &Record, rows: &[Record], display: &str, out: &mut Inpu
             pool: None,
             what: format!(
                 "column \"{column}\" holds the .NET type name \"{type_name}\" instead of values: Export-Csv wrote a collection; join it with ';' before exporting (powershell/Export-LyncPairingData.ps1 does)"
-            ),
+            ).into(),
             source: Source::new(display, Some(line)),
         });
     }
@@ -521,7 +522,7 @@ fn pool_fqdn(raw: &str, src: &Source, out: &mut InputRecords) -> Option<String> 
     let fqdn = normalize_fqdn(raw);
     if fqdn.is_empty() || fqdn.contains(char::is_whitespace) {
         out.notes.push(Note {
-            message: format!("\"{raw}\" is not a pool FQDN; the row is skipped"),
+            message: format!("\"{raw}\" is not a pool FQDN; the row is skipped").into(),
             source: src.clone(),
         });
         return None;
@@ -529,7 +530,8 @@ fn pool_fqdn(raw: &str, src: &Source, out: &mut InputRecords) -> Option<String> 
     if fqdn.contains('?') {
         out.lossy.push(Lossy {
             pool: Some(fqdn.clone()),
-            what: format!("pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)"),
+            what: format!("pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)")
+                .into(),
             source: src.clone(),
         });
     }
@@ -541,7 +543,8 @@ fn site_name(raw: &str, src: &Source, out: &mut InputRecords) -> String {
     if name.contains('?') {
         out.lossy.push(Lossy {
             pool: None,
-            what: format!("site name \"{name}\" contains '?' (characters lost by an ASCII export)"),
+            what: format!("site name \"{name}\" contains '?' (characters lost by an ASCII export)")
+                .into(),
             source: src.clone(),
         });
     }
@@ -576,7 +579,8 @@ fn read_registrars(cols: &Columns, rows: &[Record], display: &str, out: &mut Inp
                 None => out.notes.push(Note {
                     message: format!(
                         "{fqdn}: Version \"{raw}\" is not 5, 6, 7 or 8; version left unknown"
-                    ),
+                    )
+                    .into(),
                     source: src.clone(),
                 }),
             }
@@ -644,7 +648,7 @@ fn read_backup_relationships(
             out.notes.push(Note {
                 message: format!(
                     "{fqdn}: Get-CsPoolBackupRelationship gave no BackupPoolFqdn (the column name is inferred); it returned: {seen}"
-                ),
+                ).into(),
                 source: src,
             });
             continue;
@@ -673,7 +677,7 @@ fn failover(
     }
     let mut unreadable = |column: &str, raw: &str| {
         out.notes.push(Note {
-            message: format!("{fqdn}: {column} \"{raw}\" cannot be read; left unknown"),
+            message: format!("{fqdn}: {column} \"{raw}\" cannot be read; left unknown").into(),
             source: src.clone(),
         })
     };
@@ -755,7 +759,7 @@ fn read_pools(cols: &Columns, rows: &[Record], display: &str, out: &mut InputRec
             message: format!(
                 "Get-CsPool lists a Registrar but no user services for {}: a Director or a branch appliance (SBA/SBS); the role comes from the topology or another input",
                 undecided.join(", ")
-            ),
+            ).into(),
             source: Source::new(display, None),
         });
     }
@@ -808,7 +812,7 @@ fn read_sites(cols: &Columns, rows: &[Record], display: &str, out: &mut InputRec
                 out.notes.push(Note {
                     message: format!(
                         "site \"{name}\": SiteType \"{kind_raw}\" is neither central nor branch; read as central"
-                    ),
+                    ).into(),
                     source: src.clone(),
                 });
             }
@@ -853,7 +857,8 @@ fn read_users(
                 pool: Some(fqdn.clone()),
                 what: format!(
                     "pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)"
-                ),
+                )
+                .into(),
                 source: Source::new(display, Some(r.line)),
             });
         }
@@ -891,7 +896,8 @@ fn read_users(
                     message: format!(
                         "{fqdn}: its users name different backup pools: {}; {backup} is used",
                         all.join(", ")
-                    ),
+                    )
+                    .into(),
                     source: whole_file.clone(),
                 });
             }
@@ -910,7 +916,8 @@ fn read_users(
                 } else {
                     "RegistrarPool"
                 }
-            ),
+            )
+            .into(),
             source: whole_file,
         });
     }

@@ -262,7 +262,8 @@ pub fn read_rows(rows: &[Row], header: &Header, origin: &Origin<'_>, out: &mut I
                     .sheet
                     .map_or(String::new(), |s| format!(" (sheet \"{s}\")")),
                 header.unmapped.join(", ")
-            ),
+            )
+            .into(),
             source: origin.at(header_row.number),
         });
     }
@@ -290,7 +291,7 @@ pub fn read_rows(rows: &[Row], header: &Header, origin: &Origin<'_>, out: &mut I
             what: format!(
                 "column \"{}\" holds the .NET type name \"{type_name}\" instead of values: the exporter wrote a collection; join it with ';' before exporting",
                 col_name(i)
-            ),
+            ).into(),
             source: origin.at(line),
         });
     }
@@ -312,7 +313,7 @@ fn read_row(
     let src = origin.at(row.number);
     let mut note = |message: String| {
         out.notes.push(Note {
-            message,
+            message: message.into(),
             source: src.clone(),
         })
     };
@@ -334,13 +335,14 @@ fn read_row(
     if fqdn.contains('?') {
         out.lossy.push(Lossy {
             pool: Some(fqdn.clone()),
-            what: format!("pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)"),
+            what: format!("pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)")
+                .into(),
             source: src.clone(),
         });
     }
     let mut note = |message: String| {
         out.notes.push(Note {
-            message: format!("{}: {message}", origin.place(row.number)),
+            message: format!("{}: {message}", origin.place(row.number)).into(),
             source: src.clone(),
         })
     };
@@ -1235,7 +1237,7 @@ pub fn read_spreadsheet(
                     "sheet \"{}\" is read; sheet(s) {} look like inventories too and are not read (choose one with --sheet)",
                     sheet.name,
                     others.join(", ")
-                ),
+                ).into(),
                 source: Source::new(display, Some(header_line)),
             });
         }

@@ -65,7 +65,8 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                     message: format!(
                         "site {} has no <Name>; it is shown as \"Site {}\"",
                         s.id, s.id
-                    ),
+                    )
+                    .into(),
                     source: src(s.line),
                 });
                 format!("Site {}", s.id)
@@ -80,7 +81,8 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                 pool: None,
                 what: format!(
                     "site name \"{name}\" contains '?' (characters lost by an ASCII export)"
-                ),
+                )
+                .into(),
                 source: src(s.line),
             });
         }
@@ -89,7 +91,8 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                 out.notes.push(Note {
                     message: format!(
                         "branch site \"{name}\" names parent site {p}, which is not in the file"
-                    ),
+                    )
+                    .into(),
                     source: src(s.line),
                 });
                 format!("Site {p}")
@@ -127,7 +130,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                     "service {} has RoleName \"{}\", a role lyncpair does not know; it is kept but not \
                      interpreted",
                     s.display, s.role
-                ),
+                ).into(),
                 source: src(s.line),
             });
         }
@@ -154,7 +157,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                         Placement::SqlInstance(i) => format!("SQL instance {i}"),
                         Placement::Missing => "nothing (no InstalledOn)".to_owned(),
                     }
-                ),
+                ).into(),
                 source: src(s.line),
             }),
         }
@@ -171,7 +174,8 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                 message: format!(
                     "cluster {} has no Fqdn; its services are not audited",
                     cluster.key
-                ),
+                )
+                .into(),
                 source: src(cluster.line),
             });
             continue;
@@ -181,7 +185,8 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                 pool: Some(fqdn.clone()),
                 what: format!(
                     "pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)"
-                ),
+                )
+                .into(),
                 source: src(cluster.line),
             });
         }
@@ -197,7 +202,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                     Some(b) => b,
                     None => {
                         out.notes.push(Note {
-                        message: format!("{fqdn}: IsDirector=\"{v}\" is neither true nor false; read as false"),
+                        message: format!("{fqdn}: IsDirector=\"{v}\" is neither true nor false; read as false").into(),
                         source: src(reg_attrs.map_or(cluster.line, |a| a.line)),
                     });
                         false
@@ -236,7 +241,8 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                 out.notes.push(Note {
                     message: format!(
                         "{fqdn}: ServiceVersion \"{raw}\" is not 5, 6, 7 or 8; version left unknown"
-                    ),
+                    )
+                    .into(),
                     source: src(s.line),
                 });
             }
@@ -288,7 +294,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
         };
         if record.site.is_none() {
             out.notes.push(Note {
-                message: format!("{fqdn}: its site {} is not in the file", cluster.site_id),
+                message: format!("{fqdn}: its site {} is not in the file", cluster.site_id).into(),
                 source: src(cluster.line),
             });
         }
@@ -302,7 +308,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                         message: format!(
                             "{fqdn}: dependency of {} on {} has Usage=\"{}\" (only \"Default\" is known); kept as is",
                             s.display, d.target, d.usage
-                        ),
+                        ).into(),
                         source: src(d.line),
                     });
                 }
@@ -311,7 +317,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                         message: format!(
                             "{fqdn}: {} depends on service {}, which is not in the file; the dependency is ignored",
                             s.display, d.target
-                        ),
+                        ).into(),
                         source: src(d.line),
                     });
                 }
@@ -328,7 +334,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                     r.display,
                     r.backups.len(),
                     r.backups[0].line
-                ),
+                ).into(),
                 source: src(r.backups[1].line),
             });
         }
@@ -337,7 +343,8 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                 None => out.notes.push(Note {
                     message: format!(
                         "{fqdn}: its Backup element names no service; read as no backup"
-                    ),
+                    )
+                    .into(),
                     source: src(b.line),
                 }),
                 Some(target) => {
@@ -349,7 +356,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                             message: format!(
                                 "{fqdn}: its Backup names {}, a {} service, not a Registrar; read as a backup to {pool}",
                                 t.display, t.role
-                            ),
+                            ).into(),
                             source: src(b.line),
                         });
                     }
@@ -374,7 +381,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                     out.notes.push(Note {
                         message: format!(
                             "{fqdn}: {what}=\"{raw}\" is not an xs:duration, seconds or hh:mm:ss; left unknown"
-                        ),
+                        ).into(),
                         source: src(b.line),
                     });
                 }
@@ -390,7 +397,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                         out.notes.push(Note {
                             message: format!(
                                 "{fqdn}: EnableAutomaticFailover=\"{raw}\" is neither true nor false; left unknown"
-                            ),
+                            ).into(),
                             source: src(b.line),
                         });
                     }
@@ -428,7 +435,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                         message: format!(
                             "{fqdn}: its CentralMgmt service does not say whether it is active, and the file \
                              holds {central_mgmt_count}; its Central Management role is left unknown"
-                        ),
+                        ).into(),
                         source: src(cm.line),
                     });
                     None
@@ -438,7 +445,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
                         message: format!(
                             "{fqdn}: CentralMgmtService IsActive=\"{raw}\" is neither true nor false; its \
                              Central Management role is left unknown"
-                        ),
+                        ).into(),
                         source: src(cm.line),
                     });
                     None

@@ -50,7 +50,7 @@ pub fn read(decoded: &Decoded, display: &str) -> Result<InputRecords, InputError
         });
     };
     let note = |(message, line): (String, u32)| Note {
-        message,
+        message: message.into(),
         source: Source::new(display, Some(line)),
     };
     let mut records = InputRecords::new(input.clone());
@@ -69,7 +69,8 @@ pub fn read(decoded: &Decoded, display: &str) -> Result<InputRecords, InputError
             message: format!(
                 "OldTopology was not compared with NewTopology: {}",
                 e.message
-            ),
+            )
+            .into(),
             source: Source::new(display, e.line.or(Some(parsed.root_line))),
         }),
     }
@@ -897,12 +898,13 @@ fn compare(new: &InputRecords, old: &InputRecords) -> Vec<PendingChange> {
         match (new_pools.get(fqdn), old_pools.get(fqdn)) {
             (Some(n), None) => changes.push(PendingChange {
                 pool: fqdn.to_owned(),
-                message: format!("NewTopology adds pool {fqdn}, which OldTopology does not have"),
+                message: format!("NewTopology adds pool {fqdn}, which OldTopology does not have")
+                    .into(),
                 source: source(n),
             }),
             (None, Some(o)) => changes.push(PendingChange {
                 pool: fqdn.to_owned(),
-                message: format!("NewTopology drops pool {fqdn}, which OldTopology has"),
+                message: format!("NewTopology drops pool {fqdn}, which OldTopology has").into(),
                 source: source(o),
             }),
             (Some(n), Some(o)) => {
@@ -912,7 +914,7 @@ fn compare(new: &InputRecords, old: &InputRecords) -> Vec<PendingChange> {
                             pool: fqdn.to_owned(),
                             message: format!(
                                 "NewTopology changes pool {fqdn}: {fact} is {now}, was {before} in OldTopology"
-                            ),
+                            ).into(),
                             source: source(n),
                         });
                     }

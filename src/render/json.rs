@@ -82,7 +82,8 @@ pub struct FindingJson<'a> {
 
 #[derive(Serialize)]
 pub struct NoteJson<'a> {
-    pub message: &'a str,
+    /// English: scripts read audit.json.
+    pub message: String,
     pub path: &'a str,
     pub line: Option<u32>,
 }
@@ -172,7 +173,7 @@ impl<'a> AuditJson<'a> {
 
 fn note(n: &Note) -> NoteJson<'_> {
     NoteJson {
-        message: &n.message,
+        message: n.message.render(crate::i18n::Lang::En),
         path: &n.source.path,
         line: n.source.line,
     }

@@ -308,7 +308,7 @@ pub fn views(lang: Lang) -> Samples {
             },
         ],
         notes: vec![Note {
-            message: "sample note".to_owned(),
+            message: "sample note".into(),
             source: Source::new("sample.xml", Some(2)),
         }],
         ..Estate::default()
