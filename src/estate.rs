@@ -599,9 +599,14 @@ mod tests {
         let n = notes(&e);
         assert_eq!(n.len(), 1, "{n:?}");
         assert!(
-            n[0].message.contains("a/topology.xml and b/topology.xml")
-                && n[0].message.contains("folder of its own"),
-            "{}",
+            n[0].message
+                .render(crate::i18n::Lang::En)
+                .contains("a/topology.xml and b/topology.xml")
+                && n[0]
+                    .message
+                    .render(crate::i18n::Lang::En)
+                    .contains("folder of its own"),
+            "{:?}",
             n[0].message
         );
         assert_eq!(n[0].source.path.as_ref(), "b/topology.xml");

@@ -509,9 +509,9 @@ fn lossy_columns(header: &Record, rows: &[Record], display: &str, out: &mut Inpu
         let column = header.fields.get(i).map_or("", |f| f.text.trim());
         out.lossy.push(Lossy {
             pool: None,
-            what: format!(
-                "column \"{column}\" holds the .NET type name \"{type_name}\" instead of values: Export-Csv wrote a collection; join it with ';' before exporting (powershell/Export-LyncPairingData.ps1 does)"
-            ).into(),
+            what: crate::i18n::Message::new("msg.lossy.type_name_csv")
+                .arg("column", column)
+                .arg("type_name", &type_name),
             source: Source::new(display, Some(line)),
         });
     }
@@ -522,7 +522,7 @@ fn pool_fqdn(raw: &str, src: &Source, out: &mut InputRecords) -> Option<String> 
     let fqdn = normalize_fqdn(raw);
     if fqdn.is_empty() || fqdn.contains(char::is_whitespace) {
         out.notes.push(Note {
-            message: format!("\"{raw}\" is not a pool FQDN; the row is skipped").into(),
+            message: crate::i18n::Message::new("note.not_a_pool_fqdn").arg("raw", raw),
             source: src.clone(),
         });
         return None;
@@ -530,8 +530,7 @@ fn pool_fqdn(raw: &str, src: &Source, out: &mut InputRecords) -> Option<String> 
     if fqdn.contains('?') {
         out.lossy.push(Lossy {
             pool: Some(fqdn.clone()),
-            what: format!("pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)")
-                .into(),
+            what: crate::i18n::Message::new("msg.lossy.pool_fqdn").arg("fqdn", &fqdn),
             source: src.clone(),
         });
     }
@@ -543,8 +542,7 @@ fn site_name(raw: &str, src: &Source, out: &mut InputRecords) -> String {
     if name.contains('?') {
         out.lossy.push(Lossy {
             pool: None,
-            what: format!("site name \"{name}\" contains '?' (characters lost by an ASCII export)")
-                .into(),
+            what: crate::i18n::Message::new("msg.lossy.site_name").arg("name", &name),
             source: src.clone(),
         });
     }
@@ -605,7 +603,7 @@ fn read_registrars(cols: &Columns, rows: &[Record], display: &str, out: &mut Inp
     }
     if role_unknown {
         out.notes.push(Note {
-            message: "Get-CsService -Registrar does not say whether a Registrar pool is a front-end pool or a branch appliance (SBA/SBS); their roles come from the topology, Get-CsPool or an inventory".into(),
+            message: crate::i18n::Message::new("note.registrar_roles_unknown"),
             source: Source::new(display, None),
         });
     }
@@ -855,10 +853,7 @@ fn read_users(
         if fqdn.contains('?') && lossy_names.insert(fqdn.clone()) {
             out.lossy.push(Lossy {
                 pool: Some(fqdn.clone()),
-                what: format!(
-                    "pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)"
-                )
-                .into(),
+                what: crate::i18n::Message::new("msg.lossy.pool_fqdn").arg("fqdn", &fqdn),
                 source: Source::new(display, Some(r.line)),
             });
         }
@@ -1028,7 +1023,12 @@ mod tests {
         assert_eq!(out.pools[1].role.as_ref().unwrap().value, Role::Director);
         assert!(out.pools[1].backups.is_empty());
         assert_eq!(out.lossy.len(), 1, "one loss per column");
-        assert!(out.lossy[0].what.contains("DependentServiceList"));
+        assert!(
+            out.lossy[0]
+                .what
+                .render(crate::i18n::Lang::En)
+                .contains("DependentServiceList")
+        );
         assert_eq!(out.lossy[0].source.line, Some(3));
     }
 
@@ -1047,10 +1047,22 @@ mod tests {
         let note = out
             .notes
             .iter()
-            .find(|n| n.message.contains("pool-vie.fabrikam.test"))
+            .find(|n| {
+                n.message
+                    .render(crate::i18n::Lang::En)
+                    .contains("pool-vie.fabrikam.test")
+            })
             .expect("a note for the row without backup");
-        assert!(note.message.contains("BackupFqdn=pool-ham.fabrikam.test"));
-        assert!(note.message.contains("inferred"));
+        assert!(
+            note.message
+                .render(crate::i18n::Lang::En)
+                .contains("BackupFqdn=pool-ham.fabrikam.test")
+        );
+        assert!(
+            note.message
+                .render(crate::i18n::Lang::En)
+                .contains("inferred")
+        );
         // Detected by its #TYPE too, whatever other columns it has.
         let typed = "#TYPE Microsoft.Rtc.Management.Hadr.BackupService.BackupRelation\n\
 \"PoolFqdn\",\"BackupPoolFqdn\",\"SomethingElse\"\n\"a.t\",\"b.t\",\"x\"\n";
@@ -1102,7 +1114,11 @@ u5,,\n";
         assert_eq!(ham.users.as_ref().unwrap().value, 3);
         assert_eq!(ham.backups[0].value, "pool-vie.fabrikam.test");
         assert_eq!(out.pools[1].users.as_ref().unwrap().value, 1);
-        let notes: Vec<&str> = out.notes.iter().map(|n| n.message.as_str()).collect();
+        let notes: Vec<String> = out
+            .notes
+            .iter()
+            .map(|n| n.message.render(crate::i18n::Lang::En))
+            .collect();
         assert!(
             notes.iter().any(|n| n.contains("different backup pools")),
             "{notes:?}"

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::interval::parse_interval;
 use super::topology::{DocCluster, DocService, Placement, TopologyDoc};
 use super::xml::parse_bool;
+use crate::i18n::Message;
 use crate::model::{
     CmsRole, Edition, Failover, InputRecords, Lossy, Note, PoolRecord, Role, Site, SiteRecord,
     Source, Stated, Version, normalize_fqdn,
@@ -79,10 +80,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
         if name.contains('?') {
             out.lossy.push(Lossy {
                 pool: None,
-                what: format!(
-                    "site name \"{name}\" contains '?' (characters lost by an ASCII export)"
-                )
-                .into(),
+                what: crate::i18n::Message::new("msg.lossy.site_name").arg("name", &name),
                 source: src(s.line),
             });
         }
@@ -183,10 +181,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
         if fqdn.contains('?') {
             out.lossy.push(Lossy {
                 pool: Some(fqdn.clone()),
-                what: format!(
-                    "pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)"
-                )
-                .into(),
+                what: crate::i18n::Message::new("msg.lossy.pool_fqdn").arg("fqdn", &fqdn),
                 source: src(cluster.line),
             });
         }
@@ -305,19 +300,20 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
             for d in &s.dependencies {
                 if !d.usage.is_empty() && d.usage != "Default" {
                     out.notes.push(Note {
-                        message: format!(
-                            "{fqdn}: dependency of {} on {} has Usage=\"{}\" (only \"Default\" is known); kept as is",
-                            s.display, d.target, d.usage
-                        ).into(),
+                        message: Message::new("note.dependency_usage")
+                            .arg("fqdn", &fqdn)
+                            .arg("service", &s.display)
+                            .arg("target", &d.target)
+                            .arg("usage", &d.usage),
                         source: src(d.line),
                     });
                 }
                 if !services.contains_key(d.target.as_str()) {
                     out.notes.push(Note {
-                        message: format!(
-                            "{fqdn}: {} depends on service {}, which is not in the file; the dependency is ignored",
-                            s.display, d.target
-                        ).into(),
+                        message: Message::new("note.dependency_missing")
+                            .arg("fqdn", &fqdn)
+                            .arg("service", &s.display)
+                            .arg("target", &d.target),
                         source: src(d.line),
                     });
                 }
@@ -328,13 +324,11 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
             && r.backups.len() > 1
         {
             out.notes.push(Note {
-                message: format!(
-                    "{fqdn}: Registrar {} has {} Backup elements; a Registrar has one backup, so the first \
-                     (line {}) is used and the others are ignored",
-                    r.display,
-                    r.backups.len(),
-                    r.backups[0].line
-                ).into(),
+                message: Message::new("note.several_backups")
+                    .arg("fqdn", &fqdn)
+                    .arg("registrar", &r.display)
+                    .arg("n", r.backups.len().to_string())
+                    .arg("line", r.backups[0].line.to_string()),
                 source: src(r.backups[1].line),
             });
         }
@@ -585,6 +579,7 @@ mod tests {
         assert!(
             r.notes[0]
                 .message
+                .render(crate::i18n::Lang::En)
                 .contains("EnableAutomaticFailover=\"maybe\"")
         );
         let r = records(&topology(
@@ -600,6 +595,7 @@ mod tests {
         assert!(
             r.notes[0]
                 .message
+                .render(crate::i18n::Lang::En)
                 .contains("\"five minutes\" is not an xs:duration")
         );
     }
@@ -632,7 +628,11 @@ mod tests {
             "",
             r#"<Service ServiceVersion="6"><ServiceId SiteId="1" RoleName="HologramServer" Instance="3" /><InstalledOn><ClusterId SiteId="1" Number="3" /></InstalledOn></Service>"#,
         ));
-        let messages: Vec<&str> = r.notes.iter().map(|n| n.message.as_str()).collect();
+        let messages: Vec<String> = r
+            .notes
+            .iter()
+            .map(|n| n.message.render(crate::i18n::Lang::En))
+            .collect();
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].contains("\"HologramServer\", a role lyncpair does not know"));
     }
