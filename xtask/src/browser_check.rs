@@ -204,7 +204,12 @@ pub fn run(args: &[String]) -> i32 {
 
     // Issue 11: print to A4 PDF, as an admin would, and check that every diagram starts a page
     // of its own and prints no text below 8 pt.
-    for page in ["en/report.html", "plan-en/plan.html", "huge/report.html"] {
+    for page in [
+        "en/mixed/report.html",
+        "plan-en/plan.html",
+        "large/report.html",
+        "huge/report.html",
+    ] {
         let page = out.join(page);
         if page.exists() {
             match check_print(&chromium, &page, &out.join("print")) {
@@ -420,8 +425,9 @@ fn check_page(chromium: &str, page: &Path, shot: &Path, n: usize) -> Result<(), 
     result
 }
 
-/// Printable width of an A4 page with the margin of the reports' `@page` rule, in CSS px.
-fn a4_content_width_px(css: &str) -> Result<f64, String> {
+/// Printable widths of a portrait and a landscape A4 page with the margin of the reports'
+/// `@page` rule, in CSS px.
+fn a4_content_widths_px(css: &str) -> Result<(f64, f64), String> {
     let rule = css
         .split("@page")
         .nth(1)
@@ -436,7 +442,8 @@ fn a4_content_width_px(css: &str) -> Result<f64, String> {
         .and_then(|m| m.trim().split("mm").next())
         .and_then(|m| m.trim().parse().ok())
         .ok_or("the @page rule gives no margin in mm")?;
-    Ok((210.0 - 2.0 * margin_mm) / 25.4 * 96.0)
+    let px = |mm: f64| (mm - 2.0 * margin_mm) / 25.4 * 96.0;
+    Ok((px(210.0), px(297.0)))
 }
 
 /// The smallest `font-size` in px of the diagrams' text (`.lp-svg` rules).
@@ -448,23 +455,36 @@ fn smallest_diagram_font_px(css: &str) -> Option<f64> {
         .min_by(f64::total_cmp)
 }
 
-/// The widest diagram of a page: the largest `viewBox` width of its `svg.diagram`s.
-fn widest_diagram_px(html: &str) -> f64 {
+/// Each diagram of a page: its `viewBox` width, and whether it prints on a landscape page.
+fn diagram_widths(html: &str) -> Vec<(f64, bool)> {
     html.split("<svg class=\"diagram")
         .skip(1)
-        .filter_map(|svg| svg.split("viewBox=\"0 0 ").nth(1))
-        .filter_map(|v| v.split(' ').next()?.parse::<f64>().ok())
-        .fold(0.0, f64::max)
+        .filter_map(|svg| {
+            let tag = &svg[..svg.find('>')?];
+            let width = tag
+                .split("viewBox=\"0 0 ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse()
+                .ok()?;
+            Some((width, tag.starts_with(" lp-svg print-wide\"")))
+        })
+        .collect()
 }
 
 /// The smallest diagram text of `html` when printed on A4, in pt: diagrams are drawn at their own
-/// width and shrink only to the printable width (CSS px are 0.75 pt).
+/// width and shrink only to the printable width of their page (CSS px are 0.75 pt).
 fn smallest_printed_pt(html: &str) -> Result<f64, String> {
-    let width = a4_content_width_px(html)?;
+    let (portrait, landscape) = a4_content_widths_px(html)?;
     let font = smallest_diagram_font_px(html).ok_or("no font-size for the diagrams' text")?;
-    let widest = widest_diagram_px(html);
-    let scale = if widest > width { width / widest } else { 1.0 };
-    Ok(font * scale * 0.75)
+    Ok(diagram_widths(html)
+        .into_iter()
+        .map(|(width, wide)| {
+            let page = if wide { landscape } else { portrait };
+            font * (page / width).min(1.0) * 0.75
+        })
+        .fold(font * 0.75, f64::min))
 }
 
 /// The captions of the page's diagrams (`<figcaption>` of each `diagram-box`).
@@ -686,19 +706,23 @@ mod tests {
 
     #[test]
     fn print_legibility_is_computed_from_the_print_css_and_the_widest_diagram() {
-        let page = |width: u32, margin: &str| {
+        let page = |width: u32, wide: bool, margin: &str| {
+            let class = if wide { " print-wide" } else { "" };
             format!(
                 "<style>.lp-svg .pool-detail {{ font-size: 12px; }}\n.lp-svg .site-kind {{ font-size: 11.5px; }}\n@page {{ size: A4; margin: {margin}; }}</style>\
-                 <svg class=\"diagram lp-svg\" viewBox=\"0 0 {width} 900\"></svg>"
+                 <svg class=\"diagram lp-svg{class}\" viewBox=\"0 0 {width} 900\"></svg>"
             )
         };
         // 718 px printable: a 760 px diagram shrinks to 94.5 %, 11.5 px text to 8.15 pt.
-        let pt = smallest_printed_pt(&page(760, "10mm")).unwrap();
+        let pt = smallest_printed_pt(&page(760, false, "10mm")).unwrap();
         assert!((8.1..8.2).contains(&pt), "{pt}");
         // 680 px printable: the same diagram would print its smallest text at 7.7 pt.
-        assert!(smallest_printed_pt(&page(760, "15mm")).unwrap() < 8.0);
+        assert!(smallest_printed_pt(&page(760, false, "15mm")).unwrap() < 8.0);
+        // An 820 px diagram needs its landscape page (1047 px) to stay at 8.6 pt.
+        assert!(smallest_printed_pt(&page(820, false, "10mm")).unwrap() < 8.0);
+        assert!((smallest_printed_pt(&page(820, true, "10mm")).unwrap() - 8.625).abs() < 1e-9);
         // A narrow diagram is printed at its own size.
-        assert!((smallest_printed_pt(&page(500, "15mm")).unwrap() - 8.625).abs() < 1e-9);
+        assert!((smallest_printed_pt(&page(500, false, "15mm")).unwrap() - 8.625).abs() < 1e-9);
         assert!(smallest_printed_pt("<style>@page { margin: 1cm }</style>").is_err());
     }
 
