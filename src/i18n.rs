@@ -1327,6 +1327,51 @@ static LABELS: &[(&str, &str, &str)] = &[
         "nennt mehr als eine Version",
     ),
     (
+        "note.csv.no_usable_row",
+        "this {cmdlet} export holds no row lyncpair could use",
+        "dieser Export von {cmdlet} enthält keine Zeile, die lyncpair verwenden kann",
+    ),
+    (
+        "note.csv.registrar_without_pool",
+        "a Registrar row without PoolFqdn or Identity is skipped",
+        "eine Registrar-Zeile ohne PoolFqdn oder Identity wird übersprungen",
+    ),
+    (
+        "note.csv.version",
+        "{fqdn}: Version \"{raw}\" is not 5, 6, 7 or 8; version left unknown",
+        "{fqdn}: Version „{raw}“ ist nicht 5, 6, 7 oder 8; die Version bleibt unbekannt",
+    ),
+    (
+        "note.csv.no_backup_pool_fqdn",
+        "{fqdn}: Get-CsPoolBackupRelationship gave no BackupPoolFqdn (the column name is inferred); it returned: {seen}",
+        "{fqdn}: Get-CsPoolBackupRelationship lieferte kein BackupPoolFqdn (der Spaltenname ist erschlossen); geliefert wurde: {seen}",
+    ),
+    (
+        "note.csv.unreadable",
+        "{fqdn}: {column} \"{raw}\" cannot be read; left unknown",
+        "{fqdn}: {column} „{raw}“ ist nicht lesbar; bleibt unbekannt",
+    ),
+    (
+        "note.csv.role_undecided",
+        "Get-CsPool lists a Registrar but no user services for {pools}: a Director or a branch appliance (SBA/SBS); the role comes from the topology or another input",
+        "Get-CsPool nennt für {pools} einen Registrar, aber keine Benutzerdienste: ein Director oder eine Zweigstellen-Appliance (SBA/SBS); die Rolle kommt aus der Topologie oder einer anderen Eingabe",
+    ),
+    (
+        "note.csv.site_type",
+        "site \"{name}\": SiteType \"{raw}\" is neither central nor branch; read as central",
+        "Standort „{name}“: SiteType „{raw}“ ist weder zentral noch Zweigstelle; als zentral gelesen",
+    ),
+    (
+        "note.csv.users_backups",
+        "{fqdn}: its users name different backup pools: {all}; {backup} is used",
+        "{fqdn}: seine Benutzer nennen verschiedene Sicherungspools: {all}; verwendet wird {backup}",
+    ),
+    (
+        "note.csv.users_without_pool",
+        "{n} user row(s) name no {column} and are not counted",
+        "{n} Benutzerzeile(n) nennen kein {column} und werden nicht gezählt",
+    ),
+    (
         "note.dependency_usage",
         "{fqdn}: dependency of {service} on {target} has Usage=\"{usage}\" (only \"Default\" is known); kept as is",
         "{fqdn}: Abhängigkeit von {service} auf {target} hat Usage=\"{usage}\" (bekannt ist nur \"Default\"); unverändert übernommen",

@@ -484,11 +484,8 @@ fn read_cmdlet(kind: Kind, table: &Table, display: &str, out: &mut InputRecords)
     }
     if out.pools.is_empty() && out.sites.is_empty() {
         out.notes.push(Note {
-            message: format!(
-                "this {} export holds no row lyncpair could use",
-                kind.cmdlet()
-            )
-            .into(),
+            message: crate::i18n::Message::new("note.csv.no_usable_row")
+                .arg("cmdlet", kind.cmdlet()),
             source: Source::new(display, Some(header.line)),
         });
     }
@@ -555,7 +552,7 @@ fn read_registrars(cols: &Columns, rows: &[Record], display: &str, out: &mut Inp
         let src = Source::new(display, Some(r.line));
         let Some(raw) = cols.get(r, "poolfqdn").or_else(|| cols.get(r, "identity")) else {
             out.notes.push(Note {
-                message: "a Registrar row without PoolFqdn or Identity is skipped".into(),
+                message: crate::i18n::Message::new("note.csv.registrar_without_pool"),
                 source: src,
             });
             continue;
@@ -575,10 +572,9 @@ fn read_registrars(cols: &Columns, rows: &[Record], display: &str, out: &mut Inp
             match Version::from_service_version(raw) {
                 Some(v) => p.version = at(&src, v),
                 None => out.notes.push(Note {
-                    message: format!(
-                        "{fqdn}: Version \"{raw}\" is not 5, 6, 7 or 8; version left unknown"
-                    )
-                    .into(),
+                    message: crate::i18n::Message::new("note.csv.version")
+                        .arg("fqdn", &fqdn)
+                        .arg("raw", raw),
                     source: src.clone(),
                 }),
             }
@@ -644,9 +640,9 @@ fn read_backup_relationships(
         let Some(backup) = backup.filter(|b| !b.is_empty()) else {
             let seen = cols.get(r, "allproperties").unwrap_or("no properties");
             out.notes.push(Note {
-                message: format!(
-                    "{fqdn}: Get-CsPoolBackupRelationship gave no BackupPoolFqdn (the column name is inferred); it returned: {seen}"
-                ).into(),
+                message: crate::i18n::Message::new("note.csv.no_backup_pool_fqdn")
+                    .arg("fqdn", &fqdn)
+                    .arg("seen", seen),
                 source: src,
             });
             continue;
@@ -675,7 +671,10 @@ fn failover(
     }
     let mut unreadable = |column: &str, raw: &str| {
         out.notes.push(Note {
-            message: format!("{fqdn}: {column} \"{raw}\" cannot be read; left unknown").into(),
+            message: crate::i18n::Message::new("note.csv.unreadable")
+                .arg("fqdn", fqdn)
+                .arg("column", column)
+                .arg("raw", raw),
             source: src.clone(),
         })
     };
@@ -754,10 +753,8 @@ fn read_pools(cols: &Columns, rows: &[Record], display: &str, out: &mut InputRec
     }
     if !undecided.is_empty() {
         out.notes.push(Note {
-            message: format!(
-                "Get-CsPool lists a Registrar but no user services for {}: a Director or a branch appliance (SBA/SBS); the role comes from the topology or another input",
-                undecided.join(", ")
-            ).into(),
+            message: crate::i18n::Message::new("note.csv.role_undecided")
+                .arg("pools", undecided.join(", ")),
             source: Source::new(display, None),
         });
     }
@@ -808,9 +805,9 @@ fn read_sites(cols: &Columns, rows: &[Record], display: &str, out: &mut InputRec
         } else {
             if !kind_raw.is_empty() && !kind_raw.to_ascii_lowercase().contains("central") {
                 out.notes.push(Note {
-                    message: format!(
-                        "site \"{name}\": SiteType \"{kind_raw}\" is neither central nor branch; read as central"
-                    ).into(),
+                    message: crate::i18n::Message::new("note.csv.site_type")
+                        .arg("name", &name)
+                        .arg("raw", kind_raw),
                     source: src.clone(),
                 });
             }
@@ -888,11 +885,10 @@ fn read_users(
                     .map(|(b, n)| format!("{b} ({n} users)"))
                     .collect();
                 out.notes.push(Note {
-                    message: format!(
-                        "{fqdn}: its users name different backup pools: {}; {backup} is used",
-                        all.join(", ")
-                    )
-                    .into(),
+                    message: crate::i18n::Message::new("note.csv.users_backups")
+                        .arg("fqdn", fqdn.as_str())
+                        .arg("all", all.join(", "))
+                        .arg("backup", backup.as_str()),
                     source: whole_file.clone(),
                 });
             }
@@ -904,15 +900,16 @@ fn read_users(
     }
     if without_pool > 0 {
         out.notes.push(Note {
-            message: format!(
-                "{without_pool} user row(s) name no {} and are not counted",
-                if backup_col.is_some() {
-                    "PrimaryPoolFqdn"
-                } else {
-                    "RegistrarPool"
-                }
-            )
-            .into(),
+            message: crate::i18n::Message::new("note.csv.users_without_pool")
+                .arg("n", without_pool.to_string())
+                .arg(
+                    "column",
+                    if backup_col.is_some() {
+                        "PrimaryPoolFqdn"
+                    } else {
+                        "RegistrarPool"
+                    },
+                ),
             source: whole_file,
         });
     }
