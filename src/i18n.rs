@@ -1372,6 +1372,16 @@ static LABELS: &[(&str, &str, &str)] = &[
         "{n} Benutzerzeile(n) nennen kein {column} und werden nicht gezählt",
     ),
     (
+        "note.zip.empty_topology",
+        "an empty <Topology/> element holds no sites or pools",
+        "ein leeres <Topology/>-Element enthält keine Standorte und keine Pools",
+    ),
+    (
+        "note.zip.further_doc_item_set",
+        "the archive holds a further {other}; only {read} was read",
+        "das Archiv enthält ein weiteres {other}; gelesen wurde nur {read}",
+    ),
+    (
         "note.dependency_usage",
         "{fqdn}: dependency of {service} on {target} has Usage=\"{usage}\" (only \"Default\" is known); kept as is",
         "{fqdn}: Abhängigkeit von {service} auf {target} hat Usage=\"{usage}\" (bekannt ist nur \"Default\"); unverändert übernommen",

@@ -428,9 +428,9 @@ fn check_page(chromium: &str, page: &Path, shot: &Path, n: usize) -> Result<(), 
 /// Printable widths of a portrait and a landscape A4 page with the margin of the reports'
 /// `@page` rule, in CSS px.
 fn a4_content_widths_px(css: &str) -> Result<(f64, f64), String> {
-    let rule = css
-        .split("@page")
-        .nth(1)
+    // The last unnamed rule is the one the cascade applies.
+    let (_, rule) = css
+        .rsplit_once("@page {")
         .ok_or("the print CSS has no @page rule")?;
     let rule = &rule[..rule.find('}').unwrap_or(rule.len())];
     if !rule.contains("A4") {
@@ -724,6 +724,10 @@ mod tests {
         // A narrow diagram is printed at its own size.
         assert!((smallest_printed_pt(&page(500, false, "15mm")).unwrap() - 8.625).abs() < 1e-9);
         assert!(smallest_printed_pt("<style>@page { margin: 1cm }</style>").is_err());
+        // The rule that wins is the last one.
+        let overridden =
+            page(760, false, "10mm").replace("<style>", "<style>@page { size: A4; margin: 15mm; }");
+        assert!((8.1..8.2).contains(&smallest_printed_pt(&overridden).unwrap()));
     }
 
     #[test]
