@@ -351,7 +351,8 @@ mod tests {
     #[test]
     fn json_carries_what_the_reports_show_from_the_same_computation() {
         let plan = full_plan();
-        let json: serde_json::Value = serde_json::from_str(&render(&[plan.clone()])).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&render(std::slice::from_ref(&plan))).unwrap();
         let view = crate::render::report::plan_view(Lang::En, &plan);
         let e = &json["estates"][0];
         for (pj, pv) in e["pairs"].as_array().unwrap().iter().zip(&view.pairs) {
