@@ -550,17 +550,15 @@ fn check_print(chromium: &str, page: &Path, dir: &Path) -> Result<String, String
     if !info.contains("(A4)") {
         return Err(format!("the PDF is not A4: {info}"));
     }
-    let texts: Vec<String> = (1..=pages)
-        .map(|n| {
-            let out = Command::new("pdftotext")
-                .args(["-f", &n.to_string(), "-l", &n.to_string(), "-layout"])
-                .arg(&pdf)
-                .arg("-")
-                .output();
-            out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-                .unwrap_or_default()
-        })
-        .collect();
+    // One pdftotext run; pages are separated by form feeds.
+    let text = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let texts: Vec<&str> = text.split('\u{c}').take(pages).collect();
     for caption in diagram_captions(&html) {
         let alone = texts.iter().position(|t| {
             let words: Vec<&str> = t.split_whitespace().collect();
@@ -575,8 +573,9 @@ fn check_print(chromium: &str, page: &Path, dir: &Path) -> Result<String, String
         return Err(format!("page {} is blank", n + 1));
     }
     let _ = write!(summary, ", {pages} A4 page(s)");
+    // The first pages are enough to look at (a 1,000-pool report prints hundreds).
     let png = Command::new("pdftoppm")
-        .args(["-r", "60", "-png"])
+        .args(["-r", "60", "-png", "-l", "40"])
         .arg(&pdf)
         .arg(dir.join(&name))
         .status();
