@@ -472,7 +472,7 @@ fn html_is_a_self_contained_page_with_both_diagrams_and_the_whole_plan() {
         "a URL outside a documentation link"
     );
     // The report's CSS, and two drawn diagrams: today and after the plan.
-    assert!(html.contains("@page { size: A4; margin: 15mm; }"));
+    assert!(html.contains("@page { size: A4; margin: 10mm; }"));
     assert_eq!(html.matches("<svg class=\"diagram").count(), 2);
     assert!(html.contains(
         "<figcaption>Target design: after the migration and the suggested plan</figcaption>"
