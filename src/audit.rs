@@ -116,7 +116,7 @@ pub fn run(paths: &[PathBuf], opts: &ImportOptions) -> Audit {
             .map(|(i, _)| i);
         if let Some(a) = home.and_then(|i| estates.get_mut(i)) {
             a.estate.notes.push(crate::model::Note {
-                message,
+                message: message.into(),
                 source: crate::model::Source::new(&path.display().to_string(), None),
             });
         }

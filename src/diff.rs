@@ -469,7 +469,7 @@ pub(crate) fn from_audit_json(path: &str, text: &str) -> Result<Audit, InputErro
                 notes.push(Note {
                     message: format!(
                         "finding code \"{raw}\" is unknown to this version of lyncpair; that finding is not compared"
-                    ),
+                    ).into(),
                     source: Source::in_file(&shared, None),
                 });
                 continue;
@@ -519,7 +519,7 @@ pub(crate) fn from_audit_json(path: &str, text: &str) -> Result<Audit, InputErro
         for n in e["notes"].as_array().into_iter().flatten() {
             if let (Some(message), Some(p)) = (n["message"].as_str(), n["path"].as_str()) {
                 notes.push(Note {
-                    message: message.to_owned(),
+                    message: message.to_owned().into(),
                     source: Source::new(p, n["line"].as_u64().and_then(|l| u32::try_from(l).ok())),
                 });
             }

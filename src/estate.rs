@@ -324,7 +324,8 @@ fn signature_notes(records: &[InputRecords], notes: &mut Vec<crate::model::Note>
                      {signature}): two deployments or two snapshots are audited as one estate; put \
                      each snapshot in a folder of its own",
                     r.input.path
-                ),
+                )
+                .into(),
                 source: Source::new(&r.input.path, Some(*line)),
             }),
             Some(_) => {}
@@ -602,9 +603,14 @@ mod tests {
         let n = notes(&e);
         assert_eq!(n.len(), 1, "{n:?}");
         assert!(
-            n[0].message.contains("a/topology.xml and b/topology.xml")
-                && n[0].message.contains("folder of its own"),
-            "{}",
+            n[0].message
+                .render(crate::i18n::Lang::En)
+                .contains("a/topology.xml and b/topology.xml")
+                && n[0]
+                    .message
+                    .render(crate::i18n::Lang::En)
+                    .contains("folder of its own"),
+            "{:?}",
             n[0].message
         );
         assert_eq!(n[0].source.path.as_ref(), "b/topology.xml");

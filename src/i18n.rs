@@ -1186,6 +1186,231 @@ static LABELS: &[(&str, &str, &str)] = &[
         "{pool}: failback interval {back} s is not longer than failure detection {detect} s (Topology Builder defaults: 120 s and 240 s)",
         "{pool}: Failback-Intervall {back} s ist nicht länger als die Ausfallerkennung {detect} s (Vorgaben des Topologie-Generators: 120 s und 240 s)",
     ),
+    // What the importers noticed (`export-lossy`, `topology-unpublished-change`, notes).
+    (
+        "msg.lossy.pool_fqdn",
+        "pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)",
+        "Pool-FQDN „{fqdn}“ enthält '?' (Zeichen, die ein ASCII-Export verloren hat)",
+    ),
+    (
+        "msg.lossy.site_name",
+        "site name \"{name}\" contains '?' (characters lost by an ASCII export)",
+        "Standortname „{name}“ enthält '?' (Zeichen, die ein ASCII-Export verloren hat)",
+    ),
+    (
+        "msg.lossy.type_name_csv",
+        "column \"{column}\" holds the .NET type name \"{type_name}\" instead of values: Export-Csv wrote a collection; join it with ';' before exporting (powershell/Export-LyncPairingData.ps1 does)",
+        "Spalte „{column}“ enthält den .NET-Typnamen „{type_name}“ statt der Werte: Export-Csv hat eine Sammlung geschrieben; sie vor dem Export mit ';' verbinden (powershell/Export-LyncPairingData.ps1 tut das)",
+    ),
+    (
+        "msg.lossy.type_name_inventory",
+        "column \"{column}\" holds the .NET type name \"{type_name}\" instead of values: the exporter wrote a collection; join it with ';' before exporting",
+        "Spalte „{column}“ enthält den .NET-Typnamen „{type_name}“ statt der Werte: Der Export hat eine Sammlung geschrieben; sie vor dem Export mit ';' verbinden",
+    ),
+    (
+        "msg.pending.adds",
+        "NewTopology adds pool {pool}, which OldTopology does not have",
+        "NewTopology fügt den Pool {pool} hinzu, den OldTopology nicht enthält",
+    ),
+    (
+        "msg.pending.drops",
+        "NewTopology drops pool {pool}, which OldTopology has",
+        "NewTopology entfernt den Pool {pool}, den OldTopology enthält",
+    ),
+    (
+        "msg.pending.changes",
+        "NewTopology changes pool {pool}: {fact} is {now}, was {before} in OldTopology",
+        "NewTopology ändert den Pool {pool}: {fact} ist {now}, war {before} in OldTopology",
+    ),
+    (
+        "where.sheet_row",
+        "sheet \"{sheet}\" row {row}",
+        "Blatt „{sheet}“ Zeile {row}",
+    ),
+    ("where.line", "line {row}", "Zeile {row}"),
+    ("note.at", "{place}: {text}", "{place}: {text}"),
+    (
+        "note.not_a_pool_fqdn",
+        "\"{raw}\" is not a pool FQDN; the row is skipped",
+        "„{raw}“ ist kein Pool-FQDN; die Zeile wird übersprungen",
+    ),
+    (
+        "note.registrar_roles_unknown",
+        "Get-CsService -Registrar does not say whether a Registrar pool is a front-end pool or a branch appliance (SBA/SBS); their roles come from the topology, Get-CsPool or an inventory",
+        "Get-CsService -Registrar sagt nicht, ob ein Registrar-Pool ein Front-End-Pool oder eine Zweigstellen-Appliance (SBA/SBS) ist; die Rollen kommen aus der Topologie, aus Get-CsPool oder aus einem Inventar",
+    ),
+    (
+        "note.unused_columns",
+        "inventory columns not used by lyncpair: {columns}",
+        "Inventarspalten, die lyncpair nicht verwendet: {columns}",
+    ),
+    (
+        "note.unused_columns.sheet",
+        "inventory columns not used by lyncpair (sheet \"{sheet}\"): {columns}",
+        "Inventarspalten, die lyncpair nicht verwendet (Blatt „{sheet}“): {columns}",
+    ),
+    (
+        "note.other_sheets",
+        "sheet \"{sheet}\" is read; sheet(s) {others} look like inventories too and are not read (choose one with --sheet)",
+        "Blatt „{sheet}“ wird gelesen; Blatt/Blätter {others} sehen ebenfalls wie Inventare aus und werden nicht gelesen (eines mit --sheet wählen)",
+    ),
+    (
+        "note.inv.role",
+        "{fqdn}: role \"{raw}\" is not front-end, director, branch (SBA/SBS), edge or mediation; read as other",
+        "{fqdn}: Rolle „{raw}“ ist weder Front-End, Director, Zweigstelle (SBA/SBS), Edge noch Vermittlung; als Sonstige gelesen",
+    ),
+    (
+        "note.inv.edition",
+        "{fqdn}: edition \"{raw}\" is neither Enterprise nor Standard; left unknown",
+        "{fqdn}: Edition „{raw}“ ist weder Enterprise noch Standard; bleibt unbekannt",
+    ),
+    (
+        "note.inv.version",
+        "{fqdn}: version \"{raw}\" {why}; left unknown",
+        "{fqdn}: Version „{raw}“ {why}; bleibt unbekannt",
+    ),
+    (
+        "note.inv.target_version",
+        "{fqdn}: target version \"{raw}\" {why}; ignored",
+        "{fqdn}: Zielversion „{raw}“ {why}; ignoriert",
+    ),
+    (
+        "note.inv.target_differs",
+        "{fqdn}: target version {target} differs from the current version {current}; the current one is audited",
+        "{fqdn}: Zielversion {target} weicht von der aktuellen Version {current} ab; geprüft wird die aktuelle",
+    ),
+    (
+        "note.inv.target_used",
+        "{fqdn}: no current version; the target version {target} is used (a pool still to be built)",
+        "{fqdn}: keine aktuelle Version; die Zielversion {target} wird verwendet (ein Pool, der noch gebaut wird)",
+    ),
+    (
+        "note.inv.servers",
+        "{fqdn}: server count \"{raw}\" is not a whole number; left unknown",
+        "{fqdn}: Serveranzahl „{raw}“ ist keine ganze Zahl; bleibt unbekannt",
+    ),
+    (
+        "note.inv.users",
+        "{fqdn}: user count \"{raw}\" is not a whole number; left unknown",
+        "{fqdn}: Benutzerzahl „{raw}“ ist keine ganze Zahl; bleibt unbekannt",
+    ),
+    (
+        "note.inv.virtual",
+        "{fqdn}: \"{raw}\" does not say physical or virtual; left unknown",
+        "{fqdn}: „{raw}“ sagt weder physisch noch virtuell; bleibt unbekannt",
+    ),
+    (
+        "note.inv.backup",
+        "{fqdn}: backup \"{raw}\" is not a pool FQDN; ignored",
+        "{fqdn}: Sicherungspool „{raw}“ ist kein Pool-FQDN; ignoriert",
+    ),
+    (
+        "note.inv.replaces",
+        "{fqdn}: replaces \"{raw}\", which is not a pool FQDN; ignored",
+        "{fqdn}: ersetzt „{raw}“, das ist aber kein Pool-FQDN; ignoriert",
+    ),
+    (
+        "note.version.bare_number",
+        "is a bare number: ServiceVersion 6 means 2013 but build 6.x means 2015, so it is ambiguous",
+        "ist eine bloße Zahl: ServiceVersion 6 bedeutet 2013, Build 6.x aber 2015, also ist sie mehrdeutig",
+    ),
+    (
+        "note.version.unknown_build",
+        "is a build number of no known Lync or Skype for Business release",
+        "ist die Buildnummer keiner bekannten Version von Lync oder Skype for Business",
+    ),
+    (
+        "note.version.no_release",
+        "names no Lync or Skype for Business Server release (2010, 2013, 2015, 2019)",
+        "nennt keine Version von Lync oder Skype for Business Server (2010, 2013, 2015, 2019)",
+    ),
+    (
+        "note.version.several_releases",
+        "names more than one release",
+        "nennt mehr als eine Version",
+    ),
+    (
+        "note.csv.no_usable_row",
+        "this {cmdlet} export holds no row lyncpair could use",
+        "dieser Export von {cmdlet} enthält keine Zeile, die lyncpair verwenden kann",
+    ),
+    (
+        "note.csv.registrar_without_pool",
+        "a Registrar row without PoolFqdn or Identity is skipped",
+        "eine Registrar-Zeile ohne PoolFqdn oder Identity wird übersprungen",
+    ),
+    (
+        "note.csv.version",
+        "{fqdn}: Version \"{raw}\" is not 5, 6, 7 or 8; version left unknown",
+        "{fqdn}: Version „{raw}“ ist nicht 5, 6, 7 oder 8; die Version bleibt unbekannt",
+    ),
+    (
+        "note.csv.no_backup_pool_fqdn",
+        "{fqdn}: Get-CsPoolBackupRelationship gave no BackupPoolFqdn (the column name is inferred); it returned: {seen}",
+        "{fqdn}: Get-CsPoolBackupRelationship lieferte kein BackupPoolFqdn (der Spaltenname ist erschlossen); geliefert wurde: {seen}",
+    ),
+    (
+        "note.csv.unreadable",
+        "{fqdn}: {column} \"{raw}\" cannot be read; left unknown",
+        "{fqdn}: {column} „{raw}“ ist nicht lesbar; bleibt unbekannt",
+    ),
+    (
+        "note.csv.role_undecided",
+        "Get-CsPool lists a Registrar but no user services for {pools}: a Director or a branch appliance (SBA/SBS); the role comes from the topology or another input",
+        "Get-CsPool nennt für {pools} einen Registrar, aber keine Benutzerdienste: ein Director oder eine Zweigstellen-Appliance (SBA/SBS); die Rolle kommt aus der Topologie oder einer anderen Eingabe",
+    ),
+    (
+        "note.csv.site_type",
+        "site \"{name}\": SiteType \"{raw}\" is neither central nor branch; read as central",
+        "Standort „{name}“: SiteType „{raw}“ ist weder zentral noch Zweigstelle; als zentral gelesen",
+    ),
+    (
+        "note.csv.users_backups",
+        "{fqdn}: its users name different backup pools: {all}; {backup} is used",
+        "{fqdn}: seine Benutzer nennen verschiedene Sicherungspools: {all}; verwendet wird {backup}",
+    ),
+    (
+        "note.csv.users_without_pool",
+        "{n} user row(s) name no {column} and are not counted",
+        "{n} Benutzerzeile(n) nennen kein {column} und werden nicht gezählt",
+    ),
+    (
+        "note.zip.empty_topology",
+        "an empty <Topology/> element holds no sites or pools",
+        "ein leeres <Topology/>-Element enthält keine Standorte und keine Pools",
+    ),
+    (
+        "note.zip.further_doc_item_set",
+        "the archive holds a further {other}; only {read} was read",
+        "das Archiv enthält ein weiteres {other}; gelesen wurde nur {read}",
+    ),
+    (
+        "note.dependency_usage",
+        "{fqdn}: dependency of {service} on {target} has Usage=\"{usage}\" (only \"Default\" is known); kept as is",
+        "{fqdn}: Abhängigkeit von {service} auf {target} hat Usage=\"{usage}\" (bekannt ist nur \"Default\"); unverändert übernommen",
+    ),
+    (
+        "note.dependency_missing",
+        "{fqdn}: {service} depends on service {target}, which is not in the file; the dependency is ignored",
+        "{fqdn}: {service} hängt vom Dienst {target} ab, der nicht in der Datei steht; die Abhängigkeit wird ignoriert",
+    ),
+    (
+        "note.several_backups",
+        "{fqdn}: Registrar {registrar} has {n} Backup elements; a Registrar has one backup, so the first (line {line}) is used and the others are ignored",
+        "{fqdn}: Registrar {registrar} hat {n} Backup-Elemente; ein Registrar hat einen Sicherungspool, daher gilt das erste (Zeile {line}) und die übrigen werden ignoriert",
+    ),
+    // Facts of a pool, as `source-conflict` names them (the keys of `Pool::provenance`).
+    ("fact.site", "site", "Standort"),
+    ("fact.role", "role", "Rolle"),
+    ("fact.edition", "edition", "Edition"),
+    ("fact.version", "version", "Version"),
+    ("fact.servers", "servers", "Serveranzahl"),
+    ("fact.users", "users", "Benutzerzahl"),
+    ("fact.virtual", "virtual", "virtuell"),
+    ("fact.os", "os", "Betriebssystem"),
+    ("fact.backup", "backup", "Sicherungspool"),
+    ("fact.backup_service", "backup_service", "Sicherungsdienst"),
+    ("fact.cms", "cms", "zentraler Verwaltungsspeicher"),
     (
         "msg.source_conflict",
         "{pool}: {fact} is \"{used}\" in {used_source} but \"{other}\" in {other_source}; \"{used}\" is used",
@@ -1830,6 +2055,13 @@ impl Message {
     }
 }
 
+/// A message in a machine format (audit/v1 `notes[].message`) is its English text.
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.render(Lang::En))
+    }
+}
+
 impl From<&str> for Message {
     fn from(text: &str) -> Message {
         Message::verbatim(text)
@@ -2033,14 +2265,24 @@ mod tests {
             include_str!("plan/mod.rs"),
             include_str!("plan/constraints.rs"),
             include_str!("plan/migration.rs"),
+            include_str!("import/csv.rs"),
+            include_str!("import/inventory.rs"),
+            include_str!("import/resolve.rs"),
+            include_str!("import/tbxml.rs"),
+            include_str!("import/configzip.rs"),
+            include_str!("estate.rs"),
+            include_str!("audit.rs"),
         ];
         let mut keys = BTreeSet::new();
         for text in code {
             for quoted in text.split('"').skip(1).step_by(2) {
-                let templated = ["msg.", "fix.", "reason.", "timer."]
-                    .iter()
-                    .any(|p| quoted.starts_with(p));
-                if templated && !quoted.contains(' ') && !quoted.ends_with('.') {
+                let templated = [
+                    "msg.", "fix.", "reason.", "timer.", "note.", "fact.", "value.", "where.",
+                ]
+                .iter()
+                .any(|p| quoted.starts_with(p));
+                // `format!("fact.{fact}")` builds a key at run time: not a literal one.
+                if templated && !quoted.contains([' ', '{']) && !quoted.ends_with('.') {
                     keys.insert(quoted.to_owned());
                 }
             }
@@ -2060,10 +2302,12 @@ mod tests {
             assert!(!en.is_empty() && !de.is_empty(), "{key}");
         }
         for (key, en, de) in LABELS {
-            let templated = ["msg.", "fix.", "reason."]
+            let templated = ["msg.", "fix.", "reason.", "note.", "value.", "where."]
                 .iter()
                 .any(|p| key.starts_with(p));
-            if templated {
+            // Some words read the same in both languages ("{place}: {text}", "Edition").
+            let same_in_german = ["note.at"];
+            if templated && !same_in_german.contains(key) {
                 assert!(!de.is_empty(), "{key} has no German twin");
                 assert_ne!(en, de, "{key}: the German twin is the English text");
             }

@@ -9,6 +9,8 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
+use crate::i18n::{Lang, Message};
+
 /// Where a fact was read: the file as the user named it, and the 1-based line when the format has lines.
 ///
 /// The path is shared: every fact of a file carries one, so a large topology would otherwise copy
@@ -378,36 +380,71 @@ pub struct SiteRecord {
 }
 
 /// Something an input held that lyncpair did not understand or that was lossy: kept and shown, never dropped.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// The message is rendered in the reader's language at output time (English in JSON).
+#[derive(Debug, Clone, Serialize)]
 pub struct Note {
     /// What was not understood, in words.
-    pub message: String,
+    pub message: Message,
     /// Where.
     pub source: Source,
 }
 
 /// Evidence that an export lost information (`export-lossy`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub struct Lossy {
     /// The pool concerned, when the loss is in a pool's row or name.
     pub pool: Option<String>,
     /// What was lost, in words.
-    pub what: String,
+    pub what: Message,
     /// Where the loss shows.
     pub source: Source,
 }
 
 /// A change a Topology Builder document holds but has not published: its NewTopology differs from
 /// its OldTopology (`topology-unpublished-change`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub struct PendingChange {
     /// The pool the change concerns.
     pub pool: String,
     /// What changes, in words.
-    pub message: String,
+    pub message: Message,
     /// Where in the document.
     pub source: Source,
 }
+
+/// Notes, losses and pending changes are sorted and de-duplicated by their English text, as when
+/// they were plain English strings: the output order does not depend on how a message is built.
+macro_rules! ordered_by_english_text {
+    ($ty:ty, |$x:ident| $key:expr) => {
+        impl Ord for $ty {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                fn key<'a>($x: &'a $ty) -> impl Ord + 'a {
+                    $key
+                }
+                key(self).cmp(&key(other))
+            }
+        }
+        impl PartialOrd for $ty {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+        impl PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other).is_eq()
+            }
+        }
+        impl Eq for $ty {}
+    };
+}
+
+ordered_by_english_text!(Note, |n| (n.message.render(Lang::En), &n.source));
+ordered_by_english_text!(Lossy, |l| (&l.pool, l.what.render(Lang::En), &l.source));
+ordered_by_english_text!(PendingChange, |c| (
+    &c.pool,
+    c.message.render(Lang::En),
+    &c.source
+));
 
 /// What one input file contributed.
 #[derive(Debug, Clone)]

@@ -232,7 +232,9 @@ fn read_with(bytes: &[u8], display: &str, limits: Limits) -> Result<InputRecords
     }
     for (_, other) in doc_item_sets.iter().skip(1) {
         records.notes.push(Note {
-            message: format!("the archive holds a further {other}; only {entry_name} was read"),
+            message: crate::i18n::Message::new("note.zip.further_doc_item_set")
+                .arg("other", other.as_str())
+                .arg("read", entry_name.as_str()),
             source: Source::new(display, None),
         });
     }
@@ -259,7 +261,7 @@ struct Scan {
     /// `DocItem/@Name` values, for the error when no topology is found.
     doc_items: Vec<String>,
     escaped_topology: bool,
-    notes: Vec<(String, u32)>,
+    notes: Vec<(crate::i18n::Message, u32)>,
 }
 
 /// One pass over the entry: every Topology.2008 `Topology` element, wherever it is.
@@ -295,10 +297,8 @@ fn scan(text: &str) -> Result<Scan, super::xml::XmlError> {
                 let local = e.local_name();
                 if ns == NS_TOPOLOGY && local.as_ref() == "Topology" {
                     let line = r.line();
-                    out.notes.push((
-                        "an empty <Topology/> element holds no sites or pools".to_owned(),
-                        line,
-                    ));
+                    out.notes
+                        .push((crate::i18n::Message::new("note.zip.empty_topology"), line));
                 } else if local.as_ref() == "DocItem"
                     && let Some(name) = r.attr(&e, "Name")?
                 {

@@ -484,10 +484,8 @@ fn read_cmdlet(kind: Kind, table: &Table, display: &str, out: &mut InputRecords)
     }
     if out.pools.is_empty() && out.sites.is_empty() {
         out.notes.push(Note {
-            message: format!(
-                "this {} export holds no row lyncpair could use",
-                kind.cmdlet()
-            ),
+            message: crate::i18n::Message::new("note.csv.no_usable_row")
+                .arg("cmdlet", kind.cmdlet()),
             source: Source::new(display, Some(header.line)),
         });
     }
@@ -508,9 +506,9 @@ fn lossy_columns(header: &Record, rows: &[Record], display: &str, out: &mut Inpu
         let column = header.fields.get(i).map_or("", |f| f.text.trim());
         out.lossy.push(Lossy {
             pool: None,
-            what: format!(
-                "column \"{column}\" holds the .NET type name \"{type_name}\" instead of values: Export-Csv wrote a collection; join it with ';' before exporting (powershell/Export-LyncPairingData.ps1 does)"
-            ),
+            what: crate::i18n::Message::new("msg.lossy.type_name_csv")
+                .arg("column", column)
+                .arg("type_name", &type_name),
             source: Source::new(display, Some(line)),
         });
     }
@@ -521,7 +519,7 @@ fn pool_fqdn(raw: &str, src: &Source, out: &mut InputRecords) -> Option<String> 
     let fqdn = normalize_fqdn(raw);
     if fqdn.is_empty() || fqdn.contains(char::is_whitespace) {
         out.notes.push(Note {
-            message: format!("\"{raw}\" is not a pool FQDN; the row is skipped"),
+            message: crate::i18n::Message::new("note.not_a_pool_fqdn").arg("raw", raw),
             source: src.clone(),
         });
         return None;
@@ -529,7 +527,7 @@ fn pool_fqdn(raw: &str, src: &Source, out: &mut InputRecords) -> Option<String> 
     if fqdn.contains('?') {
         out.lossy.push(Lossy {
             pool: Some(fqdn.clone()),
-            what: format!("pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)"),
+            what: crate::i18n::Message::new("msg.lossy.pool_fqdn").arg("fqdn", &fqdn),
             source: src.clone(),
         });
     }
@@ -541,7 +539,7 @@ fn site_name(raw: &str, src: &Source, out: &mut InputRecords) -> String {
     if name.contains('?') {
         out.lossy.push(Lossy {
             pool: None,
-            what: format!("site name \"{name}\" contains '?' (characters lost by an ASCII export)"),
+            what: crate::i18n::Message::new("msg.lossy.site_name").arg("name", &name),
             source: src.clone(),
         });
     }
@@ -554,7 +552,7 @@ fn read_registrars(cols: &Columns, rows: &[Record], display: &str, out: &mut Inp
         let src = Source::new(display, Some(r.line));
         let Some(raw) = cols.get(r, "poolfqdn").or_else(|| cols.get(r, "identity")) else {
             out.notes.push(Note {
-                message: "a Registrar row without PoolFqdn or Identity is skipped".into(),
+                message: crate::i18n::Message::new("note.csv.registrar_without_pool"),
                 source: src,
             });
             continue;
@@ -574,9 +572,9 @@ fn read_registrars(cols: &Columns, rows: &[Record], display: &str, out: &mut Inp
             match Version::from_service_version(raw) {
                 Some(v) => p.version = at(&src, v),
                 None => out.notes.push(Note {
-                    message: format!(
-                        "{fqdn}: Version \"{raw}\" is not 5, 6, 7 or 8; version left unknown"
-                    ),
+                    message: crate::i18n::Message::new("note.csv.version")
+                        .arg("fqdn", &fqdn)
+                        .arg("raw", raw),
                     source: src.clone(),
                 }),
             }
@@ -601,7 +599,7 @@ fn read_registrars(cols: &Columns, rows: &[Record], display: &str, out: &mut Inp
     }
     if role_unknown {
         out.notes.push(Note {
-            message: "Get-CsService -Registrar does not say whether a Registrar pool is a front-end pool or a branch appliance (SBA/SBS); their roles come from the topology, Get-CsPool or an inventory".into(),
+            message: crate::i18n::Message::new("note.registrar_roles_unknown"),
             source: Source::new(display, None),
         });
     }
@@ -642,9 +640,9 @@ fn read_backup_relationships(
         let Some(backup) = backup.filter(|b| !b.is_empty()) else {
             let seen = cols.get(r, "allproperties").unwrap_or("no properties");
             out.notes.push(Note {
-                message: format!(
-                    "{fqdn}: Get-CsPoolBackupRelationship gave no BackupPoolFqdn (the column name is inferred); it returned: {seen}"
-                ),
+                message: crate::i18n::Message::new("note.csv.no_backup_pool_fqdn")
+                    .arg("fqdn", &fqdn)
+                    .arg("seen", seen),
                 source: src,
             });
             continue;
@@ -673,7 +671,10 @@ fn failover(
     }
     let mut unreadable = |column: &str, raw: &str| {
         out.notes.push(Note {
-            message: format!("{fqdn}: {column} \"{raw}\" cannot be read; left unknown"),
+            message: crate::i18n::Message::new("note.csv.unreadable")
+                .arg("fqdn", fqdn)
+                .arg("column", column)
+                .arg("raw", raw),
             source: src.clone(),
         })
     };
@@ -752,10 +753,8 @@ fn read_pools(cols: &Columns, rows: &[Record], display: &str, out: &mut InputRec
     }
     if !undecided.is_empty() {
         out.notes.push(Note {
-            message: format!(
-                "Get-CsPool lists a Registrar but no user services for {}: a Director or a branch appliance (SBA/SBS); the role comes from the topology or another input",
-                undecided.join(", ")
-            ),
+            message: crate::i18n::Message::new("note.csv.role_undecided")
+                .arg("pools", undecided.join(", ")),
             source: Source::new(display, None),
         });
     }
@@ -806,9 +805,9 @@ fn read_sites(cols: &Columns, rows: &[Record], display: &str, out: &mut InputRec
         } else {
             if !kind_raw.is_empty() && !kind_raw.to_ascii_lowercase().contains("central") {
                 out.notes.push(Note {
-                    message: format!(
-                        "site \"{name}\": SiteType \"{kind_raw}\" is neither central nor branch; read as central"
-                    ),
+                    message: crate::i18n::Message::new("note.csv.site_type")
+                        .arg("name", &name)
+                        .arg("raw", kind_raw),
                     source: src.clone(),
                 });
             }
@@ -851,9 +850,7 @@ fn read_users(
         if fqdn.contains('?') && lossy_names.insert(fqdn.clone()) {
             out.lossy.push(Lossy {
                 pool: Some(fqdn.clone()),
-                what: format!(
-                    "pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)"
-                ),
+                what: crate::i18n::Message::new("msg.lossy.pool_fqdn").arg("fqdn", &fqdn),
                 source: Source::new(display, Some(r.line)),
             });
         }
@@ -888,10 +885,10 @@ fn read_users(
                     .map(|(b, n)| format!("{b} ({n} users)"))
                     .collect();
                 out.notes.push(Note {
-                    message: format!(
-                        "{fqdn}: its users name different backup pools: {}; {backup} is used",
-                        all.join(", ")
-                    ),
+                    message: crate::i18n::Message::new("note.csv.users_backups")
+                        .arg("fqdn", fqdn.as_str())
+                        .arg("all", all.join(", "))
+                        .arg("backup", backup.as_str()),
                     source: whole_file.clone(),
                 });
             }
@@ -903,14 +900,16 @@ fn read_users(
     }
     if without_pool > 0 {
         out.notes.push(Note {
-            message: format!(
-                "{without_pool} user row(s) name no {} and are not counted",
-                if backup_col.is_some() {
-                    "PrimaryPoolFqdn"
-                } else {
-                    "RegistrarPool"
-                }
-            ),
+            message: crate::i18n::Message::new("note.csv.users_without_pool")
+                .arg("n", without_pool.to_string())
+                .arg(
+                    "column",
+                    if backup_col.is_some() {
+                        "PrimaryPoolFqdn"
+                    } else {
+                        "RegistrarPool"
+                    },
+                ),
             source: whole_file,
         });
     }
@@ -1021,7 +1020,12 @@ mod tests {
         assert_eq!(out.pools[1].role.as_ref().unwrap().value, Role::Director);
         assert!(out.pools[1].backups.is_empty());
         assert_eq!(out.lossy.len(), 1, "one loss per column");
-        assert!(out.lossy[0].what.contains("DependentServiceList"));
+        assert!(
+            out.lossy[0]
+                .what
+                .render(crate::i18n::Lang::En)
+                .contains("DependentServiceList")
+        );
         assert_eq!(out.lossy[0].source.line, Some(3));
     }
 
@@ -1040,10 +1044,22 @@ mod tests {
         let note = out
             .notes
             .iter()
-            .find(|n| n.message.contains("pool-vie.fabrikam.test"))
+            .find(|n| {
+                n.message
+                    .render(crate::i18n::Lang::En)
+                    .contains("pool-vie.fabrikam.test")
+            })
             .expect("a note for the row without backup");
-        assert!(note.message.contains("BackupFqdn=pool-ham.fabrikam.test"));
-        assert!(note.message.contains("inferred"));
+        assert!(
+            note.message
+                .render(crate::i18n::Lang::En)
+                .contains("BackupFqdn=pool-ham.fabrikam.test")
+        );
+        assert!(
+            note.message
+                .render(crate::i18n::Lang::En)
+                .contains("inferred")
+        );
         // Detected by its #TYPE too, whatever other columns it has.
         let typed = "#TYPE Microsoft.Rtc.Management.Hadr.BackupService.BackupRelation\n\
 \"PoolFqdn\",\"BackupPoolFqdn\",\"SomethingElse\"\n\"a.t\",\"b.t\",\"x\"\n";
@@ -1095,7 +1111,11 @@ u5,,\n";
         assert_eq!(ham.users.as_ref().unwrap().value, 3);
         assert_eq!(ham.backups[0].value, "pool-vie.fabrikam.test");
         assert_eq!(out.pools[1].users.as_ref().unwrap().value, 1);
-        let notes: Vec<&str> = out.notes.iter().map(|n| n.message.as_str()).collect();
+        let notes: Vec<String> = out
+            .notes
+            .iter()
+            .map(|n| n.message.render(crate::i18n::Lang::En))
+            .collect();
         assert!(
             notes.iter().any(|n| n.contains("different backup pools")),
             "{notes:?}"

@@ -20,6 +20,7 @@ use std::io::{Cursor, Read, Seek};
 use calamine::{Data, Dimensions, Ods, Range, Reader, Xls, Xlsb, Xlsx};
 
 use super::{ImportOptions, InputError};
+use crate::i18n::Message;
 use crate::limits::{
     MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_WORKBOOK_EXPANDED_BYTES,
 };
@@ -243,10 +244,12 @@ impl Origin<'_> {
         Source::new(self.path, Some(row))
     }
 
-    fn place(&self, row: u32) -> String {
+    fn place(&self, row: u32) -> crate::i18n::Message {
         match self.sheet {
-            Some(s) => format!("sheet \"{s}\" row {row}"),
-            None => format!("line {row}"),
+            Some(s) => Message::new("where.sheet_row")
+                .arg("sheet", s)
+                .arg("row", row.to_string()),
+            None => Message::new("where.line").arg("row", row.to_string()),
         }
     }
 }
@@ -256,13 +259,11 @@ pub fn read_rows(rows: &[Row], header: &Header, origin: &Origin<'_>, out: &mut I
     let header_row = &rows[header.index];
     if !header.unmapped.is_empty() {
         out.notes.push(Note {
-            message: format!(
-                "inventory columns not used by lyncpair{}: {}",
-                origin
-                    .sheet
-                    .map_or(String::new(), |s| format!(" (sheet \"{s}\")")),
-                header.unmapped.join(", ")
-            ),
+            message: match origin.sheet {
+                Some(sheet) => Message::new("note.unused_columns.sheet").arg("sheet", sheet),
+                None => Message::new("note.unused_columns"),
+            }
+            .arg("columns", header.unmapped.join(", ")),
             source: origin.at(header_row.number),
         });
     }
@@ -287,10 +288,9 @@ pub fn read_rows(rows: &[Row], header: &Header, origin: &Origin<'_>, out: &mut I
     for (i, (line, type_name)) in lossy_columns {
         out.lossy.push(Lossy {
             pool: None,
-            what: format!(
-                "column \"{}\" holds the .NET type name \"{type_name}\" instead of values: the exporter wrote a collection; join it with ';' before exporting",
-                col_name(i)
-            ),
+            what: Message::new("msg.lossy.type_name_inventory")
+                .arg("column", col_name(i))
+                .arg("type_name", &type_name),
             source: origin.at(line),
         });
     }
@@ -310,7 +310,7 @@ fn read_row(
             .filter(|v| !v.is_empty() && !is_type_name(v))
     };
     let src = origin.at(row.number);
-    let mut note = |message: String| {
+    let mut note = |message: crate::i18n::Message| {
         out.notes.push(Note {
             message,
             source: src.clone(),
@@ -320,10 +320,14 @@ fn read_row(
     let fqdn = normalize_fqdn(raw_fqdn);
     // Hand-made sheets carry total and comment rows: a pool name must at least look like an FQDN.
     if !fqdn.contains('.') || fqdn.contains(char::is_whitespace) {
-        note(format!(
-            "{}: \"{raw_fqdn}\" is not a pool FQDN; the row is skipped",
-            origin.place(row.number)
-        ));
+        note(
+            Message::new("note.at")
+                .msg("place", origin.place(row.number))
+                .msg(
+                    "text",
+                    Message::new("note.not_a_pool_fqdn").arg("raw", raw_fqdn),
+                ),
+        );
         return None;
     }
     let mut record = PoolRecord {
@@ -334,13 +338,15 @@ fn read_row(
     if fqdn.contains('?') {
         out.lossy.push(Lossy {
             pool: Some(fqdn.clone()),
-            what: format!("pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)"),
+            what: Message::new("msg.lossy.pool_fqdn").arg("fqdn", &fqdn),
             source: src.clone(),
         });
     }
-    let mut note = |message: String| {
+    let mut note = |message: crate::i18n::Message| {
         out.notes.push(Note {
-            message: format!("{}: {message}", origin.place(row.number)),
+            message: Message::new("note.at")
+                .msg("place", origin.place(row.number))
+                .msg("text", message),
             source: src.clone(),
         })
     };
@@ -353,9 +359,11 @@ fn read_row(
         Some(raw) => match parse_role(raw) {
             Some(role) => at(&src, role),
             None => {
-                note(format!(
-                    "{fqdn}: role \"{raw}\" is not front-end, director, branch (SBA/SBS), edge or mediation; read as other"
-                ));
+                note(
+                    Message::new("note.inv.role")
+                        .arg("fqdn", &fqdn)
+                        .arg("raw", raw),
+                );
                 at(&src, Role::Other)
             }
         },
@@ -363,36 +371,50 @@ fn read_row(
     if let Some(raw) = get(Column::Edition) {
         match parse_edition(raw) {
             Some(e) => record.edition = at(&src, e),
-            None => note(format!(
-                "{fqdn}: edition \"{raw}\" is neither Enterprise nor Standard; left unknown"
-            )),
+            None => note(
+                Message::new("note.inv.edition")
+                    .arg("fqdn", &fqdn)
+                    .arg("raw", raw),
+            ),
         }
     }
     let version = get(Column::Version).and_then(|raw| match parse_version(raw) {
         Ok(v) => Some(v),
         Err(why) => {
-            note(format!("{fqdn}: version \"{raw}\" {why}; left unknown"));
+            note(
+                Message::new("note.inv.version")
+                    .arg("fqdn", &fqdn)
+                    .arg("raw", raw)
+                    .msg("why", Message::new(why)),
+            );
             None
         }
     });
     let target = get(Column::TargetVersion).and_then(|raw| match parse_version(raw) {
         Ok(v) => Some(v),
         Err(why) => {
-            note(format!("{fqdn}: target version \"{raw}\" {why}; ignored"));
+            note(
+                Message::new("note.inv.target_version")
+                    .arg("fqdn", &fqdn)
+                    .arg("raw", raw)
+                    .msg("why", Message::new(why)),
+            );
             None
         }
     });
     match (version, target) {
-        (Some(v), Some(t)) if v != t => note(format!(
-            "{fqdn}: target version {} differs from the current version {}; the current one is audited",
-            t.label(),
-            v.label()
-        )),
+        (Some(v), Some(t)) if v != t => note(
+            Message::new("note.inv.target_differs")
+                .arg("fqdn", &fqdn)
+                .arg("target", t.label())
+                .arg("current", v.label()),
+        ),
         (None, Some(t)) if get(Column::Version).is_none() => {
-            note(format!(
-                "{fqdn}: no current version; the target version {} is used (a pool still to be built)",
-                t.label()
-            ));
+            note(
+                Message::new("note.inv.target_used")
+                    .arg("fqdn", &fqdn)
+                    .arg("target", t.label()),
+            );
             record.version = at(&src, t);
         }
         _ => {}
@@ -403,25 +425,31 @@ fn read_row(
     if let Some(raw) = get(Column::Servers) {
         match parse_count(raw).and_then(|n| u32::try_from(n).ok()) {
             Some(n) => record.servers = at(&src, n),
-            None => note(format!(
-                "{fqdn}: server count \"{raw}\" is not a whole number; left unknown"
-            )),
+            None => note(
+                Message::new("note.inv.servers")
+                    .arg("fqdn", &fqdn)
+                    .arg("raw", raw),
+            ),
         }
     }
     if let Some(raw) = get(Column::Users) {
         match parse_count(raw) {
             Some(n) => record.users = at(&src, n),
-            None => note(format!(
-                "{fqdn}: user count \"{raw}\" is not a whole number; left unknown"
-            )),
+            None => note(
+                Message::new("note.inv.users")
+                    .arg("fqdn", &fqdn)
+                    .arg("raw", raw),
+            ),
         }
     }
     if let Some(raw) = get(Column::Virtual) {
         match parse_virtual(raw) {
             Some(v) => record.virtual_machine = at(&src, v),
-            None => note(format!(
-                "{fqdn}: \"{raw}\" does not say physical or virtual; left unknown"
-            )),
+            None => note(
+                Message::new("note.inv.virtual")
+                    .arg("fqdn", &fqdn)
+                    .arg("raw", raw),
+            ),
         }
     }
     if let Some(os) = get(Column::Os) {
@@ -430,9 +458,11 @@ fn read_row(
     if let Some(raw) = get(Column::Backup).filter(|raw| !is_none_word(raw)) {
         let backup = normalize_fqdn(raw);
         if backup.contains(char::is_whitespace) {
-            note(format!(
-                "{fqdn}: backup \"{raw}\" is not a pool FQDN; ignored"
-            ));
+            note(
+                Message::new("note.inv.backup")
+                    .arg("fqdn", &fqdn)
+                    .arg("raw", raw),
+            );
         } else {
             record.backups.push(Stated::new(backup, src.clone()));
         }
@@ -448,7 +478,7 @@ fn replaced_pools(
     raw: &str,
     src: &Source,
     fqdn: &str,
-    note: &mut impl FnMut(String),
+    note: &mut impl FnMut(Message),
 ) -> Vec<Stated<String>> {
     let mut out: Vec<Stated<String>> = Vec::new();
     for part in raw
@@ -458,9 +488,11 @@ fn replaced_pools(
     {
         let old = normalize_fqdn(part);
         if !old.contains('.') || old.contains(char::is_whitespace) {
-            note(format!(
-                "{fqdn}: replaces \"{part}\", which is not a pool FQDN; ignored"
-            ));
+            note(
+                Message::new("note.inv.replaces")
+                    .arg("fqdn", fqdn)
+                    .arg("raw", part),
+            );
         } else if !out.iter().any(|s| s.value == old) {
             out.push(Stated::new(old, src.clone()));
         }
@@ -510,12 +542,11 @@ pub fn parse_edition(raw: &str) -> Option<Edition> {
 }
 
 /// Inventory versions: years, product names, dotted builds. Bare numbers are ambiguous (FORMATS.md §7).
+/// The version a cell names; the error is the label key of why it names none.
 pub fn parse_version(raw: &str) -> Result<Version, &'static str> {
     let t = raw.trim();
     if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) && t.len() < 4 {
-        return Err(
-            "is a bare number: ServiceVersion 6 means 2013 but build 6.x means 2015, so it is ambiguous",
-        );
+        return Err("note.version.bare_number");
     }
     // Dotted builds: 4.0.x (2010), 5.0.x (2013), 6.0.x (2015), 7.0.x (2019) (FORMATS.md §3.5).
     if let Some((major, rest)) = t.split_once('.')
@@ -528,7 +559,7 @@ pub fn parse_version(raw: &str) -> Result<Version, &'static str> {
             "5" => Ok(Version::V2013),
             "6" => Ok(Version::V2015),
             "7" => Ok(Version::V2019),
-            _ => Err("is a build number of no known Lync or Skype for Business release"),
+            _ => Err("note.version.unknown_build"),
         };
     }
     let years: Vec<Version> = t
@@ -537,8 +568,8 @@ pub fn parse_version(raw: &str) -> Result<Version, &'static str> {
         .collect();
     match years.as_slice() {
         [v] => Ok(*v),
-        [] => Err("names no Lync or Skype for Business Server release (2010, 2013, 2015, 2019)"),
-        _ => Err("names more than one release"),
+        [] => Err("note.version.no_release"),
+        _ => Err("note.version.several_releases"),
     }
 }
 
@@ -1315,11 +1346,9 @@ pub fn read_spreadsheet(
             .collect();
         if !others.is_empty() {
             out.notes.push(Note {
-                message: format!(
-                    "sheet \"{}\" is read; sheet(s) {} look like inventories too and are not read (choose one with --sheet)",
-                    sheet.name,
-                    others.join(", ")
-                ),
+                message: Message::new("note.other_sheets")
+                    .arg("sheet", &sheet.name)
+                    .arg("others", others.join(", ")),
                 source: Source::new(display, Some(header_line)),
             });
         }
@@ -1454,7 +1483,7 @@ mod tests {
         assert_eq!(parse_version("6.0.9319.0"), Ok(Version::V2015));
         assert_eq!(parse_version("4.0.7577.0"), Ok(Version::V2010));
         assert_eq!(parse_version("7.0.2046.0"), Ok(Version::V2019));
-        assert!(parse_version("6").unwrap_err().contains("ambiguous"));
+        assert_eq!(parse_version("6"), Err("note.version.bare_number"));
         assert!(parse_version("OCS 2007 R2").is_err());
     }
 
@@ -1532,7 +1561,11 @@ mod tests {
         assert_eq!(a.role.as_ref().unwrap().value, Role::FrontEnd);
         assert!(a.version.is_none(), "a bare 6 is ambiguous");
         assert_eq!(out.pools[1].role.as_ref().unwrap().value, Role::Branch);
-        let notes: Vec<&str> = out.notes.iter().map(|n| n.message.as_str()).collect();
+        let notes: Vec<String> = out
+            .notes
+            .iter()
+            .map(|n| n.message.render(crate::i18n::Lang::En))
+            .collect();
         assert!(notes.iter().any(|n| n.contains("Owner")), "{notes:?}");
         assert!(notes.iter().any(|n| n.contains("ambiguous")), "{notes:?}");
         assert!(
@@ -1564,7 +1597,12 @@ mod tests {
         ];
         let out = records(&rows);
         assert_eq!(out.lossy.len(), 1);
-        assert!(out.lossy[0].what.contains("\"Servers\""));
+        assert!(
+            out.lossy[0]
+                .what
+                .render(crate::i18n::Lang::En)
+                .contains("\"Servers\"")
+        );
         assert_eq!(out.lossy[0].source.line, Some(2));
         assert!(out.pools.iter().all(|p| p.servers.is_none()));
     }

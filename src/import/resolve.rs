@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::interval::parse_interval;
 use super::topology::{DocBackup, DocCluster, DocService, Placement, TopologyDoc};
 use super::xml::parse_bool;
+use crate::i18n::Message;
 use crate::model::{
     CmsRole, Edition, Failover, InputRecords, Lossy, Note, PoolRecord, Role, Site, SiteRecord,
     Source, Stated, Version, normalize_fqdn,
@@ -129,7 +130,7 @@ fn name_sites<'d>(
                     message: format!(
                         "site {} has no <Name>; it is shown as \"Site {}\"",
                         s.id, s.id
-                    ),
+                    ).into(),
                     source: Source::in_file(path, Some(s.line)),
                 });
                 format!("Site {}", s.id)
@@ -153,9 +154,7 @@ fn add_sites(
         if name.contains('?') {
             out.lossy.push(Lossy {
                 pool: None,
-                what: format!(
-                    "site name \"{name}\" contains '?' (characters lost by an ASCII export)"
-                ),
+                what: crate::i18n::Message::new("msg.lossy.site_name").arg("name", &name),
                 source: src(s.line),
             });
         }
@@ -164,7 +163,8 @@ fn add_sites(
                 out.notes.push(Note {
                     message: format!(
                         "branch site \"{name}\" names parent site {p}, which is not in the file"
-                    ),
+                    )
+                    .into(),
                     source: src(s.line),
                 });
                 format!("Site {p}")
@@ -190,7 +190,7 @@ fn note_unknown_roles(doc: &TopologyDoc, look: &Lookup, out: &mut InputRecords) 
                     "service {} has RoleName \"{}\", a role lyncpair does not know; it is kept but not \
                      interpreted",
                     s.display, s.role
-                ),
+                ).into(),
                 source: look.src(s.line),
             });
         }
@@ -220,7 +220,7 @@ fn services_by_cluster<'d>(
                         Placement::SqlInstance(i) => format!("SQL instance {i}"),
                         Placement::Missing => "nothing (no InstalledOn)".to_owned(),
                     }
-                ),
+                ).into(),
                 source: look.src(s.line),
             }),
         }
@@ -269,7 +269,7 @@ fn pool_record(
     };
     if record.site.is_none() {
         out.notes.push(Note {
-            message: format!("{fqdn}: its site {} is not in the file", cluster.site_id),
+            message: format!("{fqdn}: its site {} is not in the file", cluster.site_id).into(),
             source: at,
         });
     }
@@ -293,7 +293,7 @@ fn pool_fqdn(cluster: &DocCluster, look: &Lookup, out: &mut InputRecords) -> Opt
             message: format!(
                 "cluster {} has no Fqdn; its services are not audited",
                 cluster.key
-            ),
+            ).into(),
             source: look.src(cluster.line),
         });
         return None;
@@ -301,7 +301,7 @@ fn pool_fqdn(cluster: &DocCluster, look: &Lookup, out: &mut InputRecords) -> Opt
     if fqdn.contains('?') {
         out.lossy.push(Lossy {
             pool: Some(fqdn.clone()),
-            what: format!("pool FQDN \"{fqdn}\" contains '?' (characters lost by an ASCII export)"),
+            what: Message::new("msg.lossy.pool_fqdn").arg("fqdn", &fqdn),
             source: look.src(cluster.line),
         });
     }
@@ -358,7 +358,7 @@ fn is_director(
                 out.notes.push(Note {
                     message: format!(
                         "{fqdn}: IsDirector=\"{v}\" is neither true nor false; read as false"
-                    ),
+                    ).into(),
                     source: look.src(reg_attrs.map_or(cluster.line, |a| a.line)),
                 });
                 false
@@ -380,7 +380,7 @@ fn service_version(
         out.notes.push(Note {
             message: format!(
                 "{fqdn}: ServiceVersion \"{raw}\" is not 5, 6, 7 or 8; version left unknown"
-            ),
+            ).into(),
             source: look.src(s.line),
         });
     }
@@ -422,19 +422,20 @@ fn note_dependencies(fqdn: &str, svcs: &[&DocService], look: &Lookup, out: &mut 
         for d in &s.dependencies {
             if !d.usage.is_empty() && d.usage != "Default" {
                 out.notes.push(Note {
-                    message: format!(
-                        "{fqdn}: dependency of {} on {} has Usage=\"{}\" (only \"Default\" is known); kept as is",
-                        s.display, d.target, d.usage
-                    ),
+                    message: Message::new("note.dependency_usage")
+                        .arg("fqdn", fqdn)
+                        .arg("service", &s.display)
+                        .arg("target", &d.target)
+                        .arg("usage", &d.usage),
                     source: look.src(d.line),
                 });
             }
             if !look.services.contains_key(d.target.as_str()) {
                 out.notes.push(Note {
-                    message: format!(
-                        "{fqdn}: {} depends on service {}, which is not in the file; the dependency is ignored",
-                        s.display, d.target
-                    ),
+                    message: Message::new("note.dependency_missing")
+                        .arg("fqdn", fqdn)
+                        .arg("service", &s.display)
+                        .arg("target", &d.target),
                     source: look.src(d.line),
                 });
             }
@@ -451,13 +452,11 @@ fn the_backup_element<'d>(
 ) -> Option<&'d DocBackup> {
     if registrar.backups.len() > 1 {
         out.notes.push(Note {
-            message: format!(
-                "{fqdn}: Registrar {} has {} Backup elements; a Registrar has one backup, so the first \
-                 (line {}) is used and the others are ignored",
-                registrar.display,
-                registrar.backups.len(),
-                registrar.backups[0].line
-            ),
+            message: Message::new("note.several_backups")
+                .arg("fqdn", fqdn)
+                .arg("registrar", &registrar.display)
+                .arg("n", registrar.backups.len().to_string())
+                .arg("line", registrar.backups[0].line.to_string()),
             source: look.src(registrar.backups[1].line),
         });
     }
@@ -474,7 +473,7 @@ fn backup_target(
 ) -> Option<Stated<String>> {
     let Some(target) = &b.target else {
         out.notes.push(Note {
-            message: format!("{fqdn}: its Backup element names no service; read as no backup"),
+            message: format!("{fqdn}: its Backup element names no service; read as no backup").into(),
             source: look.src(b.line),
         });
         return None;
@@ -487,7 +486,7 @@ fn backup_target(
             message: format!(
                 "{fqdn}: its Backup names {}, a {} service, not a Registrar; read as a backup to {pool}",
                 t.display, t.role
-            ),
+            ).into(),
             source: look.src(b.line),
         });
     }
@@ -515,7 +514,7 @@ fn failover(
             out.notes.push(Note {
                 message: format!(
                     "{fqdn}: {what}=\"{raw}\" is not an xs:duration, seconds or hh:mm:ss; left unknown"
-                ),
+                ).into(),
                 source: look.src(b.line),
             });
         }
@@ -531,7 +530,7 @@ fn failover(
                 out.notes.push(Note {
                     message: format!(
                         "{fqdn}: EnableAutomaticFailover=\"{raw}\" is neither true nor false; left unknown"
-                    ),
+                    ).into(),
                     source: look.src(b.line),
                 });
             }
@@ -579,7 +578,7 @@ fn cms_role(
                 message: format!(
                     "{fqdn}: its CentralMgmt service does not say whether it is active, and the file \
                      holds {central_mgmt_count}; its Central Management role is left unknown"
-                ),
+                ).into(),
                 source: look.src(cm.line),
             });
             None
@@ -589,7 +588,7 @@ fn cms_role(
                 message: format!(
                     "{fqdn}: CentralMgmtService IsActive=\"{raw}\" is neither true nor false; its \
                      Central Management role is left unknown"
-                ),
+                ).into(),
                 source: look.src(cm.line),
             });
             None
@@ -726,6 +725,7 @@ mod tests {
         assert!(
             r.notes[0]
                 .message
+                .render(crate::i18n::Lang::En)
                 .contains("EnableAutomaticFailover=\"maybe\"")
         );
         let r = records(&topology(
@@ -741,6 +741,7 @@ mod tests {
         assert!(
             r.notes[0]
                 .message
+                .render(crate::i18n::Lang::En)
                 .contains("\"five minutes\" is not an xs:duration")
         );
     }
@@ -773,7 +774,11 @@ mod tests {
             "",
             r#"<Service ServiceVersion="6"><ServiceId SiteId="1" RoleName="HologramServer" Instance="3" /><InstalledOn><ClusterId SiteId="1" Number="3" /></InstalledOn></Service>"#,
         ));
-        let messages: Vec<&str> = r.notes.iter().map(|n| n.message.as_str()).collect();
+        let messages: Vec<String> = r
+            .notes
+            .iter()
+            .map(|n| n.message.render(crate::i18n::Lang::En))
+            .collect();
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].contains("\"HologramServer\", a role lyncpair does not know"));
     }

@@ -24,6 +24,7 @@ use super::xml::{
     NS_SERVICE_ROLES, NS_TOPOLOGY, NS_TOPOLOGY_BUILDER, NS_WRITABLE_TOPOLOGY, XmlError, XmlReader,
     parse_bool,
 };
+use crate::i18n::Message;
 use crate::model::{
     Format, Input, InputRecords, Note, PendingChange, PoolRecord, SiteKind, Source,
 };
@@ -50,7 +51,7 @@ pub fn read(decoded: &Decoded, display: &str) -> Result<InputRecords, InputError
         });
     };
     let note = |(message, line): (String, u32)| Note {
-        message,
+        message: message.into(),
         source: Source::new(display, Some(line)),
     };
     let mut records = InputRecords::new(input.clone());
@@ -69,7 +70,8 @@ pub fn read(decoded: &Decoded, display: &str) -> Result<InputRecords, InputError
             message: format!(
                 "OldTopology was not compared with NewTopology: {}",
                 e.message
-            ),
+            )
+            .into(),
             source: Source::new(display, e.line.or(Some(parsed.root_line))),
         }),
     }
@@ -857,32 +859,34 @@ fn compare(new: &InputRecords, old: &InputRecords) -> Vec<PendingChange> {
         }
         map
     }
-    fn facts(p: &PoolRecord) -> [(&'static str, String); 5] {
-        let or = |v: Option<&str>, none: &str| v.unwrap_or(none).to_owned();
+    fn facts(p: &PoolRecord) -> [(&'static str, Message); 5] {
+        let or = |v: Option<&str>, none: &'static str| {
+            v.map_or_else(|| Message::new(none), Message::verbatim)
+        };
         let backups: Vec<&str> = p.backups.iter().map(|b| b.value.as_str()).collect();
         [
             (
                 "site",
-                or(p.site.as_ref().map(|s| s.value.as_str()), "none"),
+                or(p.site.as_ref().map(|s| s.value.as_str()), "value.none"),
             ),
             (
                 "role",
-                or(p.role.as_ref().map(|r| r.value.label()), "unknown"),
+                or(p.role.as_ref().map(|r| r.value.label()), "value.unknown"),
             ),
             (
                 "edition",
-                or(p.edition.as_ref().map(|e| e.value.label()), "unknown"),
+                or(p.edition.as_ref().map(|e| e.value.label()), "value.unknown"),
             ),
             (
                 "version",
-                or(p.version.as_ref().map(|v| v.value.label()), "unknown"),
+                or(p.version.as_ref().map(|v| v.value.label()), "value.unknown"),
             ),
             (
                 "backup",
                 if backups.is_empty() {
-                    "none".to_owned()
+                    Message::new("value.none")
                 } else {
-                    backups.join(", ")
+                    Message::verbatim(backups.join(", "))
                 },
             ),
         ]
@@ -897,12 +901,12 @@ fn compare(new: &InputRecords, old: &InputRecords) -> Vec<PendingChange> {
         match (new_pools.get(fqdn), old_pools.get(fqdn)) {
             (Some(n), None) => changes.push(PendingChange {
                 pool: fqdn.to_owned(),
-                message: format!("NewTopology adds pool {fqdn}, which OldTopology does not have"),
+                message: Message::new("msg.pending.adds").arg("pool", fqdn),
                 source: source(n),
             }),
             (None, Some(o)) => changes.push(PendingChange {
                 pool: fqdn.to_owned(),
-                message: format!("NewTopology drops pool {fqdn}, which OldTopology has"),
+                message: Message::new("msg.pending.drops").arg("pool", fqdn),
                 source: source(o),
             }),
             (Some(n), Some(o)) => {
@@ -910,9 +914,11 @@ fn compare(new: &InputRecords, old: &InputRecords) -> Vec<PendingChange> {
                     if now != before {
                         changes.push(PendingChange {
                             pool: fqdn.to_owned(),
-                            message: format!(
-                                "NewTopology changes pool {fqdn}: {fact} is {now}, was {before} in OldTopology"
-                            ),
+                            message: Message::new("msg.pending.changes")
+                                .arg("pool", fqdn)
+                                .label("fact", format!("fact.{fact}"))
+                                .msg("now", now)
+                                .msg("before", before),
                             source: source(n),
                         });
                     }
@@ -1126,7 +1132,7 @@ mod tests {
         let mut changes: Vec<(String, Option<u32>)> = r
             .pending_changes
             .iter()
-            .map(|n| (n.message.clone(), n.source.line))
+            .map(|n| (n.message.render(crate::i18n::Lang::En), n.source.line))
             .collect();
         changes.sort();
         let expected = [
@@ -1175,7 +1181,12 @@ mod tests {
         assert_eq!(graz.site.parent.as_deref(), Some("Lab"));
         assert_eq!(r.sites.len(), 2);
         assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
-        assert!(r.notes[0].message.contains("neither a <Name> nor clusters"));
+        assert!(
+            r.notes[0]
+                .message
+                .render(crate::i18n::Lang::En)
+                .contains("neither a <Name> nor clusters")
+        );
         assert_eq!(r.notes[0].source.line, Some(21));
     }
 
@@ -1244,7 +1255,11 @@ mod tests {
         // Its own Registrar: backup-self in the audit.
         assert_eq!(backups(p), ["se1.fabrikam.test"]);
         assert_eq!(p.failover, None);
-        let messages: Vec<&str> = r.notes.iter().map(|n| n.message.as_str()).collect();
+        let messages: Vec<String> = r
+            .notes
+            .iter()
+            .map(|n| n.message.render(crate::i18n::Lang::En))
+            .collect();
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(
             messages[0].contains("has 2 Backup elements") && messages[0].contains("first"),
@@ -1306,7 +1321,11 @@ mod tests {
         ];
         for input in inputs {
             let said: Vec<String> = match import(&file(input), "x.tbxml") {
-                Ok(r) => r.notes.iter().map(|n| n.message.clone()).collect(),
+                Ok(r) => r
+                    .notes
+                    .iter()
+                    .map(|n| n.message.render(crate::i18n::Lang::En))
+                    .collect(),
                 Err(e) => vec![e.message],
             };
             for s in said {
@@ -1332,8 +1351,9 @@ mod tests {
         assert!(
             r.notes[0]
                 .message
+                .render(crate::i18n::Lang::En)
                 .starts_with("OldTopology was not compared with NewTopology: Registrar service"),
-            "{}",
+            "{:?}",
             r.notes[0].message
         );
         assert_eq!(r.notes[0].source.line, Some(27));
@@ -1356,10 +1376,10 @@ mod tests {
 </TopologyBuilder>"#;
         let text = FORMATS_EXAMPLE.replace("</TopologyBuilder>", old);
         let r = import(text.as_bytes(), "lab.tbxml").unwrap();
-        let messages: Vec<&str> = r
+        let messages: Vec<String> = r
             .pending_changes
             .iter()
-            .map(|n| n.message.as_str())
+            .map(|n| n.message.render(crate::i18n::Lang::En))
             .collect();
         // The published form has no edition flag and no user store here: edition unknown there.
         assert_eq!(
@@ -1380,7 +1400,11 @@ mod tests {
             FORMATS_EXAMPLE.replace("</TopologyBuilder>", &format!("{second}</TopologyBuilder>"));
         let r = import(text.as_bytes(), "lab.tbxml").unwrap();
         assert_eq!(fqdns(&r), ["se1.fabrikam.test"]);
-        let messages: Vec<&str> = r.notes.iter().map(|n| n.message.as_str()).collect();
+        let messages: Vec<String> = r
+            .notes
+            .iter()
+            .map(|n| n.message.render(crate::i18n::Lang::En))
+            .collect();
         assert_eq!(
             messages,
             ["a second NewTopology starts here; only the first one is read"]

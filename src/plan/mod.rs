@@ -142,6 +142,120 @@ impl PlannedPair {
     pub fn is_repair(&self) -> bool {
         self.sides.iter().any(|s| !s.former_partners.is_empty())
     }
+
+    /// How the pair stands today: the reports' "Today" column and plan/v1 `pairs[].today`.
+    pub fn today(&self) -> PairToday {
+        if self.reciprocal_today {
+            PairToday::Paired
+        } else if self.kept {
+            PairToday::Kept
+        } else {
+            PairToday::New
+        }
+    }
+
+    /// What to do for the pair: the reports' "What to do" column and plan/v1 `pairs[].action`.
+    pub fn action(&self) -> PairAction {
+        if !self.needs_setup() {
+            PairAction::None
+        } else if self.is_repair() {
+            PairAction::RePair
+        } else {
+            PairAction::SetUp
+        }
+    }
+
+    /// [`PlannedPair::action`] in words, naming the former partners a re-pair leaves.
+    pub fn action_message(&self) -> Message {
+        match self.action() {
+            PairAction::None => Message::new("plan.action.none"),
+            PairAction::SetUp => Message::new("plan.action.setup"),
+            PairAction::RePair => {
+                let leaving = self
+                    .sides
+                    .iter()
+                    .filter(|s| !s.former_partners.is_empty())
+                    .map(|s| {
+                        Message::new("plan.leaves")
+                            .arg("pool", &s.fqdn)
+                            .arg("formers", s.former_partners.join(", "))
+                    })
+                    .collect();
+                Message::new("plan.action.repair").join("leaving", leaving, "; ")
+            }
+        }
+    }
+
+    /// Pools of the pair only an inventory names (not deployed yet), proposed successors excluded.
+    pub fn not_deployed(&self) -> Vec<&str> {
+        self.sides
+            .iter()
+            .filter(|s| s.planned && !s.proposed)
+            .map(|s| s.fqdn.as_str())
+            .collect()
+    }
+
+    /// Pools of the pair that are successors the plan proposes (no input names them).
+    pub fn proposed(&self) -> Vec<&str> {
+        self.sides
+            .iter()
+            .filter(|s| s.proposed)
+            .map(|s| s.fqdn.as_str())
+            .collect()
+    }
+}
+
+/// How a planned pair stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairToday {
+    /// Both pools name each other already.
+    Paired,
+    /// One pool names the other.
+    Kept,
+    /// Neither names the other.
+    New,
+}
+
+impl PairToday {
+    /// `paired`, `kept` or `new` (plan/v1 `pairs[].today`).
+    pub fn code(self) -> &'static str {
+        match self {
+            PairToday::Paired => "paired",
+            PairToday::Kept => "kept",
+            PairToday::New => "new",
+        }
+    }
+
+    /// The label of the reports' "Today" column.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            PairToday::Paired => "plan.today.paired",
+            PairToday::Kept => "plan.today.kept",
+            PairToday::New => "plan.today.new",
+        }
+    }
+}
+
+/// What a planned pair needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairAction {
+    /// Paired both ways today.
+    None,
+    /// Pair in Topology Builder, publish, run the runbook.
+    SetUp,
+    /// As `SetUp`, after unpairing a pool from its former partner.
+    RePair,
+}
+
+impl PairAction {
+    /// `none`, `set-up` or `re-pair` (plan/v1 `pairs[].action`).
+    pub fn code(self) -> &'static str {
+        match self {
+            PairAction::None => "none",
+            PairAction::SetUp => "set-up",
+            PairAction::RePair => "re-pair",
+        }
+    }
 }
 
 /// A pool the plan leaves unpaired, and why.
@@ -261,6 +375,30 @@ impl Change {
     pub fn reason(&self) -> String {
         self.why().render(Lang::En)
     }
+
+    /// A pair (drawn ⇄), not a one-way relationship (→).
+    pub fn mutual(&self) -> bool {
+        !matches!(self, Change::Remove { .. })
+    }
+
+    /// A pool of the pair leaves a former partner (false for a removal).
+    pub fn repair(&self) -> bool {
+        match self {
+            Change::Remove { .. } => false,
+            Change::Add { repair, .. } | Change::Keep { repair, .. } => *repair,
+        }
+    }
+
+    /// A kept pair whose pools already name each other both ways.
+    pub fn reciprocal(&self) -> bool {
+        matches!(
+            self,
+            Change::Keep {
+                reciprocal: true,
+                ..
+            }
+        )
+    }
 }
 
 /// How a branch registrar gets a new backing pool (DOMAIN.md §6 and §7).
@@ -270,6 +408,16 @@ pub enum BranchProcedure {
     Reassociate,
     /// A Lync 2010 SBA: re-create it under the branch site's Lync Server 2010 node of the 2013 topology.
     Lync2010Sba,
+}
+
+impl BranchProcedure {
+    /// `reassociate` or `lync2010-sba` (plan/v1 `branch_moves[].procedure`).
+    pub fn code(self) -> &'static str {
+        match self {
+            BranchProcedure::Reassociate => "reassociate",
+            BranchProcedure::Lync2010Sba => "lync2010-sba",
+        }
+    }
 }
 
 /// A branch registrar whose backup is a Lync 2010 pool, is invalid or is missing, and the paired
@@ -325,6 +473,11 @@ impl PairingPlan {
         self.successors
             .iter()
             .any(|s| !s.declared && s.pool == fqdn)
+    }
+
+    /// Pairs that need the Topology Builder step and the runbook (the reports' "To set up").
+    pub fn to_set_up(&self) -> usize {
+        self.pairs.iter().filter(|p| p.needs_setup()).count()
     }
 }
 

@@ -289,17 +289,18 @@ fn notes(out: &mut String, a: &AuditedEstate, st: &Style) {
         return;
     }
     let _ = writeln!(out, "  {}", st.bold(st.t("human.notes")));
-    let mut seen: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut seen: Vec<(String, Vec<String>)> = Vec::new();
     for n in &e.notes {
-        match seen.iter_mut().find(|(m, _)| *m == n.message) {
+        let message = n.message.render(st.lang);
+        match seen.iter_mut().find(|(m, _)| *m == message) {
             Some((_, sources)) => sources.push(n.source.to_string()),
-            None => seen.push((&n.message, vec![n.source.to_string()])),
+            None => seen.push((message, vec![n.source.to_string()])),
         }
     }
     for (message, sources) in seen {
         if sources.len() == 1 || st.verbose {
             for s in &sources {
-                let _ = writeln!(out, "    {}: {}", safe(s), safe(message));
+                let _ = writeln!(out, "    {}: {}", safe(s), safe(&message));
             }
         } else {
             let _ = writeln!(
@@ -312,7 +313,7 @@ fn notes(out: &mut String, a: &AuditedEstate, st: &Style) {
                         ("first", &safe(&sources[0]))
                     ]
                 ),
-                safe(message)
+                safe(&message)
             );
         }
     }

@@ -83,7 +83,8 @@ pub(crate) struct FindingJson<'a> {
 
 #[derive(Serialize)]
 pub(crate) struct NoteJson<'a> {
-    pub message: &'a str,
+    /// English: scripts read audit.json.
+    pub message: String,
     pub path: &'a str,
     pub line: Option<u32>,
 }
@@ -176,7 +177,7 @@ impl<'a> AuditJson<'a> {
 
 fn note(n: &Note) -> NoteJson<'_> {
     NoteJson {
-        message: &n.message,
+        message: n.message.render(crate::i18n::Lang::En),
         path: &n.source.path,
         line: n.source.line,
     }

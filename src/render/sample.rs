@@ -76,7 +76,7 @@ fn side(fqdn: &str, site: &str, planned: bool, former: &[&str]) -> PairSide {
 
 /// A plan of the sample estate with every kind of pair, change and branch move. Made by hand, not
 /// by the planner: it must reach every branch of the templates, which no real estate does at once.
-fn sample_plan() -> PairingPlan {
+pub(crate) fn sample_plan() -> PairingPlan {
     let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     PairingPlan {
         estate: "sample".to_owned(),
@@ -308,7 +308,7 @@ pub fn views(lang: Lang) -> Samples {
             },
         ],
         notes: vec![Note {
-            message: "sample note".to_owned(),
+            message: "sample note".into(),
             source: Source::new("sample.xml", Some(2)),
         }],
         ..Estate::default()

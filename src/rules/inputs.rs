@@ -13,7 +13,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
             vec![c.pool.clone()],
             Message::new("msg.source_conflict")
                 .arg("pool", &c.pool)
-                .arg("fact", c.fact.to_string())
+                .label("fact", format!("fact.{}", c.fact))
                 .arg("used", c.used.to_string())
                 .arg("used_source", c.used_source.to_string())
                 .arg("other", c.other.to_string())
@@ -26,8 +26,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
             Code::TopologyUnpublishedChange,
             Severity::Info,
             vec![c.pool.clone()],
-            // Worded by the Topology Builder reader; not yet a template of its own.
-            Message::verbatim(c.message.clone()),
+            c.message.clone(),
             vec![c.source.clone()],
         ));
     }
@@ -36,8 +35,7 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
             Code::ExportLossy,
             Severity::Warning,
             l.pool.iter().cloned().collect(),
-            // Worded by the importer that noticed the loss; not yet a template of its own.
-            Message::verbatim(l.what.clone()),
+            l.what.clone(),
             vec![l.source.clone()],
         ));
     }

@@ -10,6 +10,7 @@ mod bad_input;
 mod cli_docs;
 mod diff_cli;
 mod fuzz_regressions;
+mod german;
 mod hostile;
 mod importers_complete;
 mod importers_tabular;

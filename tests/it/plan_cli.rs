@@ -87,10 +87,14 @@ fn json_is_the_contract_shape_with_the_optimal_plan() {
         [
             "branch_moves",
             "changes",
+            "migrate_first",
             "name",
+            "not_planned",
             "objective",
             "pairs",
             "successors",
+            "target_version",
+            "to_set_up",
             "unpaired"
         ]
     );
@@ -108,13 +112,17 @@ fn json_is_the_contract_shape_with_the_optimal_plan() {
     assert_eq!(
         keys(&e["pairs"][0]),
         [
+            "action",
+            "action_text",
             "capacity_checked",
             "cross_site",
+            "former_partners",
             "kept",
             "needs_setup",
             "pinned",
             "pools",
             "sites",
+            "today",
             "users"
         ]
     );
@@ -156,9 +164,34 @@ fn json_is_the_contract_shape_with_the_optimal_plan() {
     // as a branch move, to a paired pool of its parent site.
     let planned = format!("{} {}", e["pairs"], e["unpaired"]);
     assert!(!planned.contains("dir-ber") && !planned.contains("\"sba-lyon"));
-    assert!(!v.to_string().contains("dir-ber"));
+    // They are listed, with their role as the reason, in not_planned (as the HTML lists them).
+    let not_planned: Vec<(&str, &str)> = e["not_planned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["pool"].as_str().unwrap(), n["role"].as_str().unwrap()))
+        .collect();
+    assert!(
+        not_planned.contains(&("dir-ber.contoso.test", "director")),
+        "{not_planned:?}"
+    );
+    assert!(
+        not_planned.contains(&("sba-lyon.contoso.test", "branch")),
+        "{not_planned:?}"
+    );
     assert_eq!(e["branch_moves"][0]["branch"], "sba-lyon.contoso.test");
     assert_eq!(e["branch_moves"][0]["to"], b("par1"));
+}
+
+#[test]
+fn json_is_english_with_lang_de() {
+    // plan.json is for scripts: --lang translates the reports, never the JSON.
+    let en = plan_json(&[]);
+    let de = plan_json(&["--lang", "de"]);
+    assert_eq!(en, de);
+    let pair = &en["estates"][0]["pairs"][0];
+    assert_eq!(pair["today"], "paired");
+    assert_eq!(pair["action_text"], "Nothing to do.");
 }
 
 #[test]
@@ -439,7 +472,7 @@ fn html_is_a_self_contained_page_with_both_diagrams_and_the_whole_plan() {
         "a URL outside a documentation link"
     );
     // The report's CSS, and two drawn diagrams: today and after the plan.
-    assert!(html.contains("@page { size: A4; margin: 15mm; }"));
+    assert!(html.contains("@page { size: A4; margin: 10mm; }"));
     assert_eq!(html.matches("<svg class=\"diagram").count(), 2);
     assert!(html.contains(
         "<figcaption>Target design: after the migration and the suggested plan</figcaption>"

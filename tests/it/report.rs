@@ -144,7 +144,8 @@ fn html_is_self_contained() {
     for banned in ["<script", "<link", "<img", "@import", "url(http", "src="] {
         assert!(!lower.contains(banned), "the report contains {banned}");
     }
-    assert!(html.contains("@page { size: A4; margin: 15mm; }"));
+    assert!(html.contains("@page { size: A4; margin: 10mm; }"));
+    assert!(html.contains("@page wide { size: A4 landscape; margin: 10mm; }"));
     assert!(html.contains("<svg class=\"diagram"));
     // Every arrow refers to a marker defined in the same document.
     for marker in ["ok", "error"] {

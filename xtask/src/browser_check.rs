@@ -202,6 +202,23 @@ pub fn run(args: &[String]) -> i32 {
         Err(e) => failures.push(e),
     }
 
+    // Issue 11: print to A4 PDF, as an admin would, and check that every diagram starts a page
+    // of its own and prints no text below 8 pt.
+    for page in [
+        "en/mixed/report.html",
+        "plan-en/plan.html",
+        "large/report.html",
+        "huge/report.html",
+    ] {
+        let page = out.join(page);
+        if page.exists() {
+            match check_print(&chromium, &page, &out.join("print")) {
+                Ok(summary) => println!("print {summary}"),
+                Err(e) => failures.push(format!("print {}: {e}", page.display())),
+            }
+        }
+    }
+
     let mut pages = Vec::new();
     html_pages(&out, &mut pages);
     if pages.is_empty() {
@@ -408,6 +425,166 @@ fn check_page(chromium: &str, page: &Path, shot: &Path, n: usize) -> Result<(), 
     result
 }
 
+/// Printable widths of a portrait and a landscape A4 page with the margin of the reports'
+/// `@page` rule, in CSS px.
+fn a4_content_widths_px(css: &str) -> Result<(f64, f64), String> {
+    // The last unnamed rule is the one the cascade applies.
+    let (_, rule) = css
+        .rsplit_once("@page {")
+        .ok_or("the print CSS has no @page rule")?;
+    let rule = &rule[..rule.find('}').unwrap_or(rule.len())];
+    if !rule.contains("A4") {
+        return Err("the @page rule does not ask for A4".to_owned());
+    }
+    let margin_mm: f64 = rule
+        .split("margin:")
+        .nth(1)
+        .and_then(|m| m.trim().split("mm").next())
+        .and_then(|m| m.trim().parse().ok())
+        .ok_or("the @page rule gives no margin in mm")?;
+    let px = |mm: f64| (mm - 2.0 * margin_mm) / 25.4 * 96.0;
+    Ok((px(210.0), px(297.0)))
+}
+
+/// The smallest `font-size` in px of the diagrams' text (`.lp-svg` rules).
+fn smallest_diagram_font_px(css: &str) -> Option<f64> {
+    css.lines()
+        .filter(|l| l.trim_start().starts_with(".lp-svg"))
+        .filter_map(|l| l.split("font-size:").nth(1))
+        .filter_map(|v| v.trim().split("px").next()?.trim().parse::<f64>().ok())
+        .min_by(f64::total_cmp)
+}
+
+/// Each diagram of a page: its `viewBox` width, and whether it prints on a landscape page.
+fn diagram_widths(html: &str) -> Vec<(f64, bool)> {
+    html.split("<svg class=\"diagram")
+        .skip(1)
+        .filter_map(|svg| {
+            let tag = &svg[..svg.find('>')?];
+            let width = tag
+                .split("viewBox=\"0 0 ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse()
+                .ok()?;
+            Some((width, tag.starts_with(" lp-svg print-wide\"")))
+        })
+        .collect()
+}
+
+/// The smallest diagram text of `html` when printed on A4, in pt: diagrams are drawn at their own
+/// width and shrink only to the printable width of their page (CSS px are 0.75 pt).
+fn smallest_printed_pt(html: &str) -> Result<f64, String> {
+    let (portrait, landscape) = a4_content_widths_px(html)?;
+    let font = smallest_diagram_font_px(html).ok_or("no font-size for the diagrams' text")?;
+    Ok(diagram_widths(html)
+        .into_iter()
+        .map(|(width, wide)| {
+            let page = if wide { landscape } else { portrait };
+            font * (page / width).min(1.0) * 0.75
+        })
+        .fold(font * 0.75, f64::min))
+}
+
+/// The captions of the page's diagrams (`<figcaption>` of each `diagram-box`).
+fn diagram_captions(html: &str) -> Vec<String> {
+    html.split("<figure class=\"diagram-box")
+        .skip(1)
+        .filter_map(|f| {
+            f.split("<figcaption>")
+                .nth(1)?
+                .split("</figcaption>")
+                .next()
+        })
+        .map(|c| {
+            c.replace("&amp;", "&")
+                .replace("&#x27;", "'")
+                .replace("&quot;", "\"")
+        })
+        .collect()
+}
+
+/// Print `page` to A4 PDF with headless Chromium, rasterise its pages (with `pdftoppm`, when
+/// installed) into `dir`, and check it: every diagram prints its text at 8 pt or more, starts a
+/// page, and no page holds only a diagram's caption (a caption parted from its drawing).
+fn check_print(chromium: &str, page: &Path, dir: &Path) -> Result<String, String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let html = std::fs::read_to_string(page).map_err(|e| e.to_string())?;
+    let name = page
+        .strip_prefix(dir.parent().unwrap_or(dir))
+        .unwrap_or(page)
+        .to_string_lossy()
+        .replace(['/', '\\'], "_")
+        .replace(".html", "");
+    let pt = smallest_printed_pt(&html)?;
+    if pt < 8.0 {
+        return Err(format!("diagram text prints at {pt:.1} pt, below 8 pt"));
+    }
+    let pdf = dir.join(format!("{name}.pdf"));
+    let profile =
+        std::env::temp_dir().join(format!("lyncpair-browser-print-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&profile);
+    let run = chromium_command(chromium, &profile)
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .map_err(|e| format!("cannot run {chromium}: {e}"))?;
+    let _ = std::fs::remove_dir_all(&profile);
+    if !run.status.success() || !pdf.exists() {
+        return Err("chromium wrote no PDF".to_owned());
+    }
+    let mut summary = format!("{}: diagram text at {pt:.1} pt or more", pdf.display());
+    // Page texts, to find each caption's page (poppler-utils; skipped without it).
+    let Ok(info) = Command::new("pdfinfo").arg(&pdf).output() else {
+        summary.push_str("; pdfinfo not installed, pages not checked");
+        return Ok(summary);
+    };
+    let info = String::from_utf8_lossy(&info.stdout);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or("pdfinfo gives no page count")?;
+    if !info.contains("(A4)") {
+        return Err(format!("the PDF is not A4: {info}"));
+    }
+    // One pdftotext run; pages are separated by form feeds.
+    let text = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let texts: Vec<&str> = text.split('\u{c}').take(pages).collect();
+    for caption in diagram_captions(&html) {
+        let alone = texts.iter().position(|t| {
+            let words: Vec<&str> = t.split_whitespace().collect();
+            words.join(" ") == caption.split_whitespace().collect::<Vec<_>>().join(" ")
+        });
+        if let Some(n) = alone {
+            return Err(format!("page {} holds only the caption {caption:?}", n + 1));
+        }
+    }
+    let blank = texts.iter().position(|t| t.trim().is_empty());
+    if let Some(n) = blank {
+        return Err(format!("page {} is blank", n + 1));
+    }
+    let _ = write!(summary, ", {pages} A4 page(s)");
+    // The first pages are enough to look at (a 1,000-pool report prints hundreds).
+    let png = Command::new("pdftoppm")
+        .args(["-r", "60", "-png", "-l", "40"])
+        .arg(&pdf)
+        .arg(dir.join(&name))
+        .status();
+    if png.is_ok_and(|s| s.success()) {
+        let _ = write!(summary, ", pages as {}-*.png", dir.join(&name).display());
+    }
+    Ok(summary)
+}
+
 /// A made-up estate of 10 central sites with 5 pools each (3 front ends, a director, an edge pool),
 /// with reciprocal pairs, a chain of one-way backups, a many-to-one hub and pools without backup,
 /// to see whether the diagram stays legible at that size.
@@ -525,6 +702,32 @@ pub fn large_topology() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn print_legibility_is_computed_from_the_print_css_and_the_widest_diagram() {
+        let page = |width: u32, wide: bool, margin: &str| {
+            let class = if wide { " print-wide" } else { "" };
+            format!(
+                "<style>.lp-svg .pool-detail {{ font-size: 12px; }}\n.lp-svg .site-kind {{ font-size: 11.5px; }}\n@page {{ size: A4; margin: {margin}; }}</style>\
+                 <svg class=\"diagram lp-svg{class}\" viewBox=\"0 0 {width} 900\"></svg>"
+            )
+        };
+        // 718 px printable: a 760 px diagram shrinks to 94.5 %, 11.5 px text to 8.15 pt.
+        let pt = smallest_printed_pt(&page(760, false, "10mm")).unwrap();
+        assert!((8.1..8.2).contains(&pt), "{pt}");
+        // 680 px printable: the same diagram would print its smallest text at 7.7 pt.
+        assert!(smallest_printed_pt(&page(760, false, "15mm")).unwrap() < 8.0);
+        // An 820 px diagram needs its landscape page (1047 px) to stay at 8.6 pt.
+        assert!(smallest_printed_pt(&page(820, false, "10mm")).unwrap() < 8.0);
+        assert!((smallest_printed_pt(&page(820, true, "10mm")).unwrap() - 8.625).abs() < 1e-9);
+        // A narrow diagram is printed at its own size.
+        assert!((smallest_printed_pt(&page(500, false, "15mm")).unwrap() - 8.625).abs() < 1e-9);
+        assert!(smallest_printed_pt("<style>@page { margin: 1cm }</style>").is_err());
+        // The rule that wins is the last one.
+        let overridden =
+            page(760, false, "10mm").replace("<style>", "<style>@page { size: A4; margin: 15mm; }");
+        assert!((8.1..8.2).contains(&smallest_printed_pt(&overridden).unwrap()));
+    }
 
     #[test]
     fn console_errors_are_found_and_noise_is_not() {

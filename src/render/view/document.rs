@@ -458,7 +458,7 @@ pub fn estate_view(
             .iter()
             .map(|n| NoteView {
                 source: n.source.to_string(),
-                message: n.message.clone(),
+                message: n.message.render(lang),
             })
             .collect(),
         accepted: a

@@ -21,67 +21,23 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
         .iter()
         .map(|p| {
             let [a, b] = &p.sides;
-            let (today, today_label) = if p.reciprocal_today {
-                ("paired", i18n::t(lang, "plan.today.paired"))
-            } else if p.kept {
-                ("kept", i18n::t(lang, "plan.today.kept"))
-            } else {
-                ("new", i18n::t(lang, "plan.today.new"))
-            };
-            let (action, action_label) = if !p.needs_setup() {
-                ("none", i18n::t(lang, "plan.action.none").to_owned())
-            } else if p.is_repair() {
-                let leaving: Vec<String> = p
-                    .sides
-                    .iter()
-                    .filter(|s| !s.former_partners.is_empty())
-                    .map(|s| {
-                        i18n::tf(
-                            lang,
-                            "plan.leaves",
-                            &[
-                                ("pool", &s.fqdn),
-                                ("formers", &s.former_partners.join(", ")),
-                            ],
-                        )
-                    })
-                    .collect();
-                (
-                    "re-pair",
-                    i18n::tf(
-                        lang,
-                        "plan.action.repair",
-                        &[("leaving", &leaving.join("; "))],
-                    ),
-                )
-            } else {
-                ("set-up", i18n::t(lang, "plan.action.setup").to_owned())
-            };
+            let today = p.today();
+            let action = p.action();
             PlanPairView {
                 pools: [a.fqdn.clone(), b.fqdn.clone()],
                 sites: [a.site.clone(), b.site.clone()],
-                planned: p
-                    .sides
-                    .iter()
-                    .filter(|s| s.planned && !s.proposed)
-                    .map(|s| s.fqdn.clone())
-                    .collect(),
-                proposed: p
-                    .sides
-                    .iter()
-                    .filter(|s| s.proposed)
-                    .map(|s| s.fqdn.clone())
-                    .collect(),
+                planned: p.not_deployed().into_iter().map(str::to_owned).collect(),
+                proposed: p.proposed().into_iter().map(str::to_owned).collect(),
                 users: p.users,
                 capacity_checked: p.capacity_checked,
                 capacity_label: capacity_label(lang, p),
                 kept: p.kept,
                 cross_site: p.cross_site,
                 pinned: p.pinned,
-                today,
-                today_label,
-                action,
-                action_label,
+                today: today.code(),
+                today_label: i18n::t(lang, today.label_key()),
+                action: action.code(),
+                action_label: p.action_message().render(lang),
                 cms_label: cms_text(p, lang),
                 warnings: p.warnings.iter().map(|w| w.message.render(lang)).collect(),
             }
@@ -141,7 +97,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
             cross_site: plan.objective.cross_site,
             kept: plan.objective.kept,
         },
-        to_set_up: plan.pairs.iter().filter(|p| p.needs_setup()).count(),
+        to_set_up: plan.to_set_up(),
         migrate_first: plan
             .migrate_first
             .iter()
@@ -178,10 +134,7 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
                 to: m.to.clone(),
                 why: m.why.render(lang),
                 users: m.users,
-                procedure: match m.procedure {
-                    BranchProcedure::Reassociate => "reassociate",
-                    BranchProcedure::Lync2010Sba => "lync2010-sba",
-                },
+                procedure: m.procedure.code(),
                 steps: branch_steps(m.procedure, lang),
                 docs_url: match m.procedure {
                     BranchProcedure::Reassociate => DOCS_BRANCH,
