@@ -703,13 +703,17 @@ fn run_audit(args: AuditArgs) -> i32 {
     };
     settings.apply_accept(&mut audit);
     let run = settings.run_info(args.paths.iter().map(|p| p.display().to_string()).collect());
-    // The reports show the suggested plan of each estate: planned once here, without pins or
-    // forbids, so it cannot fail; were it to, the reports would simply go without the plan section.
+    // The reports show the suggested plan of each estate, planned here without pins or forbids.
+    // Each estate is planned on its own: one whose inventory declares a successor that cannot host
+    // its pools is refused (`lyncpair plan` says why and exits 2), and only its report goes without
+    // a plan section.
     let needs_plan = settings.out.is_some() || matches!(settings.printed, Printed::Document(..));
-    let suggested: Vec<plan::PairingPlan> = if needs_plan {
-        let estates: Vec<&lyncpair::model::Estate> =
-            audit.estates.iter().map(|a| &a.estate).collect();
-        plan::plan(&estates, &PlanRequest::default()).unwrap_or_default()
+    let suggested: Vec<Option<plan::PairingPlan>> = if needs_plan {
+        audit
+            .estates
+            .iter()
+            .map(|a| suggested_plan(&a.estate))
+            .collect()
     } else {
         Vec::new()
     };
@@ -756,6 +760,26 @@ pub const PLAN_HTML_FILE: &str = "plan.html";
 pub const RUNBOOK_FILE: &str = "pairing-runbook.ps1";
 const PLAN_MD_TEMPLATE: &str = "plan.md.tera";
 const PLAN_HTML_TEMPLATE: &str = "plan.html.tera";
+
+/// The suggested plan of one estate for the audit reports; `None`, said on stderr, when the
+/// planner refuses it.
+fn suggested_plan(estate: &lyncpair::model::Estate) -> Option<plan::PairingPlan> {
+    match plan::plan(&[estate], &PlanRequest::default()) {
+        Ok(mut plans) => plans.pop(),
+        Err(problems) => {
+            let mut err = std::io::stderr().lock();
+            for p in &problems {
+                let _ = writeln!(
+                    err,
+                    "lyncpair: the report of {} has no plan section: {}",
+                    render::terminal::safe(&estate.name),
+                    render::terminal::safe(&p.to_string())
+                );
+            }
+            None
+        }
+    }
+}
 
 fn run_plan(args: PlanArgs) -> i32 {
     let settings = match Settings::new(&args.common, args.format.shape()) {

@@ -260,18 +260,21 @@ pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Out
     let estate_refs: Vec<&lyncpair::model::Estate> =
         audit.estates.iter().map(|a| &a.estate).collect();
     // Without pins or forbids, the only plan a valid estate can be refused is one whose inventory
-    // declares a successor that cannot host its pools (CONTRACT: exit 2); the reports then go
-    // without a plan section, as `lyncpair audit --out` does.
-    let suggested = match plan::plan(&estate_refs, &PlanRequest::default()) {
-        Ok(plans) => plans,
-        Err(problems) => {
-            assert!(
-                problems.iter().all(is_successor_problem),
-                "a plan without pins or forbids fails only on a declared successor: {problems:?}"
-            );
-            Vec::new()
-        }
-    };
+    // declares a successor that cannot host its pools (CONTRACT: exit 2); that estate's report then
+    // goes without a plan section, as with `lyncpair audit --out`.
+    let suggested: Vec<Option<PairingPlan>> = estate_refs
+        .iter()
+        .map(|e| match plan::plan(&[*e], &PlanRequest::default()) {
+            Ok(mut plans) => plans.pop(),
+            Err(problems) => {
+                assert!(
+                    problems.iter().all(is_successor_problem),
+                    "a plan without pins or forbids fails only on a declared successor: {problems:?}"
+                );
+                None
+            }
+        })
+        .collect();
 
     TEMPLATES.with(|all_templates| {
         let templates = &all_templates[usize::from(lang == Lang::De)];
@@ -302,7 +305,7 @@ pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Out
                 assert!(!problems.is_empty(), "a refused plan says why");
                 let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
                 put("plan-problems", text.join("\n"));
-                suggested.clone()
+                suggested.iter().flatten().cloned().collect()
             }
         };
         let plan_json = render::plan_json::render(&plans);

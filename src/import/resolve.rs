@@ -130,7 +130,8 @@ fn name_sites<'d>(
                     message: format!(
                         "site {} has no <Name>; it is shown as \"Site {}\"",
                         s.id, s.id
-                    ).into(),
+                    )
+                    .into(),
                     source: Source::in_file(path, Some(s.line)),
                 });
                 format!("Site {}", s.id)
@@ -293,7 +294,8 @@ fn pool_fqdn(cluster: &DocCluster, look: &Lookup, out: &mut InputRecords) -> Opt
             message: format!(
                 "cluster {} has no Fqdn; its services are not audited",
                 cluster.key
-            ).into(),
+            )
+            .into(),
             source: look.src(cluster.line),
         });
         return None;
@@ -358,7 +360,8 @@ fn is_director(
                 out.notes.push(Note {
                     message: format!(
                         "{fqdn}: IsDirector=\"{v}\" is neither true nor false; read as false"
-                    ).into(),
+                    )
+                    .into(),
                     source: look.src(reg_attrs.map_or(cluster.line, |a| a.line)),
                 });
                 false
@@ -380,7 +383,8 @@ fn service_version(
         out.notes.push(Note {
             message: format!(
                 "{fqdn}: ServiceVersion \"{raw}\" is not 5, 6, 7 or 8; version left unknown"
-            ).into(),
+            )
+            .into(),
             source: look.src(s.line),
         });
     }
@@ -473,7 +477,8 @@ fn backup_target(
 ) -> Option<Stated<String>> {
     let Some(target) = &b.target else {
         out.notes.push(Note {
-            message: format!("{fqdn}: its Backup element names no service; read as no backup").into(),
+            message: format!("{fqdn}: its Backup element names no service; read as no backup")
+                .into(),
             source: look.src(b.line),
         });
         return None;
@@ -588,7 +593,8 @@ fn cms_role(
                 message: format!(
                     "{fqdn}: CentralMgmtService IsActive=\"{raw}\" is neither true nor false; its \
                      Central Management role is left unknown"
-                ).into(),
+                )
+                .into(),
                 source: look.src(cm.line),
             });
             None

@@ -14,13 +14,14 @@ use super::templates::{TemplateError, Templates};
 
 /// The report over every estate of `audit` from the template `name` (`report.md.tera` or
 /// `report.html.tera`), as printed on standard output. `plans` are the suggested plans of
-/// `audit.estates` in the same order; with none, the report has no plan section.
+/// `audit.estates` in the same order; an estate whose entry is `None` or missing (no plan was
+/// asked for, or the planner refused it) gets no plan section.
 pub fn audit_report(
     templates: &Templates,
     name: &str,
     run: &RunInfo,
     audit: &Audit,
-    plans: &[PairingPlan],
+    plans: &[Option<PairingPlan>],
 ) -> Result<String, TemplateError> {
     let views = plan_views(run, plans);
     let plan_for = |a: &AuditedEstate| plan_for(audit, &views, a);
@@ -44,7 +45,7 @@ pub fn audit_files(
     run: &RunInfo,
     audit: &Audit,
     templates: &Templates,
-    plans: &[PairingPlan],
+    plans: &[Option<PairingPlan>],
 ) -> Result<Vec<OutFile>, TemplateError> {
     let views = plan_views(run, plans);
     let plan_for = |a: &AuditedEstate| plan_for(audit, &views, a);
@@ -80,15 +81,15 @@ pub fn diff_report(
     templates.render(name, &super::diff::view(run, diff, old, new, errors))
 }
 
-fn plan_views(run: &RunInfo, plans: &[PairingPlan]) -> Vec<PlanView> {
+fn plan_views(run: &RunInfo, plans: &[Option<PairingPlan>]) -> Vec<Option<PlanView>> {
     plans
         .iter()
-        .map(|p| report::plan_view(run.lang, p))
+        .map(|p| p.as_ref().map(|p| report::plan_view(run.lang, p)))
         .collect()
 }
 
 /// The plan view of one estate of `audit`, found by position (estates and plans are in one order).
-fn plan_for(audit: &Audit, views: &[PlanView], estate: &AuditedEstate) -> Option<PlanView> {
+fn plan_for(audit: &Audit, views: &[Option<PlanView>], estate: &AuditedEstate) -> Option<PlanView> {
     let i = audit.estates.iter().position(|x| std::ptr::eq(x, estate))?;
-    views.get(i).cloned()
+    views.get(i).cloned().flatten()
 }

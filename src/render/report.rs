@@ -7,10 +7,10 @@ use super::templates::{TemplateError, Templates};
 use super::{csv, json};
 use crate::audit::{Audit, AuditedEstate};
 
-pub use super::view::{RunInfo, iso_utc};
 pub(crate) use super::view::{
     PlanView, estate_slugs, index_view, plan_doc_view, plan_view, report_view,
 };
+pub use super::view::{RunInfo, iso_utc};
 
 /// One file of `audit --out`: `folder` is None for the output folder itself.
 #[derive(Debug)]

@@ -187,3 +187,48 @@ fn an_impossible_declared_successor_refuses_the_plan_not_the_audit() {
         plan.stderr
     );
 }
+
+/// The same inventory as an estate of its own beside a readable one: only its report goes without
+/// the plan section; the other estate's report keeps it, and stderr says which estate and why.
+#[test]
+fn an_impossible_declared_successor_costs_only_its_own_estate_the_plan_section() {
+    let estates = tempfile::tempdir().unwrap();
+    let bad = estates.path().join("bad");
+    std::fs::create_dir(&bad).unwrap();
+    std::fs::copy(
+        common::repo_root().join("tests/data/hostile/fuzz-pipeline-successor-not-2010.csv"),
+        bad.join("inventory.csv"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = run_bounded(&[
+        "audit",
+        "--out",
+        out.path().to_str().unwrap(),
+        "fixtures/clean2013",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        run.code, 2,
+        "line 4 of the inventory is refused: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("has no plan section")
+            && run
+                .stderr
+                .contains("pool13-ham.contoso.test cannot replace"),
+        "{}",
+        run.stderr
+    );
+    let report = |folder: &str| {
+        let folder = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.is_dir() && p.file_name().unwrap().to_string_lossy().ends_with(folder))
+            .unwrap_or_else(|| panic!("no report folder for {folder}"));
+        std::fs::read_to_string(folder.join("report.html")).unwrap()
+    };
+    assert!(report("clean2013").contains("<h3>Suggested plan"));
+    assert!(!report("bad").contains("<h3>Suggested plan"));
+}
