@@ -724,7 +724,11 @@ fn run_audit(args: AuditArgs) -> i32 {
             &audit,
             *colour != anstream::ColorChoice::Never,
             lang,
-            args.verbose,
+            if args.verbose {
+                render::human::Detail::Everything
+            } else {
+                render::human::Detail::Summary
+            },
         ),
         Printed::Machine(AuditMachine::Csv) => {
             let all: Vec<&audit::AuditedEstate> = audit.estates.iter().collect();

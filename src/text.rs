@@ -73,10 +73,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
         });
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, true, Encoding::Utf16LeBom);
+        return utf16(rest, ByteOrder::Little, Encoding::Utf16LeBom);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, false, Encoding::Utf16BeBom);
+        return utf16(rest, ByteOrder::Big, Encoding::Utf16BeBom);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return match std::str::from_utf8(rest) {
@@ -99,10 +99,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     }
     // UTF-16 without BOM: XML 1.0 appendix F, an initial '<' followed or preceded by NUL.
     if bytes.len() >= 4 && bytes[0] == b'<' && bytes[1] == 0 && bytes[3] == 0 {
-        return utf16(bytes, true, Encoding::Utf16LeNoBom);
+        return utf16(bytes, ByteOrder::Little, Encoding::Utf16LeNoBom);
     }
     if bytes.len() >= 4 && bytes[0] == 0 && bytes[1] == b'<' && bytes[2] == 0 {
-        return utf16(bytes, false, Encoding::Utf16BeNoBom);
+        return utf16(bytes, ByteOrder::Big, Encoding::Utf16BeNoBom);
     }
     let head = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
     if let Some(pos) = head.iter().position(|&b| is_binary_byte(b)) {
@@ -134,9 +134,16 @@ fn is_binary_byte(b: u8) -> bool {
     b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)
 }
 
+/// The order of the two bytes of a UTF-16 code unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ByteOrder {
+    Little,
+    Big,
+}
+
 fn utf16(
     bytes: &[u8],
-    little_endian: bool,
+    order: ByteOrder,
     encoding: Encoding,
 ) -> Result<Decoded<'static>, DecodeError> {
     if !bytes.len().is_multiple_of(2) {
@@ -149,10 +156,9 @@ fn utf16(
             line_col: None,
         });
     }
-    let decoder_encoding = if little_endian {
-        encoding_rs::UTF_16LE
-    } else {
-        encoding_rs::UTF_16BE
+    let decoder_encoding = match order {
+        ByteOrder::Little => encoding_rs::UTF_16LE,
+        ByteOrder::Big => encoding_rs::UTF_16BE,
     };
     // The BOM was stripped by the caller; a second one would be content, as it was before.
     let mut decoder = decoder_encoding.new_decoder_without_bom_handling();
@@ -170,7 +176,7 @@ fn utf16(
         match result {
             encoding_rs::DecoderResult::InputEmpty => {}
             encoding_rs::DecoderResult::Malformed(_, _) => {
-                return Err(utf16_error(bytes, little_endian, encoding));
+                return Err(utf16_error(bytes, order, encoding));
             }
             encoding_rs::DecoderResult::OutputFull => {
                 unreachable!("reserved the decoder's own upper bound for the chunk")
@@ -188,13 +194,10 @@ const UTF16_CHUNK_BYTES: usize = 1 << 16;
 
 /// The error for UTF-16 that `encoding_rs` refused: found again with the standard library's
 /// decoder, which says exactly which unit is unpaired. Only damaged files take this slow path.
-fn utf16_error(bytes: &[u8], little_endian: bool, encoding: Encoding) -> DecodeError {
-    let units = bytes.chunks_exact(2).map(|c| {
-        if little_endian {
-            u16::from_le_bytes([c[0], c[1]])
-        } else {
-            u16::from_be_bytes([c[0], c[1]])
-        }
+fn utf16_error(bytes: &[u8], order: ByteOrder, encoding: Encoding) -> DecodeError {
+    let units = bytes.chunks_exact(2).map(|c| match order {
+        ByteOrder::Little => u16::from_le_bytes([c[0], c[1]]),
+        ByteOrder::Big => u16::from_be_bytes([c[0], c[1]]),
     });
     let mut text = String::with_capacity(bytes.len() / 2);
     // Code units before the current one: a character outside the BMP takes two.

@@ -165,14 +165,23 @@ pub fn describe_pair(a: &Pool, b: &Pool, list: &[Blocker]) -> String {
     parts.join("; ")
 }
 
+/// Whose values a [`Blocker`] list holds first: the pool's or its partner's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValuesOrder {
+    /// The pool's values first, as in a list made for (pool, partner).
+    PoolFirst,
+    /// The partner's values first, as in a list made for (partner, pool).
+    PartnerFirst,
+}
+
 /// Why a pool cannot pair with one partner, seen from the pool, without the partner's name (so that
 /// partners blocked the same way can be listed together): "differs in edition (standard vs
-/// enterprise)", the pool's value first. `pool_first` says whether `list` has the pool's values first.
-pub fn describe_partner(list: &[Blocker], pool_first: bool) -> Message {
+/// enterprise)", the pool's value first. `order` says whose values come first in `list`.
+pub fn describe_partner(list: &[Blocker], order: ValuesOrder) -> Message {
     let oriented: Vec<Blocker> = list
         .iter()
         .map(|b| match b {
-            _ if pool_first => b.clone(),
+            _ if order == ValuesOrder::PoolFirst => b.clone(),
             Blocker::Version(x, y) => Blocker::Version(*y, *x),
             Blocker::Edition(x, y) => Blocker::Edition(*y, *x),
             Blocker::Platform(x, y) => Blocker::Platform(*y, *x),
@@ -239,14 +248,14 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("forbidden (--forbid a.t=b.t)"), "{text}");
-        let seen_from_a = describe_partner(&list, true).render(Lang::En);
+        let seen_from_a = describe_partner(&list, ValuesOrder::PoolFirst).render(Lang::En);
         assert!(
             seen_from_a
                 .starts_with("differs in version (2013 vs 2015), edition (enterprise vs standard)"),
             "{seen_from_a}"
         );
         assert!(seen_from_a.ends_with("forbidden (--forbid)"));
-        let seen_from_b = describe_partner(&list, false).render(Lang::En);
+        let seen_from_b = describe_partner(&list, ValuesOrder::PartnerFirst).render(Lang::En);
         assert!(
             seen_from_b
                 .starts_with("differs in version (2015 vs 2013), edition (standard vs enterprise)"),

@@ -19,7 +19,9 @@ use crate::rules::pair::{
     ENTERPRISE_MAX_USERS, MAX_FRONT_ENDS, STANDARD_MAX_USERS, USERS_PER_FRONT_END, base_os,
     carried_users,
 };
-use constraints::{Blocker, Forbidden, blockers_with_os, describe_pair, describe_partner, ordered};
+use constraints::{
+    Blocker, Forbidden, ValuesOrder, blockers_with_os, describe_pair, describe_partner, ordered,
+};
 use matching::{Candidate, best_matching};
 pub(crate) use migration::{Migration, migrate};
 pub use migration::{PlanError, Successor, SuccessorProblem};
@@ -994,7 +996,13 @@ fn unpaired_reason(
         // Partners blocked the same way are named together, in FQDN order of first appearance.
         let mut groups: Vec<(Message, Vec<&str>)> = Vec::new();
         for &v in &others {
-            let why = describe_partner(&table.get(u, v), u < v);
+            // The table keeps each pair's values in index order.
+            let order = if u < v {
+                ValuesOrder::PoolFirst
+            } else {
+                ValuesOrder::PartnerFirst
+            };
+            let why = describe_partner(&table.get(u, v), order);
             match groups.iter_mut().find(|(w, _)| *w == why) {
                 Some((_, names)) => names.push(&eligible[v].fqdn),
                 None => groups.push((why, vec![&eligible[v].fqdn])),

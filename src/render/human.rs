@@ -49,17 +49,26 @@ impl Style {
     }
 }
 
-/// The terminal text without `--verbose`.
-pub fn render(audit: &Audit, color: bool, lang: Lang) -> String {
-    render_with(audit, color, lang, false)
+/// How much of an estate the terminal text shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// The summary and the findings (grouped by rule in a large estate): the default.
+    Summary,
+    /// `--verbose`: also the inputs and the pools by site, and every finding.
+    Everything,
 }
 
-/// `verbose`: also the inputs and the pools by site, and every finding.
-pub fn render_with(audit: &Audit, color: bool, lang: Lang, verbose: bool) -> String {
+/// The terminal text without `--verbose`.
+pub fn render(audit: &Audit, color: bool, lang: Lang) -> String {
+    render_with(audit, color, lang, Detail::Summary)
+}
+
+/// The terminal text with the chosen [`Detail`].
+pub fn render_with(audit: &Audit, color: bool, lang: Lang, detail: Detail) -> String {
     let st = Style {
         color,
         lang,
-        verbose,
+        verbose: detail == Detail::Everything,
     };
     let mut out = String::new();
     for e in &audit.estates {
@@ -533,7 +542,7 @@ mod tests {
         );
         assert!(!short.contains("m p02.t"), "{short}");
         assert!(short.contains("backup-missing … and 28 more"), "{short}");
-        let long = render_with(&audit, false, Lang::En, true);
+        let long = render_with(&audit, false, Lang::En, Detail::Everything);
         assert!(long.contains("m p29.t") && !long.contains("more"), "{long}");
     }
 
