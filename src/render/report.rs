@@ -1,6 +1,6 @@
-//! The files `audit --out` writes, from the views in [`super::view`] and the templates.
+//! The files `audit --out` writes, from the views in `render::view` (crate-internal) and the templates.
 //!
-//! The views and the functions that build them live in [`super::view`]; they are re-exported here
+//! The views and the functions that build them live in `render::view` (crate-internal); they are re-exported here
 //! for the command line.
 
 use super::templates::{TemplateError, Templates};

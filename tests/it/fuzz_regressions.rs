@@ -232,3 +232,16 @@ fn an_impossible_declared_successor_costs_only_its_own_estate_the_plan_section()
     assert!(report("clean2013").contains("<h3>Suggested plan"));
     assert!(!report("bad").contains("<h3>Suggested plan"));
 }
+
+/// `import` target, 2026-11-27: a 5.6 KB legacy .xls on which calamine 0.38's
+/// `Xls::parse_workbook` spends about 16 s (debug build) walking records before it finds no sheet.
+/// Not a crash and not unbounded, but a slow input: it must still end, well inside the 120
+/// CPU-second limit, with an error naming the file. (Finding where calamine spends the time is
+/// still to do; see docs/fuzzing.md.)
+#[test]
+fn xls_with_a_slow_workbook_parse_still_ends_with_an_error() {
+    const FILE: &str = "tests/data/hostile/fuzz-import-xls-slow-workbook-parse.xls";
+    let run = run_bounded(&["audit", "--sheet", "Pools", FILE, READABLE]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.contains(FILE), "{}", run.stdout);
+}
