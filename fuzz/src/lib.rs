@@ -268,7 +268,7 @@ pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Out
             Ok(mut plans) => plans.pop(),
             Err(problems) => {
                 assert!(
-                    problems.iter().all(is_successor_problem),
+                    problems.iter().all(PlanError::is_successor),
                     "a plan without pins or forbids fails only on a declared successor: {problems:?}"
                 );
                 None
@@ -325,12 +325,4 @@ pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Out
         put("pairing-runbook.ps1", render::runbook::render(&plans));
     });
     out
-}
-
-fn is_successor_problem(error: &PlanError) -> bool {
-    match error {
-        PlanError::Successor { .. } => true,
-        PlanError::InEstate { error, .. } => is_successor_problem(error),
-        PlanError::Request(_) => false,
-    }
 }
