@@ -97,7 +97,9 @@ fn ci() -> Result<(), String> {
     )?;
     cargo(&["test", "--workspace"], &[])?;
     // The fuzz crate is its own workspace and needs nightly only to run; type-checking it on stable
-    // keeps it from rotting while the library changes under it.
+    // keeps it from rotting while the library changes under it. It shares `target/` with the
+    // workspace so that it reuses the dependencies clippy has just checked: in a directory of its
+    // own it checked all 113 of them again on a fresh clone, in the shared one it checks 17.
     cargo(
         &["fmt", "--manifest-path", "fuzz/Cargo.toml", "--", "--check"],
         &[],
@@ -109,7 +111,7 @@ fn ci() -> Result<(), String> {
             "fuzz/Cargo.toml",
             "--all-targets",
             "--target-dir",
-            "target/fuzz-check",
+            "target",
         ],
         &[],
     )?;
