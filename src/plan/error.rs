@@ -81,7 +81,10 @@ impl NotTogether {
                 did_you_mean(b_near.as_deref())
             ),
             NotTogether::OneUnknown { pool, near } => {
-                format!("{pool} is not a pool of the inputs{}", did_you_mean(near.as_deref()))
+                format!(
+                    "{pool} is not a pool of the inputs{}",
+                    did_you_mean(near.as_deref())
+                )
             }
             NotTogether::DifferentEstates { a_in, b_in } => format!(
                 "{a} and {b} are in different estates ({} and {})",

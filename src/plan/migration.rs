@@ -223,11 +223,13 @@ fn successor_pool_problems(estate: &Estate, pool: &Pool) -> Vec<SuccessorProblem
 /// more than its known front-end servers do.
 fn load_problem(pool: &Pool, users: u64) -> Option<SuccessorProblem> {
     match pool.edition {
-        Some(Edition::Enterprise) if users > ENTERPRISE_MAX_USERS => Some(SuccessorProblem::Users {
-            users,
-            edition: Edition::Enterprise,
-            limit: ENTERPRISE_MAX_USERS,
-        }),
+        Some(Edition::Enterprise) if users > ENTERPRISE_MAX_USERS => {
+            Some(SuccessorProblem::Users {
+                users,
+                edition: Edition::Enterprise,
+                limit: ENTERPRISE_MAX_USERS,
+            })
+        }
         Some(Edition::Standard) if users > STANDARD_MAX_USERS => Some(SuccessorProblem::Users {
             users,
             edition: Edition::Standard,

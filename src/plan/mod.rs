@@ -22,10 +22,10 @@ use crate::rules::pair::{
 use constraints::{
     Blocker, Forbidden, ValuesOrder, blockers_with_os, describe_pair, describe_partner, ordered,
 };
-use matching::{Candidate, best_matching};
 pub use error::{NotTogether, PairOption, PlanError, RequestedPair, SuccessorProblem};
-pub(crate) use migration::{Migration, migrate};
+use matching::{Candidate, best_matching};
 pub use migration::Successor;
+pub(crate) use migration::{Migration, migrate};
 
 /// What the user asked for on the command line: `--pin A=B` and `--forbid A=B`, FQDNs normalised,
 /// and `--target`, the version of proposed successors.
@@ -58,6 +58,17 @@ pub struct Objective {
     pub cross_site: usize,
     /// Pairs that exist today and are kept (more is better).
     pub kept: usize,
+}
+
+impl Objective {
+    /// What `pairs` reach.
+    fn of(pairs: &[PlannedPair]) -> Objective {
+        Objective {
+            pairs: pairs.len(),
+            cross_site: pairs.iter().filter(|p| p.cross_site).count(),
+            kept: pairs.iter().filter(|p| p.kept).count(),
+        }
+    }
 }
 
 /// One pool of a planned pair, with what the runbook needs to set the pairing up.
@@ -696,12 +707,10 @@ fn plan_estate(
     let table = BlockerTable::new(&branch_view, &eligible.pools, &request.forbidden);
     let pinned = pinned_pairs(&request.pins, &eligible, &table, migration)?;
     let chosen = choose_pairs(&eligible, &table, &pinned);
-    let mut partner: BTreeMap<usize, usize> = BTreeMap::new();
-    for &(i, j, _) in &chosen {
-        partner.insert(i, j);
-        partner.insert(j, i);
-    }
-
+    let partner: BTreeMap<usize, usize> = chosen
+        .iter()
+        .flat_map(|&(i, j, _)| [(i, j), (j, i)])
+        .collect();
     let target_named_by = NamedBy::new(target);
     let mut pairs: Vec<PlannedPair> = chosen
         .iter()
@@ -715,18 +724,12 @@ fn plan_estate(
             )
         })
         .collect();
-    let objective = Objective {
-        pairs: pairs.len(),
-        cross_site: pairs.iter().filter(|p| p.cross_site).count(),
-        kept: pairs.iter().filter(|p| p.kept).count(),
-    };
+    let objective = Objective::of(&pairs);
     let mut unpaired: Vec<Unpaired> = (0..eligible.pools.len())
         .filter(|i| !partner.contains_key(i))
         .map(|u| {
-            Unpaired::new(
-                eligible.pools[u].fqdn.clone(),
-                unpaired_reason(u, &eligible.pools, &partner, &pinned, &table),
-            )
+            let why = unpaired_reason(u, &eligible.pools, &partner, &pinned, &table);
+            Unpaired::new(eligible.pools[u].fqdn.clone(), why)
         })
         .collect();
     let not_paired = NotPaired::sort_out(estate, migration, &partner_of(&pairs));
