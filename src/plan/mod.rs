@@ -1123,31 +1123,7 @@ fn unpaired_reason(
         .filter(|&v| table.compatible(u, v))
         .collect();
     if compatible.is_empty() {
-        // Partners blocked the same way are named together, in FQDN order of first appearance.
-        let mut groups: Vec<(Message, Vec<&str>)> = Vec::new();
-        for &v in &others {
-            // The table keeps each pair's values in index order.
-            let order = if u < v {
-                ValuesOrder::PoolFirst
-            } else {
-                ValuesOrder::PartnerFirst
-            };
-            let why = describe_partner(&table.get(u, v), order);
-            match groups.iter_mut().find(|(w, _)| *w == why) {
-                Some((_, names)) => names.push(&eligible[v].fqdn),
-                None => groups.push((why, vec![&eligible[v].fqdn])),
-            }
-        }
-        let parts: Vec<Message> = groups
-            .into_iter()
-            .map(|(why, names)| {
-                let names = names.into_iter().map(Message::verbatim).collect();
-                Message::new("reason.blocked_with")
-                    .msg("why", why)
-                    .msg("names", name_list(names))
-            })
-            .collect();
-        return Message::new("reason.no_compatible").join("parts", parts, "; ");
+        return no_compatible_partner(u, &others, eligible, table);
     }
     let taken: Vec<Message> = compatible
         .iter()
@@ -1167,6 +1143,40 @@ fn unpaired_reason(
         })
         .collect();
     Message::new("reason.odd_one_out").msg("names", name_list(taken))
+}
+
+/// Why pool `u` has no compatible partner among `others`: partners blocked the same way are
+/// named together, in FQDN order of first appearance.
+fn no_compatible_partner(
+    u: usize,
+    others: &[usize],
+    eligible: &[&Pool],
+    table: &BlockerTable,
+) -> Message {
+    let mut groups: Vec<(Message, Vec<&str>)> = Vec::new();
+    for &v in others {
+        // The table keeps each pair's values in index order.
+        let order = if u < v {
+            ValuesOrder::PoolFirst
+        } else {
+            ValuesOrder::PartnerFirst
+        };
+        let why = describe_partner(&table.get(u, v), order);
+        match groups.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, names)) => names.push(&eligible[v].fqdn),
+            None => groups.push((why, vec![&eligible[v].fqdn])),
+        }
+    }
+    let parts: Vec<Message> = groups
+        .into_iter()
+        .map(|(why, names)| {
+            let names = names.into_iter().map(Message::verbatim).collect();
+            Message::new("reason.blocked_with")
+                .msg("why", why)
+                .msg("names", name_list(names))
+        })
+        .collect();
+    Message::new("reason.no_compatible").join("parts", parts, "; ")
 }
 
 /// "a, b, c" with at most [`NAMED_IN_REASON`] names, then "and N more".
@@ -1522,37 +1532,7 @@ fn branch_moves(
         let Some(cause) = move_cause(estate, b) else {
             continue;
         };
-        let successor = b
-            .backup
-            .as_deref()
-            .and_then(|old| migration.successor_of.get(old));
-        let (to, why) = match successor.and_then(|s| partner_of.get(s).map(|p| (s, p))) {
-            Some((succ, partner)) => (
-                Some(succ.clone()),
-                Message::new("reason.move.successor_paired")
-                    .msg("cause", cause)
-                    .arg("successor", succ)
-                    .arg("partner", partner),
-            ),
-            None => {
-                // Not counted on an unpaired successor any more.
-                set_backup(&mut after, &b.fqdn, None);
-                let choice = choose_backup(estate, &after, &partner_of, b);
-                let why = match (&choice, successor) {
-                    (None, _) => Message::new("reason.move.nothing").msg("cause", cause),
-                    (Some((_, how)), Some(succ)) => Message::new("reason.move.successor_unpaired")
-                        .msg("cause", cause)
-                        .arg("successor", succ)
-                        .msg("how", how.clone()),
-                    (Some((_, how)), None) => {
-                        Message::new("verbatim").join("text", vec![cause, how.clone()], "; ")
-                    }
-                };
-                let to = choice.map(|(pool, _)| pool);
-                set_backup(&mut after, &b.fqdn, to.clone());
-                (to, why)
-            }
-        };
+        let (to, why) = new_backup(estate, migration, &mut after, &partner_of, b, cause);
         out.push(BranchMove {
             branch: b.fqdn.clone(),
             site: b.site.clone(),
@@ -1570,10 +1550,69 @@ fn branch_moves(
     (out, after)
 }
 
+/// The new backup of branch registrar `b`, which must move for `cause`, and why there: the
+/// successor of its backup when that is paired, else [`choose_backup`]'s pool. Records the move
+/// in `after`, so the next branch sees its users counted there.
+fn new_backup(
+    estate: &Estate,
+    migration: &Migration,
+    after: &mut Estate,
+    partner_of: &BTreeMap<String, String>,
+    b: &Pool,
+    cause: Message,
+) -> (Option<String>, Message) {
+    let successor = b
+        .backup
+        .as_deref()
+        .and_then(|old| migration.successor_of.get(old));
+    if let Some((succ, partner)) = successor.and_then(|s| partner_of.get(s).map(|p| (s, p))) {
+        let why = Message::new("reason.move.successor_paired")
+            .msg("cause", cause)
+            .arg("successor", succ)
+            .arg("partner", partner);
+        return (Some(succ.clone()), why);
+    }
+    // Not counted on an unpaired successor any more.
+    set_backup(after, &b.fqdn, None);
+    let choice = choose_backup(estate, after, partner_of, b);
+    let why = match (&choice, successor) {
+        (None, _) => Message::new("reason.move.nothing").msg("cause", cause),
+        (Some((_, how)), Some(succ)) => Message::new("reason.move.successor_unpaired")
+            .msg("cause", cause)
+            .arg("successor", succ)
+            .msg("how", how.clone()),
+        (Some((_, how)), None) => {
+            Message::new("verbatim").join("text", vec![cause, how.clone()], "; ")
+        }
+    };
+    let to = choice.map(|(pool, _)| pool);
+    set_backup(after, &b.fqdn, to.clone());
+    (to, why)
+}
+
 fn set_backup(after: &mut Estate, branch: &str, to: Option<String>) {
     for p in after.pools.iter_mut().filter(|p| p.fqdn == branch) {
         p.backup = to.clone();
     }
+}
+
+/// `(fits, spare, pool)` for every paired pool, best first: those with room for `users` first,
+/// then known spare before unknown, then more spare; ties by name.
+fn ranked_by_room<'a>(
+    after: &Estate,
+    partner_of: &'a BTreeMap<String, String>,
+    users: i128,
+) -> Vec<(bool, Option<i128>, &'a str)> {
+    let mut ranked: Vec<(bool, Option<i128>, &str)> = partner_of
+        .iter()
+        .filter_map(|(pool, partner)| {
+            let pair = [after.pool(pool)?, after.pool(partner)?];
+            let spare = spare(after, &pair);
+            Some((spare.is_none_or(|s| s >= users), spare, pool.as_str()))
+        })
+        .collect();
+    ranked.sort_by(|x, y| (y.0, y.1.is_some(), y.1, x.2).cmp(&(x.0, x.1.is_some(), x.1, y.2)));
+    ranked
 }
 
 /// A paired pool for branch `b` and the words for why: its parent central site's paired pool with
@@ -1590,19 +1629,7 @@ fn choose_backup(
         .as_deref()
         .and_then(|s| estate.site(s))
         .and_then(|s| s.parent.clone());
-    // (fits, spare, pool) for every paired pool, best first.
-    let mut ranked: Vec<(bool, Option<i128>, &str)> = partner_of
-        .iter()
-        .filter_map(|(pool, partner)| {
-            let pair = [after.pool(pool)?, after.pool(partner)?];
-            let spare = spare(after, &pair);
-            Some((spare.is_none_or(|s| s >= users), spare, pool.as_str()))
-        })
-        .collect();
-    ranked.sort_by(|x, y| {
-        // Fitting first, then known spare, then more spare; ties by name.
-        (y.0, y.1.is_some(), y.1, x.2).cmp(&(x.0, x.1.is_some(), x.1, y.2))
-    });
+    let ranked = ranked_by_room(after, partner_of, users);
     let spare_words = |spare: Option<i128>| match spare {
         Some(s) if s >= users => Message::new("reason.spare.before").arg("spare", s.to_string()),
         Some(s) => Message::new("reason.spare.short")
