@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use super::constraints::{Blocker, describe_pair};
 use crate::i18n::{Lang, Message};
 use crate::model::{Edition, Role, Source, Version};
 use crate::rules::pair::USERS_PER_FRONT_END;
@@ -147,14 +148,14 @@ pub enum PlanError {
         earlier: RequestedPair,
     },
     /// A pin whose pools break a hard constraint of a pair.
-    #[error("{pin}: these pools cannot be paired: {why}")]
+    #[error("{pin}: these pools cannot be paired: {}", blocked(.pools, .blockers))]
     PinBlocked {
         /// The pin as typed.
         pin: RequestedPair,
         /// The two pools, sorted.
         pools: [String; 2],
-        /// Every constraint they break, in words.
-        why: String,
+        /// Every constraint they break, values in the order of `pools`.
+        blockers: Vec<Blocker>,
     },
     /// A declared successor that cannot host its 2010 pools.
     #[error("{successor} cannot replace {}: {problem}{}", .replaces.join(", "), replaces_cell(.cell.as_ref()))]
@@ -176,6 +177,10 @@ pub enum PlanError {
         /// The error in that estate.
         error: Box<PlanError>,
     },
+}
+
+fn blocked(pools: &[String; 2], blockers: &[Blocker]) -> String {
+    describe_pair(&pools[0], &pools[1], blockers)
 }
 
 fn pin_instead(successor: Option<&str>) -> String {

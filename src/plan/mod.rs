@@ -19,9 +19,8 @@ use crate::rules::pair::{
     ENTERPRISE_MAX_USERS, MAX_FRONT_ENDS, STANDARD_MAX_USERS, USERS_PER_FRONT_END, base_os,
     carried_users,
 };
-use constraints::{
-    Blocker, Forbidden, ValuesOrder, blockers_with_os, describe_pair, describe_partner, ordered,
-};
+pub use constraints::Blocker;
+use constraints::{Forbidden, ValuesOrder, blockers_with_os, describe_partner, ordered};
 pub use error::{NotTogether, PairOption, PlanError, RequestedPair, SuccessorProblem};
 use matching::{Candidate, best_matching};
 pub use migration::Successor;
@@ -841,7 +840,7 @@ fn pinned_pairs(
             errors.push(PlanError::PinBlocked {
                 pin: pin.clone(),
                 pools: [a.fqdn.clone(), b.fqdn.clone()],
-                why: describe_pair(a, b, &list),
+                blockers: list,
             });
             continue;
         }

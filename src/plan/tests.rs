@@ -1200,16 +1200,17 @@ fn pin_and_forbid_errors_are_typed_and_read_as_before() {
         &[("gamma.contoso.test", "beta.contoso.test")],
         &[("beta.contoso.test", "gamma.contoso.test")],
     );
-    let PlanError::PinBlocked {
-        pin: blocked,
-        pools,
-        ..
-    } = &err
-    else {
-        panic!("{err:?}");
-    };
-    assert_eq!(blocked, &pin("gamma.contoso.test", "beta.contoso.test"));
-    assert_eq!(pools, &["beta.contoso.test", "gamma.contoso.test"]);
+    assert_eq!(
+        err,
+        PlanError::PinBlocked {
+            pin: pin("gamma.contoso.test", "beta.contoso.test"),
+            pools: [
+                "beta.contoso.test".to_owned(),
+                "gamma.contoso.test".to_owned()
+            ],
+            blockers: vec![Blocker::Forbidden],
+        }
+    );
     assert_eq!(
         text,
         "--pin gamma.contoso.test=beta.contoso.test: these pools cannot be paired: the pair is \
