@@ -10,14 +10,20 @@ use crate::i18n::{Lang, Message};
 use crate::model::{Edition, Estate, Pool, Version};
 use crate::rules::pair::capacity_problem;
 
-/// Why two pools cannot be a pair.
+/// Why two pools cannot be a pair. Values are the two pools' own, in the order of the pair.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Blocker {
+    /// Their versions differ (or one is unknown).
     Version(Option<Version>, Option<Version>),
+    /// Their editions differ, or an edition is unknown.
     Edition(Option<Edition>, Option<Edition>),
+    /// One runs on virtual machines (`true`), the other on physical servers.
     Platform(bool, bool),
+    /// Their operating systems differ in base version.
     Os(String, String),
-    Capacity(crate::i18n::Message),
+    /// Together they carry more users than a pair can.
+    Capacity(Message),
+    /// `--forbid` names the pair.
     Forbidden,
 }
 
@@ -139,26 +145,20 @@ fn difference_messages(list: &[Blocker]) -> Vec<Message> {
 }
 
 /// Why `a` and `b` cannot be paired, for a refused `--pin`: every constraint they break.
-pub fn describe_pair(a: &Pool, b: &Pool, list: &[Blocker]) -> String {
+pub fn describe_pair(a: &str, b: &str, list: &[Blocker]) -> String {
     let mut parts = Vec::new();
     let diffs = differences(list);
     if !diffs.is_empty() {
-        parts.push(format!(
-            "{} and {} differ in {}",
-            a.fqdn,
-            b.fqdn,
-            diffs.join(", ")
-        ));
+        parts.push(format!("{a} and {b} differ in {}", diffs.join(", ")));
     }
     for blocker in list {
         match blocker {
             Blocker::Capacity(problem) => {
                 parts.push(format!("over capacity: {}", problem.render(Lang::En)))
             }
-            Blocker::Forbidden => parts.push(format!(
-                "the pair is also forbidden (--forbid {}={})",
-                a.fqdn, b.fqdn
-            )),
+            Blocker::Forbidden => {
+                parts.push(format!("the pair is also forbidden (--forbid {a}={b})"))
+            }
             _ => {}
         }
     }
@@ -238,7 +238,7 @@ mod tests {
         let e = estate(vec![a.clone(), b.clone()]);
         let list = blockers(&e, &a, &b, &forbidden);
         assert_eq!(list.len(), 6, "{list:?}");
-        let text = describe_pair(&a, &b, &list);
+        let text = describe_pair(&a.fqdn, &b.fqdn, &list);
         assert!(
             text.starts_with(
                 "a.t and b.t differ in version (2013 vs 2015), edition (enterprise vs standard), \

@@ -4,9 +4,9 @@
 //! counted on that pool's successor. Pure: the target is a new [`Estate`], the input is not changed.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::OnceLock;
 
+use super::error::{PlanError, SuccessorProblem};
 use crate::model::{Edition, Estate, Fact, Pool, Role, SiteKind, Source, Version};
 use crate::rules::pair::{
     ENTERPRISE_MAX_USERS, MAX_FRONT_ENDS, STANDARD_MAX_USERS, USERS_PER_FRONT_END,
@@ -34,159 +34,6 @@ pub struct Successor {
     pub users: Option<u64>,
     /// Its site, when known.
     pub site: Option<String>,
-}
-
-/// Why a declared successor cannot host the Lync 2010 pools it replaces.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SuccessorProblem {
-    /// The replaced FQDN is not a pool of the estate.
-    UnknownPool(String),
-    /// The replaced pool is not a Lync 2010 front-end pool.
-    NotLync2010(String),
-    /// Two successors claim the same 2010 pool.
-    ClaimedTwice {
-        /// The Lync 2010 pool.
-        pool: String,
-        /// The other successor that claims it.
-        other: String,
-    },
-    /// The successor is not a front-end pool.
-    NotFrontEnd(Role),
-    /// The successor's version is 2010 or unknown.
-    Version(Option<Version>),
-    /// The successor sits in a branch site, where no front-end pool belongs.
-    BranchSite(String),
-    /// More users than its edition carries even without a partner.
-    Users {
-        /// The users it would carry.
-        users: u64,
-        /// Its edition.
-        edition: Edition,
-        /// The most users that edition carries.
-        limit: u64,
-    },
-    /// Too few front-end servers for the users (one per 6,660, up to 12).
-    Servers {
-        /// The users it would carry.
-        users: u64,
-        /// Its Front End servers.
-        servers: u32,
-        /// The servers those users need.
-        needed: u64,
-    },
-}
-
-/// A plan that cannot be made: nothing is planned for the estate, since a silently changed plan
-/// would be wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PlanError {
-    /// A `--pin` or `--forbid` the plan cannot honour (the text names the option).
-    Request(String),
-    /// A declared successor that cannot host its 2010 pools.
-    Successor {
-        /// The successor's FQDN.
-        successor: String,
-        /// The Lync 2010 pools it is declared to replace.
-        replaces: Vec<String>,
-        /// Why it cannot.
-        problem: SuccessorProblem,
-        /// Where the `replaces` cell was read.
-        source: Option<Source>,
-    },
-    /// Either of the above in one of several estates.
-    InEstate {
-        /// The estate's name.
-        estate: String,
-        /// The error in that estate.
-        error: Box<PlanError>,
-    },
-}
-
-impl fmt::Display for SuccessorProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SuccessorProblem::UnknownPool(p) => write!(f, "{p} is not a pool of the estate"),
-            SuccessorProblem::NotLync2010(p) => write!(
-                f,
-                "{p} is not a Lync 2010 front-end pool; only those are replaced by a successor"
-            ),
-            SuccessorProblem::ClaimedTwice { pool, other } => write!(
-                f,
-                "{pool} is also replaced by {other}; a Lync 2010 pool moves to one successor"
-            ),
-            SuccessorProblem::NotFrontEnd(role) => write!(
-                f,
-                "it is a {} pool; only a front-end pool can home the users",
-                role.label()
-            ),
-            SuccessorProblem::Version(v) => write!(
-                f,
-                "its version is {}; a successor must be Lync 2013 or later (state it in the inventory's \
-                 Version or Target Version column)",
-                v.map_or("unknown", Version::label)
-            ),
-            SuccessorProblem::BranchSite(s) => write!(
-                f,
-                "its site {s} is a branch site; front-end pools belong to a central site"
-            ),
-            SuccessorProblem::Users {
-                users,
-                edition,
-                limit,
-            } => write!(
-                f,
-                "it would home {users} users, but a {} pool carries at most {limit}",
-                match edition {
-                    Edition::Enterprise => "Enterprise Edition",
-                    Edition::Standard => "Standard Edition",
-                }
-            ),
-            SuccessorProblem::Servers {
-                users,
-                servers,
-                needed,
-            } => write!(
-                f,
-                "it would home {users} users on {servers} front-end servers, but needs {needed} (one per {USERS_PER_FRONT_END} users)"
-            ),
-        }
-    }
-}
-
-impl fmt::Display for PlanError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PlanError::Request(text) => f.write_str(text),
-            PlanError::Successor {
-                successor,
-                replaces,
-                problem,
-                source,
-            } => {
-                write!(
-                    f,
-                    "{successor} cannot replace {}: {problem}",
-                    replaces.join(", ")
-                )?;
-                if let Some(s) = source {
-                    write!(f, " (replaces column at {s})")?;
-                }
-                Ok(())
-            }
-            PlanError::InEstate { estate, error } => write!(f, "{error} (estate {estate})"),
-        }
-    }
-}
-
-impl PlanError {
-    /// The error fixed in an inventory rather than on the command line.
-    pub fn is_successor(&self) -> bool {
-        match self {
-            PlanError::Successor { .. } => true,
-            PlanError::InEstate { error, .. } => error.is_successor(),
-            PlanError::Request(_) => false,
-        }
-    }
 }
 
 /// The estate the plan pairs, and the successors it holds.
@@ -243,7 +90,29 @@ fn is_lync2010_front_end(p: &Pool) -> bool {
 
 /// Successors for every Lync 2010 front-end pool of `estate`, proposed ones of version `target`.
 pub(crate) fn migrate(estate: &Estate, target: Version) -> Result<Migration, Vec<PlanError>> {
-    let mut errors = Vec::new();
+    let mut successors = declared_successors(estate)?;
+    let proposed = propose_successors(estate, target, &mut successors);
+    successors.list.sort_by(|a, b| a.pool.cmp(&b.pool));
+    Ok(Migration {
+        target: target_estate(estate, &successors, proposed),
+        successors: successors.list,
+        successor_of: successors.successor_of,
+    })
+}
+
+/// The successors of an estate's Lync 2010 pools while they are worked out.
+#[derive(Debug, Default)]
+struct Successors {
+    list: Vec<Successor>,
+    /// Lync 2010 pool to its successor.
+    successor_of: BTreeMap<String, String>,
+    /// The users each declared successor carries (`None` when a count is unknown).
+    loads: BTreeMap<String, Option<u64>>,
+}
+
+/// The successors the inventories declare (`replaces` column), each checked: one that cannot host
+/// its pools is an error, and all errors are returned.
+fn declared_successors(estate: &Estate) -> Result<Successors, Vec<PlanError>> {
     let mut declared: BTreeMap<&str, Vec<(&str, &Source)>> = BTreeMap::new();
     for d in &estate.declared_successors {
         declared
@@ -251,42 +120,41 @@ pub(crate) fn migrate(estate: &Estate, target: Version) -> Result<Migration, Vec
             .or_default()
             .push((d.replaces.as_str(), &d.source));
     }
-    let mut successor_of: BTreeMap<String, String> = BTreeMap::new();
-    let mut loads: BTreeMap<String, Option<u64>> = BTreeMap::new();
-    let mut successors = Vec::new();
+    let mut errors = Vec::new();
+    let mut successors = Successors::default();
     for (name, list) in &declared {
+        let problems = successors.declare(estate, name, list);
+        // The error names the pools in the order they were declared, and the first cell.
         let replaces: Vec<String> = list.iter().map(|(r, _)| (*r).to_owned()).collect();
-        let source = list.first().map(|(_, s)| (*s).clone());
-        let mut fail = |problem: SuccessorProblem| {
-            errors.push(PlanError::Successor {
-                successor: (*name).to_owned(),
-                replaces: replaces.clone(),
-                problem,
-                source: source.clone(),
-            });
-        };
+        let cell = list.first().map(|(_, s)| (*s).clone());
+        errors.extend(problems.into_iter().map(|problem| PlanError::Successor {
+            successor: (*name).to_owned(),
+            replaces: replaces.clone(),
+            problem,
+            cell: cell.clone(),
+        }));
+    }
+    if errors.is_empty() {
+        Ok(successors)
+    } else {
+        Err(errors)
+    }
+}
+
+impl Successors {
+    /// Adds the declared successor `name` of the pools in `list`, with its load, and returns why it
+    /// cannot host them (empty when it can).
+    fn declare(
+        &mut self,
+        estate: &Estate,
+        name: &str,
+        list: &[(&str, &Source)],
+    ) -> Vec<SuccessorProblem> {
         let Some(pool) = estate.pool(name) else {
             // Unreachable: the declaration comes from the pool's own inventory row.
-            fail(SuccessorProblem::UnknownPool((*name).to_owned()));
-            continue;
+            return vec![SuccessorProblem::UnknownPool(name.to_owned())];
         };
-        let mut ok = true;
-        if pool.role != Role::FrontEnd {
-            fail(SuccessorProblem::NotFrontEnd(pool.role));
-            ok = false;
-        }
-        if pool.version.is_none_or(|v| v < Version::V2013) {
-            fail(SuccessorProblem::Version(pool.version));
-            ok = false;
-        }
-        if let Some(site) = pool.site.as_deref()
-            && estate
-                .site(site)
-                .is_some_and(|s| s.kind == SiteKind::Branch)
-        {
-            fail(SuccessorProblem::BranchSite(site.to_owned()));
-            ok = false;
-        }
+        let mut problems = successor_pool_problems(estate, pool);
         // Nobody is homed on a pool still to be built.
         let mut users = if pool.planned {
             Some(pool.users.unwrap_or(0))
@@ -295,80 +163,105 @@ pub(crate) fn migrate(estate: &Estate, target: Version) -> Result<Migration, Vec
         };
         for (old, _) in list {
             match estate.pool(old) {
-                None => {
-                    fail(SuccessorProblem::UnknownPool((*old).to_owned()));
-                    ok = false;
-                }
+                None => problems.push(SuccessorProblem::UnknownPool((*old).to_owned())),
                 Some(p) if !is_lync2010_front_end(p) => {
-                    fail(SuccessorProblem::NotLync2010((*old).to_owned()));
-                    ok = false;
+                    problems.push(SuccessorProblem::NotLync2010((*old).to_owned()));
                 }
                 Some(p) => {
-                    if let Some(other) = successor_of.get(*old) {
-                        fail(SuccessorProblem::ClaimedTwice {
+                    if let Some(other) = self.successor_of.get(*old) {
+                        problems.push(SuccessorProblem::ClaimedTwice {
                             pool: (*old).to_owned(),
                             other: other.clone(),
                         });
-                        ok = false;
                     } else {
-                        successor_of.insert((*old).to_owned(), (*name).to_owned());
+                        self.successor_of.insert((*old).to_owned(), name.to_owned());
                     }
                     users = users.zip(p.users).map(|(a, b)| a + b);
                 }
             }
         }
-        if ok && let Some(u) = users {
-            match pool.edition {
-                Some(Edition::Enterprise) if u > ENTERPRISE_MAX_USERS => {
-                    fail(SuccessorProblem::Users {
-                        users: u,
-                        edition: Edition::Enterprise,
-                        limit: ENTERPRISE_MAX_USERS,
-                    })
-                }
-                Some(Edition::Standard) if u > STANDARD_MAX_USERS => {
-                    fail(SuccessorProblem::Users {
-                        users: u,
-                        edition: Edition::Standard,
-                        limit: STANDARD_MAX_USERS,
-                    })
-                }
-                Some(Edition::Enterprise) => {
-                    let needed = u.div_ceil(USERS_PER_FRONT_END).min(MAX_FRONT_ENDS);
-                    if pool.servers > 0 && u64::from(pool.servers) < needed {
-                        fail(SuccessorProblem::Servers {
-                            users: u,
-                            servers: pool.servers,
-                            needed,
-                        });
-                    }
-                }
-                _ => {}
-            }
+        // The load is only worth checking on a successor that can be one.
+        if problems.is_empty()
+            && let Some(u) = users
+        {
+            problems.extend(load_problem(pool, u));
         }
-        let mut replaces = replaces;
+        let mut replaces: Vec<String> = list.iter().map(|(r, _)| (*r).to_owned()).collect();
         replaces.sort();
-        loads.insert((*name).to_owned(), users);
-        successors.push(Successor {
-            pool: (*name).to_owned(),
+        self.loads.insert(name.to_owned(), users);
+        self.list.push(Successor {
+            pool: name.to_owned(),
             replaces,
             declared: true,
             users,
             site: pool.site.clone(),
         });
+        problems
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+}
 
+/// Why `pool` cannot be a successor at all: not a front end, not Lync 2013 or later, in a branch site.
+fn successor_pool_problems(estate: &Estate, pool: &Pool) -> Vec<SuccessorProblem> {
+    let mut problems = Vec::new();
+    if pool.role != Role::FrontEnd {
+        problems.push(SuccessorProblem::NotFrontEnd(pool.role));
+    }
+    if pool.version.is_none_or(|v| v < Version::V2013) {
+        problems.push(SuccessorProblem::Version(pool.version));
+    }
+    if let Some(site) = pool.site.as_deref()
+        && estate
+            .site(site)
+            .is_some_and(|s| s.kind == SiteKind::Branch)
+    {
+        problems.push(SuccessorProblem::BranchSite(site.to_owned()));
+    }
+    problems
+}
+
+/// Why a successor cannot carry `users` even without a partner: more than its edition carries, or
+/// more than its known front-end servers do.
+fn load_problem(pool: &Pool, users: u64) -> Option<SuccessorProblem> {
+    match pool.edition {
+        Some(Edition::Enterprise) if users > ENTERPRISE_MAX_USERS => {
+            Some(SuccessorProblem::Users {
+                users,
+                edition: Edition::Enterprise,
+                limit: ENTERPRISE_MAX_USERS,
+            })
+        }
+        Some(Edition::Standard) if users > STANDARD_MAX_USERS => Some(SuccessorProblem::Users {
+            users,
+            edition: Edition::Standard,
+            limit: STANDARD_MAX_USERS,
+        }),
+        Some(Edition::Enterprise) => {
+            let needed = users.div_ceil(USERS_PER_FRONT_END).min(MAX_FRONT_ENDS);
+            (pool.servers > 0 && u64::from(pool.servers) < needed).then_some(
+                SuccessorProblem::Servers {
+                    users,
+                    servers: pool.servers,
+                    needed,
+                },
+            )
+        }
+        _ => None,
+    }
+}
+
+/// A proposed successor (`successor-of-…`, version `target`) for every Lync 2010 front-end pool no
+/// inventory gives one: recorded in `successors`, and returned as the pools to add to the estate.
+fn propose_successors(estate: &Estate, target: Version, successors: &mut Successors) -> Vec<Pool> {
     let mut proposed = Vec::new();
     for old in estate.pools.iter().filter(|p| is_lync2010_front_end(p)) {
-        if successor_of.contains_key(&old.fqdn) {
+        if successors.successor_of.contains_key(&old.fqdn) {
             continue;
         }
         let name = proposed_name(&old.fqdn);
-        successor_of.insert(old.fqdn.clone(), name.clone());
-        successors.push(Successor {
+        successors
+            .successor_of
+            .insert(old.fqdn.clone(), name.clone());
+        successors.list.push(Successor {
             pool: name.clone(),
             replaces: vec![old.fqdn.clone()],
             declared: false,
@@ -384,28 +277,32 @@ pub(crate) fn migrate(estate: &Estate, target: Version) -> Result<Migration, Vec
         }
         proposed.push(proposed_pool(old, name, target, provenance));
     }
-    successors.sort_by(|a, b| a.pool.cmp(&b.pool));
+    proposed
+}
 
-    let mut target_estate = estate.clone();
+/// `estate` as the plan pairs it: declared successors carry their loads, the `proposed` pools are
+/// added, and branch registrars backed by a Lync 2010 pool are backed by its successor; pools
+/// sorted by site, then FQDN.
+fn target_estate(estate: &Estate, successors: &Successors, proposed: Vec<Pool>) -> Estate {
+    let mut target = estate.clone();
     // The clone's index would point at the old pool list.
-    target_estate.pool_index = OnceLock::new();
-    for p in &mut target_estate.pools {
-        if let Some(load) = loads.get(&p.fqdn) {
+    target.pool_index = OnceLock::new();
+    for p in &mut target.pools {
+        if let Some(load) = successors.loads.get(&p.fqdn) {
             p.users = *load;
         }
         if p.role == Role::Branch
-            && let Some(succ) = p.backup.as_ref().and_then(|b| successor_of.get(b))
+            && let Some(succ) = p
+                .backup
+                .as_ref()
+                .and_then(|b| successors.successor_of.get(b))
         {
             p.backup = Some(succ.clone());
         }
     }
-    target_estate.pools.extend(proposed);
-    target_estate.pools.sort_by(|a, b| {
+    target.pools.extend(proposed);
+    target.pools.sort_by(|a, b| {
         (a.site.is_none(), &a.site, &a.fqdn).cmp(&(b.site.is_none(), &b.site, &b.fqdn))
     });
-    Ok(Migration {
-        target: target_estate,
-        successors,
-        successor_of,
-    })
+    target
 }

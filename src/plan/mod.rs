@@ -5,11 +5,11 @@
 //! hard constraints in `constraints.rs`. Pure: no IO, and the same plan whatever the order of the inputs.
 
 pub(crate) mod constraints;
+mod error;
 pub(crate) mod matching;
 pub(crate) mod migration;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -19,12 +19,12 @@ use crate::rules::pair::{
     ENTERPRISE_MAX_USERS, MAX_FRONT_ENDS, STANDARD_MAX_USERS, USERS_PER_FRONT_END, base_os,
     carried_users,
 };
-use constraints::{
-    Blocker, Forbidden, ValuesOrder, blockers_with_os, describe_pair, describe_partner, ordered,
-};
+pub use constraints::Blocker;
+use constraints::{Forbidden, ValuesOrder, blockers_with_os, describe_partner, ordered};
+pub use error::{NotTogether, PairOption, PlanError, RequestedPair, SuccessorProblem};
 use matching::{Candidate, best_matching};
+pub use migration::Successor;
 pub(crate) use migration::{Migration, migrate};
-pub use migration::{PlanError, Successor, SuccessorProblem};
 
 /// What the user asked for on the command line: `--pin A=B` and `--forbid A=B`, FQDNs normalised,
 /// and `--target`, the version of proposed successors.
@@ -57,6 +57,17 @@ pub struct Objective {
     pub cross_site: usize,
     /// Pairs that exist today and are kept (more is better).
     pub kept: usize,
+}
+
+impl Objective {
+    /// What `pairs` reach.
+    fn of(pairs: &[PlannedPair]) -> Objective {
+        Objective {
+            pairs: pairs.len(),
+            cross_site: pairs.iter().filter(|p| p.cross_site).count(),
+            kept: pairs.iter().filter(|p| p.kept).count(),
+        }
+    }
 }
 
 /// One pool of a planned pair, with what the runbook needs to set the pairing up.
@@ -533,59 +544,13 @@ pub fn plan(
         return Err(errors);
     }
     let targets: Vec<&Estate> = migrations.iter().map(|m| &m.target).collect();
-    let mut pins: Vec<Vec<Pin>> = vec![Vec::new(); estates.len()];
-    let mut forbids: Vec<Forbidden> = vec![Forbidden::default(); estates.len()];
-    for (flag, list) in [("--pin", &request.pins), ("--forbid", &request.forbids)] {
-        // The same pair given twice (or as B=A) counts once; shown as first typed, and kept in
-        // the order typed so that a conflict blames the later pin and names the earlier one.
-        let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-        let unique: Vec<(String, String)> = list
-            .iter()
-            .filter(|(a, b)| seen.insert(ordered(a, b)))
-            .cloned()
-            .collect();
-        for (a, b) in unique {
-            if a == b {
-                // A pool cannot back itself up: that pin would be a backup-self the plan made.
-                errors.push(PlanError::Request(format!(
-                    "{flag} {a}={b}: a pool cannot be paired with itself; name two different pools"
-                )));
-                continue;
-            }
-            let holders: Vec<usize> = (0..targets.len())
-                .filter(|&i| targets[i].pool(&a).is_some() && targets[i].pool(&b).is_some())
-                .collect();
-            if holders.is_empty() {
-                errors.push(PlanError::Request(not_in_any_estate(
-                    flag, &a, &b, &targets,
-                )));
-            }
-            for i in holders {
-                if flag == "--pin" {
-                    pins[i].push(Pin {
-                        a: a.clone(),
-                        b: b.clone(),
-                    });
-                } else {
-                    forbids[i].insert(&a, &b);
-                }
-            }
-        }
-    }
+    let (requests, request_errors) = requests_by_estate(request, &targets);
+    errors.extend(request_errors);
     let mut plans = Vec::new();
-    for (i, estate) in estates.iter().enumerate() {
-        match plan_estate(
-            estate,
-            &migrations[i],
-            &pins[i],
-            &forbids[i],
-            request.target,
-        ) {
+    for ((estate, migration), wanted) in estates.iter().zip(&migrations).zip(&requests) {
+        match plan_estate(estate, migration, wanted, request.target) {
             Ok(p) => plans.push(p),
-            Err(errs) => errors.extend(
-                errs.into_iter()
-                    .map(|e| in_estate(estate, PlanError::Request(e))),
-            ),
+            Err(errs) => errors.extend(errs.into_iter().map(|e| in_estate(estate, e))),
         }
     }
     if errors.is_empty() {
@@ -595,42 +560,100 @@ pub fn plan(
     }
 }
 
+/// The pins and forbids that apply to one estate (both of their pools are in its target).
 #[derive(Debug, Clone)]
-struct Pin {
-    a: String,
-    b: String,
+struct EstateRequest {
+    /// In the order typed, so that a conflict blames the later pin and names the earlier one.
+    pins: Vec<RequestedPair>,
+    forbidden: Forbidden,
 }
 
-fn not_in_any_estate(flag: &str, a: &str, b: &str, estates: &[&Estate]) -> String {
-    let whereabouts = |fqdn: &str| -> Vec<&str> {
+/// The pins and forbids of `request` sorted out to the estates (by their targets) that hold both
+/// of their pools, and the errors of those that name one pool twice or that no estate holds.
+fn requests_by_estate(
+    request: &PlanRequest,
+    targets: &[&Estate],
+) -> (Vec<EstateRequest>, Vec<PlanError>) {
+    let mut errors = Vec::new();
+    let mut out = vec![
+        EstateRequest {
+            pins: Vec::new(),
+            forbidden: Forbidden::default(),
+        };
+        targets.len()
+    ];
+    for pair in requested_pairs(request) {
+        if pair.a == pair.b {
+            // A pool cannot back itself up: that pin would be a backup-self the plan made.
+            errors.push(PlanError::SamePool { pair });
+            continue;
+        }
+        let holders: Vec<usize> = (0..targets.len())
+            .filter(|&i| targets[i].pool(&pair.a).is_some() && targets[i].pool(&pair.b).is_some())
+            .collect();
+        if holders.is_empty() {
+            let why = not_together(&pair, targets);
+            errors.push(PlanError::NotInOneEstate { pair, why });
+            continue;
+        }
+        for i in holders {
+            match pair.option {
+                PairOption::Pin => out[i].pins.push(pair.clone()),
+                PairOption::Forbid => out[i].forbidden.insert(&pair.a, &pair.b),
+            }
+        }
+    }
+    (out, errors)
+}
+
+/// Every `--pin`, then every `--forbid`, in the order typed. The same pair given twice (or as
+/// B=A) with one option counts once, shown as first typed.
+fn requested_pairs(request: &PlanRequest) -> Vec<RequestedPair> {
+    let mut out = Vec::new();
+    for (option, list) in [
+        (PairOption::Pin, &request.pins),
+        (PairOption::Forbid, &request.forbids),
+    ] {
+        let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+        out.extend(
+            list.iter()
+                .filter(|(a, b)| seen.insert(ordered(a, b)))
+                .map(|(a, b)| RequestedPair {
+                    option,
+                    a: a.clone(),
+                    b: b.clone(),
+                }),
+        );
+    }
+    out
+}
+
+/// Where the pools of `pair` are, when no estate holds both.
+fn not_together(pair: &RequestedPair, estates: &[&Estate]) -> NotTogether {
+    let whereabouts = |fqdn: &str| -> Vec<String> {
         estates
             .iter()
             .filter(|e| e.pool(fqdn).is_some())
-            .map(|e| e.name.as_str())
+            .map(|e| e.name.clone())
             .collect()
     };
-    let (in_a, in_b) = (whereabouts(a), whereabouts(b));
-    let hint = |fqdn: &str| match closest_pool(fqdn, estates) {
-        Some(near) => format!(" (did you mean {near}?)"),
-        None => String::new(),
-    };
-    let detail = if in_a.is_empty() && in_b.is_empty() {
-        format!(
-            "neither {a}{} nor {b}{} is a pool of the inputs",
-            hint(a),
-            hint(b)
-        )
-    } else if in_a.is_empty() || in_b.is_empty() {
-        let missing = if in_a.is_empty() { a } else { b };
-        format!("{missing} is not a pool of the inputs{}", hint(missing))
+    let (a, b) = (pair.a.as_str(), pair.b.as_str());
+    let (a_in, b_in) = (whereabouts(a), whereabouts(b));
+    let near = |fqdn: &str| closest_pool(fqdn, estates).map(str::to_owned);
+    if a_in.is_empty() && b_in.is_empty() {
+        NotTogether::NeitherKnown {
+            a_near: near(a),
+            b_near: near(b),
+        }
+    } else if a_in.is_empty() || b_in.is_empty() {
+        let missing = if a_in.is_empty() { a } else { b };
+        NotTogether::OneUnknown {
+            pool: missing.to_owned(),
+            near: near(missing),
+        }
     } else {
-        format!(
-            "{a} and {b} are in different estates ({} and {})",
-            in_a.join(", "),
-            in_b.join(", ")
-        )
-    };
-    format!("{flag} {a}={b}: {detail}; check the FQDNs")
+        NotTogether::DifferentEstates { a_in, b_in }
+    }
 }
 
 /// The pool name (successors included) closest to a mistyped `fqdn`, when one is close enough to
@@ -674,14 +697,67 @@ fn edit_distance(a: &str, b: &str) -> usize {
 fn plan_estate(
     estate: &Estate,
     migration: &Migration,
-    pins: &[Pin],
-    forbidden: &Forbidden,
+    request: &EstateRequest,
     target_version: Version,
-) -> Result<PairingPlan, Vec<String>> {
+) -> Result<PairingPlan, Vec<PlanError>> {
     let target = &migration.target;
-    // `capacity_problem` reads only the branch registrars of the estate it is given (their users
-    // count toward the pool backing them); a view holding just those keeps n² checks cheap.
-    let branch_view = Estate {
+    let branch_view = branch_view(target);
+    let eligible = Eligible::new(target);
+    let table = BlockerTable::new(&branch_view, &eligible.pools, &request.forbidden);
+    let pinned = pinned_pairs(&request.pins, &eligible, &table, migration)?;
+    let chosen = choose_pairs(&eligible, &table, &pinned);
+    let partner: BTreeMap<usize, usize> = chosen
+        .iter()
+        .flat_map(|&(i, j, _)| [(i, j), (j, i)])
+        .collect();
+    let target_named_by = NamedBy::new(target);
+    let mut pairs: Vec<PlannedPair> = chosen
+        .iter()
+        .map(|&(i, j, how)| {
+            planned_pair(
+                migration,
+                &target_named_by,
+                eligible.pools[i],
+                eligible.pools[j],
+                how,
+            )
+        })
+        .collect();
+    let objective = Objective::of(&pairs);
+    let mut unpaired: Vec<Unpaired> = (0..eligible.pools.len())
+        .filter(|i| !partner.contains_key(i))
+        .map(|u| {
+            let why = unpaired_reason(u, &eligible.pools, &partner, &pinned, &table);
+            Unpaired::new(eligible.pools[u].fqdn.clone(), why)
+        })
+        .collect();
+    let not_paired = NotPaired::sort_out(estate, migration, &partner_of(&pairs));
+    unpaired.extend(not_paired.unpaired);
+    unpaired.sort_by(|a, b| a.pool.cmp(&b.pool));
+    unpaired.dedup_by(|a, b| a.pool == b.pool);
+
+    let changes = changes(estate, migration, &pairs);
+    let (branch_moves, after) = branch_moves(estate, migration, &pairs);
+    count_users_after_the_moves(&mut pairs, &after);
+    Ok(PairingPlan {
+        estate: estate.name.clone(),
+        inputs: estate.inputs.iter().map(|i| i.path.clone()).collect(),
+        pairs,
+        unpaired,
+        objective,
+        migrate_first: not_paired.migrate_first,
+        not_planned: not_paired.not_planned,
+        changes,
+        branch_moves,
+        successors: migration.successors.clone(),
+        target_version,
+    })
+}
+
+/// `capacity_problem` reads only the branch registrars of the estate it is given (their users
+/// count toward the pool backing them); a view holding just those keeps n² checks cheap.
+fn branch_view(target: &Estate) -> Estate {
+    Estate {
         pools: target
             .pools
             .iter()
@@ -689,83 +765,157 @@ fn plan_estate(
             .cloned()
             .collect(),
         ..Estate::default()
-    };
-    let mut eligible: Vec<&Pool> = target.pools.iter().filter(|p| is_eligible(p)).collect();
-    eligible.sort_by(|a, b| a.fqdn.cmp(&b.fqdn));
-    eligible.dedup_by(|a, b| a.fqdn == b.fqdn);
-    let n = eligible.len();
-    let index: BTreeMap<&str, usize> = eligible
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.fqdn.as_str(), i))
-        .collect();
-    let table = BlockerTable::new(&branch_view, &eligible, forbidden);
+    }
+}
 
-    // Pins: validated, then taken out of the graph.
+/// The plan-eligible pools of an estate in FQDN order (one per FQDN), and each one's position.
+struct Eligible<'e> {
+    pools: Vec<&'e Pool>,
+    index: BTreeMap<&'e str, usize>,
+}
+
+impl<'e> Eligible<'e> {
+    fn new(target: &'e Estate) -> Eligible<'e> {
+        let mut pools: Vec<&Pool> = target.pools.iter().filter(|p| is_eligible(p)).collect();
+        pools.sort_by(|a, b| a.fqdn.cmp(&b.fqdn));
+        pools.dedup_by(|a, b| a.fqdn == b.fqdn);
+        let index = pools
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.fqdn.as_str(), i))
+            .collect();
+        Eligible { pools, index }
+    }
+}
+
+/// How a pair came into the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum ChosenBy {
+    /// The maximum-weight matching chose it.
+    Matching,
+    /// `--pin` forced it.
+    Pin,
+}
+
+/// The pairs `pins` force, by position among the eligible pools (smaller first), or why some
+/// cannot be: a pinned pool the plan never pairs, a pool pinned twice, a pair that breaks a
+/// hard constraint. All errors are returned.
+fn pinned_pairs(
+    pins: &[RequestedPair],
+    eligible: &Eligible<'_>,
+    table: &BlockerTable<'_>,
+    migration: &Migration,
+) -> Result<BTreeSet<(usize, usize)>, Vec<PlanError>> {
     let mut errors = Vec::new();
-    let mut partner: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut pinned: BTreeSet<(usize, usize)> = BTreeSet::new();
-    // The pin, as typed, that gave each pool its partner: a conflict names it.
-    let mut pinned_by: BTreeMap<usize, String> = BTreeMap::new();
+    // Each pinned pool's partner, and the pin that gave it: a conflict names that pin.
+    let mut pinned_by: BTreeMap<usize, (usize, &RequestedPair)> = BTreeMap::new();
     for pin in pins {
-        let shown = format!("--pin {}={}", pin.a, pin.b);
-        let mut sides = Vec::new();
-        for fqdn in [&pin.a, &pin.b] {
-            match index.get(fqdn.as_str()) {
-                Some(&i) => sides.push(i),
-                None => {
-                    let pool = target
-                        .pool(fqdn)
-                        .expect("plan() checked the estate holds it");
-                    let mut why = ineligibility(pool)
-                        .map(|m| m.render(Lang::En))
-                        .unwrap_or_default();
-                    if let Some(succ) = migration.successor_of.get(fqdn.as_str()) {
-                        let _ = write!(why, " (its users move to {succ}: pin that instead)");
-                    }
-                    errors.push(format!("{shown}: cannot pin {fqdn}: {why}"));
-                }
+        let [i, j] = match pinned_positions(pin, eligible, migration) {
+            Ok(sides) => sides,
+            Err(errs) => {
+                errors.extend(errs);
+                continue;
             }
-        }
-        let [i, j] = sides[..] else { continue };
-        let mut twice = false;
-        for k in [i, j] {
-            if let Some(&other) = partner.get(&k) {
-                twice = true;
-                errors.push(format!(
-                    "{shown}: {} is already pinned to {} by {}; a pool has one partner, so keep one of the two pins",
-                    eligible[k].fqdn,
-                    eligible[other].fqdn,
-                    pinned_by.get(&k).map_or("another --pin", String::as_str)
-                ));
-            }
-        }
-        if twice {
+        };
+        let twice: Vec<PlanError> = [i, j]
+            .iter()
+            .filter_map(|k| {
+                pinned_by
+                    .get(k)
+                    .map(|&(other, earlier)| PlanError::PinnedTwice {
+                        pin: pin.clone(),
+                        pool: eligible.pools[*k].fqdn.clone(),
+                        partner: eligible.pools[other].fqdn.clone(),
+                        earlier: earlier.clone(),
+                    })
+            })
+            .collect();
+        if !twice.is_empty() {
+            errors.extend(twice);
             continue;
         }
         let list = table.get(i, j);
         if !list.is_empty() {
-            errors.push(format!(
-                "{shown}: these pools cannot be paired: {}",
-                describe_pair(eligible[i.min(j)], eligible[i.max(j)], &list)
-            ));
+            let (a, b) = (eligible.pools[i.min(j)], eligible.pools[i.max(j)]);
+            errors.push(PlanError::PinBlocked {
+                pin: pin.clone(),
+                pools: [a.fqdn.clone(), b.fqdn.clone()],
+                blockers: list,
+            });
             continue;
         }
-        partner.insert(i, j);
-        partner.insert(j, i);
-        pinned.insert((i.min(j), i.max(j)));
-        pinned_by.insert(i, shown.clone());
-        pinned_by.insert(j, shown.clone());
+        pinned_by.insert(i, (j, pin));
+        pinned_by.insert(j, (i, pin));
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(pinned_by
+            .iter()
+            .map(|(&i, &(j, _))| (i.min(j), i.max(j)))
+            .collect())
+    } else {
+        Err(errors)
     }
+}
 
-    // The rest: one maximum-weight matching over the free pools (FQDN order, as `eligible`).
-    let free: Vec<usize> = (0..n).filter(|i| !partner.contains_key(i)).collect();
-    // `cross_site` and `kept` of every candidate pair, as numbers compared rather than names:
-    // each pool's site by its rank among the sites, and the eligible pool its backup names.
-    let site_rank: BTreeMap<&str, usize> = eligible
+/// The positions of a pin's two pools among the eligible pools, or why either cannot be pinned.
+fn pinned_positions(
+    pin: &RequestedPair,
+    eligible: &Eligible<'_>,
+    migration: &Migration,
+) -> Result<[usize; 2], Vec<PlanError>> {
+    let mut errors = Vec::new();
+    let mut sides = Vec::new();
+    for fqdn in [&pin.a, &pin.b] {
+        match eligible.index.get(fqdn.as_str()) {
+            Some(&i) => sides.push(i),
+            None => {
+                let pool = migration
+                    .target
+                    .pool(fqdn)
+                    .expect("plan() checked the estate holds it");
+                errors.push(PlanError::Ineligible {
+                    pin: pin.clone(),
+                    pool: fqdn.clone(),
+                    why: ineligibility(pool).unwrap_or_else(|| Message::verbatim("")),
+                    successor: migration.successor_of.get(fqdn.as_str()).cloned(),
+                });
+            }
+        }
+    }
+    match sides[..] {
+        [i, j] => Ok([i, j]),
+        _ => Err(errors),
+    }
+}
+
+/// Every pair of the plan, by position among the eligible pools and sorted: the `pinned` ones,
+/// and one maximum-weight matching over the other pools.
+fn choose_pairs(
+    eligible: &Eligible<'_>,
+    table: &BlockerTable<'_>,
+    pinned: &BTreeSet<(usize, usize)>,
+) -> Vec<(usize, usize, ChosenBy)> {
+    let taken: BTreeSet<usize> = pinned.iter().flat_map(|&(i, j)| [i, j]).collect();
+    // FQDN order, as `eligible`.
+    let free: Vec<usize> = (0..eligible.pools.len())
+        .filter(|i| !taken.contains(i))
+        .collect();
+    let candidates = candidates(eligible, table, &free);
+    let mut chosen: Vec<(usize, usize, ChosenBy)> = best_matching(free.len(), &candidates)
+        .into_iter()
+        .map(|(a, b)| (free[a], free[b], ChosenBy::Matching))
+        .collect();
+    chosen.extend(pinned.iter().map(|&(i, j)| (i, j, ChosenBy::Pin)));
+    chosen.sort_unstable();
+    chosen
+}
+
+/// Every compatible pair of the `free` pools as a matching candidate (indices into `free`), with
+/// `cross_site` and `kept` worked out as numbers compared rather than names: each pool's site by
+/// its rank among the sites, and the eligible pool its backup names.
+fn candidates(eligible: &Eligible<'_>, table: &BlockerTable<'_>, free: &[usize]) -> Vec<Candidate> {
+    let pools = &eligible.pools;
+    let site_rank: BTreeMap<&str, usize> = pools
         .iter()
         .filter_map(|p| p.site.as_deref())
         .collect::<BTreeSet<_>>()
@@ -773,13 +923,17 @@ fn plan_estate(
         .enumerate()
         .map(|(rank, site)| (site, rank))
         .collect();
-    let site_of: Vec<Option<usize>> = eligible
+    let site_of: Vec<Option<usize>> = pools
         .iter()
         .map(|p| p.site.as_deref().map(|s| site_rank[s]))
         .collect();
-    let backup_of: Vec<Option<usize>> = eligible
+    let backup_of: Vec<Option<usize>> = pools
         .iter()
-        .map(|p| p.backup.as_deref().and_then(|b| index.get(b).copied()))
+        .map(|p| {
+            p.backup
+                .as_deref()
+                .and_then(|b| eligible.index.get(b).copied())
+        })
         .collect();
     let mut candidates = Vec::new();
     for (fa, &i) in free.iter().enumerate() {
@@ -791,124 +945,99 @@ fn plan_estate(
                     cross_site: matches!((site_of[i], site_of[j]), (Some(x), Some(y)) if x != y),
                     kept: backup_of[i] == Some(j) || backup_of[j] == Some(i),
                 };
-                debug_assert_eq!(candidate.cross_site, cross_site(eligible[i], eligible[j]));
-                debug_assert_eq!(candidate.kept, kept(eligible[i], eligible[j]));
+                debug_assert_eq!(candidate.cross_site, cross_site(pools[i], pools[j]));
+                debug_assert_eq!(candidate.kept, kept(pools[i], pools[j]));
                 candidates.push(candidate);
             }
         }
     }
-    let mut chosen: Vec<(usize, usize, bool)> = best_matching(free.len(), &candidates)
-        .into_iter()
-        .map(|(a, b)| (free[a], free[b], false))
-        .collect();
-    chosen.extend(pinned.iter().map(|&(i, j)| (i, j, true)));
-    chosen.sort_unstable();
-    for &(i, j, _) in &chosen {
-        partner.insert(i, j);
-        partner.insert(j, i);
-    }
+    candidates
+}
 
-    let target_named_by = NamedBy::new(target);
-    let mut pairs: Vec<PlannedPair> = chosen
-        .iter()
-        .map(|&(i, j, is_pinned)| {
-            planned_pair(
-                migration,
-                &target_named_by,
-                eligible[i],
-                eligible[j],
-                is_pinned,
-            )
-        })
-        .collect();
-    let objective = Objective {
-        pairs: pairs.len(),
-        cross_site: pairs.iter().filter(|p| p.cross_site).count(),
-        kept: pairs.iter().filter(|p| p.kept).count(),
-    };
-    let partner_of: BTreeMap<&str, &str> = pairs
+/// Each pool of a planned pair to its partner.
+fn partner_of(pairs: &[PlannedPair]) -> BTreeMap<&str, &str> {
+    pairs
         .iter()
         .flat_map(|p| {
             let [a, b] = p.pools();
             [(a, b), (b, a)]
         })
-        .collect();
+        .collect()
+}
 
-    let mut unpaired: Vec<Unpaired> = (0..n)
-        .filter(|i| !partner.contains_key(i))
-        .map(|u| {
-            Unpaired::new(
-                eligible[u].fqdn.clone(),
-                unpaired_reason(u, &eligible, &partner, &pinned, &table),
-            )
-        })
-        .collect();
-    let mut migrate_first = Vec::new();
-    let mut not_planned = Vec::new();
-    let named_by = NamedBy::new(estate);
-    for p in &estate.pools {
-        match (p.role, p.version) {
-            (Role::FrontEnd, Some(Version::V2010)) => {
-                let m = migrate_entry(&named_by, migration, &partner_of, p);
-                unpaired.push(Unpaired::new(
+/// The pools of today's estate the plan never pairs, sorted: Lync 2010 front-end pools (which
+/// migrate first) and front-end pools of unknown version are unpaired, other roles not planned.
+struct NotPaired {
+    unpaired: Vec<Unpaired>,
+    /// In migration order.
+    migrate_first: Vec<MigrateFirst>,
+    not_planned: Vec<NotPlanned>,
+}
+
+impl NotPaired {
+    fn sort_out(
+        estate: &Estate,
+        migration: &Migration,
+        partner_of: &BTreeMap<&str, &str>,
+    ) -> NotPaired {
+        let mut out = NotPaired {
+            unpaired: Vec::new(),
+            migrate_first: Vec::new(),
+            not_planned: Vec::new(),
+        };
+        let named_by = NamedBy::new(estate);
+        for p in &estate.pools {
+            match (p.role, p.version) {
+                (Role::FrontEnd, Some(Version::V2010)) => {
+                    let m = migrate_entry(&named_by, migration, partner_of, p);
+                    out.unpaired.push(Unpaired::new(
+                        p.fqdn.clone(),
+                        Message::new("reason.not_eligible_2010")
+                            .arg("successor", &m.successor)
+                            .msg("today", today(&m)),
+                    ));
+                    out.migrate_first.push(m);
+                }
+                (Role::FrontEnd, None) => out.unpaired.push(Unpaired::new(
                     p.fqdn.clone(),
-                    Message::new("reason.not_eligible_2010")
-                        .arg("successor", &m.successor)
-                        .msg("today", today(&m)),
-                ));
-                migrate_first.push(m);
+                    Message::new("reason.not_eligible").msg(
+                        "why",
+                        ineligibility(p).unwrap_or_else(|| Message::verbatim("")),
+                    ),
+                )),
+                (Role::FrontEnd, Some(_)) => {}
+                (role, _) => out.not_planned.push(NotPlanned {
+                    pool: p.fqdn.clone(),
+                    site: p.site.clone(),
+                    role,
+                }),
             }
-            (Role::FrontEnd, None) => unpaired.push(Unpaired::new(
-                p.fqdn.clone(),
-                Message::new("reason.not_eligible").msg(
-                    "why",
-                    ineligibility(p).unwrap_or_else(|| Message::verbatim("")),
-                ),
-            )),
-            (Role::FrontEnd, Some(_)) => {}
-            (role, _) => not_planned.push(NotPlanned {
-                pool: p.fqdn.clone(),
-                site: p.site.clone(),
-                role,
-            }),
         }
+        // Migration order: grouped by successor, those whose successor is paired first (their
+        // users can move as soon as the pair is built), then by pool.
+        out.migrate_first.sort_by(|a, b| {
+            (a.successor_partner.is_none(), &a.successor, &a.pool).cmp(&(
+                b.successor_partner.is_none(),
+                &b.successor,
+                &b.pool,
+            ))
+        });
+        out.not_planned.sort_by(|a, b| a.pool.cmp(&b.pool));
+        out
     }
-    unpaired.sort_by(|a, b| a.pool.cmp(&b.pool));
-    unpaired.dedup_by(|a, b| a.pool == b.pool);
-    // Migration order: grouped by successor, those whose successor is paired first (their users
-    // can move as soon as the pair is built), then by pool.
-    migrate_first.sort_by(|a, b| {
-        (a.successor_partner.is_none(), &a.successor, &a.pool).cmp(&(
-            b.successor_partner.is_none(),
-            &b.successor,
-            &b.pool,
-        ))
-    });
-    not_planned.sort_by(|a, b| a.pool.cmp(&b.pool));
+}
 
-    let changes = changes(estate, migration, &pairs);
-    let (branch_moves, after) = branch_moves(estate, migration, &pairs);
-    for pair in &mut pairs {
+/// Each pair's users as its sides carry them once the branch registrars have moved (`after`),
+/// and whether capacity could be checked.
+fn count_users_after_the_moves(pairs: &mut [PlannedPair], after: &Estate) {
+    for pair in pairs {
         let users = pair
             .sides
             .each_ref()
-            .map(|s| after.pool(&s.fqdn).and_then(|p| carried_users(&after, p)));
+            .map(|s| after.pool(&s.fqdn).and_then(|p| carried_users(after, p)));
         pair.capacity_checked = users.iter().all(Option::is_some);
         pair.users = users;
     }
-    Ok(PairingPlan {
-        estate: estate.name.clone(),
-        inputs: estate.inputs.iter().map(|i| i.path.clone()).collect(),
-        pairs,
-        unpaired,
-        objective,
-        migrate_first,
-        not_planned,
-        changes,
-        branch_moves,
-        successors: migration.successors.clone(),
-        target_version,
-    })
 }
 
 /// The hard-constraint check of pairs of eligible pools, worked out when asked: a table of every
@@ -993,31 +1122,7 @@ fn unpaired_reason(
         .filter(|&v| table.compatible(u, v))
         .collect();
     if compatible.is_empty() {
-        // Partners blocked the same way are named together, in FQDN order of first appearance.
-        let mut groups: Vec<(Message, Vec<&str>)> = Vec::new();
-        for &v in &others {
-            // The table keeps each pair's values in index order.
-            let order = if u < v {
-                ValuesOrder::PoolFirst
-            } else {
-                ValuesOrder::PartnerFirst
-            };
-            let why = describe_partner(&table.get(u, v), order);
-            match groups.iter_mut().find(|(w, _)| *w == why) {
-                Some((_, names)) => names.push(&eligible[v].fqdn),
-                None => groups.push((why, vec![&eligible[v].fqdn])),
-            }
-        }
-        let parts: Vec<Message> = groups
-            .into_iter()
-            .map(|(why, names)| {
-                let names = names.into_iter().map(Message::verbatim).collect();
-                Message::new("reason.blocked_with")
-                    .msg("why", why)
-                    .msg("names", name_list(names))
-            })
-            .collect();
-        return Message::new("reason.no_compatible").join("parts", parts, "; ");
+        return no_compatible_partner(u, &others, eligible, table);
     }
     let taken: Vec<Message> = compatible
         .iter()
@@ -1039,6 +1144,40 @@ fn unpaired_reason(
     Message::new("reason.odd_one_out").msg("names", name_list(taken))
 }
 
+/// Why pool `u` has no compatible partner among `others`: partners blocked the same way are
+/// named together, in FQDN order of first appearance.
+fn no_compatible_partner(
+    u: usize,
+    others: &[usize],
+    eligible: &[&Pool],
+    table: &BlockerTable,
+) -> Message {
+    let mut groups: Vec<(Message, Vec<&str>)> = Vec::new();
+    for &v in others {
+        // The table keeps each pair's values in index order.
+        let order = if u < v {
+            ValuesOrder::PoolFirst
+        } else {
+            ValuesOrder::PartnerFirst
+        };
+        let why = describe_partner(&table.get(u, v), order);
+        match groups.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, names)) => names.push(&eligible[v].fqdn),
+            None => groups.push((why, vec![&eligible[v].fqdn])),
+        }
+    }
+    let parts: Vec<Message> = groups
+        .into_iter()
+        .map(|(why, names)| {
+            let names = names.into_iter().map(Message::verbatim).collect();
+            Message::new("reason.blocked_with")
+                .msg("why", why)
+                .msg("names", name_list(names))
+        })
+        .collect();
+    Message::new("reason.no_compatible").join("parts", parts, "; ")
+}
+
 /// "a, b, c" with at most [`NAMED_IN_REASON`] names, then "and N more".
 fn name_list(mut names: Vec<Message>) -> Message {
     let more = names.len().saturating_sub(NAMED_IN_REASON);
@@ -1058,8 +1197,9 @@ fn planned_pair(
     named_by: &NamedBy<'_>,
     a: &Pool,
     b: &Pool,
-    pinned: bool,
+    chosen_by: ChosenBy,
 ) -> PlannedPair {
+    let pinned = chosen_by == ChosenBy::Pin;
     let estate = &migration.target;
     let side = |p: &Pool, new_partner: &Pool| PairSide {
         fqdn: p.fqdn.clone(),
@@ -1198,19 +1338,32 @@ pub(crate) fn today(m: &MigrateFirst) -> Message {
     Message::new("verbatim").join("text", parts, "; ")
 }
 
+/// How today's backup relationships compare with the plan: the removals (by `from`, `to`), then a
+/// kept or added pair per planned pair (by pools).
 fn changes(estate: &Estate, migration: &Migration, pairs: &[PlannedPair]) -> Vec<Change> {
-    let planned_partner: BTreeMap<&str, &str> = pairs
-        .iter()
-        .flat_map(|p| {
-            let [a, b] = p.pools();
-            [(a, b), (b, a)]
-        })
-        .collect();
+    let mut out = removed_backups(estate, migration, &partner_of(pairs));
+    out.extend(pairs.iter().map(|pair| pair_change(migration, pair)));
+    out
+}
+
+/// The backups front-end pools name today that the plan drops, and why, sorted by `from`, `to`.
+fn removed_backups(
+    estate: &Estate,
+    migration: &Migration,
+    planned_partner: &BTreeMap<&str, &str>,
+) -> Vec<Change> {
     let fate = |x: &str| match planned_partner.get(x) {
         Some(other) => Message::new("reason.fate.paired")
             .arg("pool", x)
             .arg("other", *other),
         None => Message::new("reason.fate.unpaired").arg("pool", x),
+    };
+    let retired = |x: &Pool| match migration.successor_of.get(&x.fqdn) {
+        Some(succ) => Message::new("reason.retired")
+            .arg("pool", &x.fqdn)
+            .arg("successor", succ)
+            .msg("fate", fate(succ)),
+        None => Message::new("reason.unknown_version").arg("pool", &x.fqdn),
     };
     let mut removed = Vec::new();
     for p in estate.pools.iter().filter(|p| p.role == Role::FrontEnd) {
@@ -1220,15 +1373,7 @@ fn changes(estate: &Estate, migration: &Migration, pairs: &[PlannedPair]) -> Vec
         if planned_partner.get(p.fqdn.as_str()) == Some(&to) {
             continue;
         }
-        let target = estate.pool(to);
-        let retired = |x: &Pool| match migration.successor_of.get(&x.fqdn) {
-            Some(succ) => Message::new("reason.retired")
-                .arg("pool", &x.fqdn)
-                .arg("successor", succ)
-                .msg("fate", fate(succ)),
-            None => Message::new("reason.unknown_version").arg("pool", &x.fqdn),
-        };
-        let why = match target {
+        let why = match estate.pool(to) {
             _ if to == p.fqdn => Message::new("reason.names_itself"),
             None => Message::new("reason.not_in_estate").arg("pool", to),
             _ if !is_eligible(p) => retired(p),
@@ -1247,63 +1392,72 @@ fn changes(estate: &Estate, migration: &Migration, pairs: &[PlannedPair]) -> Vec
         });
     }
     removed.sort_by(|a, b| a.pools().cmp(&b.pools()));
-    let mut out = removed;
-    for pair in pairs {
-        let pools = pair.pools().map(str::to_owned);
-        let mut why = Vec::new();
-        if pair.reciprocal_today {
-            why.push(Message::new("reason.pair.reciprocal"));
-        } else if pair.kept {
-            why.push(Message::new("reason.pair.kept"));
-        } else {
-            why.push(Message::new("reason.pair.new"));
-        }
-        for side in &pair.sides {
-            for former in &side.former_partners {
-                why.push(
-                    Message::new("reason.leaves")
-                        .arg("pool", &side.fqdn)
-                        .arg("former", former),
-                );
-            }
-            let replaced: Vec<&str> = migration
-                .successor_of
-                .iter()
-                .filter(|(_, s)| **s == side.fqdn)
-                .map(|(old, _)| old.as_str())
-                .collect();
-            if !replaced.is_empty() {
-                let key = if side.proposed {
-                    "reason.successor.proposed"
-                } else {
-                    "reason.successor.declared"
-                };
-                why.push(
-                    Message::new(key)
-                        .arg("pool", &side.fqdn)
-                        .arg("pools", replaced.join(", ")),
-                );
-            } else if side.planned {
-                why.push(Message::new("reason.not_deployed").arg("pool", &side.fqdn));
-            }
-        }
-        let why = Message::new("verbatim").join("text", why, "; ");
-        out.push(if pair.kept {
-            Change::Keep {
-                pools,
-                reciprocal: pair.reciprocal_today,
-                repair: pair.is_repair(),
-                why,
-            }
-        } else {
-            Change::Add {
-                pools,
-                repair: pair.is_repair(),
-                why,
-            }
-        });
+    removed
+}
+
+/// A planned pair as a change: kept when either pool names the other today, else added; with why.
+fn pair_change(migration: &Migration, pair: &PlannedPair) -> Change {
+    let pools = pair.pools().map(str::to_owned);
+    let mut why = vec![if pair.reciprocal_today {
+        Message::new("reason.pair.reciprocal")
+    } else if pair.kept {
+        Message::new("reason.pair.kept")
+    } else {
+        Message::new("reason.pair.new")
+    }];
+    for side in &pair.sides {
+        why.extend(side_reasons(migration, side));
     }
-    out
+    let why = Message::new("verbatim").join("text", why, "; ");
+    if pair.kept {
+        Change::Keep {
+            pools,
+            reciprocal: pair.reciprocal_today,
+            repair: pair.is_repair(),
+            why,
+        }
+    } else {
+        Change::Add {
+            pools,
+            repair: pair.is_repair(),
+            why,
+        }
+    }
+}
+
+/// What one side of a planned pair brings to its reason: the former partners it leaves, and the
+/// Lync 2010 pools it replaces (or that it is not deployed yet).
+fn side_reasons(migration: &Migration, side: &PairSide) -> Vec<Message> {
+    let mut why: Vec<Message> = side
+        .former_partners
+        .iter()
+        .map(|former| {
+            Message::new("reason.leaves")
+                .arg("pool", &side.fqdn)
+                .arg("former", former)
+        })
+        .collect();
+    let replaced: Vec<&str> = migration
+        .successor_of
+        .iter()
+        .filter(|(_, s)| **s == side.fqdn)
+        .map(|(old, _)| old.as_str())
+        .collect();
+    if !replaced.is_empty() {
+        let key = if side.proposed {
+            "reason.successor.proposed"
+        } else {
+            "reason.successor.declared"
+        };
+        why.push(
+            Message::new(key)
+                .arg("pool", &side.fqdn)
+                .arg("pools", replaced.join(", ")),
+        );
+    } else if side.planned {
+        why.push(Message::new("reason.not_deployed").arg("pool", &side.fqdn));
+    }
+    why
 }
 
 /// Users a paired pool can still take before its pair is over capacity (pair-capacity): the
@@ -1377,37 +1531,7 @@ fn branch_moves(
         let Some(cause) = move_cause(estate, b) else {
             continue;
         };
-        let successor = b
-            .backup
-            .as_deref()
-            .and_then(|old| migration.successor_of.get(old));
-        let (to, why) = match successor.and_then(|s| partner_of.get(s).map(|p| (s, p))) {
-            Some((succ, partner)) => (
-                Some(succ.clone()),
-                Message::new("reason.move.successor_paired")
-                    .msg("cause", cause)
-                    .arg("successor", succ)
-                    .arg("partner", partner),
-            ),
-            None => {
-                // Not counted on an unpaired successor any more.
-                set_backup(&mut after, &b.fqdn, None);
-                let choice = choose_backup(estate, &after, &partner_of, b);
-                let why = match (&choice, successor) {
-                    (None, _) => Message::new("reason.move.nothing").msg("cause", cause),
-                    (Some((_, how)), Some(succ)) => Message::new("reason.move.successor_unpaired")
-                        .msg("cause", cause)
-                        .arg("successor", succ)
-                        .msg("how", how.clone()),
-                    (Some((_, how)), None) => {
-                        Message::new("verbatim").join("text", vec![cause, how.clone()], "; ")
-                    }
-                };
-                let to = choice.map(|(pool, _)| pool);
-                set_backup(&mut after, &b.fqdn, to.clone());
-                (to, why)
-            }
-        };
+        let (to, why) = new_backup(estate, migration, &mut after, &partner_of, b, cause);
         out.push(BranchMove {
             branch: b.fqdn.clone(),
             site: b.site.clone(),
@@ -1425,10 +1549,69 @@ fn branch_moves(
     (out, after)
 }
 
+/// The new backup of branch registrar `b`, which must move for `cause`, and why there: the
+/// successor of its backup when that is paired, else [`choose_backup`]'s pool. Records the move
+/// in `after`, so the next branch sees its users counted there.
+fn new_backup(
+    estate: &Estate,
+    migration: &Migration,
+    after: &mut Estate,
+    partner_of: &BTreeMap<String, String>,
+    b: &Pool,
+    cause: Message,
+) -> (Option<String>, Message) {
+    let successor = b
+        .backup
+        .as_deref()
+        .and_then(|old| migration.successor_of.get(old));
+    if let Some((succ, partner)) = successor.and_then(|s| partner_of.get(s).map(|p| (s, p))) {
+        let why = Message::new("reason.move.successor_paired")
+            .msg("cause", cause)
+            .arg("successor", succ)
+            .arg("partner", partner);
+        return (Some(succ.clone()), why);
+    }
+    // Not counted on an unpaired successor any more.
+    set_backup(after, &b.fqdn, None);
+    let choice = choose_backup(estate, after, partner_of, b);
+    let why = match (&choice, successor) {
+        (None, _) => Message::new("reason.move.nothing").msg("cause", cause),
+        (Some((_, how)), Some(succ)) => Message::new("reason.move.successor_unpaired")
+            .msg("cause", cause)
+            .arg("successor", succ)
+            .msg("how", how.clone()),
+        (Some((_, how)), None) => {
+            Message::new("verbatim").join("text", vec![cause, how.clone()], "; ")
+        }
+    };
+    let to = choice.map(|(pool, _)| pool);
+    set_backup(after, &b.fqdn, to.clone());
+    (to, why)
+}
+
 fn set_backup(after: &mut Estate, branch: &str, to: Option<String>) {
     for p in after.pools.iter_mut().filter(|p| p.fqdn == branch) {
         p.backup = to.clone();
     }
+}
+
+/// `(fits, spare, pool)` for every paired pool, best first: those with room for `users` first,
+/// then known spare before unknown, then more spare; ties by name.
+fn ranked_by_room<'a>(
+    after: &Estate,
+    partner_of: &'a BTreeMap<String, String>,
+    users: i128,
+) -> Vec<(bool, Option<i128>, &'a str)> {
+    let mut ranked: Vec<(bool, Option<i128>, &str)> = partner_of
+        .iter()
+        .filter_map(|(pool, partner)| {
+            let pair = [after.pool(pool)?, after.pool(partner)?];
+            let spare = spare(after, &pair);
+            Some((spare.is_none_or(|s| s >= users), spare, pool.as_str()))
+        })
+        .collect();
+    ranked.sort_by(|x, y| (y.0, y.1.is_some(), y.1, x.2).cmp(&(x.0, x.1.is_some(), x.1, y.2)));
+    ranked
 }
 
 /// A paired pool for branch `b` and the words for why: its parent central site's paired pool with
@@ -1445,19 +1628,7 @@ fn choose_backup(
         .as_deref()
         .and_then(|s| estate.site(s))
         .and_then(|s| s.parent.clone());
-    // (fits, spare, pool) for every paired pool, best first.
-    let mut ranked: Vec<(bool, Option<i128>, &str)> = partner_of
-        .iter()
-        .filter_map(|(pool, partner)| {
-            let pair = [after.pool(pool)?, after.pool(partner)?];
-            let spare = spare(after, &pair);
-            Some((spare.is_none_or(|s| s >= users), spare, pool.as_str()))
-        })
-        .collect();
-    ranked.sort_by(|x, y| {
-        // Fitting first, then known spare, then more spare; ties by name.
-        (y.0, y.1.is_some(), y.1, x.2).cmp(&(x.0, x.1.is_some(), x.1, y.2))
-    });
+    let ranked = ranked_by_room(after, partner_of, users);
     let spare_words = |spare: Option<i128>| match spare {
         Some(s) if s >= users => Message::new("reason.spare.before").arg("spare", s.to_string()),
         Some(s) => Message::new("reason.spare.short")

@@ -1129,3 +1129,117 @@ fn a_pinned_pair_in_one_site_gets_the_same_site_warning() {
             .all(|x| x.warnings.is_empty() && x.cross_site)
     );
 }
+
+/// Each pin and forbid error carries its option as typed, its pools and its reason, and reads in
+/// full as it did when the planner wrote the text itself.
+#[test]
+fn pin_and_forbid_errors_are_typed_and_read_as_before() {
+    let e = estate(vec![
+        fe("alpha.contoso.test", "s1", None),
+        fe("beta.contoso.test", "s2", None),
+        fe("gamma.contoso.test", "s3", None),
+    ]);
+    let pin = |a: &str, b: &str| RequestedPair {
+        option: PairOption::Pin,
+        a: a.to_owned(),
+        b: b.to_owned(),
+    };
+    let one_error = |pins: &[(&str, &str)], forbids: &[(&str, &str)]| {
+        let mut errs = plan(&[&e], &request(pins, forbids)).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        let err = errs.remove(0);
+        let text = err.to_string();
+        (err, text)
+    };
+
+    let (err, text) = one_error(&[], &[("zeta.example.org", "nowhere.example.org")]);
+    assert_eq!(
+        err,
+        PlanError::NotInOneEstate {
+            pair: RequestedPair {
+                option: PairOption::Forbid,
+                a: "zeta.example.org".into(),
+                b: "nowhere.example.org".into(),
+            },
+            why: NotTogether::NeitherKnown {
+                a_near: None,
+                b_near: None
+            },
+        }
+    );
+    assert_eq!(
+        text,
+        "--forbid zeta.example.org=nowhere.example.org: neither zeta.example.org nor \
+         nowhere.example.org is a pool of the inputs; check the FQDNs"
+    );
+
+    let (err, text) = one_error(
+        &[
+            ("alpha.contoso.test", "beta.contoso.test"),
+            ("gamma.contoso.test", "alpha.contoso.test"),
+        ],
+        &[],
+    );
+    assert_eq!(
+        err,
+        PlanError::PinnedTwice {
+            pin: pin("gamma.contoso.test", "alpha.contoso.test"),
+            pool: "alpha.contoso.test".into(),
+            partner: "beta.contoso.test".into(),
+            earlier: pin("alpha.contoso.test", "beta.contoso.test"),
+        }
+    );
+    assert_eq!(
+        text,
+        "--pin gamma.contoso.test=alpha.contoso.test: alpha.contoso.test is already pinned to \
+         beta.contoso.test by --pin alpha.contoso.test=beta.contoso.test; a pool has one partner, \
+         so keep one of the two pins"
+    );
+
+    let (err, text) = one_error(
+        &[("gamma.contoso.test", "beta.contoso.test")],
+        &[("beta.contoso.test", "gamma.contoso.test")],
+    );
+    assert_eq!(
+        err,
+        PlanError::PinBlocked {
+            pin: pin("gamma.contoso.test", "beta.contoso.test"),
+            pools: [
+                "beta.contoso.test".to_owned(),
+                "gamma.contoso.test".to_owned()
+            ],
+            blockers: vec![Blocker::Forbidden],
+        }
+    );
+    assert_eq!(
+        text,
+        "--pin gamma.contoso.test=beta.contoso.test: these pools cannot be paired: the pair is \
+         also forbidden (--forbid beta.contoso.test=gamma.contoso.test)"
+    );
+
+    // With several estates, the error of one names it.
+    let mut other = estate(vec![fe("x.t", "s1", None), fe("y.t", "s2", None)]);
+    other.name = "two".into();
+    let errs = plan(&[&e, &other], &request(&[("x.t", "x.t")], &[])).unwrap_err();
+    assert_eq!(
+        errs,
+        [PlanError::SamePool {
+            pair: pin("x.t", "x.t")
+        }]
+    );
+    let errs = plan(
+        &[&e, &other],
+        &request(&[("x.t", "y.t")], &[("y.t", "x.t")]),
+    )
+    .unwrap_err();
+    let [PlanError::InEstate { estate, error }] = &errs[..] else {
+        panic!("{errs:?}");
+    };
+    assert_eq!(estate, "two");
+    assert!(matches!(**error, PlanError::PinBlocked { .. }), "{error:?}");
+    assert_eq!(
+        errs[0].to_string(),
+        "--pin x.t=y.t: these pools cannot be paired: the pair is also forbidden \
+         (--forbid x.t=y.t) (estate two)"
+    );
+}

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::i18n::Lang;
 use crate::model::CmsRole;
 
-use crate::plan::{Objective, PairingPlan};
+use crate::plan::{BranchMove, Change, MigrateFirst, Objective, PairingPlan, PlannedPair};
 
 /// The schema name of the plan document.
 pub const PLAN_SCHEMA: &str = "lyncpair/plan/v1";
@@ -161,117 +161,133 @@ impl<'a> PlanJson<'a> {
     pub(crate) fn new(plans: &'a [PairingPlan]) -> PlanJson<'a> {
         PlanJson {
             schema: PLAN_SCHEMA,
-            estates: plans
+            estates: plans.iter().map(EstatePlanJson::new).collect(),
+        }
+    }
+}
+
+impl<'a> EstatePlanJson<'a> {
+    fn new(p: &'a PairingPlan) -> EstatePlanJson<'a> {
+        EstatePlanJson {
+            name: &p.estate,
+            pairs: p.pairs.iter().map(PairJson::new).collect(),
+            unpaired: p
+                .unpaired
                 .iter()
-                .map(|p| EstatePlanJson {
-                    name: &p.estate,
-                    pairs: p
-                        .pairs
-                        .iter()
-                        .map(|pair| PairJson {
-                            pools: pair.pools(),
-                            kept: pair.kept,
-                            cross_site: pair.cross_site,
-                            sites: pair.sides.each_ref().map(|s| s.site.as_deref()),
-                            users: pair.users,
-                            capacity_checked: pair.capacity_checked,
-                            pinned: pair.pinned,
-                            needs_setup: pair.needs_setup(),
-                            cms: pair.cms().into_iter().collect(),
-                            warnings: pair
-                                .warnings
-                                .iter()
-                                .map(|w| PairWarningJson {
-                                    code: w.code,
-                                    message: w.message.render(Lang::En),
-                                })
-                                .collect(),
-                            today: pair.today().code(),
-                            action: pair.action().code(),
-                            action_text: pair.action_message().render(Lang::En),
-                            former_partners: pair
-                                .sides
-                                .iter()
-                                .filter(|s| !s.former_partners.is_empty())
-                                .map(|s| (s.fqdn.as_str(), s.former_partners.as_slice()))
-                                .collect(),
-                            not_deployed: pair.not_deployed(),
-                            proposed: pair.proposed(),
-                        })
-                        .collect(),
-                    unpaired: p
-                        .unpaired
-                        .iter()
-                        .map(|u| UnpairedJson {
-                            pool: &u.pool,
-                            reason: &u.reason,
-                        })
-                        .collect(),
-                    objective: p.objective,
-                    successors: p
-                        .successors
-                        .iter()
-                        .map(|s| SuccessorJson {
-                            replaces: &s.replaces,
-                            pool: &s.pool,
-                            declared: s.declared,
-                            users: s.users,
-                            site: s.site.as_deref(),
-                        })
-                        .collect(),
-                    branch_moves: p
-                        .branch_moves
-                        .iter()
-                        .map(|m| BranchMoveJson {
-                            branch: &m.branch,
-                            from: m.from.as_deref(),
-                            to: m.to.as_deref(),
-                            reason: m.why.render(Lang::En),
-                            site: m.site.as_deref(),
-                            users: m.users,
-                            procedure: m.procedure.code(),
-                        })
-                        .collect(),
-                    changes: p
-                        .changes
-                        .iter()
-                        .map(|c| ChangeJson {
-                            kind: c.kind(),
-                            pools: c.pools(),
-                            reason: c.reason(),
-                            mutual: c.mutual(),
-                            repair: c.repair(),
-                            reciprocal: c.reciprocal(),
-                        })
-                        .collect(),
-                    target_version: p.target_version.label(),
-                    to_set_up: p.to_set_up(),
-                    migrate_first: p
-                        .migrate_first
-                        .iter()
-                        .map(|m| MigrateFirstJson {
-                            pool: &m.pool,
-                            site: m.site.as_deref(),
-                            backup: m.backup.as_deref(),
-                            backup_of: &m.backup_of,
-                            branches: &m.branches,
-                            successor: &m.successor,
-                            successor_proposed: p.is_proposed(&m.successor),
-                            successor_partner: m.successor_partner.as_deref(),
-                            users: m.users,
-                        })
-                        .collect(),
-                    not_planned: p
-                        .not_planned
-                        .iter()
-                        .map(|n| NotPlannedJson {
-                            pool: &n.pool,
-                            site: n.site.as_deref(),
-                            role: n.role.label(),
-                        })
-                        .collect(),
+                .map(|u| UnpairedJson {
+                    pool: &u.pool,
+                    reason: &u.reason,
                 })
                 .collect(),
+            objective: p.objective,
+            successors: p
+                .successors
+                .iter()
+                .map(|s| SuccessorJson {
+                    replaces: &s.replaces,
+                    pool: &s.pool,
+                    declared: s.declared,
+                    users: s.users,
+                    site: s.site.as_deref(),
+                })
+                .collect(),
+            branch_moves: p.branch_moves.iter().map(BranchMoveJson::new).collect(),
+            changes: p.changes.iter().map(ChangeJson::new).collect(),
+            target_version: p.target_version.label(),
+            to_set_up: p.to_set_up(),
+            migrate_first: p
+                .migrate_first
+                .iter()
+                .map(|m| MigrateFirstJson::new(p, m))
+                .collect(),
+            not_planned: p
+                .not_planned
+                .iter()
+                .map(|n| NotPlannedJson {
+                    pool: &n.pool,
+                    site: n.site.as_deref(),
+                    role: n.role.label(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl<'a> PairJson<'a> {
+    fn new(pair: &'a PlannedPair) -> PairJson<'a> {
+        PairJson {
+            pools: pair.pools(),
+            kept: pair.kept,
+            cross_site: pair.cross_site,
+            sites: pair.sides.each_ref().map(|s| s.site.as_deref()),
+            users: pair.users,
+            capacity_checked: pair.capacity_checked,
+            pinned: pair.pinned,
+            needs_setup: pair.needs_setup(),
+            cms: pair.cms().into_iter().collect(),
+            warnings: pair
+                .warnings
+                .iter()
+                .map(|w| PairWarningJson {
+                    code: w.code,
+                    message: w.message.render(Lang::En),
+                })
+                .collect(),
+            today: pair.today().code(),
+            action: pair.action().code(),
+            action_text: pair.action_message().render(Lang::En),
+            former_partners: pair
+                .sides
+                .iter()
+                .filter(|s| !s.former_partners.is_empty())
+                .map(|s| (s.fqdn.as_str(), s.former_partners.as_slice()))
+                .collect(),
+            not_deployed: pair.not_deployed(),
+            proposed: pair.proposed(),
+        }
+    }
+}
+
+impl<'a> BranchMoveJson<'a> {
+    fn new(m: &'a BranchMove) -> BranchMoveJson<'a> {
+        BranchMoveJson {
+            branch: &m.branch,
+            from: m.from.as_deref(),
+            to: m.to.as_deref(),
+            reason: m.why.render(Lang::En),
+            site: m.site.as_deref(),
+            users: m.users,
+            procedure: m.procedure.code(),
+        }
+    }
+}
+
+impl<'a> ChangeJson<'a> {
+    fn new(c: &'a Change) -> ChangeJson<'a> {
+        ChangeJson {
+            kind: c.kind(),
+            pools: c.pools(),
+            reason: c.reason(),
+            mutual: c.mutual(),
+            repair: c.repair(),
+            reciprocal: c.reciprocal(),
+        }
+    }
+}
+
+impl<'a> MigrateFirstJson<'a> {
+    /// `successor_proposed` is the plan's to say.
+    fn new(plan: &PairingPlan, m: &'a MigrateFirst) -> MigrateFirstJson<'a> {
+        MigrateFirstJson {
+            pool: &m.pool,
+            site: m.site.as_deref(),
+            backup: m.backup.as_deref(),
+            backup_of: &m.backup_of,
+            branches: &m.branches,
+            successor: &m.successor,
+            successor_proposed: plan.is_proposed(&m.successor),
+            successor_partner: m.successor_partner.as_deref(),
+            users: m.users,
         }
     }
 }

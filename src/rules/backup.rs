@@ -5,118 +5,150 @@ use std::collections::BTreeMap;
 
 use super::{Code, Finding, Severity};
 use crate::i18n::Message;
-use crate::model::{Estate, Fact, Role};
+use crate::model::{Estate, Fact, Pool, Role};
 
 pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
     // Hub -> front-end pools naming it (branch registrars do not count, DOMAIN.md §3).
     let mut named_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-
     for p in &estate.pools {
         let backups: Vec<&str> = p.all_backups().collect();
         if p.role == Role::FrontEnd && backups.is_empty() {
-            // A planned pool is not running yet: it lacks nothing today, the plan gives it a partner.
-            let (severity, message) = if p.planned {
-                (
-                    Severity::Info,
-                    Message::new("msg.backup_missing.planned").arg("pool", &p.fqdn),
-                )
-            } else {
-                (
-                    Severity::Warning,
-                    Message::new("msg.backup_missing").arg("pool", &p.fqdn),
-                )
-            };
-            out.push(Finding::new(
-                Code::BackupMissing,
-                severity,
-                vec![p.fqdn.clone()],
-                message,
-                p.sources_of(Fact::Pool),
-            ));
+            out.push(backup_missing(p));
         }
         for target in backups {
-            if target == p.fqdn {
-                out.push(Finding::new(
-                    Code::BackupSelf,
-                    Severity::Error,
-                    vec![p.fqdn.clone()],
-                    Message::new("msg.backup_self").arg("pool", &p.fqdn),
-                    p.sources_of(Fact::Backup),
-                ));
-                continue;
-            }
-            let Some(q) = estate.pool(target) else {
-                out.push(Finding::new(
-                    Code::BackupUnknownPool,
-                    Severity::Error,
-                    vec![p.fqdn.clone()],
-                    Message::new("msg.backup_unknown_pool")
-                        .arg("pool", &p.fqdn)
-                        .arg("target", target),
-                    p.sources_of(Fact::Backup),
-                ));
-                continue;
-            };
-            if p.role != Role::FrontEnd {
-                continue; // Branch registrars are checked in branch.rs; others have no 2013 rule.
-            }
-            if q.role != Role::FrontEnd {
-                out.push(Finding::new(
-                    Code::BackupInvalidTarget,
-                    Severity::Error,
-                    vec![p.fqdn.clone(), q.fqdn.clone()],
-                    Message::new("msg.backup_invalid_target")
-                        .arg("pool", &p.fqdn)
-                        .arg("target", &q.fqdn)
-                        .label("role", format!("role.{}", q.role.label())),
-                    [p.sources_of(Fact::Backup), q.sources_of(Fact::Pool)].concat(),
-                ));
-                continue;
-            }
-            named_by.entry(&q.fqdn).or_default().push(&p.fqdn);
-            if !q.all_backups().any(|b| b == p.fqdn) {
-                let what_q_names = match q.backup.as_deref() {
-                    None => Message::new("msg.names_no_backup"),
-                    Some(other) => Message::new("msg.names_other").arg("other", other),
-                };
-                out.push(Finding::new(
-                    Code::BackupNotReciprocal,
-                    Severity::Error,
-                    vec![p.fqdn.clone(), q.fqdn.clone()],
-                    Message::new("msg.backup_not_reciprocal")
-                        .arg("pool", &p.fqdn)
-                        .arg("target", &q.fqdn)
-                        .msg("what", what_q_names),
-                    [p.sources_of(Fact::Backup), q.sources_of(Fact::Backup)].concat(),
-                ));
+            match check_backup(estate, p, target) {
+                Backup::Broken(finding) => out.push(finding),
+                Backup::FrontEnd(q, not_reciprocal) => {
+                    named_by.entry(&q.fqdn).or_default().push(&p.fqdn);
+                    out.extend(not_reciprocal);
+                }
+                Backup::NotAudited => {}
             }
         }
     }
+    for (hub, namers) in named_by {
+        out.extend(many_to_one(estate, hub, namers));
+    }
+}
 
-    for (hub, mut namers) in named_by {
-        namers.sort_unstable();
-        namers.dedup();
-        if namers.len() < 2 {
-            continue;
-        }
-        let sources = namers
-            .iter()
-            .filter_map(|n| estate.pool(n))
-            .flat_map(|n| n.sources_of(Fact::Backup))
-            .collect();
-        let mut pools = vec![hub.to_owned()];
-        pools.extend(namers.iter().map(|n| (*n).to_owned()));
-        out.push(Finding::new(
-            Code::BackupManyToOne,
+/// A front-end pool that names no backup; a planned pool is not running yet: it lacks nothing
+/// today, the plan gives it a partner.
+fn backup_missing(p: &Pool) -> Finding {
+    let (severity, message) = if p.planned {
+        (
+            Severity::Info,
+            Message::new("msg.backup_missing.planned").arg("pool", &p.fqdn),
+        )
+    } else {
+        (
+            Severity::Warning,
+            Message::new("msg.backup_missing").arg("pool", &p.fqdn),
+        )
+    };
+    Finding::new(
+        Code::BackupMissing,
+        severity,
+        vec![p.fqdn.clone()],
+        message,
+        p.sources_of(Fact::Pool),
+    )
+}
+
+/// What one backup a pool names amounts to.
+enum Backup<'e> {
+    /// It names the pool itself, no pool of the estate, or a pool that is no front end.
+    Broken(Finding),
+    /// A front-end pool naming a front-end pool, with the finding when that one does not name it back.
+    FrontEnd(&'e Pool, Option<Finding>),
+    /// A branch registrar's or another role's backup: branch.rs checks branch registrars, other
+    /// roles have no 2013 rule.
+    NotAudited,
+}
+
+fn check_backup<'e>(estate: &'e Estate, p: &Pool, target: &str) -> Backup<'e> {
+    if target == p.fqdn {
+        return Backup::Broken(Finding::new(
+            Code::BackupSelf,
             Severity::Error,
-            pools,
-            Message::new("msg.backup_many_to_one")
-                .arg("hub", hub)
-                .arg("count", namers.len().to_string())
-                .arg("pools", namers.join(", ")),
-            sources,
+            vec![p.fqdn.clone()],
+            Message::new("msg.backup_self").arg("pool", &p.fqdn),
+            p.sources_of(Fact::Backup),
         ));
     }
+    let Some(q) = estate.pool(target) else {
+        return Backup::Broken(Finding::new(
+            Code::BackupUnknownPool,
+            Severity::Error,
+            vec![p.fqdn.clone()],
+            Message::new("msg.backup_unknown_pool")
+                .arg("pool", &p.fqdn)
+                .arg("target", target),
+            p.sources_of(Fact::Backup),
+        ));
+    };
+    if p.role != Role::FrontEnd {
+        return Backup::NotAudited;
+    }
+    if q.role != Role::FrontEnd {
+        return Backup::Broken(Finding::new(
+            Code::BackupInvalidTarget,
+            Severity::Error,
+            vec![p.fqdn.clone(), q.fqdn.clone()],
+            Message::new("msg.backup_invalid_target")
+                .arg("pool", &p.fqdn)
+                .arg("target", &q.fqdn)
+                .label("role", format!("role.{}", q.role.label())),
+            [p.sources_of(Fact::Backup), q.sources_of(Fact::Pool)].concat(),
+        ));
+    }
+    Backup::FrontEnd(q, not_reciprocal(p, q))
+}
+
+/// `p` names `q`, but `q` does not name `p`.
+fn not_reciprocal(p: &Pool, q: &Pool) -> Option<Finding> {
+    if q.all_backups().any(|b| b == p.fqdn) {
+        return None;
+    }
+    let what_q_names = match q.backup.as_deref() {
+        None => Message::new("msg.names_no_backup"),
+        Some(other) => Message::new("msg.names_other").arg("other", other),
+    };
+    Some(Finding::new(
+        Code::BackupNotReciprocal,
+        Severity::Error,
+        vec![p.fqdn.clone(), q.fqdn.clone()],
+        Message::new("msg.backup_not_reciprocal")
+            .arg("pool", &p.fqdn)
+            .arg("target", &q.fqdn)
+            .msg("what", what_q_names),
+        [p.sources_of(Fact::Backup), q.sources_of(Fact::Backup)].concat(),
+    ))
+}
+
+/// Two or more front-end pools name `hub` as their backup.
+fn many_to_one(estate: &Estate, hub: &str, mut namers: Vec<&str>) -> Option<Finding> {
+    namers.sort_unstable();
+    namers.dedup();
+    if namers.len() < 2 {
+        return None;
+    }
+    let sources = namers
+        .iter()
+        .filter_map(|n| estate.pool(n))
+        .flat_map(|n| n.sources_of(Fact::Backup))
+        .collect();
+    let mut pools = vec![hub.to_owned()];
+    pools.extend(namers.iter().map(|n| (*n).to_owned()));
+    Some(Finding::new(
+        Code::BackupManyToOne,
+        Severity::Error,
+        pools,
+        Message::new("msg.backup_many_to_one")
+            .arg("hub", hub)
+            .arg("count", namers.len().to_string())
+            .arg("pools", namers.join(", ")),
+        sources,
+    ))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::{Code, Finding, Severity};
 use crate::i18n::Message;
-use crate::model::{Estate, Fact};
+use crate::model::{Estate, Fact, Failover, Pool, Source};
 
 pub const MIN_INTERVAL_S: i64 = 30;
 pub const MAX_INTERVAL_S: i64 = 86_400;
@@ -12,68 +12,87 @@ pub fn check(estate: &Estate, out: &mut Vec<Finding>) {
     for p in &estate.pools {
         let Some(f) = p.failover else { continue };
         let sources = p.sources_of(Fact::Failover);
-        let values = [
-            ("timer.failure_detection", f.failure_detection_s),
-            ("timer.failback", f.failback_s),
-        ];
         // A value outside the allowed range is wrong even with automatic failover off, whatever its
         // size or sign.
-        let mut out_of_range = false;
-        for (name, value) in values {
-            let Some(v) = value else { continue };
-            if !(MIN_INTERVAL_S..=MAX_INTERVAL_S).contains(&v) {
-                out_of_range = true;
-                out.push(Finding::new(
-                    Code::TimerOutOfRange,
-                    Severity::Error,
-                    vec![p.fqdn.clone()],
-                    Message::new("msg.timer_out_of_range")
-                        .arg("pool", &p.fqdn)
-                        .label("timer", name)
-                        .arg("value", v.to_string())
-                        .arg("min", MIN_INTERVAL_S.to_string())
-                        .arg("max", MAX_INTERVAL_S.to_string()),
-                    sources.clone(),
-                ));
-            }
-        }
+        let range_errors = out_of_range(p, f, &sources);
+        let in_range = range_errors.is_empty();
+        out.extend(range_errors);
         // The recommendations judge timers in use: failover not disabled (unset counts as not
         // disabled), both values known and both in range.
-        let (Some(detect), Some(back)) = (f.failure_detection_s, f.failback_s) else {
-            continue;
-        };
-        if f.enabled == Some(false) || out_of_range {
-            continue;
+        if in_range && f.enabled != Some(false) {
+            out.extend(against_recommendations(p, f, &sources));
         }
-        for (name, value) in values {
-            let Some(v) = value else { continue };
-            if v < RECOMMENDED_MIN_S {
-                out.push(Finding::new(
-                    Code::TimerBelowRecommended,
-                    Severity::Warning,
-                    vec![p.fqdn.clone()],
-                    Message::new("msg.timer_below_recommended")
-                        .arg("pool", &p.fqdn)
-                        .label("timer", name)
-                        .arg("value", v.to_string())
-                        .arg("min", RECOMMENDED_MIN_S.to_string()),
-                    sources.clone(),
-                ));
-            }
-        }
-        if back <= detect {
+    }
+}
+
+/// The two intervals, each with the label of its name.
+fn intervals(f: Failover) -> [(&'static str, Option<i64>); 2] {
+    [
+        ("timer.failure_detection", f.failure_detection_s),
+        ("timer.failback", f.failback_s),
+    ]
+}
+
+/// `timer-out-of-range` for each interval outside what the server accepts.
+fn out_of_range(p: &Pool, f: Failover, sources: &[Source]) -> Vec<Finding> {
+    intervals(f)
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| (name, v)))
+        .filter(|(_, v)| !(MIN_INTERVAL_S..=MAX_INTERVAL_S).contains(v))
+        .map(|(name, v)| {
+            Finding::new(
+                Code::TimerOutOfRange,
+                Severity::Error,
+                vec![p.fqdn.clone()],
+                Message::new("msg.timer_out_of_range")
+                    .arg("pool", &p.fqdn)
+                    .label("timer", name)
+                    .arg("value", v.to_string())
+                    .arg("min", MIN_INTERVAL_S.to_string())
+                    .arg("max", MAX_INTERVAL_S.to_string()),
+                sources.to_vec(),
+            )
+        })
+        .collect()
+}
+
+/// `timer-below-recommended` for each short interval and `timer-order` when failback does not
+/// wait longer than failure detection; nothing unless both intervals are known.
+fn against_recommendations(p: &Pool, f: Failover, sources: &[Source]) -> Vec<Finding> {
+    let (Some(detect), Some(back)) = (f.failure_detection_s, f.failback_s) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, value) in intervals(f) {
+        if let Some(v) = value
+            && v < RECOMMENDED_MIN_S
+        {
             out.push(Finding::new(
-                Code::TimerOrder,
+                Code::TimerBelowRecommended,
                 Severity::Warning,
                 vec![p.fqdn.clone()],
-                Message::new("msg.timer_order")
+                Message::new("msg.timer_below_recommended")
                     .arg("pool", &p.fqdn)
-                    .arg("back", back.to_string())
-                    .arg("detect", detect.to_string()),
-                sources,
+                    .label("timer", name)
+                    .arg("value", v.to_string())
+                    .arg("min", RECOMMENDED_MIN_S.to_string()),
+                sources.to_vec(),
             ));
         }
     }
+    if back <= detect {
+        out.push(Finding::new(
+            Code::TimerOrder,
+            Severity::Warning,
+            vec![p.fqdn.clone()],
+            Message::new("msg.timer_order")
+                .arg("pool", &p.fqdn)
+                .arg("back", back.to_string())
+                .arg("detect", detect.to_string()),
+            sources.to_vec(),
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
