@@ -356,6 +356,15 @@ fn emit_colored(text: &str, choice: anstream::ColorChoice) {
     let _ = out.flush();
 }
 
+/// The renderers write colour codes unless `--color` resolved to never; `emit_colored` then passes
+/// them on or turns them into console calls.
+fn colour_for(choice: anstream::ColorChoice) -> render::Colour {
+    match choice {
+        anstream::ColorChoice::Never => render::Colour::Plain,
+        _ => render::Colour::Styled,
+    }
+}
+
 /// Report a usage problem the way clap does: on stderr, exit 2.
 fn usage_error(message: impl std::fmt::Display) -> i32 {
     let _ = writeln!(
@@ -720,9 +729,9 @@ fn run_audit(args: AuditArgs) -> i32 {
 
     let text = match &settings.printed {
         Printed::Machine(AuditMachine::Json) => render::json::render(&audit),
-        Printed::Terminal(colour) => render::human::render_with(
+        Printed::Terminal(choice) => render::human::render_with(
             &audit,
-            *colour != anstream::ColorChoice::Never,
+            colour_for(*choice),
             lang,
             if args.verbose {
                 render::human::Detail::Everything
@@ -827,10 +836,10 @@ fn run_plan(args: PlanArgs) -> i32 {
     };
     let text = match &settings.printed {
         Printed::Machine(Json) => render::plan_json::render(&plans),
-        Printed::Terminal(colour) => render::plan_human::render(
+        Printed::Terminal(choice) => render::plan_human::render(
             &plans,
             audit.errors.len(),
-            *colour != anstream::ColorChoice::Never,
+            colour_for(*choice),
             settings.lang,
         ),
         Printed::Document(d, t) => {

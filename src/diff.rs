@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -398,12 +399,7 @@ fn failed(path: &str, message: String) -> Audit {
 /// facts audit/v1 holds, and their findings. What the document does not hold (provenance, which
 /// input stated a fact) stays empty; the errors of the run that wrote it are not carried over.
 pub(crate) fn from_audit_json(path: &str, text: &str) -> Result<Audit, InputError> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| InputError {
-        path: path.to_owned(),
-        message: format!("not JSON: {e}"),
-        line: u32::try_from(e.line()).ok(),
-        column: u32::try_from(e.column()).ok(),
-    })?;
+    let doc = parse_json(path, text)?;
     let schema = doc["schema"].as_str().unwrap_or("");
     if schema != crate::render::json::AUDIT_SCHEMA {
         return Err(InputError::new(
@@ -414,128 +410,10 @@ pub(crate) fn from_audit_json(path: &str, text: &str) -> Result<Audit, InputErro
             ),
         ));
     }
-    let str_of = |v: &Value| v.as_str().map(str::to_owned);
-    let mut estates = Vec::new();
-    for e in doc["estates"].as_array().into_iter().flatten() {
-        let mut notes = Vec::new();
-        let inputs = e["inputs"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|i| {
-                let format = [
-                    Format::TopologyXml,
-                    Format::Tbxml,
-                    Format::ConfigZip,
-                    Format::CmdletCsv,
-                    Format::Inventory,
-                ]
-                .into_iter()
-                .find(|f| Some(f.label()) == i["format"].as_str())?;
-                Some(Input {
-                    path: str_of(&i["path"])?,
-                    format,
-                    encoding: str_of(&i["encoding"]).unwrap_or_default(),
-                })
-            })
-            .collect();
-        let sites = e["sites"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|s| {
-                Some(Site {
-                    name: str_of(&s["name"])?,
-                    kind: if s["kind"] == "branch" {
-                        SiteKind::Branch
-                    } else {
-                        SiteKind::Central
-                    },
-                    parent: str_of(&s["parent"]),
-                })
-            })
-            .collect();
-        let pools = e["pools"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|p| pool_from_json(p, &str_of))
-            .collect();
-        let shared: std::sync::Arc<str> = std::sync::Arc::from(path);
-        let mut findings = Vec::new();
-        for f in e["findings"].as_array().into_iter().flatten() {
-            let raw = f["code"].as_str().unwrap_or("");
-            let Some(info) = CATALOGUE.iter().find(|r| r.code == raw) else {
-                notes.push(Note {
-                    message: format!(
-                        "finding code \"{raw}\" is unknown to this version of lyncpair; that finding is not compared"
-                    ).into(),
-                    source: Source::in_file(&shared, None),
-                });
-                continue;
-            };
-            let severity = match f["severity"].as_str() {
-                Some("error") => Severity::Error,
-                Some("warning") => Severity::Warning,
-                _ => Severity::Info,
-            };
-            let sources = f["sources"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|s| {
-                    Some(Source::new(
-                        s["path"].as_str()?,
-                        s["line"].as_u64().and_then(|l| u32::try_from(l).ok()),
-                    ))
-                })
-                .collect();
-            let mut finding = Finding::new(
-                info.id,
-                severity,
-                f["pools"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(&str_of)
-                    .collect(),
-                // Read back from an audit.json, which carries English only: shown as written.
-                Message::verbatim(str_of(&f["message"]).unwrap_or_default()),
-                sources,
-            );
-            let acc = &f["accepted"];
-            if let (Some(reason), Some(until)) = (
-                acc["reason"].as_str(),
-                acc["until"].as_str().and_then(crate::accept::Date::parse),
-            ) {
-                finding.accepted = Some(crate::accept::Acceptance {
-                    reason: reason.to_owned(),
-                    until,
-                    by: str_of(&acc["by"]),
-                });
-            }
-            findings.push(finding);
-        }
-        for n in e["notes"].as_array().into_iter().flatten() {
-            if let (Some(message), Some(p)) = (n["message"].as_str(), n["path"].as_str()) {
-                notes.push(Note {
-                    message: message.to_owned().into(),
-                    source: Source::new(p, n["line"].as_u64().and_then(|l| u32::try_from(l).ok())),
-                });
-            }
-        }
-        estates.push(AuditedEstate {
-            estate: Estate {
-                name: str_of(&e["name"]).unwrap_or_default(),
-                inputs,
-                sites,
-                pools,
-                notes,
-                ..Estate::default()
-            },
-            findings,
-        });
-    }
+    let document: Arc<str> = Arc::from(path);
+    let mut estates: Vec<AuditedEstate> = items(&doc["estates"])
+        .map(|e| estate_from_json(e, &document))
+        .collect();
     estates.sort_by(|a, b| a.estate.name.cmp(&b.estate.name));
     Ok(Audit {
         estates,
@@ -543,7 +421,132 @@ pub(crate) fn from_audit_json(path: &str, text: &str) -> Result<Audit, InputErro
     })
 }
 
-fn pool_from_json(p: &Value, str_of: &dyn Fn(&Value) -> Option<String>) -> Option<Pool> {
+/// A JSON document, or the parser's error at its line and column.
+fn parse_json(path: &str, text: &str) -> Result<Value, InputError> {
+    serde_json::from_str(text).map_err(|e| InputError {
+        path: path.to_owned(),
+        message: format!("not JSON: {e}"),
+        line: u32::try_from(e.line()).ok(),
+        column: u32::try_from(e.column()).ok(),
+    })
+}
+
+/// The elements of a JSON array; nothing when the value is missing or no array.
+fn items(v: &Value) -> impl Iterator<Item = &Value> {
+    v.as_array().into_iter().flatten()
+}
+
+fn str_of(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_owned)
+}
+
+fn line_of(v: &Value) -> Option<u32> {
+    v.as_u64().and_then(|l| u32::try_from(l).ok())
+}
+
+/// One estate of an audit.json. `document` is the audit.json itself: a finding whose code this
+/// version does not know becomes a note pointing at it.
+fn estate_from_json(e: &Value, document: &Arc<str>) -> AuditedEstate {
+    let mut notes = Vec::new();
+    let mut findings = Vec::new();
+    for f in items(&e["findings"]) {
+        match finding_from_json(f, document) {
+            Ok(finding) => findings.push(finding),
+            Err(unknown_code) => notes.push(unknown_code),
+        }
+    }
+    notes.extend(items(&e["notes"]).filter_map(note_from_json));
+    AuditedEstate {
+        estate: Estate {
+            name: str_of(&e["name"]).unwrap_or_default(),
+            inputs: items(&e["inputs"]).filter_map(input_from_json).collect(),
+            sites: items(&e["sites"]).filter_map(site_from_json).collect(),
+            pools: items(&e["pools"]).filter_map(pool_from_json).collect(),
+            notes,
+            ..Estate::default()
+        },
+        findings,
+    }
+}
+
+fn input_from_json(i: &Value) -> Option<Input> {
+    let format = [
+        Format::TopologyXml,
+        Format::Tbxml,
+        Format::ConfigZip,
+        Format::CmdletCsv,
+        Format::Inventory,
+    ]
+    .into_iter()
+    .find(|f| Some(f.label()) == i["format"].as_str())?;
+    Some(Input {
+        path: str_of(&i["path"])?,
+        format,
+        encoding: str_of(&i["encoding"]).unwrap_or_default(),
+    })
+}
+
+fn site_from_json(s: &Value) -> Option<Site> {
+    Some(Site {
+        name: str_of(&s["name"])?,
+        kind: if s["kind"] == "branch" {
+            SiteKind::Branch
+        } else {
+            SiteKind::Central
+        },
+        parent: str_of(&s["parent"]),
+    })
+}
+
+/// A finding as audit/v1 wrote it, or the note that its code is unknown to this version.
+fn finding_from_json(f: &Value, document: &Arc<str>) -> Result<Finding, Note> {
+    let raw = f["code"].as_str().unwrap_or("");
+    let Some(info) = CATALOGUE.iter().find(|r| r.code == raw) else {
+        return Err(Note {
+            message: format!(
+                "finding code \"{raw}\" is unknown to this version of lyncpair; that finding is not compared"
+            )
+            .into(),
+            source: Source::in_file(document, None),
+        });
+    };
+    let severity = match f["severity"].as_str() {
+        Some("error") => Severity::Error,
+        Some("warning") => Severity::Warning,
+        _ => Severity::Info,
+    };
+    let sources = items(&f["sources"])
+        .filter_map(|s| Some(Source::new(s["path"].as_str()?, line_of(&s["line"]))))
+        .collect();
+    let mut finding = Finding::new(
+        info.id,
+        severity,
+        items(&f["pools"]).filter_map(str_of).collect(),
+        // Read back from an audit.json, which carries English only: shown as written.
+        Message::verbatim(str_of(&f["message"]).unwrap_or_default()),
+        sources,
+    );
+    finding.accepted = acceptance_from_json(&f["accepted"]);
+    Ok(finding)
+}
+
+/// An acceptance needs its reason and a readable day; without either the finding is open.
+fn acceptance_from_json(acc: &Value) -> Option<crate::accept::Acceptance> {
+    Some(crate::accept::Acceptance {
+        reason: str_of(&acc["reason"])?,
+        until: acc["until"].as_str().and_then(crate::accept::Date::parse)?,
+        by: str_of(&acc["by"]),
+    })
+}
+
+fn note_from_json(n: &Value) -> Option<Note> {
+    Some(Note {
+        message: n["message"].as_str()?.to_owned().into(),
+        source: Source::new(n["path"].as_str()?, line_of(&n["line"])),
+    })
+}
+
+fn pool_from_json(p: &Value) -> Option<Pool> {
     let role = [
         Role::FrontEnd,
         Role::Director,
@@ -589,12 +592,7 @@ pub fn read_plan(path: &Path) -> Result<PlanPairs, InputError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| InputError::new(&shown, format!("cannot read the plan: {e}")))?;
-    let doc: Value = serde_json::from_str(&text).map_err(|e| InputError {
-        path: shown.clone(),
-        message: format!("not JSON: {e}"),
-        line: u32::try_from(e.line()).ok(),
-        column: u32::try_from(e.column()).ok(),
-    })?;
+    let doc = parse_json(&shown, &text)?;
     if doc["schema"] != "lyncpair/plan/v1" {
         return Err(InputError::new(
             &shown,

@@ -7,6 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use lyncpair::i18n::Lang;
+use lyncpair::render::Colour;
 use lyncpair_fuzz::{run_pipeline, split_parts};
 
 fuzz_target!(|data: &[u8]| {
@@ -14,11 +15,15 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let lang = if flags & 1 == 0 { Lang::En } else { Lang::De };
-    let color = flags & 2 != 0;
+    let colour = if flags & 2 == 0 {
+        Colour::Plain
+    } else {
+        Colour::Styled
+    };
     let pin = flags & 4 != 0;
     let inputs = split_parts(rest, 2);
-    let first = run_pipeline(&inputs, lang, color, pin);
-    let second = run_pipeline(&inputs, lang, color, pin);
+    let first = run_pipeline(&inputs, lang, colour, pin);
+    let second = run_pipeline(&inputs, lang, colour, pin);
     for ((name, a), (_, b)) in first.iter().zip(&second) {
         assert!(
             a == b,

@@ -215,7 +215,7 @@ pub type Outputs = Vec<(String, Vec<u8>)>;
 
 /// Import `inputs` as one estate, check the rules, plan, and render everything `audit --out` and
 /// `plan --out` write and every stdout format. Panics when an oracle fails.
-pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Outputs {
+pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, colour: render::Colour, pin: bool) -> Outputs {
     let opts = ImportOptions::default();
     let mut records = Vec::new();
     let mut errors = Vec::new();
@@ -247,7 +247,7 @@ pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Out
     let audit_json = render::json::render(&audit);
     serde_json::from_str::<serde_json::Value>(&audit_json).expect("audit JSON is valid JSON");
     put("audit.json", audit_json);
-    put("human", render::human::render(&audit, color, lang));
+    put("human", render::human::render(&audit, colour, lang));
     let all: Vec<&AuditedEstate> = audit.estates.iter().collect();
     put("findings.csv", render::csv::render(&all, lang));
 
@@ -313,7 +313,7 @@ pub fn run_pipeline(inputs: &[&[u8]], lang: Lang, color: bool, pin: bool) -> Out
         put("plan.json", plan_json);
         put(
             "plan-human",
-            render::plan_human::render(&plans, audit.errors.len(), color, lang),
+            render::plan_human::render(&plans, audit.errors.len(), colour, lang),
         );
         for name in ["plan.md.tera", "plan.html.tera"] {
             put(

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::accept::Acceptance;
-use crate::diff::{DIFF_SCHEMA, Diff, EstateDiff, Relation};
+use crate::diff::{DIFF_SCHEMA, Diff, EstateDiff, Progress, Relation};
 use crate::i18n::{self, Lang};
 use crate::import::InputError;
 use crate::rules::{Code, Finding, Severity};
@@ -251,70 +251,32 @@ fn render_human_raw(diff: &Diff, errors: &[InputError], lang: Lang) -> String {
 
 fn estate_human(out: &mut String, e: &EstateDiff, lang: Lang) {
     let t = |k: &str| i18n::t(lang, k);
-    let side = match (e.old, e.new) {
-        (Some(o), Some(n)) => format!(
-            "{}: {}, {}: {}",
-            t("diff.old"),
-            o.estate.name,
-            t("diff.new"),
-            n.estate.name
-        ),
-        (Some(_), None) => t("diff.only_old").to_owned(),
-        _ => t("diff.only_new").to_owned(),
-    };
-    let _ = writeln!(out, "{} {} ({side})", t("human.estate"), e.name);
+    let _ = writeln!(
+        out,
+        "{} {} ({})",
+        t("human.estate"),
+        e.name,
+        sides_human(e, lang)
+    );
     if e.is_empty() {
         let _ = writeln!(out, "  {}", t("diff.no_change"));
     }
-    let list = |out: &mut String, key: &str, items: &[String]| {
-        if !items.is_empty() {
-            let _ = writeln!(out, "  {}", t(key));
-            for i in items {
-                let _ = writeln!(out, "    {i}");
-            }
-        }
-    };
-    list(out, "diff.pools_added", &e.pools_added);
-    list(out, "diff.pools_removed", &e.pools_removed);
-    if !e.facts_changed.is_empty() {
-        let _ = writeln!(out, "  {}", t("diff.facts"));
-        for c in &e.facts_changed {
-            let _ = writeln!(
-                out,
-                "    {}  {}: {} -> {}",
-                c.pool,
-                c.fact,
-                value(lang, c.fact, c.old.as_deref()),
-                value(lang, c.fact, c.new.as_deref())
-            );
-        }
-    }
+    list_human(out, t("diff.pools_added"), &e.pools_added);
+    list_human(out, t("diff.pools_removed"), &e.pools_removed);
+    facts_human(out, e, lang);
     let relations = |r: &[Relation]| -> Vec<String> {
         r.iter()
             .map(|r| format!("{} -> {}", r.from, r.to))
             .collect()
     };
-    list(out, "diff.backups_added", &relations(&e.backups_added));
-    list(out, "diff.backups_removed", &relations(&e.backups_removed));
-    let findings = |out: &mut String, key: &str, fs: &[&Finding]| {
-        let open: Vec<&&Finding> = fs.iter().filter(|f| f.accepted.is_none()).collect();
-        if open.is_empty() {
-            return;
-        }
-        let _ = writeln!(out, "  {}", t(key));
-        for f in open {
-            let _ = writeln!(
-                out,
-                "    {} {} {}",
-                severity_label(lang, f.severity),
-                f.code.as_str(),
-                f.pools.join(", ")
-            );
-            let _ = writeln!(out, "      {}", f.message);
-        }
-    };
-    findings(out, "diff.findings_new", &e.findings_new);
-    findings(out, "diff.findings_resolved", &e.findings_resolved);
+    list_human(out, t("diff.backups_added"), &relations(&e.backups_added));
+    list_human(
+        out,
+        t("diff.backups_removed"),
+        &relations(&e.backups_removed),
+    );
+    findings_human(out, t("diff.findings_new"), &e.findings_new, lang);
+    findings_human(out, t("diff.findings_resolved"), &e.findings_resolved, lang);
     if !e.findings_unchanged.is_empty() {
         let _ = writeln!(
             out,
@@ -326,52 +288,126 @@ fn estate_human(out: &mut String, e: &EstateDiff, lang: Lang) {
             )
         );
     }
-    let accepted = accepted_of(e);
-    if !accepted.is_empty() {
-        let _ = writeln!(out, "  {}", t("human.accepted"));
-        for (status, f, acc) in accepted {
-            let _ = writeln!(
-                out,
-                "    {} {} ({})",
-                f.code.as_str(),
-                f.pools.join(", "),
-                t(&format!("diff.status.{status}"))
-            );
-            let until = acc.until.to_string();
-            let line = match &acc.by {
-                Some(by) => i18n::tf(
-                    lang,
-                    "accepted.line_by",
-                    &[("until", &until), ("reason", &acc.reason), ("by", by)],
-                ),
-                None => i18n::tf(
-                    lang,
-                    "accepted.line",
-                    &[("until", &until), ("reason", &acc.reason)],
-                ),
-            };
-            let _ = writeln!(out, "      {line}");
-        }
-    }
+    accepted_human(out, e, lang);
     if let Some(p) = &e.progress {
-        let _ = writeln!(out, "  {}", t("diff.progress"));
-        for (key, pairs) in [("diff.set_up", &p.set_up), ("diff.to_do", &p.to_do)] {
-            let _ = writeln!(out, "    {}: {}", t(key), pairs.len());
-            for pair in pairs {
-                let _ = writeln!(out, "      {}", pair_text(pair));
-            }
-        }
-        let _ = writeln!(
-            out,
-            "    {}: {}",
-            t("diff.not_in_plan"),
-            p.not_in_plan.len()
-        );
-        for r in &p.not_in_plan {
-            let _ = writeln!(out, "      {} -> {}", r.from, r.to);
-        }
+        progress_human(out, p, lang);
     }
     out.push('\n');
+}
+
+/// Which snapshots hold the estate, and under which names.
+fn sides_human(e: &EstateDiff, lang: Lang) -> String {
+    let t = |k: &str| i18n::t(lang, k);
+    match (e.old, e.new) {
+        (Some(o), Some(n)) => format!(
+            "{}: {}, {}: {}",
+            t("diff.old"),
+            o.estate.name,
+            t("diff.new"),
+            n.estate.name
+        ),
+        (Some(_), None) => t("diff.only_old").to_owned(),
+        _ => t("diff.only_new").to_owned(),
+    }
+}
+
+/// A heading and one line per item; nothing when there is no item.
+fn list_human(out: &mut String, heading: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  {heading}");
+    for i in items {
+        let _ = writeln!(out, "    {i}");
+    }
+}
+
+fn facts_human(out: &mut String, e: &EstateDiff, lang: Lang) {
+    if e.facts_changed.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  {}", i18n::t(lang, "diff.facts"));
+    for c in &e.facts_changed {
+        let _ = writeln!(
+            out,
+            "    {}  {}: {} -> {}",
+            c.pool,
+            c.fact,
+            value(lang, c.fact, c.old.as_deref()),
+            value(lang, c.fact, c.new.as_deref())
+        );
+    }
+}
+
+/// The findings that are not accepted, with their message; accepted ones have their own section.
+fn findings_human(out: &mut String, heading: &str, findings: &[&Finding], lang: Lang) {
+    let open: Vec<&&Finding> = findings.iter().filter(|f| f.accepted.is_none()).collect();
+    if open.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  {heading}");
+    for f in open {
+        let _ = writeln!(
+            out,
+            "    {} {} {}",
+            severity_label(lang, f.severity),
+            f.code.as_str(),
+            f.pools.join(", ")
+        );
+        let _ = writeln!(out, "      {}", f.message);
+    }
+}
+
+fn accepted_human(out: &mut String, e: &EstateDiff, lang: Lang) {
+    let accepted = accepted_of(e);
+    if accepted.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  {}", i18n::t(lang, "human.accepted"));
+    for (status, f, acc) in accepted {
+        let _ = writeln!(
+            out,
+            "    {} {} ({})",
+            f.code.as_str(),
+            f.pools.join(", "),
+            i18n::t(lang, &format!("diff.status.{status}"))
+        );
+        let until = acc.until.to_string();
+        let line = match &acc.by {
+            Some(by) => i18n::tf(
+                lang,
+                "accepted.line_by",
+                &[("until", &until), ("reason", &acc.reason), ("by", by)],
+            ),
+            None => i18n::tf(
+                lang,
+                "accepted.line",
+                &[("until", &until), ("reason", &acc.reason)],
+            ),
+        };
+        let _ = writeln!(out, "      {line}");
+    }
+}
+
+/// Progress against the plan: pairs set up, pairs still to do, relations the plan does not hold.
+fn progress_human(out: &mut String, p: &Progress, lang: Lang) {
+    let t = |k: &str| i18n::t(lang, k);
+    let _ = writeln!(out, "  {}", t("diff.progress"));
+    for (key, pairs) in [("diff.set_up", &p.set_up), ("diff.to_do", &p.to_do)] {
+        let _ = writeln!(out, "    {}: {}", t(key), pairs.len());
+        for pair in pairs {
+            let _ = writeln!(out, "      {}", pair_text(pair));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "    {}: {}",
+        t("diff.not_in_plan"),
+        p.not_in_plan.len()
+    );
+    for r in &p.not_in_plan {
+        let _ = writeln!(out, "      {} -> {}", r.from, r.to);
+    }
 }
 
 /// Accepted findings of the new snapshot, with "new" or "unchanged".

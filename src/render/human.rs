@@ -11,7 +11,7 @@ use crate::i18n::{self, Lang};
 use crate::model::{Pool, Role, SiteKind};
 use crate::rules::Severity;
 
-use super::style;
+use super::style::{self, Colour};
 use super::terminal::{safe, safe_join};
 
 /// Sources listed per finding on the terminal.
@@ -22,22 +22,26 @@ const ALL_FINDINGS_UP_TO: usize = 25;
 const EXAMPLES_PER_CODE: usize = 2;
 
 struct Style {
-    color: bool,
+    colour: Colour,
     lang: Lang,
-    verbose: bool,
+    detail: Detail,
 }
 
 impl Style {
     fn bold(&self, text: &str) -> String {
-        style::paint(self.color, style::BOLD, text)
+        self.colour.paint(style::BOLD, text)
     }
 
     fn severity(&self, s: Severity, text: &str) -> String {
-        style::paint(self.color, style::severity(s), text)
+        self.colour.paint(style::severity(s), text)
     }
 
     fn dim(&self, text: &str) -> String {
-        style::paint(self.color, style::DIM, text)
+        self.colour.paint(style::DIM, text)
+    }
+
+    fn everything(&self) -> bool {
+        self.detail == Detail::Everything
     }
 
     fn t(&self, key: &str) -> &'static str {
@@ -59,16 +63,16 @@ pub enum Detail {
 }
 
 /// The terminal text without `--verbose`.
-pub fn render(audit: &Audit, color: bool, lang: Lang) -> String {
-    render_with(audit, color, lang, Detail::Summary)
+pub fn render(audit: &Audit, colour: Colour, lang: Lang) -> String {
+    render_with(audit, colour, lang, Detail::Summary)
 }
 
 /// The terminal text with the chosen [`Detail`].
-pub fn render_with(audit: &Audit, color: bool, lang: Lang, detail: Detail) -> String {
+pub fn render_with(audit: &Audit, colour: Colour, lang: Lang, detail: Detail) -> String {
     let st = Style {
-        color,
+        colour,
         lang,
-        verbose: detail == Detail::Everything,
+        detail,
     };
     let mut out = String::new();
     for e in &audit.estates {
@@ -173,14 +177,14 @@ fn estate(out: &mut String, a: &AuditedEstate, st: &Style) {
     findings(out, a, st);
     accepted(out, a, st);
     notes(out, a, st);
-    if st.verbose {
+    if st.everything() {
         inventory(out, a, st);
     }
     out.push('\n');
 }
 
 fn findings(out: &mut String, a: &AuditedEstate, st: &Style) {
-    let all = st.verbose || a.open_findings().count() <= ALL_FINDINGS_UP_TO;
+    let all = st.everything() || a.open_findings().count() <= ALL_FINDINGS_UP_TO;
     let mut cut = false;
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
         let group: Vec<_> = a
@@ -307,7 +311,7 @@ fn notes(out: &mut String, a: &AuditedEstate, st: &Style) {
         }
     }
     for (message, sources) in seen {
-        if sources.len() == 1 || st.verbose {
+        if sources.len() == 1 || st.everything() {
             for s in &sources {
                 let _ = writeln!(out, "    {}: {}", safe(s), safe(&message));
             }
@@ -395,7 +399,7 @@ mod tests {
         }
     }
 
-    /// `text` without the colours `style::paint` writes.
+    /// `text` without the colours `Colour::paint` writes.
     fn uncoloured(text: &str) -> String {
         let mut rest = text.to_owned();
         for s in [
@@ -449,8 +453,8 @@ mod tests {
         e.findings[0].text = evil.into();
         e.findings[0].pools = vec![evil.into()];
         e.findings[0].sources = vec![Source::new(evil, Some(2))];
-        for color in [false, true] {
-            let text = render(&a, color, Lang::En);
+        for colour in [Colour::Plain, Colour::Styled] {
+            let text = render(&a, colour, Lang::En);
             assert_eq!(acting(&text), Vec::<String>::new(), "{text}");
             assert!(text.contains("Hamburg\\u{1b}[2K\\r\\u{1b}[1A"), "{text}");
             // The fake summary stays on the line of the name it came with.
@@ -472,9 +476,9 @@ mod tests {
     #[test]
     fn no_backup_is_said_only_where_a_backup_applies() {
         let st = Style {
-            color: false,
+            colour: Colour::Plain,
             lang: Lang::En,
-            verbose: false,
+            detail: Detail::Summary,
         };
         let mut p = crate::rules::test_support::fe("pool.t", "s", None);
         p.backup_service = Some("other.t".into());
@@ -495,13 +499,13 @@ mod tests {
 
     #[test]
     fn long_source_lists_are_cut_on_the_terminal() {
-        let text = render(&audit_with_sources(6), false, Lang::En);
+        let text = render(&audit_with_sources(6), Colour::Plain, Lang::En);
         assert!(
             text.contains("at t.xml:1, t.xml:2, t.xml:3, t.xml:4, and 2 more (see --format json)"),
             "{text}"
         );
         assert!(!text.contains("t.xml:5"));
-        let text = render(&audit_with_sources(4), false, Lang::De);
+        let text = render(&audit_with_sources(4), Colour::Plain, Lang::De);
         assert!(
             text.contains("in t.xml:1, t.xml:2, t.xml:3, t.xml:4\n"),
             "{text}"
@@ -535,14 +539,14 @@ mod tests {
             }],
             errors: vec![],
         };
-        let short = render(&audit, false, Lang::En);
+        let short = render(&audit, Colour::Plain, Lang::En);
         assert!(
             short.contains("m s.t") && short.contains("m p01.t"),
             "{short}"
         );
         assert!(!short.contains("m p02.t"), "{short}");
         assert!(short.contains("backup-missing … and 28 more"), "{short}");
-        let long = render_with(&audit, false, Lang::En, Detail::Everything);
+        let long = render_with(&audit, Colour::Plain, Lang::En, Detail::Everything);
         assert!(long.contains("m p29.t") && !long.contains("more"), "{long}");
     }
 
@@ -560,7 +564,7 @@ mod tests {
             }],
             errors: vec![],
         };
-        let text = render(&audit, false, Lang::En);
+        let text = render(&audit, Colour::Plain, Lang::En);
         assert!(text.contains("    export-lossy\n"), "{text:?}");
     }
 
@@ -582,7 +586,7 @@ mod tests {
             }],
             errors: vec![],
         };
-        let text = render(&audit, false, Lang::En);
+        let text = render(&audit, Colour::Plain, Lang::En);
         assert_eq!(text.matches("unknown Usage").count(), 1, "{text}");
         assert!(
             text.contains("3× (first at t.xml:3): unknown Usage"),

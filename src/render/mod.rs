@@ -4,7 +4,7 @@
 //! Terminal text ([`human`], [`plan_human`], [`diff`]), the JSON documents ([`json`],
 //! [`plan_json`], [`diff`]), `findings.csv` ([`csv`]), the PowerShell runbook ([`runbook`]), and the
 //! HTML/Markdown reports: [`report`] makes the views and the files `--out` writes, [`templates`]
-//! renders them.
+//! renders them. Terminal text is coloured or plain as the caller says ([`Colour`]).
 
 pub mod csv;
 pub mod diff;
@@ -20,3 +20,5 @@ pub(crate) mod style;
 pub mod templates;
 pub mod terminal;
 pub(crate) mod view;
+
+pub use style::Colour;

@@ -7,13 +7,13 @@ use std::fmt::Write;
 
 use crate::i18n::{Lang, t, tf};
 use crate::plan::{BranchMove, Change, MigrateFirst, PairingPlan, PlannedPair};
-use crate::render::style::{self, paint};
+use crate::render::style::{self, Colour};
 use crate::render::terminal::{safe, safe_join};
 use crate::render::view::{branch_steps, capacity_label, cms_text};
 
 /// `unreadable`: how many inputs could not be read (the command lists them on standard error).
-pub fn render(plans: &[PairingPlan], unreadable: usize, color: bool, lang: Lang) -> String {
-    let bold = |t: &str| paint(color, style::BOLD, t);
+pub fn render(plans: &[PairingPlan], unreadable: usize, colour: Colour, lang: Lang) -> String {
+    let bold = |t: &str| colour.paint(style::BOLD, t);
     let mut out = String::new();
     for plan in plans {
         estate(&mut out, plan, &bold, lang);
@@ -24,8 +24,7 @@ pub fn render(plans: &[PairingPlan], unreadable: usize, color: bool, lang: Lang)
     let inputs = if unreadable == 0 {
         t(lang, "planh.all_read").to_owned()
     } else {
-        paint(
-            color,
+        colour.paint(
             style::ERROR,
             &tf(lang, "planh.unreadable", &[("n", &unreadable.to_string())]),
         )
@@ -126,6 +125,18 @@ fn today(m: &MigrateFirst, lang: Lang) -> String {
 }
 
 fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, lang: Lang) {
+    heading(out, plan, bold, lang);
+    pairs(out, plan, bold, lang);
+    unpaired(out, plan, bold, lang);
+    migrate_first(out, plan, bold, lang);
+    not_planned(out, plan, bold, lang);
+    changes(out, plan, bold, lang);
+    target_design(out, plan, bold, lang);
+    out.push('\n');
+}
+
+/// The estate's name and what the plan reaches.
+fn heading(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, lang: Lang) {
     let o = plan.objective;
     let _ = writeln!(
         out,
@@ -147,6 +158,10 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, l
             ]
         )
     );
+}
+
+/// The pairs and their warnings; "none" when there is no pair.
+fn pairs(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, lang: Lang) {
     let _ = writeln!(out, "  {}", bold(t(lang, "planh.pairs")));
     if plan.pairs.is_empty() {
         let _ = writeln!(out, "    {}", t(lang, "planh.none"));
@@ -163,98 +178,122 @@ fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, l
             );
         }
     }
-    if !plan.unpaired.is_empty() {
-        let _ = writeln!(out, "  {}", bold(t(lang, "planh.unpaired")));
-        for u in &plan.unpaired {
-            let _ = writeln!(
-                out,
-                "    {}: {}",
-                safe(&u.pool),
-                safe(&u.reason_text.render(lang))
-            );
-        }
+}
+
+fn unpaired(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, lang: Lang) {
+    if plan.unpaired.is_empty() {
+        return;
     }
-    if !plan.migrate_first.is_empty() {
-        let _ = writeln!(out, "  {}", bold(t(lang, "planh.migrate_first")));
-        for m in &plan.migrate_first {
-            let _ = writeln!(
-                out,
-                "    {}: {}",
-                with_site(&m.pool, m.site.as_deref(), lang),
-                today(m, lang)
-            );
-        }
+    let _ = writeln!(out, "  {}", bold(t(lang, "planh.unpaired")));
+    for u in &plan.unpaired {
+        let _ = writeln!(
+            out,
+            "    {}: {}",
+            safe(&u.pool),
+            safe(&u.reason_text.render(lang))
+        );
     }
-    if !plan.not_planned.is_empty() {
-        let _ = writeln!(out, "  {}", bold(t(lang, "planh.not_planned")));
-        for n in &plan.not_planned {
-            let _ = writeln!(
-                out,
-                "    {}: {}",
-                with_site(&n.pool, n.site.as_deref(), lang),
-                t(lang, &format!("role.{}", n.role.label()))
-            );
-        }
+}
+
+/// The Lync 2010 pools to migrate first, with their backup relationships today.
+fn migrate_first(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, lang: Lang) {
+    if plan.migrate_first.is_empty() {
+        return;
     }
+    let _ = writeln!(out, "  {}", bold(t(lang, "planh.migrate_first")));
+    for m in &plan.migrate_first {
+        let _ = writeln!(
+            out,
+            "    {}: {}",
+            with_site(&m.pool, m.site.as_deref(), lang),
+            today(m, lang)
+        );
+    }
+}
+
+/// The pools the planner never pairs (branch registrars, directors, ...), with their role.
+fn not_planned(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, lang: Lang) {
+    if plan.not_planned.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  {}", bold(t(lang, "planh.not_planned")));
+    for n in &plan.not_planned {
+        let _ = writeln!(
+            out,
+            "    {}: {}",
+            with_site(&n.pool, n.site.as_deref(), lang),
+            t(lang, &format!("role.{}", n.role.label()))
+        );
+    }
+}
+
+/// The changes from today, their words (remove, add, keep) in one column.
+fn changes(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, lang: Lang) {
     let _ = writeln!(out, "  {}", bold(t(lang, "planh.changes")));
     if plan.changes.is_empty() {
         let _ = writeln!(out, "    {}", t(lang, "planh.none"));
     }
     // The change words line up in a column whatever their length in the language.
-    let words = [
+    let width = [
         t(lang, "planh.remove"),
         t(lang, "planh.add"),
         t(lang, "planh.keep"),
-    ];
-    let width = words.iter().map(|w| w.chars().count()).max().unwrap_or(0) + 2;
-    let word = |w: &str| format!("{w:<width$}");
+    ]
+    .iter()
+    .map(|w| w.chars().count())
+    .max()
+    .unwrap_or(0)
+        + 2;
     for c in &plan.changes {
-        let line = match c {
-            Change::Remove { from, to, why } => format!(
-                "{}{} -> {} {}: {}",
-                word(words[0]),
-                safe(from),
-                safe(to),
-                t(lang, "planh.backup_tag"),
-                safe(&why.render(lang))
-            ),
-            Change::Add { pools, repair, .. } => format!(
-                "{}{} <-> {}{}",
-                word(words[1]),
-                safe(&pools[0]),
-                safe(&pools[1]),
-                if *repair {
-                    t(lang, "planh.repair_note")
-                } else {
-                    ""
-                }
-            ),
-            Change::Keep {
-                pools,
-                reciprocal,
-                repair,
-                ..
-            } => format!(
-                "{}{} <-> {}{}{}",
-                word(words[2]),
-                safe(&pools[0]),
-                safe(&pools[1]),
-                if *reciprocal {
-                    t(lang, "planh.reciprocal_note")
-                } else {
-                    t(lang, "planh.one_sided_note")
-                },
-                if *repair && !*reciprocal {
-                    t(lang, "planh.repair_note")
-                } else {
-                    ""
-                }
-            ),
-        };
-        let _ = writeln!(out, "    {line}");
+        let _ = writeln!(out, "    {}", change_line(c, width, lang));
     }
-    target_design(out, plan, bold, lang);
-    out.push('\n');
+}
+
+/// One change, its word padded to `width` characters.
+fn change_line(c: &Change, width: usize, lang: Lang) -> String {
+    let word = |key: &str| format!("{:<width$}", t(lang, key));
+    match c {
+        Change::Remove { from, to, why } => format!(
+            "{}{} -> {} {}: {}",
+            word("planh.remove"),
+            safe(from),
+            safe(to),
+            t(lang, "planh.backup_tag"),
+            safe(&why.render(lang))
+        ),
+        Change::Add { pools, repair, .. } => format!(
+            "{}{} <-> {}{}",
+            word("planh.add"),
+            safe(&pools[0]),
+            safe(&pools[1]),
+            if *repair {
+                t(lang, "planh.repair_note")
+            } else {
+                ""
+            }
+        ),
+        Change::Keep {
+            pools,
+            reciprocal,
+            repair,
+            ..
+        } => format!(
+            "{}{} <-> {}{}{}",
+            word("planh.keep"),
+            safe(&pools[0]),
+            safe(&pools[1]),
+            if *reciprocal {
+                t(lang, "planh.reciprocal_note")
+            } else {
+                t(lang, "planh.one_sided_note")
+            },
+            if *repair && !*reciprocal {
+                t(lang, "planh.repair_note")
+            } else {
+                ""
+            }
+        ),
+    }
 }
 
 /// After the migration: the successors, the order in which the Lync 2010 pools move and where
@@ -449,7 +488,7 @@ mod tests {
     #[test]
     fn plan_names_cannot_drive_the_terminal() {
         for lang in [Lang::En, Lang::De] {
-            let text = render(&[evil_plan()], 0, false, lang);
+            let text = render(&[evil_plan()], 0, Colour::Plain, lang);
             let raw: Vec<char> = text
                 .chars()
                 .filter(|c| *c != '\n' && c.is_control())

@@ -77,51 +77,10 @@ fn side(fqdn: &str, site: &str, planned: bool, former: &[&str]) -> PairSide {
 /// A plan of the sample estate with every kind of pair, change and branch move. Made by hand, not
 /// by the planner: it must reach every branch of the templates, which no real estate does at once.
 pub(crate) fn sample_plan() -> PairingPlan {
-    let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     PairingPlan {
         estate: "sample".to_owned(),
         inputs: owned(&["sample.xml"]),
-        pairs: vec![
-            PlannedPair {
-                sides: [
-                    side("a.sample.test", "Alpha", false, &["c.sample.test"]),
-                    side("b.sample.test", "Alpha", true, &[]),
-                ],
-                kept: false,
-                cross_site: false,
-                pinned: true,
-                reciprocal_today: false,
-                users: [Some(1_000), None],
-                capacity_checked: false,
-                warnings: Vec::new(),
-            },
-            PlannedPair {
-                sides: [
-                    side("d.sample.test", "Alpha", false, &[]),
-                    side("e.sample.test", "Gamma", false, &[]),
-                ],
-                kept: true,
-                cross_site: true,
-                pinned: false,
-                reciprocal_today: true,
-                users: [Some(2_000), Some(3_000)],
-                capacity_checked: true,
-                warnings: Vec::new(),
-            },
-            PlannedPair {
-                sides: [
-                    side("f.sample.test", "Alpha", false, &[]),
-                    side("g.sample.test", "Gamma", false, &[]),
-                ],
-                kept: true,
-                cross_site: true,
-                pinned: false,
-                reciprocal_today: false,
-                users: [None, None],
-                capacity_checked: false,
-                warnings: Vec::new(),
-            },
-        ],
+        pairs: sample_pairs(),
         unpaired: vec![Unpaired::new(
             "c.sample.test".to_owned(),
             "sample reason".into(),
@@ -131,28 +90,7 @@ pub(crate) fn sample_plan() -> PairingPlan {
             cross_site: 2,
             kept: 2,
         },
-        migrate_first: vec![
-            MigrateFirst {
-                pool: "old.sample.test".to_owned(),
-                site: Some("Alpha".to_owned()),
-                backup: Some("old2.sample.test".to_owned()),
-                backup_of: owned(&["old2.sample.test"]),
-                branches: owned(&["sba.sample.test"]),
-                successor: "successor-of-old.sample.test".to_owned(),
-                successor_partner: Some("b.sample.test".to_owned()),
-                users: Some(900),
-            },
-            MigrateFirst {
-                pool: "old2.sample.test".to_owned(),
-                site: None,
-                backup: None,
-                backup_of: Vec::new(),
-                branches: Vec::new(),
-                successor: "b.sample.test".to_owned(),
-                successor_partner: None,
-                users: None,
-            },
-        ],
+        migrate_first: sample_migrate_first(),
         not_planned: vec![
             NotPlanned {
                 pool: "sba.sample.test".to_owned(),
@@ -165,170 +103,164 @@ pub(crate) fn sample_plan() -> PairingPlan {
                 role: Role::Director,
             },
         ],
-        changes: vec![
-            Change::Remove {
-                from: "a.sample.test".to_owned(),
-                to: "c.sample.test".to_owned(),
-                why: "sample removal".into(),
-            },
-            Change::Add {
-                pools: ["a.sample.test".to_owned(), "b.sample.test".to_owned()],
-                repair: true,
-                why: "sample addition".into(),
-            },
-            Change::Keep {
-                pools: ["d.sample.test".to_owned(), "e.sample.test".to_owned()],
-                reciprocal: true,
-                repair: false,
-                why: "sample keep".into(),
-            },
-            Change::Keep {
-                pools: ["f.sample.test".to_owned(), "g.sample.test".to_owned()],
-                reciprocal: false,
-                repair: true,
-                why: "sample keep".into(),
-            },
-        ],
-        branch_moves: vec![
-            BranchMove {
-                branch: "sba.sample.test".to_owned(),
-                site: Some("Beta".to_owned()),
-                from: Some("old.sample.test".to_owned()),
-                to: Some("b.sample.test".to_owned()),
-                why: "sample move".into(),
-                users: Some(50),
-                procedure: BranchProcedure::Lync2010Sba,
-            },
-            BranchMove {
-                branch: "sbs.sample.test".to_owned(),
-                site: None,
-                from: None,
-                to: None,
-                why: "sample move".into(),
-                users: None,
-                procedure: BranchProcedure::Reassociate,
-            },
-        ],
-        successors: vec![
-            Successor {
-                pool: "b.sample.test".to_owned(),
-                replaces: owned(&["old2.sample.test"]),
-                declared: true,
-                users: None,
-                site: Some("Alpha".to_owned()),
-            },
-            Successor {
-                pool: "successor-of-old.sample.test".to_owned(),
-                replaces: owned(&["old.sample.test"]),
-                declared: false,
-                users: Some(950),
-                site: Some("Alpha".to_owned()),
-            },
-        ],
+        changes: sample_changes(),
+        branch_moves: sample_branch_moves(),
+        successors: sample_successors(),
         target_version: Version::V2013,
     }
 }
 
+fn owned(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// A pinned pair with a pool not deployed yet, a kept pair paired both ways today, and a kept pair
+/// paired one way whose users are unknown.
+fn sample_pairs() -> Vec<PlannedPair> {
+    vec![
+        PlannedPair {
+            sides: [
+                side("a.sample.test", "Alpha", false, &["c.sample.test"]),
+                side("b.sample.test", "Alpha", true, &[]),
+            ],
+            kept: false,
+            cross_site: false,
+            pinned: true,
+            reciprocal_today: false,
+            users: [Some(1_000), None],
+            capacity_checked: false,
+            warnings: Vec::new(),
+        },
+        PlannedPair {
+            sides: [
+                side("d.sample.test", "Alpha", false, &[]),
+                side("e.sample.test", "Gamma", false, &[]),
+            ],
+            kept: true,
+            cross_site: true,
+            pinned: false,
+            reciprocal_today: true,
+            users: [Some(2_000), Some(3_000)],
+            capacity_checked: true,
+            warnings: Vec::new(),
+        },
+        PlannedPair {
+            sides: [
+                side("f.sample.test", "Alpha", false, &[]),
+                side("g.sample.test", "Gamma", false, &[]),
+            ],
+            kept: true,
+            cross_site: true,
+            pinned: false,
+            reciprocal_today: false,
+            users: [None, None],
+            capacity_checked: false,
+            warnings: Vec::new(),
+        },
+    ]
+}
+
+/// A Lync 2010 pool with a proposed successor and one whose successor is declared.
+fn sample_migrate_first() -> Vec<MigrateFirst> {
+    vec![
+        MigrateFirst {
+            pool: "old.sample.test".to_owned(),
+            site: Some("Alpha".to_owned()),
+            backup: Some("old2.sample.test".to_owned()),
+            backup_of: owned(&["old2.sample.test"]),
+            branches: owned(&["sba.sample.test"]),
+            successor: "successor-of-old.sample.test".to_owned(),
+            successor_partner: Some("b.sample.test".to_owned()),
+            users: Some(900),
+        },
+        MigrateFirst {
+            pool: "old2.sample.test".to_owned(),
+            site: None,
+            backup: None,
+            backup_of: Vec::new(),
+            branches: Vec::new(),
+            successor: "b.sample.test".to_owned(),
+            successor_partner: None,
+            users: None,
+        },
+    ]
+}
+
+/// A backup to remove, a pair to add, a pair kept as it is and a one-sided pair to repair.
+fn sample_changes() -> Vec<Change> {
+    vec![
+        Change::Remove {
+            from: "a.sample.test".to_owned(),
+            to: "c.sample.test".to_owned(),
+            why: "sample removal".into(),
+        },
+        Change::Add {
+            pools: ["a.sample.test".to_owned(), "b.sample.test".to_owned()],
+            repair: true,
+            why: "sample addition".into(),
+        },
+        Change::Keep {
+            pools: ["d.sample.test".to_owned(), "e.sample.test".to_owned()],
+            reciprocal: true,
+            repair: false,
+            why: "sample keep".into(),
+        },
+        Change::Keep {
+            pools: ["f.sample.test".to_owned(), "g.sample.test".to_owned()],
+            reciprocal: false,
+            repair: true,
+            why: "sample keep".into(),
+        },
+    ]
+}
+
+/// A Lync 2010 branch appliance to move, and a branch registrar with no backup and no candidate.
+fn sample_branch_moves() -> Vec<BranchMove> {
+    vec![
+        BranchMove {
+            branch: "sba.sample.test".to_owned(),
+            site: Some("Beta".to_owned()),
+            from: Some("old.sample.test".to_owned()),
+            to: Some("b.sample.test".to_owned()),
+            why: "sample move".into(),
+            users: Some(50),
+            procedure: BranchProcedure::Lync2010Sba,
+        },
+        BranchMove {
+            branch: "sbs.sample.test".to_owned(),
+            site: None,
+            from: None,
+            to: None,
+            why: "sample move".into(),
+            users: None,
+            procedure: BranchProcedure::Reassociate,
+        },
+    ]
+}
+
+/// A declared successor and a proposed one.
+fn sample_successors() -> Vec<Successor> {
+    vec![
+        Successor {
+            pool: "b.sample.test".to_owned(),
+            replaces: owned(&["old2.sample.test"]),
+            declared: true,
+            users: None,
+            site: Some("Alpha".to_owned()),
+        },
+        Successor {
+            pool: "successor-of-old.sample.test".to_owned(),
+            replaces: owned(&["old.sample.test"]),
+            declared: false,
+            users: Some(950),
+            site: Some("Alpha".to_owned()),
+        },
+    ]
+}
+
+/// The sample views of every page template, in `lang`.
 pub fn views(lang: Lang) -> Samples {
-    let estate = Estate {
-        name: "sample".to_owned(),
-        inputs: vec![Input {
-            path: "sample.xml".to_owned(),
-            format: Format::TopologyXml,
-            encoding: "utf-8".to_owned(),
-        }],
-        sites: vec![
-            Site {
-                name: "Alpha".to_owned(),
-                kind: SiteKind::Central,
-                parent: None,
-            },
-            Site {
-                name: "Beta".to_owned(),
-                kind: SiteKind::Branch,
-                parent: Some("Alpha".to_owned()),
-            },
-            Site {
-                name: "Gamma".to_owned(),
-                kind: SiteKind::Central,
-                parent: None,
-            },
-        ],
-        pools: vec![
-            pool(
-                "a.sample.test",
-                "Alpha",
-                Role::FrontEnd,
-                Some("c.sample.test"),
-            ),
-            pool(
-                "b.sample.test",
-                "Alpha",
-                Role::FrontEnd,
-                Some("c.sample.test"),
-            ),
-            pool(
-                "sba.sample.test",
-                "Beta",
-                Role::Branch,
-                Some("old.sample.test"),
-            ),
-            pool(
-                "d.sample.test",
-                "Alpha",
-                Role::FrontEnd,
-                Some("e.sample.test"),
-            ),
-            pool(
-                "e.sample.test",
-                "Gamma",
-                Role::FrontEnd,
-                Some("d.sample.test"),
-            ),
-            pool(
-                "f.sample.test",
-                "Alpha",
-                Role::FrontEnd,
-                Some("g.sample.test"),
-            ),
-            pool("g.sample.test", "Gamma", Role::FrontEnd, None),
-            Pool {
-                version: Some(Version::V2010),
-                ..pool(
-                    "old.sample.test",
-                    "Alpha",
-                    Role::FrontEnd,
-                    Some("old2.sample.test"),
-                )
-            },
-            Pool {
-                version: Some(Version::V2010),
-                site: None,
-                ..pool("old2.sample.test", "Alpha", Role::FrontEnd, None)
-            },
-        ],
-        notes: vec![Note {
-            message: "sample note".into(),
-            source: Source::new("sample.xml", Some(2)),
-        }],
-        ..Estate::default()
-    };
-    let findings = vec![Finding::new(
-        Code::BackupUnknownPool,
-        Severity::Error,
-        vec!["a.sample.test".to_owned()],
-        "sample finding".into(),
-        vec![Source::new("sample.xml", Some(3))],
-    )];
-    let audit = Audit {
-        estates: vec![AuditedEstate { estate, findings }],
-        errors: vec![InputError {
-            path: "broken.xml".to_owned(),
-            message: "sample error".to_owned(),
-            line: Some(1),
-            column: Some(1),
-        }],
-    };
+    let audit = sample_audit();
     let run = RunInfo {
         lang,
         generated: view::iso_utc(0),
@@ -351,4 +283,118 @@ pub fn views(lang: Lang) -> Samples {
         index,
         plan,
     }
+}
+
+/// The sample estate with one finding, and an input that could not be read.
+fn sample_audit() -> Audit {
+    let estate = Estate {
+        name: "sample".to_owned(),
+        inputs: vec![Input {
+            path: "sample.xml".to_owned(),
+            format: Format::TopologyXml,
+            encoding: "utf-8".to_owned(),
+        }],
+        sites: sample_sites(),
+        pools: sample_pools(),
+        notes: vec![Note {
+            message: "sample note".into(),
+            source: Source::new("sample.xml", Some(2)),
+        }],
+        ..Estate::default()
+    };
+    let findings = vec![Finding::new(
+        Code::BackupUnknownPool,
+        Severity::Error,
+        vec!["a.sample.test".to_owned()],
+        "sample finding".into(),
+        vec![Source::new("sample.xml", Some(3))],
+    )];
+    Audit {
+        estates: vec![AuditedEstate { estate, findings }],
+        errors: vec![InputError {
+            path: "broken.xml".to_owned(),
+            message: "sample error".to_owned(),
+            line: Some(1),
+            column: Some(1),
+        }],
+    }
+}
+
+/// Two central sites, one with a branch site.
+fn sample_sites() -> Vec<Site> {
+    vec![
+        Site {
+            name: "Alpha".to_owned(),
+            kind: SiteKind::Central,
+            parent: None,
+        },
+        Site {
+            name: "Beta".to_owned(),
+            kind: SiteKind::Branch,
+            parent: Some("Alpha".to_owned()),
+        },
+        Site {
+            name: "Gamma".to_owned(),
+            kind: SiteKind::Central,
+            parent: None,
+        },
+    ]
+}
+
+/// The pools of the sample plan's pairs, a branch appliance and two Lync 2010 pools (one without
+/// a site).
+fn sample_pools() -> Vec<Pool> {
+    vec![
+        pool(
+            "a.sample.test",
+            "Alpha",
+            Role::FrontEnd,
+            Some("c.sample.test"),
+        ),
+        pool(
+            "b.sample.test",
+            "Alpha",
+            Role::FrontEnd,
+            Some("c.sample.test"),
+        ),
+        pool(
+            "sba.sample.test",
+            "Beta",
+            Role::Branch,
+            Some("old.sample.test"),
+        ),
+        pool(
+            "d.sample.test",
+            "Alpha",
+            Role::FrontEnd,
+            Some("e.sample.test"),
+        ),
+        pool(
+            "e.sample.test",
+            "Gamma",
+            Role::FrontEnd,
+            Some("d.sample.test"),
+        ),
+        pool(
+            "f.sample.test",
+            "Alpha",
+            Role::FrontEnd,
+            Some("g.sample.test"),
+        ),
+        pool("g.sample.test", "Gamma", Role::FrontEnd, None),
+        Pool {
+            version: Some(Version::V2010),
+            ..pool(
+                "old.sample.test",
+                "Alpha",
+                Role::FrontEnd,
+                Some("old2.sample.test"),
+            )
+        },
+        Pool {
+            version: Some(Version::V2010),
+            site: None,
+            ..pool("old2.sample.test", "Alpha", Role::FrontEnd, None)
+        },
+    ]
 }

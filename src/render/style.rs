@@ -28,12 +28,23 @@ pub fn severity(s: Severity) -> Style {
     }
 }
 
-/// `text` in `style` when `color`, else unchanged.
-pub fn paint(color: bool, style: Style, text: &str) -> String {
-    if color {
-        format!("{}{text}{}", style.render(), style.render_reset())
-    } else {
-        text.to_owned()
+/// Whether terminal text carries colour codes. The CLI chooses it from `--color` for standard
+/// output; the library never looks at the terminal itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colour {
+    /// Text only: for pipes, files, `NO_COLOR` and `--color never`.
+    Plain,
+    /// Text with ANSI codes for the styles of this module.
+    Styled,
+}
+
+impl Colour {
+    /// `text` in `style` when styled, else unchanged.
+    pub fn paint(self, style: Style, text: &str) -> String {
+        match self {
+            Colour::Styled => format!("{}{text}{}", style.render(), style.render_reset()),
+            Colour::Plain => text.to_owned(),
+        }
     }
 }
 
@@ -43,7 +54,7 @@ mod tests {
 
     #[test]
     fn colour_on_writes_ansi_codes_and_off_writes_none() {
-        assert_eq!(paint(true, ERROR, "x"), "\x1b[1m\x1b[31mx\x1b[0m");
-        assert_eq!(paint(false, ERROR, "x"), "x");
+        assert_eq!(Colour::Styled.paint(ERROR, "x"), "\x1b[1m\x1b[31mx\x1b[0m");
+        assert_eq!(Colour::Plain.paint(ERROR, "x"), "x");
     }
 }

@@ -1,6 +1,8 @@
 //! The reports people read (issue 5): HTML, Markdown, CSV, the batch index, --lang, templates,
 //! output safety. Runs the built binary on the team fixtures under tests/data/.
 
+use crate::common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -74,6 +76,7 @@ fn visible_text(html: &str) -> String {
 
 #[test]
 fn markdown_report_snapshot() {
+    let _version = common::version_masked().bind_to_scope();
     let o = lyncpair(&["audit", "tests/data/report", "--format", "md"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     insta::assert_snapshot!("report_md_en", stdout(&o));
@@ -81,6 +84,7 @@ fn markdown_report_snapshot() {
 
 #[test]
 fn markdown_report_snapshot_in_german() {
+    let _version = common::version_masked().bind_to_scope();
     let o = lyncpair(&[
         "audit",
         "tests/data/report",
@@ -95,6 +99,7 @@ fn markdown_report_snapshot_in_german() {
 
 #[test]
 fn html_report_text_snapshot() {
+    let _version = common::version_masked().bind_to_scope();
     let o = lyncpair(&["audit", "tests/data/report", "--format", "html"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     insta::assert_snapshot!("report_html_text_en", visible_text(&stdout(&o)));
@@ -102,6 +107,7 @@ fn html_report_text_snapshot() {
 
 #[test]
 fn html_report_text_snapshot_in_german() {
+    let _version = common::version_masked().bind_to_scope();
     let o = lyncpair(&[
         "audit",
         "tests/data/report",
@@ -117,6 +123,7 @@ fn html_report_text_snapshot_in_german() {
 /// The team's fixture estates: the Markdown and the visible HTML text of each report are pinned.
 #[test]
 fn fixture_report_snapshots() {
+    let _version = common::version_masked().bind_to_scope();
     for (name, exit) in [("clean2013", 0), ("lync2010", 1), ("mixed", 1)] {
         let dir = format!("fixtures/{name}");
         let md = lyncpair(&["audit", &dir, "--format", "md"]);

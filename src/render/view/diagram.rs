@@ -650,6 +650,29 @@ fn pool_groups(
     out
 }
 
+/// Keys of the overview's boxes that are no site of the inputs: pools without a defined site, and
+/// backups naming no pool of the estate. The NUL they start with is in no site name.
+const OVERVIEW_NO_SITE: &str = "\u{0}none";
+const OVERVIEW_UNKNOWN: &str = "\u{0}unknown";
+
+/// What the overview's box of each site (by its key) counts.
+#[derive(Default)]
+struct SiteTally {
+    pools: BTreeMap<String, usize>,
+    /// The worst status of the site's pools.
+    status: BTreeMap<String, Status>,
+    /// Relationships between two pools of the same site.
+    inside: BTreeMap<String, usize>,
+}
+
+/// The relationships between two sites `a` < `b`, drawn as one line.
+struct SiteLink {
+    count: usize,
+    worst: Status,
+    a_backs_up_to_b: bool,
+    b_backs_up_to_a: bool,
+}
+
 /// The site overview: a frame per region (a central site and its branch sites), a box per site,
 /// and one line per pair of sites that back each other up, labelled with the number of
 /// relationships and coloured by the worst of them. Relationships inside a site are counted in the
@@ -661,49 +684,46 @@ fn overview(
     lang: Lang,
     id: &str,
 ) -> DiagramView {
-    const NONE: &str = "\u{0}none";
-    const UNKNOWN: &str = "\u{0}unknown";
-    let site_of = |fqdn: &str| -> String {
-        match estate.pool(fqdn) {
-            Some(p) => match &p.site {
-                Some(s) if estate.sites.iter().any(|x| &x.name == s) => s.clone(),
-                _ => NONE.to_owned(),
-            },
-            None => UNKNOWN.to_owned(),
-        }
-    };
-    // Per site: pools, relationships inside, worst status.
-    let mut pools_in: BTreeMap<String, usize> = BTreeMap::new();
-    let mut status_in: BTreeMap<String, Status> = BTreeMap::new();
+    let tally = tally_sites(estate, status_of, relations);
+    let groups = overview_groups(estate, &tally, lang);
+    let links = site_links(estate, relations);
+    let mut d = draw(groups, &links, "overview", id);
+    name_special_sites(&mut d, lang);
+    d
+}
+
+/// The key of a pool's box in the overview: its site when the inputs define it.
+fn overview_site(estate: &Estate, fqdn: &str) -> String {
+    match estate.pool(fqdn) {
+        Some(p) => match &p.site {
+            Some(s) if estate.sites.iter().any(|x| &x.name == s) => s.clone(),
+            _ => OVERVIEW_NO_SITE.to_owned(),
+        },
+        None => OVERVIEW_UNKNOWN.to_owned(),
+    }
+}
+
+/// Per site: its pools, the relationships inside it and its worst status.
+fn tally_sites(
+    estate: &Estate,
+    status_of: &BTreeMap<&str, Status>,
+    relations: &[Relation],
+) -> SiteTally {
+    let mut tally = SiteTally::default();
     for p in &estate.pools {
-        let s = site_of(&p.fqdn);
-        *pools_in.entry(s.clone()).or_default() += 1;
+        let s = overview_site(estate, &p.fqdn);
+        *tally.pools.entry(s.clone()).or_default() += 1;
         let st = status_of
             .get(p.fqdn.as_str())
             .copied()
             .unwrap_or(Status::Ok);
-        let e = status_in.entry(s).or_insert(Status::Ok);
+        let e = tally.status.entry(s).or_insert(Status::Ok);
         *e = e.worse(st);
     }
-    let mut inside: BTreeMap<String, usize> = BTreeMap::new();
-    // (site a, site b) with a < b -> (count, worst, a→b seen, b→a seen).
-    let mut between: BTreeMap<(String, String), (usize, Status, bool, bool)> = BTreeMap::new();
     for r in relations {
-        let (a, b) = (site_of(&r.from), site_of(&r.to));
-        if a == b {
-            *inside.entry(a).or_default() += 1;
-            continue;
-        }
-        let forward = a < b;
-        let key = if forward { (a, b) } else { (b, a) };
-        let e = between.entry(key).or_insert((0, Status::Ok, false, false));
-        e.0 += 1;
-        e.1 = e.1.worse(r.status);
-        if forward || r.mutual {
-            e.2 = true;
-        }
-        if !forward || r.mutual {
-            e.3 = true;
+        let a = overview_site(estate, &r.from);
+        if a == overview_site(estate, &r.to) {
+            *tally.inside.entry(a).or_default() += 1;
         }
     }
     let unknown: BTreeSet<&str> = relations
@@ -712,80 +732,116 @@ fn overview(
         .map(|r| r.to.as_str())
         .collect();
     if !unknown.is_empty() {
-        pools_in.insert(UNKNOWN.to_owned(), unknown.len());
+        tally
+            .pools
+            .insert(OVERVIEW_UNKNOWN.to_owned(), unknown.len());
     }
-    status_in.insert(UNKNOWN.to_owned(), Status::Unknown);
-    let node = |key: &str| -> NodeSpec {
-        let n = pools_in.get(key).copied().unwrap_or(0);
-        let mut detail = i18n::tf(lang, "diagram.site_pools", &[("n", &n.to_string())]);
-        if let Some(&k) = inside.get(key) {
-            detail.push_str(" · ");
-            detail.push_str(&i18n::tf(
-                lang,
-                "diagram.site_inside",
-                &[("n", &k.to_string())],
-            ));
-        }
-        NodeSpec {
-            key: key.to_owned(),
-            detail,
-            status: status_in.get(key).copied().unwrap_or(Status::Ok),
-        }
-    };
-    let mut groups: Vec<GroupSpec> = Vec::new();
-    for region in regions(estate, lang) {
-        let nodes: Vec<NodeSpec> = region
-            .sites
-            .iter()
-            .map(|s| node(s.unwrap_or(NONE)))
-            .collect();
-        groups.push(GroupSpec {
+    tally
+        .status
+        .insert(OVERVIEW_UNKNOWN.to_owned(), Status::Unknown);
+    tally
+}
+
+/// The box of one site: how many pools, and how many relationships stay inside it.
+fn site_node(tally: &SiteTally, lang: Lang, key: &str) -> NodeSpec {
+    let n = tally.pools.get(key).copied().unwrap_or(0);
+    let mut detail = i18n::tf(lang, "diagram.site_pools", &[("n", &n.to_string())]);
+    if let Some(&k) = tally.inside.get(key) {
+        detail.push_str(" · ");
+        detail.push_str(&i18n::tf(
+            lang,
+            "diagram.site_inside",
+            &[("n", &k.to_string())],
+        ));
+    }
+    NodeSpec {
+        key: key.to_owned(),
+        detail,
+        status: tally.status.get(key).copied().unwrap_or(Status::Ok),
+    }
+}
+
+/// A frame per region, then one for the backups naming no pool of the estate.
+fn overview_groups(estate: &Estate, tally: &SiteTally, lang: Lang) -> Vec<GroupSpec> {
+    let mut groups: Vec<GroupSpec> = regions(estate, lang)
+        .into_iter()
+        .map(|region| GroupSpec {
+            nodes: region
+                .sites
+                .iter()
+                .map(|s| site_node(tally, lang, s.unwrap_or(OVERVIEW_NO_SITE)))
+                .collect(),
             label: region.label,
             kind: region.kind,
-            nodes,
-        });
-    }
-    if pools_in.contains_key(UNKNOWN) {
+        })
+        .collect();
+    if tally.pools.contains_key(OVERVIEW_UNKNOWN) {
         groups.push(GroupSpec {
             label: i18n::t(lang, "site.unknown").to_owned(),
             kind: "unknown",
-            nodes: vec![node(UNKNOWN)],
+            nodes: vec![site_node(tally, lang, OVERVIEW_UNKNOWN)],
         });
     }
-    let links: Vec<Relation> = between
+    groups
+}
+
+/// One line per pair of sites with relationships between them, pointing the way they go (both
+/// ways when they go both ways), labelled with their number.
+fn site_links(estate: &Estate, relations: &[Relation]) -> Vec<Relation> {
+    let mut between: BTreeMap<(String, String), SiteLink> = BTreeMap::new();
+    for r in relations {
+        let (a, b) = (overview_site(estate, &r.from), overview_site(estate, &r.to));
+        if a == b {
+            continue;
+        }
+        let forward = a < b;
+        let key = if forward { (a, b) } else { (b, a) };
+        let link = between.entry(key).or_insert(SiteLink {
+            count: 0,
+            worst: Status::Ok,
+            a_backs_up_to_b: false,
+            b_backs_up_to_a: false,
+        });
+        link.count += 1;
+        link.worst = link.worst.worse(r.status);
+        link.a_backs_up_to_b |= forward || r.mutual;
+        link.b_backs_up_to_a |= !forward || r.mutual;
+    }
+    between
         .into_iter()
-        .map(|((a, b), (n, status, ab, ba))| {
-            let (from, to) = if ab { (a, b) } else { (b, a) };
+        .map(|((a, b), link)| {
+            let (from, to) = if link.a_backs_up_to_b { (a, b) } else { (b, a) };
             Relation {
                 from,
                 to,
-                status,
-                mutual: ab && ba,
-                label: Some(n.to_string()),
+                status: link.worst,
+                mutual: link.a_backs_up_to_b && link.b_backs_up_to_a,
+                label: Some(link.count.to_string()),
             }
         })
-        .collect();
-    let mut d = draw(groups, &links, "overview", id);
-    // Box titles and labels: the site's name, not the internal key.
+        .collect()
+}
+
+/// Box titles and line ends show the name of a special site, not its internal key.
+fn name_special_sites(d: &mut DiagramView, lang: Lang) {
+    let name = |key: &str| match key {
+        OVERVIEW_NO_SITE => Some(i18n::t(lang, "site.none").to_owned()),
+        OVERVIEW_UNKNOWN => Some(i18n::t(lang, "site.unknown").to_owned()),
+        _ => None,
+    };
     for p in &mut d.pools {
-        let name = match p.fqdn.as_str() {
-            NONE => i18n::t(lang, "site.none").to_owned(),
-            UNKNOWN => i18n::t(lang, "site.unknown").to_owned(),
-            _ => continue,
-        };
-        p.label = name.clone();
-        p.fqdn = name;
+        if let Some(name) = name(&p.fqdn) {
+            p.label = name.clone();
+            p.fqdn = name;
+        }
     }
     for e in &mut d.edges {
         for end in [&mut e.from_fqdn, &mut e.to_fqdn] {
-            match end.as_str() {
-                NONE => *end = i18n::t(lang, "site.none").to_owned(),
-                UNKNOWN => *end = i18n::t(lang, "site.unknown").to_owned(),
-                _ => {}
+            if let Some(name) = name(end) {
+                *end = name;
             }
         }
     }
-    d
 }
 
 fn shorten(fqdn: &str, chars: usize) -> String {

@@ -2,7 +2,10 @@
 //! every plan renderer shares (terminal, runbook, reports), so none of them imports another.
 
 use crate::i18n::{self, Lang};
-use crate::plan::{BranchProcedure, Change, PairingPlan, PlannedPair};
+use crate::plan::{
+    BranchMove, BranchProcedure, Change, MigrateFirst, NotPlanned, PairingPlan, PlannedPair,
+    Successor,
+};
 
 use super::{
     BranchMoveView, ChangeView, MigrateFirstView, NotPlannedView, ObjectiveView, PlanPairView,
@@ -16,74 +19,8 @@ pub const DOCS_SBA_2010: &str = "https://learn.microsoft.com/en-us/previous-vers
 
 /// The view of one estate's plan. Only reshapes and labels what the planner decided.
 pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
-    let pairs = plan
-        .pairs
-        .iter()
-        .map(|p| {
-            let [a, b] = &p.sides;
-            let today = p.today();
-            let action = p.action();
-            PlanPairView {
-                pools: [a.fqdn.clone(), b.fqdn.clone()],
-                sites: [a.site.clone(), b.site.clone()],
-                planned: p.not_deployed().into_iter().map(str::to_owned).collect(),
-                proposed: p.proposed().into_iter().map(str::to_owned).collect(),
-                users: p.users,
-                capacity_checked: p.capacity_checked,
-                capacity_label: capacity_label(lang, p),
-                kept: p.kept,
-                cross_site: p.cross_site,
-                pinned: p.pinned,
-                today: today.code(),
-                today_label: i18n::t(lang, today.label_key()),
-                action: action.code(),
-                action_label: p.action_message().render(lang),
-                cms_label: cms_text(p, lang),
-                warnings: p.warnings.iter().map(|w| w.message.render(lang)).collect(),
-            }
-        })
-        .collect();
-    let changes = plan
-        .changes
-        .iter()
-        .map(|c| match c {
-            Change::Remove { from, to, why } => ChangeView {
-                kind: "remove",
-                kind_label: i18n::t(lang, "change.remove"),
-                pools: [from.clone(), to.clone()],
-                mutual: false,
-                note: i18n::t(lang, "change.remove.note").to_owned(),
-                why: Some(why.render(lang)),
-            },
-            Change::Add { pools, repair, why } => ChangeView {
-                kind: "add",
-                kind_label: i18n::t(lang, "change.add"),
-                pools: pools.clone(),
-                mutual: true,
-                note: with_repair(lang, i18n::t(lang, "change.add.note"), *repair),
-                why: pair_details(lang, why),
-            },
-            Change::Keep {
-                pools,
-                reciprocal,
-                repair,
-                why,
-            } => ChangeView {
-                kind: "keep",
-                kind_label: i18n::t(lang, "change.keep"),
-                pools: pools.clone(),
-                mutual: true,
-                note: if *reciprocal {
-                    i18n::t(lang, "change.keep.reciprocal").to_owned()
-                } else {
-                    with_repair(lang, i18n::t(lang, "change.keep.one_sided"), *repair)
-                },
-                why: pair_details(lang, why),
-            },
-        })
-        .collect();
     PlanView {
-        pairs,
+        pairs: plan.pairs.iter().map(|p| pair_view(lang, p)).collect(),
         unpaired: plan
             .unpaired
             .iter()
@@ -101,60 +38,134 @@ pub fn plan_view(lang: Lang, plan: &PairingPlan) -> PlanView {
         migrate_first: plan
             .migrate_first
             .iter()
-            .map(|m| MigrateFirstView {
-                pool: m.pool.clone(),
-                site: m.site.clone(),
-                backup: m.backup.clone(),
-                backup_of: m.backup_of.clone(),
-                branches: m.branches.clone(),
-                successor_proposed: plan.is_proposed(&m.successor),
-                successor: m.successor.clone(),
-                successor_partner: m.successor_partner.clone(),
-                users: m.users,
-            })
+            .map(|m| migrate_first_view(plan, m))
             .collect(),
         not_planned: plan
             .not_planned
             .iter()
-            .map(|n| NotPlannedView {
-                pool: n.pool.clone(),
-                site: n.site.clone(),
-                role: n.role.label(),
-                role_label: i18n::t(lang, &format!("role.{}", n.role.label())),
-            })
+            .map(|n| not_planned_view(lang, n))
             .collect(),
-        changes,
+        changes: plan.changes.iter().map(|c| change_view(lang, c)).collect(),
         branch_moves: plan
             .branch_moves
             .iter()
-            .map(|m| BranchMoveView {
-                branch: m.branch.clone(),
-                site: m.site.clone(),
-                from: m.from.clone(),
-                to: m.to.clone(),
-                why: m.why.render(lang),
-                users: m.users,
-                procedure: m.procedure.code(),
-                steps: branch_steps(m.procedure, lang),
-                docs_url: match m.procedure {
-                    BranchProcedure::Reassociate => DOCS_BRANCH,
-                    BranchProcedure::Lync2010Sba => DOCS_SBA_2010,
-                },
-            })
+            .map(|m| branch_move_view(lang, m))
             .collect(),
-        successors: plan
-            .successors
-            .iter()
-            .map(|s| SuccessorView {
-                pool: s.pool.clone(),
-                site: s.site.clone(),
-                replaces: s.replaces.clone(),
-                declared: s.declared,
-                users: s.users,
-            })
-            .collect(),
+        successors: plan.successors.iter().map(successor_view).collect(),
         target_version: plan.target_version.label(),
         docs_url: DOCS_PAIRING,
+    }
+}
+
+fn pair_view(lang: Lang, p: &PlannedPair) -> PlanPairView {
+    let [a, b] = &p.sides;
+    let today = p.today();
+    let action = p.action();
+    PlanPairView {
+        pools: [a.fqdn.clone(), b.fqdn.clone()],
+        sites: [a.site.clone(), b.site.clone()],
+        planned: p.not_deployed().into_iter().map(str::to_owned).collect(),
+        proposed: p.proposed().into_iter().map(str::to_owned).collect(),
+        users: p.users,
+        capacity_checked: p.capacity_checked,
+        capacity_label: capacity_label(lang, p),
+        kept: p.kept,
+        cross_site: p.cross_site,
+        pinned: p.pinned,
+        today: today.code(),
+        today_label: i18n::t(lang, today.label_key()),
+        action: action.code(),
+        action_label: p.action_message().render(lang),
+        cms_label: cms_text(p, lang),
+        warnings: p.warnings.iter().map(|w| w.message.render(lang)).collect(),
+    }
+}
+
+fn change_view(lang: Lang, c: &Change) -> ChangeView {
+    match c {
+        Change::Remove { from, to, why } => ChangeView {
+            kind: "remove",
+            kind_label: i18n::t(lang, "change.remove"),
+            pools: [from.clone(), to.clone()],
+            mutual: false,
+            note: i18n::t(lang, "change.remove.note").to_owned(),
+            why: Some(why.render(lang)),
+        },
+        Change::Add { pools, repair, why } => ChangeView {
+            kind: "add",
+            kind_label: i18n::t(lang, "change.add"),
+            pools: pools.clone(),
+            mutual: true,
+            note: with_repair(lang, i18n::t(lang, "change.add.note"), *repair),
+            why: pair_details(lang, why),
+        },
+        Change::Keep {
+            pools,
+            reciprocal,
+            repair,
+            why,
+        } => ChangeView {
+            kind: "keep",
+            kind_label: i18n::t(lang, "change.keep"),
+            pools: pools.clone(),
+            mutual: true,
+            note: if *reciprocal {
+                i18n::t(lang, "change.keep.reciprocal").to_owned()
+            } else {
+                with_repair(lang, i18n::t(lang, "change.keep.one_sided"), *repair)
+            },
+            why: pair_details(lang, why),
+        },
+    }
+}
+
+fn migrate_first_view(plan: &PairingPlan, m: &MigrateFirst) -> MigrateFirstView {
+    MigrateFirstView {
+        pool: m.pool.clone(),
+        site: m.site.clone(),
+        backup: m.backup.clone(),
+        backup_of: m.backup_of.clone(),
+        branches: m.branches.clone(),
+        successor_proposed: plan.is_proposed(&m.successor),
+        successor: m.successor.clone(),
+        successor_partner: m.successor_partner.clone(),
+        users: m.users,
+    }
+}
+
+fn not_planned_view(lang: Lang, n: &NotPlanned) -> NotPlannedView {
+    NotPlannedView {
+        pool: n.pool.clone(),
+        site: n.site.clone(),
+        role: n.role.label(),
+        role_label: i18n::t(lang, &format!("role.{}", n.role.label())),
+    }
+}
+
+fn branch_move_view(lang: Lang, m: &BranchMove) -> BranchMoveView {
+    BranchMoveView {
+        branch: m.branch.clone(),
+        site: m.site.clone(),
+        from: m.from.clone(),
+        to: m.to.clone(),
+        why: m.why.render(lang),
+        users: m.users,
+        procedure: m.procedure.code(),
+        steps: branch_steps(m.procedure, lang),
+        docs_url: match m.procedure {
+            BranchProcedure::Reassociate => DOCS_BRANCH,
+            BranchProcedure::Lync2010Sba => DOCS_SBA_2010,
+        },
+    }
+}
+
+fn successor_view(s: &Successor) -> SuccessorView {
+    SuccessorView {
+        pool: s.pool.clone(),
+        site: s.site.clone(),
+        replaces: s.replaces.clone(),
+        declared: s.declared,
+        users: s.users,
     }
 }
 

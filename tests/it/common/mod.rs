@@ -109,3 +109,23 @@ pub fn pools_of(finding: &Value) -> Vec<&str> {
         .map(|p| p.as_str().expect("pool names are strings"))
         .collect()
 }
+
+/// Insta settings for the text snapshots of reports (Markdown, HTML text), which stamp
+/// "lyncpair <version>": this build's version becomes `[version]`, so a release does not change
+/// every snapshot. Only this build's version is masked; any other version stays in the text and
+/// fails the snapshot. Bind them around the assertions:
+/// `let _version = common::version_masked().bind_to_scope();`.
+pub fn version_masked() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(
+        &format!(r"\blyncpair {}\b", regex_literal(env!("CARGO_PKG_VERSION"))),
+        "lyncpair [version]",
+    );
+    settings
+}
+
+/// `text` as a regular expression that matches only itself: a version holds letters, digits, and
+/// `.`, `-` and `+`, of which `.` and `+` mean something in a regex.
+fn regex_literal(text: &str) -> String {
+    text.replace('.', r"\.").replace('+', r"\+")
+}
