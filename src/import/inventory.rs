@@ -1182,46 +1182,23 @@ fn check_ods_content(bytes: &[u8]) -> Result<(), OdsProblem> {
         return Ok(());
     };
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
-    // Where the damage is, in lines and columns of content.xml (read again: it is rarely needed).
-    let damaged = |why: String, offset: u64| {
-        let (line, column) = zip::ZipArchive::new(Cursor::new(bytes))
-            .ok()
-            .and_then(|mut zip| {
-                let entry = zip.by_name("content.xml").ok()?;
-                Some(line_col_of(entry, offset))
-            })
-            .unwrap_or((1, 1));
-        Err(OdsProblem::Damaged { why, line, column })
-    };
     let mut depth = 0u32;
     let mut buf = Vec::new();
-    let repeats = |e: &quick_xml::events::BytesStart<'_>, attr: &str| -> u64 {
-        e.attributes()
-            .flatten()
-            .find(|a| a.key.as_ref() == attr)
-            .and_then(|a| a.value.trim().parse().ok())
-            .unwrap_or(1)
-    };
-    let mut table = String::new();
-    // Per table: the next row's index, the first row holding a value, the widest such row.
-    let (mut row, mut first, mut width) = (0u64, None::<u64>, 0u64);
-    // Per row: its repeat count, the next column, and the column after its last value.
-    let (mut row_repeat, mut col, mut row_width) = (1u64, 0u64, 0u64);
-    let too_big = |table: &str, what: String| {
-        OdsProblem::TooBig(format!(
-            "sheet \"{table}\" {what}: it is not an inventory (an ODS repeat bomb?)"
-        ))
-    };
+    let mut repeats = OdsRepeats::default();
     loop {
         let event = match reader.read_event_into(&mut buf) {
             Ok(Event::Eof) if depth == 0 => return Ok(()),
             Ok(Event::Eof) => {
                 let at = reader.buffer_position();
-                return damaged(format!("it ends inside {depth} open element(s)"), at);
+                return Err(ods_damaged(
+                    bytes,
+                    format!("it ends inside {depth} open element(s)"),
+                    at,
+                ));
             }
             Err(e) => {
                 let at = reader.error_position();
-                return damaged(e.to_string(), at);
+                return Err(ods_damaged(bytes, e.to_string(), at));
             }
             Ok(e) => e,
         };
@@ -1231,61 +1208,130 @@ fn check_ods_content(bytes: &[u8]) -> Result<(), OdsProblem> {
             _ => {}
         }
         match &event {
-            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
-                "table:table" => {
-                    table = e
-                        .attributes()
-                        .flatten()
-                        .find(|a| a.key.as_ref() == "table:name")
-                        .map(|a| a.value.into_owned())
-                        .unwrap_or_default();
-                    (row, first, width) = (0, None, 0);
-                }
-                "table:table-row" => {
-                    row_repeat = repeats(e, "table:number-rows-repeated").max(1);
-                    (col, row_width) = (0, 0);
-                }
-                "table:table-cell" | "table:covered-table-cell" => {
-                    let n = repeats(e, "table:number-columns-repeated");
-                    col = col.saturating_add(n);
-                    // A cell with content or a value; empty repeated cells are not expanded.
-                    let has_value = matches!(event, Event::Start(_))
-                        || e.attributes().flatten().any(|a| {
-                            matches!(a.key.as_ref(), "office:value-type" | "table:formula")
-                        });
-                    if has_value {
-                        row_width = col;
-                    }
-                }
-                _ => {}
-            },
-            Event::End(e) if e.name().as_ref() == "table:table-row" => {
-                if row_width > 0 {
-                    let first_row = *first.get_or_insert(row);
-                    let last = row.saturating_add(row_repeat - 1);
-                    width = width.max(row_width);
-                    if last >= u64::from(MAX_SHEET_ROWS) || width > u64::from(MAX_SHEET_COLUMNS) {
-                        return Err(too_big(
-                            &table,
-                            format!(
-                                "repeats values beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads"
-                            ),
-                        ));
-                    }
-                    let area = (last - first_row + 1).saturating_mul(width);
-                    if area > MAX_SHEET_CELLS {
-                        return Err(too_big(
-                            &table,
-                            format!("repeats its values over more than {MAX_SHEET_CELLS} cells"),
-                        ));
-                    }
-                }
-                row = row.saturating_add(row_repeat);
+            Event::Start(e) | Event::Empty(e) => {
+                repeats.start(e, matches!(event, Event::Start(_)));
             }
+            Event::End(e) if e.name().as_ref() == "table:table-row" => repeats.end_row()?,
             _ => {}
         }
         buf.clear();
     }
+}
+
+/// `content.xml` of an ODS is damaged at byte `offset`: where that is, in lines and columns of
+/// `content.xml` (read again: it is rarely needed).
+fn ods_damaged(bytes: &[u8], why: String, offset: u64) -> OdsProblem {
+    let (line, column) = zip::ZipArchive::new(Cursor::new(bytes))
+        .ok()
+        .and_then(|mut zip| {
+            let entry = zip.by_name("content.xml").ok()?;
+            Some(line_col_of(entry, offset))
+        })
+        .unwrap_or((1, 1));
+    OdsProblem::Damaged { why, line, column }
+}
+
+/// How far the values of the current ODS table reach once calamine repeats its rows and cells.
+struct OdsRepeats {
+    /// The current table's name.
+    table: String,
+    /// Per table: the next row's index, the first row holding a value, the widest such row.
+    row: u64,
+    first: Option<u64>,
+    width: u64,
+    /// Per row: its repeat count, the next column, and the column after its last value.
+    row_repeat: u64,
+    col: u64,
+    row_width: u64,
+}
+
+impl Default for OdsRepeats {
+    fn default() -> OdsRepeats {
+        OdsRepeats {
+            table: String::new(),
+            row: 0,
+            first: None,
+            width: 0,
+            row_repeat: 1,
+            col: 0,
+            row_width: 0,
+        }
+    }
+}
+
+impl OdsRepeats {
+    /// A start (or empty) tag: a table, row or cell starts.
+    fn start(&mut self, e: &quick_xml::events::BytesStart<'_>, has_content: bool) {
+        match e.name().as_ref() {
+            "table:table" => {
+                self.table = ods_attribute(e, "table:name").unwrap_or_default();
+                (self.row, self.first, self.width) = (0, None, 0);
+            }
+            "table:table-row" => {
+                self.row_repeat = ods_repeats(e, "table:number-rows-repeated").max(1);
+                (self.col, self.row_width) = (0, 0);
+            }
+            "table:table-cell" | "table:covered-table-cell" => {
+                let n = ods_repeats(e, "table:number-columns-repeated");
+                self.col = self.col.saturating_add(n);
+                // A cell with content or a value; empty repeated cells are not expanded.
+                let has_value = has_content
+                    || e.attributes().flatten().any(|a| {
+                        matches!(a.key.as_ref(), "office:value-type" | "table:formula")
+                    });
+                if has_value {
+                    self.row_width = self.col;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A row ends: the area its values and repeats reach must stay within the sheet limits.
+    fn end_row(&mut self) -> Result<(), OdsProblem> {
+        if self.row_width > 0 {
+            let first_row = *self.first.get_or_insert(self.row);
+            let last = self.row.saturating_add(self.row_repeat - 1);
+            self.width = self.width.max(self.row_width);
+            if last >= u64::from(MAX_SHEET_ROWS) || self.width > u64::from(MAX_SHEET_COLUMNS) {
+                return Err(self.too_big(format!(
+                    "repeats values beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads"
+                )));
+            }
+            let area = (last - first_row + 1).saturating_mul(self.width);
+            if area > MAX_SHEET_CELLS {
+                return Err(self.too_big(format!(
+                    "repeats its values over more than {MAX_SHEET_CELLS} cells"
+                )));
+            }
+        }
+        self.row = self.row.saturating_add(self.row_repeat);
+        Ok(())
+    }
+
+    fn too_big(&self, what: String) -> OdsProblem {
+        OdsProblem::TooBig(format!(
+            "sheet \"{}\" {what}: it is not an inventory (an ODS repeat bomb?)",
+            self.table
+        ))
+    }
+}
+
+/// The value of attribute `name` of an ODS element.
+fn ods_attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .map(|a| a.value.into_owned())
+}
+
+/// A repeat count attribute of an ODS element (1 when missing or unreadable).
+fn ods_repeats(e: &quick_xml::events::BytesStart<'_>, name: &str) -> u64 {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .and_then(|a| a.value.trim().parse().ok())
+        .unwrap_or(1)
 }
 
 /// 1-based line and column (in characters) of byte `offset` of a stream, read in one pass with
