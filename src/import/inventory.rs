@@ -1088,8 +1088,18 @@ fn check_biff_sheet(stream: &[u8], start: usize) -> Result<(), String> {
 /// declare a range within the sheet limits.
 fn check_biff_dimensions(d: &[u8]) -> Result<(), String> {
     let (rf, rl, cf, cl) = match d.len() {
-        10 => (biff_u16(d, 0), biff_u16(d, 2), biff_u16(d, 4), biff_u16(d, 6)),
-        14 | 16 => (biff_u32(d, 0), biff_u32(d, 4), biff_u16(d, 8), biff_u16(d, 10)),
+        10 => (
+            biff_u16(d, 0),
+            biff_u16(d, 2),
+            biff_u16(d, 4),
+            biff_u16(d, 6),
+        ),
+        14 | 16 => (
+            biff_u32(d, 0),
+            biff_u32(d, 4),
+            biff_u16(d, 8),
+            biff_u16(d, 10),
+        ),
         _ => return Ok(()),
     };
     let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) else {
@@ -1276,9 +1286,9 @@ impl OdsRepeats {
                 self.col = self.col.saturating_add(n);
                 // A cell with content or a value; empty repeated cells are not expanded.
                 let has_value = has_content
-                    || e.attributes().flatten().any(|a| {
-                        matches!(a.key.as_ref(), "office:value-type" | "table:formula")
-                    });
+                    || e.attributes()
+                        .flatten()
+                        .any(|a| matches!(a.key.as_ref(), "office:value-type" | "table:formula"));
                 if has_value {
                     self.row_width = self.col;
                 }
