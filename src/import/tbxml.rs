@@ -239,15 +239,15 @@ fn attr_offset(text: &str, tag_start: usize, name: &str) -> usize {
     tag_start
 }
 
-fn parse(text: &str) -> Result<Parsed, XmlError> {
-    let mut r = XmlReader::new(text);
+/// Read up to the root element, which must be a non-empty `TopologyBuilder`.
+fn read_root(r: &mut XmlReader<'_>) -> Result<(), XmlError> {
     loop {
         let (ns, event) = r.next_event()?;
         match event {
             Event::Start(e) => {
                 let local = e.local_name().as_ref().to_owned();
                 if ns == NS_TOPOLOGY_BUILDER && local == "TopologyBuilder" {
-                    break;
+                    return Ok(());
                 }
                 return Err(r.error_here(wrong_root(&ns, &local)));
             }
@@ -268,6 +268,11 @@ fn parse(text: &str) -> Result<Parsed, XmlError> {
             _ => {}
         }
     }
+}
+
+fn parse(text: &str) -> Result<Parsed, XmlError> {
+    let mut r = XmlReader::new(text);
+    read_root(&mut r)?;
     let root_line = r.line();
     let mut st = State {
         text,
