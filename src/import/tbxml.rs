@@ -285,36 +285,8 @@ fn parse(text: &str) -> Result<Parsed, XmlError> {
     loop {
         let (ns, event) = r.next_event()?;
         match event {
-            Event::Start(e) => {
-                let line = r.line();
-                let local = e.local_name().as_ref().to_owned();
-                let el = Element {
-                    ns: &ns,
-                    local: &local,
-                    start: &e,
-                    line,
-                    tag: Tag::Start,
-                };
-                match st.open(&mut r, &el)? {
-                    Next::Read(frame) => st.frames.push((frame, local, line)),
-                    Next::Skip => r.skip(&e)?,
-                    Next::Consumed => {}
-                }
-            }
-            Event::Empty(e) => {
-                let line = r.line();
-                let local = e.local_name().as_ref().to_owned();
-                let el = Element {
-                    ns: &ns,
-                    local: &local,
-                    start: &e,
-                    line,
-                    tag: Tag::Empty,
-                };
-                if let Next::Read(frame) = st.open(&mut r, &el)? {
-                    st.close(frame, line)?;
-                }
-            }
+            Event::Start(e) => st.element(&mut r, &ns, &e, Tag::Start)?,
+            Event::Empty(e) => st.element(&mut r, &ns, &e, Tag::Empty)?,
             Event::End(_) => {
                 let Some((frame, _, line)) = st.frames.pop() else {
                     break;
@@ -362,6 +334,33 @@ fn is_name(ns: &str, local: &str) -> bool {
 impl State<'_> {
     fn top(&self) -> Option<Frame> {
         self.frames.last().map(|f| f.0)
+    }
+
+    /// An element starts or is empty: open it, then read its content in a new frame, skip it, or
+    /// (when it is empty) close it at once.
+    fn element<'a>(
+        &mut self,
+        r: &mut XmlReader<'a>,
+        ns: &str,
+        e: &BytesStart<'a>,
+        tag: Tag,
+    ) -> Result<(), XmlError> {
+        let line = r.line();
+        let local = e.local_name().as_ref().to_owned();
+        let el = Element {
+            ns,
+            local: &local,
+            start: e,
+            line,
+            tag,
+        };
+        match (self.open(r, &el)?, tag) {
+            (Next::Read(frame), Tag::Start) => self.frames.push((frame, local, line)),
+            (Next::Read(frame), Tag::Empty) => self.close(frame, line)?,
+            (Next::Skip, Tag::Start) => r.skip(e)?,
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Handle the start tag of an element inside the frame on top, and say what to do with its
