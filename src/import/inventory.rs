@@ -1218,9 +1218,7 @@ fn check_ods_content(bytes: &[u8]) -> Result<(), OdsProblem> {
             _ => {}
         }
         match &event {
-            Event::Start(e) | Event::Empty(e) => {
-                repeats.start(e, matches!(event, Event::Start(_)));
-            }
+            Event::Start(_) | Event::Empty(_) => repeats.start(&event),
             Event::End(e) if e.name().as_ref() == "table:table-row" => repeats.end_row()?,
             _ => {}
         }
@@ -1271,7 +1269,11 @@ impl Default for OdsRepeats {
 
 impl OdsRepeats {
     /// A start (or empty) tag: a table, row or cell starts.
-    fn start(&mut self, e: &quick_xml::events::BytesStart<'_>, has_content: bool) {
+    fn start(&mut self, event: &quick_xml::events::Event<'_>) {
+        use quick_xml::events::Event;
+        let (Event::Start(e) | Event::Empty(e)) = event else {
+            return;
+        };
         match e.name().as_ref() {
             "table:table" => {
                 self.table = ods_attribute(e, "table:name").unwrap_or_default();
@@ -1285,7 +1287,7 @@ impl OdsRepeats {
                 let n = ods_repeats(e, "table:number-columns-repeated");
                 self.col = self.col.saturating_add(n);
                 // A cell with content or a value; empty repeated cells are not expanded.
-                let has_value = has_content
+                let has_value = matches!(event, Event::Start(_))
                     || e.attributes()
                         .flatten()
                         .any(|a| matches!(a.key.as_ref(), "office:value-type" | "table:formula"));
