@@ -99,62 +99,13 @@ fn name_for_files(paths: &[&Path]) -> String {
     }
 }
 
+/// Walk a folder: find its inputs, import them, and group their records into estates.
 fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
-    let root_display = root.display().to_string();
-    let mut by_folder: BTreeMap<PathBuf, Vec<InputRecords>> = BTreeMap::new();
-    let mut seen_any = false;
-    let out_dir = opts.out_dir.as_ref().and_then(|d| d.canonicalize().ok());
-    // The output folder of this run, and any folder lyncpair wrote reports into, hold reports,
-    // not inputs (unless it is the folder the user named).
-    let is_output_folder = |e: &walkdir::DirEntry| {
-        e.depth() > 0
-            && e.file_type().is_dir()
-            && (e.path().join(MANIFEST).is_file()
-                || out_dir
-                    .as_ref()
-                    .is_some_and(|o| e.path().canonicalize().is_ok_and(|p| &p == o)))
-    };
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !(e.file_name().to_string_lossy().starts_with('.') || is_output_folder(e))
-        });
-    let mut found: Vec<(PathBuf, import::Walked)> = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let where_ = e
-                    .path()
-                    .map_or(root_display.clone(), |p| p.display().to_string());
-                let message = e
-                    .io_error()
-                    .map_or_else(|| e.to_string(), import::io_message);
-                out.errors.push(InputError::new(&where_, message));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let kind = import::walked_kind(path);
-        // Outputs of an earlier run are neither inputs nor clutter worth a note.
-        if import::is_own_output(&import::head(path)) {
-            continue;
-        }
-        if kind == import::Walked::Other {
-            out.skipped
-                .push((path.to_path_buf(), NOT_AN_INPUT.to_owned()));
-            continue;
-        }
-        found.push((entry.into_path(), kind));
-    }
+    let found = find_inputs(root, opts, out);
     // Files are imported in parallel; results come back in walk order.
     let imported = import_all(found.iter().map(|(p, _)| p.as_path()), opts);
+    let mut by_folder: BTreeMap<PathBuf, Vec<InputRecords>> = BTreeMap::new();
+    let mut seen_any = false;
     for ((path, kind), result) in found.iter().zip(imported) {
         match result {
             Ok(r) => {
@@ -181,11 +132,85 @@ fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
     }
     if !seen_any {
         out.errors.push(InputError::new(
-            &root_display,
+            &root.display().to_string(),
             "the folder holds no file lyncpair can import (.xml, .tbxml, .zip, .csv, .xlsx, .xls, .ods)",
         ));
         return;
     }
+    for (folder, records) in group_into_estates(by_folder) {
+        out.estates.push(EstateInputs {
+            name: folder.display().to_string(),
+            records,
+        });
+    }
+}
+
+/// The files under `root` that may be inputs, in walk order (by file name), with their kind.
+/// Hidden entries and output folders are not entered; unreadable entries become errors and files
+/// that are no input are listed as skipped in `out`.
+fn find_inputs(
+    root: &Path,
+    opts: &ImportOptions,
+    out: &mut Discovered,
+) -> Vec<(PathBuf, import::Walked)> {
+    let out_dir = opts.out_dir.as_ref().and_then(|d| d.canonicalize().ok());
+    // The output folder of this run, and any folder lyncpair wrote reports into, hold reports,
+    // not inputs (unless it is the folder the user named).
+    let is_output_folder = |e: &walkdir::DirEntry| {
+        e.depth() > 0
+            && e.file_type().is_dir()
+            && (e.path().join(MANIFEST).is_file()
+                || out_dir
+                    .as_ref()
+                    .is_some_and(|o| e.path().canonicalize().is_ok_and(|p| &p == o)))
+    };
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_name().to_string_lossy().starts_with('.') || is_output_folder(e))
+        });
+    let mut found: Vec<(PathBuf, import::Walked)> = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let where_ = e
+                    .path()
+                    .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+                let message = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), import::io_message);
+                out.errors.push(InputError::new(&where_, message));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let kind = import::walked_kind(path);
+        // Outputs of an earlier run are neither inputs nor clutter worth a note.
+        if import::is_own_output(&import::head(path)) {
+            continue;
+        }
+        if kind == import::Walked::Other {
+            out.skipped
+                .push((path.to_path_buf(), NOT_AN_INPUT.to_owned()));
+            continue;
+        }
+        found.push((entry.into_path(), kind));
+    }
+    found
+}
+
+/// One estate per folder holding a topology; inventory and cmdlet files without a topology beside
+/// them join the nearest ancestor estate (or form their own).
+fn group_into_estates(
+    by_folder: BTreeMap<PathBuf, Vec<InputRecords>>,
+) -> BTreeMap<PathBuf, Vec<InputRecords>> {
     let estate_folders: BTreeSet<PathBuf> = by_folder
         .iter()
         .filter(|(_, recs)| recs.iter().any(|r| r.input.format.is_topology()))
@@ -193,7 +218,6 @@ fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
         .collect();
     let mut estates: BTreeMap<PathBuf, Vec<InputRecords>> = BTreeMap::new();
     for (folder, recs) in by_folder {
-        // Inventory and cmdlet files without a topology beside them join the nearest ancestor estate.
         let home = folder
             .ancestors()
             .find(|a| estate_folders.contains(*a))
@@ -201,12 +225,7 @@ fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
             .unwrap_or(folder);
         estates.entry(home).or_default().extend(recs);
     }
-    for (folder, records) in estates {
-        out.estates.push(EstateInputs {
-            name: folder.display().to_string(),
-            records,
-        });
-    }
+    estates
 }
 
 const NOT_AN_INPUT: &str = "skipped: not a topology export, cmdlet CSV or inventory";

@@ -82,7 +82,72 @@ fn mib(bytes: u64) -> u64 {
 
 /// [`read`] with the bounds as a parameter, so tests can exceed them cheaply.
 fn read_with(bytes: &[u8], display: &str, limits: Limits) -> Result<InputRecords, InputError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+    let mut archive = open_archive(bytes, display, limits)?;
+    let entries = list_entries(&mut archive, display, limits)?;
+    let Some((index, entry_name)) = entries.doc_item_sets.first().cloned() else {
+        return Err(InputError::new(
+            display,
+            format!(
+                "this ZIP archive has no {DOC_ITEM_SET} entry, so it is neither an Export-CsConfiguration \
+                 export nor a spreadsheet lyncpair reads; its entries: {}",
+                list(&entries.names)
+            ),
+        ));
+    };
+    let inner = format!("{display}!{entry_name}");
+    let data = read_entry(&mut archive, index, &inner, limits)?;
+    if data.len() as u64 > limits.entry_bytes {
+        return Err(bomb(
+            display,
+            &entry_name,
+            data.len() as u64,
+            limits.entry_bytes,
+            "expands to",
+        ));
+    }
+
+    let decoded = text::decode(&data).map_err(|e| InputError::new(&inner, e.message))?;
+    let scan = scan(&decoded.text).map_err(|e| InputError::from_xml(&inner, e))?;
+    if scan.topologies.is_empty() {
+        return Err(no_topology(&inner, &entry_name, &scan, &entries.names));
+    }
+
+    let mut records = InputRecords::new(Input {
+        path: inner.clone(),
+        format: Format::ConfigZip,
+        encoding: decoded.encoding.label().to_owned(),
+    });
+    for doc in &scan.topologies {
+        resolve(doc, &mut records);
+    }
+    for (message, line) in scan.notes {
+        records.notes.push(Note {
+            message,
+            source: Source::new(&inner, Some(line)),
+        });
+    }
+    for (_, other) in entries.doc_item_sets.iter().skip(1) {
+        records.notes.push(Note {
+            message: crate::i18n::Message::new("note.zip.further_doc_item_set")
+                .arg("other", other.as_str())
+                .arg("read", entry_name.as_str()),
+            source: Source::new(display, None),
+        });
+    }
+    // The input is the archive; the facts keep pointing inside it.
+    records.input.path = display.to_owned();
+    Ok(records)
+}
+
+type Archive<'b> = zip::ZipArchive<Cursor<&'b [u8]>>;
+
+/// Open the archive's central directory, refusing more entries than a configuration export has.
+fn open_archive<'b>(
+    bytes: &'b [u8],
+    display: &str,
+    limits: Limits,
+) -> Result<Archive<'b>, InputError> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         InputError::new(
             display,
             format!(
@@ -102,7 +167,23 @@ fn read_with(bytes: &[u8], display: &str, limits: Limits) -> Result<InputRecords
             ),
         ));
     }
+    Ok(archive)
+}
 
+/// The entries of an archive, by the sizes they declare (nothing is decompressed yet).
+struct Entries {
+    /// Every entry's name, in archive order (listed in messages).
+    names: Vec<String>,
+    /// Index and name of each `DocItemSet.xml`; the first is read.
+    doc_item_sets: Vec<(usize, String)>,
+}
+
+/// List the entries, refusing any whose declared size is above the bounds, alone or together.
+fn list_entries(
+    archive: &mut Archive<'_>,
+    display: &str,
+    limits: Limits,
+) -> Result<Entries, InputError> {
     let mut names = Vec::with_capacity(archive.len());
     let mut total: u64 = 0;
     let mut doc_item_sets = Vec::new();
@@ -147,100 +228,63 @@ fn read_with(bytes: &[u8], display: &str, limits: Limits) -> Result<InputRecords
         }
         names.push(name);
     }
+    Ok(Entries {
+        names,
+        doc_item_sets,
+    })
+}
 
-    let Some((index, entry_name)) = doc_item_sets.first().cloned() else {
-        return Err(InputError::new(
-            display,
+/// Decompress entry `index` (named `inner` in errors), at most one byte beyond the entry bound.
+fn read_entry(
+    archive: &mut Archive<'_>,
+    index: usize,
+    inner: &str,
+    limits: Limits,
+) -> Result<Vec<u8>, InputError> {
+    let entry = archive.by_index(index).map_err(|e| {
+        InputError::new(
+            inner,
             format!(
-                "this ZIP archive has no {DOC_ITEM_SET} entry, so it is neither an Export-CsConfiguration \
-                 export nor a spreadsheet lyncpair reads; its entries: {}",
-                list(&names)
+                "the entry cannot be opened ({e}); encrypted or unusually compressed archives are \
+                 not read: export again with Export-CsConfiguration"
             ),
-        ));
-    };
-    let inner = format!("{display}!{entry_name}");
-
+        )
+    })?;
+    // One byte beyond the bound tells an entry that is exactly at it from one that is larger.
+    // The zip crate also stops an entry that outgrows its declared size (a forged header).
     let mut data = Vec::new();
-    {
-        let entry = archive.by_index(index).map_err(|e| {
+    entry
+        .take(limits.entry_bytes + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| {
             InputError::new(
-                &inner,
+                inner,
                 format!(
-                    "the entry cannot be opened ({e}); encrypted or unusually compressed archives are \
-                     not read: export again with Export-CsConfiguration"
+                    "the entry cannot be decompressed ({e}): the archive is damaged, or its sizes are \
+                     forged (a zip bomb); copy it again or export it again with Export-CsConfiguration"
                 ),
             )
         })?;
-        // One byte beyond the bound tells an entry that is exactly at it from one that is larger.
-        // The zip crate also stops an entry that outgrows its declared size (a forged header).
-        entry
-            .take(limits.entry_bytes + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| {
-                InputError::new(
-                    &inner,
-                    format!(
-                        "the entry cannot be decompressed ({e}): the archive is damaged, or its sizes are \
-                         forged (a zip bomb); copy it again or export it again with Export-CsConfiguration"
-                    ),
-                )
-            })?;
-    }
-    if data.len() as u64 > limits.entry_bytes {
-        return Err(bomb(
-            display,
-            &entry_name,
-            data.len() as u64,
-            limits.entry_bytes,
-            "expands to",
-        ));
-    }
+    Ok(data)
+}
 
-    let decoded = text::decode(&data).map_err(|e| InputError::new(&inner, e.message))?;
-    let scan = scan(&decoded.text).map_err(|e| InputError::from_xml(&inner, e))?;
-    if scan.topologies.is_empty() {
-        let escaped = if scan.escaped_topology {
-            " It mentions the topology namespace only inside text (escaped XML), which lyncpair does \
-             not read; export the topology with (Get-CsTopology -AsXml).ToString() instead."
-        } else {
-            ""
-        };
-        return Err(InputError::new(
-            &inner,
-            format!(
-                "no <Topology> element ({NS_TOPOLOGY}) in {entry_name}, so there is no topology to audit; \
-                 its DocItems: {}; the archive's entries: {}.{escaped}",
-                list(&scan.doc_items),
-                list(&names)
-            ),
-        ));
-    }
-
-    let mut records = InputRecords::new(Input {
-        path: inner.clone(),
-        format: Format::ConfigZip,
-        encoding: decoded.encoding.label().to_owned(),
-    });
-    for doc in &scan.topologies {
-        resolve(doc, &mut records);
-    }
-    for (message, line) in scan.notes {
-        records.notes.push(Note {
-            message,
-            source: Source::new(&inner, Some(line)),
-        });
-    }
-    for (_, other) in doc_item_sets.iter().skip(1) {
-        records.notes.push(Note {
-            message: crate::i18n::Message::new("note.zip.further_doc_item_set")
-                .arg("other", other.as_str())
-                .arg("read", entry_name.as_str()),
-            source: Source::new(display, None),
-        });
-    }
-    // The input is the archive; the facts keep pointing inside it.
-    records.input.path = display.to_owned();
-    Ok(records)
+/// `DocItemSet.xml` holds no topology: say what it holds instead, and how to export one.
+fn no_topology(inner: &str, entry_name: &str, scan: &Scan, names: &[String]) -> InputError {
+    let escaped = if scan.escaped_topology {
+        " It mentions the topology namespace only inside text (escaped XML), which lyncpair does \
+         not read; export the topology with (Get-CsTopology -AsXml).ToString() instead."
+    } else {
+        ""
+    };
+    InputError::new(
+        inner,
+        format!(
+            "no <Topology> element ({NS_TOPOLOGY}) in {entry_name}, so there is no topology to audit; \
+             its DocItems: {}; the archive's entries: {}.{escaped}",
+            list(&scan.doc_items),
+            list(names)
+        ),
+    )
 }
 
 fn bomb(display: &str, entry: &str, size: u64, limit: u64, verb: &str) -> InputError {

@@ -296,181 +296,199 @@ pub fn read_rows(rows: &[Row], header: &Header, origin: &Origin<'_>, out: &mut I
     }
 }
 
+/// One row as a pool record, or `None` (with a note) when its pool cell holds no pool FQDN.
 fn read_row(
     row: &Row,
     header: &Header,
     origin: &Origin<'_>,
     out: &mut InputRecords,
 ) -> Option<PoolRecord> {
-    let get = |c: Column| {
-        header
-            .columns
-            .get(&c)
-            .map(|&i| row.cell(i))
-            .filter(|v| !v.is_empty() && !is_type_name(v))
-    };
-    let src = origin.at(row.number);
-    let mut note = |message: crate::i18n::Message| {
-        out.notes.push(Note {
-            message,
-            source: src.clone(),
-        })
-    };
-    let raw_fqdn = get(Column::Fqdn).unwrap_or("");
+    let raw_fqdn = cell_of(row, header, Column::Fqdn).unwrap_or("");
     let fqdn = normalize_fqdn(raw_fqdn);
+    let src = origin.at(row.number);
+    let mut cells = RowCells {
+        row,
+        header,
+        origin,
+        src,
+        fqdn,
+        notes: &mut out.notes,
+    };
     // Hand-made sheets carry total and comment rows: a pool name must at least look like an FQDN.
-    if !fqdn.contains('.') || fqdn.contains(char::is_whitespace) {
-        note(
-            Message::new("note.at")
-                .msg("place", origin.place(row.number))
-                .msg(
-                    "text",
-                    Message::new("note.not_a_pool_fqdn").arg("raw", raw_fqdn),
-                ),
-        );
+    if !cells.fqdn.contains('.') || cells.fqdn.contains(char::is_whitespace) {
+        cells.note(Message::new("note.not_a_pool_fqdn").arg("raw", raw_fqdn));
         return None;
     }
-    let mut record = PoolRecord {
-        fqdn: fqdn.clone(),
-        source: Some(src.clone()),
-        ..PoolRecord::default()
-    };
-    if fqdn.contains('?') {
+    if cells.fqdn.contains('?') {
         out.lossy.push(Lossy {
-            pool: Some(fqdn.clone()),
-            what: Message::new("msg.lossy.pool_fqdn").arg("fqdn", &fqdn),
-            source: src.clone(),
+            pool: Some(cells.fqdn.clone()),
+            what: Message::new("msg.lossy.pool_fqdn").arg("fqdn", &cells.fqdn),
+            source: cells.src.clone(),
         });
     }
-    let mut note = |message: crate::i18n::Message| {
-        out.notes.push(Note {
-            message: Message::new("note.at")
-                .msg("place", origin.place(row.number))
-                .msg("text", message),
-            source: src.clone(),
-        })
+    let mut record = PoolRecord {
+        fqdn: cells.fqdn.clone(),
+        source: Some(cells.src.clone()),
+        ..PoolRecord::default()
     };
-
-    if let Some(site) = get(Column::Site) {
+    let src = cells.src.clone();
+    if let Some(site) = cells.get(Column::Site) {
         record.site = at(&src, normalize_site(site));
     }
-    record.role = match get(Column::Role) {
-        None => at(&src, Role::FrontEnd),
-        Some(raw) => match parse_role(raw) {
-            Some(role) => at(&src, role),
-            None => {
-                note(
-                    Message::new("note.inv.role")
-                        .arg("fqdn", &fqdn)
-                        .arg("raw", raw),
-                );
-                at(&src, Role::Other)
-            }
-        },
-    };
-    if let Some(raw) = get(Column::Edition) {
-        match parse_edition(raw) {
-            Some(e) => record.edition = at(&src, e),
-            None => note(
-                Message::new("note.inv.edition")
-                    .arg("fqdn", &fqdn)
-                    .arg("raw", raw),
-            ),
-        }
-    }
-    let version = get(Column::Version).and_then(|raw| match parse_version(raw) {
-        Ok(v) => Some(v),
-        Err(why) => {
-            note(
-                Message::new("note.inv.version")
-                    .arg("fqdn", &fqdn)
-                    .arg("raw", raw)
-                    .msg("why", Message::new(why)),
-            );
-            None
-        }
-    });
-    let target = get(Column::TargetVersion).and_then(|raw| match parse_version(raw) {
-        Ok(v) => Some(v),
-        Err(why) => {
-            note(
-                Message::new("note.inv.target_version")
-                    .arg("fqdn", &fqdn)
-                    .arg("raw", raw)
-                    .msg("why", Message::new(why)),
-            );
-            None
-        }
-    });
-    match (version, target) {
-        (Some(v), Some(t)) if v != t => note(
-            Message::new("note.inv.target_differs")
-                .arg("fqdn", &fqdn)
-                .arg("target", t.label())
-                .arg("current", v.label()),
-        ),
-        (None, Some(t)) if get(Column::Version).is_none() => {
-            note(
-                Message::new("note.inv.target_used")
-                    .arg("fqdn", &fqdn)
-                    .arg("target", t.label()),
-            );
-            record.version = at(&src, t);
-        }
-        _ => {}
-    }
-    if let Some(v) = version {
-        record.version = at(&src, v);
-    }
-    if let Some(raw) = get(Column::Servers) {
-        match parse_count(raw).and_then(|n| u32::try_from(n).ok()) {
-            Some(n) => record.servers = at(&src, n),
-            None => note(
-                Message::new("note.inv.servers")
-                    .arg("fqdn", &fqdn)
-                    .arg("raw", raw),
-            ),
-        }
-    }
-    if let Some(raw) = get(Column::Users) {
-        match parse_count(raw) {
-            Some(n) => record.users = at(&src, n),
-            None => note(
-                Message::new("note.inv.users")
-                    .arg("fqdn", &fqdn)
-                    .arg("raw", raw),
-            ),
-        }
-    }
-    if let Some(raw) = get(Column::Virtual) {
-        match parse_virtual(raw) {
-            Some(v) => record.virtual_machine = at(&src, v),
-            None => note(
-                Message::new("note.inv.virtual")
-                    .arg("fqdn", &fqdn)
-                    .arg("raw", raw),
-            ),
-        }
-    }
-    if let Some(os) = get(Column::Os) {
+    record.role = at(&src, cells.role());
+    record.edition = cells
+        .parsed(Column::Edition, parse_edition, "note.inv.edition")
+        .and_then(|e| at(&src, e));
+    record.version = cells.version().and_then(|v| at(&src, v));
+    record.servers = cells
+        .parsed(
+            Column::Servers,
+            |raw| parse_count(raw).and_then(|n| u32::try_from(n).ok()),
+            "note.inv.servers",
+        )
+        .and_then(|n| at(&src, n));
+    record.users = cells
+        .parsed(Column::Users, parse_count, "note.inv.users")
+        .and_then(|n| at(&src, n));
+    record.virtual_machine = cells
+        .parsed(Column::Virtual, parse_virtual, "note.inv.virtual")
+        .and_then(|v| at(&src, v));
+    if let Some(os) = cells.get(Column::Os) {
         record.os = at(&src, os.to_owned());
     }
-    if let Some(raw) = get(Column::Backup).filter(|raw| !is_none_word(raw)) {
-        let backup = normalize_fqdn(raw);
-        if backup.contains(char::is_whitespace) {
-            note(
-                Message::new("note.inv.backup")
-                    .arg("fqdn", &fqdn)
-                    .arg("raw", raw),
-            );
-        } else {
-            record.backups.push(Stated::new(backup, src.clone()));
+    record.backups.extend(cells.backup());
+    record.replaces = cells.replaces();
+    Some(record)
+}
+
+/// The value of `column` in `row`: trimmed, and `None` when the column is missing, the cell empty
+/// or a .NET type name (a lossy export).
+fn cell_of<'a>(row: &'a Row, header: &Header, column: Column) -> Option<&'a str> {
+    header
+        .columns
+        .get(&column)
+        .map(|&i| row.cell(i))
+        .filter(|v| !v.is_empty() && !is_type_name(v))
+}
+
+/// The cells of one inventory row being read into a pool record, and the notes it raises (each
+/// says where: sheet and row, or line).
+struct RowCells<'a> {
+    row: &'a Row,
+    header: &'a Header,
+    origin: &'a Origin<'a>,
+    src: Source,
+    /// The pool's FQDN, normalised; the notes name it.
+    fqdn: String,
+    notes: &'a mut Vec<Note>,
+}
+
+impl<'a> RowCells<'a> {
+    fn get(&self, column: Column) -> Option<&'a str> {
+        cell_of(self.row, self.header, column)
+    }
+
+    fn note(&mut self, text: Message) {
+        self.notes.push(Note {
+            message: Message::new("note.at")
+                .msg("place", self.origin.place(self.row.number))
+                .msg("text", text),
+            source: self.src.clone(),
+        });
+    }
+
+    /// The value of `column` read by `parse`; a value it cannot read is noted under `note_key`
+    /// (with the pool and the raw text) and left unknown.
+    fn parsed<T>(
+        &mut self,
+        column: Column,
+        parse: impl Fn(&str) -> Option<T>,
+        note_key: &'static str,
+    ) -> Option<T> {
+        let raw = self.get(column)?;
+        let value = parse(raw);
+        if value.is_none() {
+            let text = Message::new(note_key)
+                .arg("fqdn", &self.fqdn)
+                .arg("raw", raw);
+            self.note(text);
+        }
+        value
+    }
+
+    /// Rows without a role are front-end pools (an inventory lists pools that home users); a role
+    /// that is not understood is noted and kept as `Other`.
+    fn role(&mut self) -> Role {
+        if self.get(Column::Role).is_none() {
+            return Role::FrontEnd;
+        }
+        self.parsed(Column::Role, parse_role, "note.inv.role")
+            .unwrap_or(Role::Other)
+    }
+
+    /// A version cell read by [`parse_version`]; why it cannot be read is noted under `note_key`.
+    fn version_in(&mut self, column: Column, note_key: &'static str) -> Option<Version> {
+        let raw = self.get(column)?;
+        match parse_version(raw) {
+            Ok(v) => Some(v),
+            Err(why) => {
+                let text = Message::new(note_key)
+                    .arg("fqdn", &self.fqdn)
+                    .arg("raw", raw)
+                    .msg("why", Message::new(why));
+                self.note(text);
+                None
+            }
         }
     }
-    if let Some(raw) = get(Column::Replaces).filter(|raw| !is_none_word(raw)) {
-        record.replaces = replaced_pools(raw, &src, &fqdn, &mut note);
+
+    /// The current version; a planned/target version stands in for a row that has no current
+    /// version (a pool still to be built) and is otherwise only noted where it differs.
+    fn version(&mut self) -> Option<Version> {
+        let version = self.version_in(Column::Version, "note.inv.version");
+        let target = self.version_in(Column::TargetVersion, "note.inv.target_version");
+        match (version, target) {
+            (Some(v), Some(t)) if v != t => {
+                let text = Message::new("note.inv.target_differs")
+                    .arg("fqdn", &self.fqdn)
+                    .arg("target", t.label())
+                    .arg("current", v.label());
+                self.note(text);
+            }
+            (None, Some(t)) if self.get(Column::Version).is_none() => {
+                let text = Message::new("note.inv.target_used")
+                    .arg("fqdn", &self.fqdn)
+                    .arg("target", t.label());
+                self.note(text);
+                return Some(t);
+            }
+            _ => {}
+        }
+        version
     }
-    Some(record)
+
+    /// The backup pool a row names, unless the cell says "none"; a value with spaces is noted.
+    fn backup(&mut self) -> Option<Stated<String>> {
+        let raw = self.get(Column::Backup).filter(|raw| !is_none_word(raw))?;
+        let backup = normalize_fqdn(raw);
+        if backup.contains(char::is_whitespace) {
+            let text = Message::new("note.inv.backup")
+                .arg("fqdn", &self.fqdn)
+                .arg("raw", raw);
+            self.note(text);
+            return None;
+        }
+        Some(Stated::new(backup, self.src.clone()))
+    }
+
+    /// The Lync 2010 pools a planned pool replaces (issue 10).
+    fn replaces(&mut self) -> Vec<Stated<String>> {
+        let Some(raw) = self.get(Column::Replaces).filter(|raw| !is_none_word(raw)) else {
+            return Vec::new();
+        };
+        let (src, fqdn) = (self.src.clone(), self.fqdn.clone());
+        replaced_pools(raw, &src, &fqdn, &mut |text| self.note(text))
+    }
 }
 
 /// The pools of a `replaces` cell: FQDNs separated by `;` or `,` (a consolidation names several).
@@ -978,121 +996,157 @@ where
 /// one record or one cell far out would ask for gigabytes (an allocation failure aborts; it cannot
 /// be caught). Sheets are found as calamine finds them, by the offsets of `BOUNDSHEET` records.
 fn check_biff_sheets(stream: &[u8]) -> Result<(), String> {
-    // Records: type (u16), length (u16), data. Yields (type, data) until EOF or damage.
-    fn records(stream: &[u8], from: usize) -> impl Iterator<Item = (u16, &[u8])> {
-        let mut at = from;
-        std::iter::from_fn(move || {
-            let head = stream.get(at..at + 4)?;
-            let typ = u16::from_le_bytes([head[0], head[1]]);
-            let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
-            let data = stream.get(at + 4..at + 4 + len)?;
-            at += 4 + len;
-            Some((typ, data))
-        })
-    }
-    let u16_at = |d: &[u8], i: usize| {
-        d.get(i..i + 2)
-            .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
-    };
-    let u32_at = |d: &[u8], i: usize| {
-        d.get(i..i + 4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    };
-    let sheets: Vec<usize> = records(stream, 0)
-        .take_while(|(typ, _)| *typ != 0x000A)
+    let sheets: Vec<usize> = biff_records(stream, 0)
+        .take_while(|(typ, _)| *typ != BIFF_EOF)
         .filter(|(typ, _)| *typ == 0x0085)
-        .filter_map(|(_, d)| u32_at(d, 0).map(|p| p as usize))
+        .filter_map(|(_, d)| biff_u32(d, 0).map(|p| p as usize))
         .collect();
-    let refuse = |n: usize, what: String| format!("sheet {} {what}: it is not an inventory", n + 1);
     for (n, &start) in sheets.iter().enumerate() {
-        let mut bounds: Option<(u32, u32, u32, u32)> = None;
-        let mut cell = |row: u32, col: u32| -> Result<(), String> {
-            if row >= MAX_SHEET_ROWS || col >= MAX_SHEET_COLUMNS {
-                return Err(refuse(
-                    n,
-                    format!(
-                        "has a value in cell {}, beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads",
-                        cell_name(row, col)
-                    ),
-                ));
+        check_biff_sheet(stream, start)
+            .map_err(|what| format!("sheet {} {what}: it is not an inventory", n + 1))?;
+    }
+    Ok(())
+}
+
+const BIFF_BOF: u16 = 0x0809;
+const BIFF_EOF: u16 = 0x000A;
+
+/// BIFF records from byte `from`: type (u16), length (u16), data. Yields (type, data) until the
+/// stream ends or a record is cut short.
+fn biff_records(stream: &[u8], from: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut at = from;
+    std::iter::from_fn(move || {
+        let head = stream.get(at..at + 4)?;
+        let typ = u16::from_le_bytes([head[0], head[1]]);
+        let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
+        let data = stream.get(at + 4..at + 4 + len)?;
+        at += 4 + len;
+        Some((typ, data))
+    })
+}
+
+fn biff_u16(d: &[u8], i: usize) -> Option<u32> {
+    d.get(i..i + 2)
+        .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+}
+
+fn biff_u32(d: &[u8], i: usize) -> Option<u32> {
+    d.get(i..i + 4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// The records of the sheet whose BOF is at `start`, up to its EOF. Embedded substreams (charts)
+/// have their own BOF … EOF; calamine skips them, and so does this, but it does not stop at their
+/// EOF.
+fn biff_sheet_records(stream: &[u8], start: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    biff_records(stream, start)
+        .skip(1)
+        .scan(0usize, |depth, (typ, d)| match (typ, *depth) {
+            (BIFF_BOF, _) => {
+                *depth += 1;
+                Some(None)
             }
-            let (r0, r1, c0, c1) = bounds.unwrap_or((row, row, col, col));
-            let b = (r0.min(row), r1.max(row), c0.min(col), c1.max(col));
-            if u64::from(b.1 - b.0 + 1) * u64::from(b.3 - b.2 + 1) > MAX_SHEET_CELLS {
-                return Err(refuse(
-                    n,
-                    format!("spans more than {MAX_SHEET_CELLS} cells"),
-                ));
+            (BIFF_EOF, 0) => None,
+            (BIFF_EOF, _) => {
+                *depth -= 1;
+                Some(None)
             }
-            bounds = Some(b);
-            Ok(())
-        };
-        // Embedded substreams (charts) have their own BOF … EOF; calamine skips them, and so
-        // does this scan, but it does not stop at their EOF.
-        let mut depth = 0usize;
-        for (typ, d) in records(stream, start).skip(1) {
-            match (typ, depth) {
-                (0x0809, _) => depth += 1,
-                (0x000A, 0) => break,
-                (0x000A, _) => depth -= 1,
-                _ => {}
-            }
-            if depth > 0 || typ == 0x000A {
-                continue;
-            }
-            match typ {
-                // DIMENSIONS, read as calamine reads it (BIFF5: u16 rows; BIFF8: u32 rows).
-                0x0200 => {
-                    let (rf, rl, cf, cl) = match d.len() {
-                        10 => (u16_at(d, 0), u16_at(d, 2), u16_at(d, 4), u16_at(d, 6)),
-                        14 | 16 => (u32_at(d, 0), u32_at(d, 4), u16_at(d, 8), u16_at(d, 10)),
-                        _ => continue,
-                    };
-                    let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) else {
-                        continue;
-                    };
-                    if cf > 0xFF || cl < cf {
-                        cf = 0;
-                    }
-                    if rl == 0 || cl == 0 {
-                        continue;
-                    }
-                    let rows = i64::from(rl) - i64::from(rf);
-                    let cols = i64::from(cl) - i64::from(cf);
-                    if rows <= 0
-                        || cols <= 0
-                        || rl > MAX_SHEET_ROWS
-                        || cl > MAX_SHEET_COLUMNS
-                        || rows * cols > MAX_SHEET_CELLS as i64
-                    {
-                        return Err(refuse(
-                            n,
-                            format!(
-                                "declares rows {rf}..{rl} and columns {cf}..{cl}, beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads"
-                            ),
-                        ));
-                    }
+            (_, 0) => Some(Some((typ, d))),
+            _ => Some(None),
+        })
+        .flatten()
+}
+
+/// Check one sheet's `DIMENSIONS` and cell positions; the error says what is wrong with it.
+fn check_biff_sheet(stream: &[u8], start: usize) -> Result<(), String> {
+    let mut extent = CellExtent::default();
+    for (typ, d) in biff_sheet_records(stream, start) {
+        match typ {
+            0x0200 => check_biff_dimensions(d)?,
+            // Cells: NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA (row, column first).
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                if let (Some(row), Some(col)) = (biff_u16(d, 0), biff_u16(d, 2)) {
+                    extent.add(row, col)?;
                 }
-                // Cells: NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA (row, column first).
-                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
-                    if let (Some(row), Some(col)) = (u16_at(d, 0), u16_at(d, 2)) {
-                        cell(row, col)?;
-                    }
-                }
-                // MULRK: row, first column, then 6 bytes per cell (calamine counts them).
-                0x00BD if d.len() >= 12 => {
-                    if let (Some(row), Some(first)) = (u16_at(d, 0), u16_at(d, 2)) {
-                        // A record is at most 65,535 bytes (its length is a u16), so this fits.
-                        let count = u32::try_from((d.len() - 6) / 6).unwrap_or(u32::MAX);
-                        cell(row, first)?;
-                        cell(row, first + count - 1)?;
-                    }
-                }
-                _ => {}
             }
+            // MULRK: row, first column, then 6 bytes per cell (calamine counts them).
+            0x00BD if d.len() >= 12 => {
+                if let (Some(row), Some(first)) = (biff_u16(d, 0), biff_u16(d, 2)) {
+                    // A record is at most 65,535 bytes (its length is a u16), so this fits.
+                    let count = u32::try_from((d.len() - 6) / 6).unwrap_or(u32::MAX);
+                    extent.add(row, first)?;
+                    extent.add(row, first + count - 1)?;
+                }
+            }
+            _ => {}
         }
     }
     Ok(())
+}
+
+/// A `DIMENSIONS` record, read as calamine reads it (BIFF5: u16 rows; BIFF8: u32 rows), must
+/// declare a range within the sheet limits.
+fn check_biff_dimensions(d: &[u8]) -> Result<(), String> {
+    let (rf, rl, cf, cl) = match d.len() {
+        10 => (
+            biff_u16(d, 0),
+            biff_u16(d, 2),
+            biff_u16(d, 4),
+            biff_u16(d, 6),
+        ),
+        14 | 16 => (
+            biff_u32(d, 0),
+            biff_u32(d, 4),
+            biff_u16(d, 8),
+            biff_u16(d, 10),
+        ),
+        _ => return Ok(()),
+    };
+    let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) else {
+        return Ok(());
+    };
+    if cf > 0xFF || cl < cf {
+        cf = 0;
+    }
+    if rl == 0 || cl == 0 {
+        return Ok(());
+    }
+    let rows = i64::from(rl) - i64::from(rf);
+    let cols = i64::from(cl) - i64::from(cf);
+    if rows <= 0
+        || cols <= 0
+        || rl > MAX_SHEET_ROWS
+        || cl > MAX_SHEET_COLUMNS
+        || rows * cols > MAX_SHEET_CELLS as i64
+    {
+        return Err(format!(
+            "declares rows {rf}..{rl} and columns {cf}..{cl}, beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads"
+        ));
+    }
+    Ok(())
+}
+
+/// The rows and columns a sheet's cells span so far (first row, last row, first column, last
+/// column), kept within the sheet limits.
+#[derive(Default)]
+struct CellExtent(Option<(u32, u32, u32, u32)>);
+
+impl CellExtent {
+    fn add(&mut self, row: u32, col: u32) -> Result<(), String> {
+        if row >= MAX_SHEET_ROWS || col >= MAX_SHEET_COLUMNS {
+            return Err(format!(
+                "has a value in cell {}, beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads",
+                cell_name(row, col)
+            ));
+        }
+        let (r0, r1, c0, c1) = self.0.unwrap_or((row, row, col, col));
+        let b = (r0.min(row), r1.max(row), c0.min(col), c1.max(col));
+        if u64::from(b.1 - b.0 + 1) * u64::from(b.3 - b.2 + 1) > MAX_SHEET_CELLS {
+            return Err(format!("spans more than {MAX_SHEET_CELLS} cells"));
+        }
+        self.0 = Some(b);
+        Ok(())
+    }
 }
 
 /// Why [`check_ods_content`] refuses an ODS workbook.
@@ -1138,46 +1192,23 @@ fn check_ods_content(bytes: &[u8]) -> Result<(), OdsProblem> {
         return Ok(());
     };
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
-    // Where the damage is, in lines and columns of content.xml (read again: it is rarely needed).
-    let damaged = |why: String, offset: u64| {
-        let (line, column) = zip::ZipArchive::new(Cursor::new(bytes))
-            .ok()
-            .and_then(|mut zip| {
-                let entry = zip.by_name("content.xml").ok()?;
-                Some(line_col_of(entry, offset))
-            })
-            .unwrap_or((1, 1));
-        Err(OdsProblem::Damaged { why, line, column })
-    };
     let mut depth = 0u32;
     let mut buf = Vec::new();
-    let repeats = |e: &quick_xml::events::BytesStart<'_>, attr: &str| -> u64 {
-        e.attributes()
-            .flatten()
-            .find(|a| a.key.as_ref() == attr)
-            .and_then(|a| a.value.trim().parse().ok())
-            .unwrap_or(1)
-    };
-    let mut table = String::new();
-    // Per table: the next row's index, the first row holding a value, the widest such row.
-    let (mut row, mut first, mut width) = (0u64, None::<u64>, 0u64);
-    // Per row: its repeat count, the next column, and the column after its last value.
-    let (mut row_repeat, mut col, mut row_width) = (1u64, 0u64, 0u64);
-    let too_big = |table: &str, what: String| {
-        OdsProblem::TooBig(format!(
-            "sheet \"{table}\" {what}: it is not an inventory (an ODS repeat bomb?)"
-        ))
-    };
+    let mut repeats = OdsRepeats::default();
     loop {
         let event = match reader.read_event_into(&mut buf) {
             Ok(Event::Eof) if depth == 0 => return Ok(()),
             Ok(Event::Eof) => {
                 let at = reader.buffer_position();
-                return damaged(format!("it ends inside {depth} open element(s)"), at);
+                return Err(ods_damaged(
+                    bytes,
+                    format!("it ends inside {depth} open element(s)"),
+                    at,
+                ));
             }
             Err(e) => {
                 let at = reader.error_position();
-                return damaged(e.to_string(), at);
+                return Err(ods_damaged(bytes, e.to_string(), at));
             }
             Ok(e) => e,
         };
@@ -1187,61 +1218,132 @@ fn check_ods_content(bytes: &[u8]) -> Result<(), OdsProblem> {
             _ => {}
         }
         match &event {
-            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
-                "table:table" => {
-                    table = e
-                        .attributes()
-                        .flatten()
-                        .find(|a| a.key.as_ref() == "table:name")
-                        .map(|a| a.value.into_owned())
-                        .unwrap_or_default();
-                    (row, first, width) = (0, None, 0);
-                }
-                "table:table-row" => {
-                    row_repeat = repeats(e, "table:number-rows-repeated").max(1);
-                    (col, row_width) = (0, 0);
-                }
-                "table:table-cell" | "table:covered-table-cell" => {
-                    let n = repeats(e, "table:number-columns-repeated");
-                    col = col.saturating_add(n);
-                    // A cell with content or a value; empty repeated cells are not expanded.
-                    let has_value = matches!(event, Event::Start(_))
-                        || e.attributes().flatten().any(|a| {
-                            matches!(a.key.as_ref(), "office:value-type" | "table:formula")
-                        });
-                    if has_value {
-                        row_width = col;
-                    }
-                }
-                _ => {}
-            },
-            Event::End(e) if e.name().as_ref() == "table:table-row" => {
-                if row_width > 0 {
-                    let first_row = *first.get_or_insert(row);
-                    let last = row.saturating_add(row_repeat - 1);
-                    width = width.max(row_width);
-                    if last >= u64::from(MAX_SHEET_ROWS) || width > u64::from(MAX_SHEET_COLUMNS) {
-                        return Err(too_big(
-                            &table,
-                            format!(
-                                "repeats values beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads"
-                            ),
-                        ));
-                    }
-                    let area = (last - first_row + 1).saturating_mul(width);
-                    if area > MAX_SHEET_CELLS {
-                        return Err(too_big(
-                            &table,
-                            format!("repeats its values over more than {MAX_SHEET_CELLS} cells"),
-                        ));
-                    }
-                }
-                row = row.saturating_add(row_repeat);
-            }
+            Event::Start(_) | Event::Empty(_) => repeats.start(&event),
+            Event::End(e) if e.name().as_ref() == "table:table-row" => repeats.end_row()?,
             _ => {}
         }
         buf.clear();
     }
+}
+
+/// `content.xml` of an ODS is damaged at byte `offset`: where that is, in lines and columns of
+/// `content.xml` (read again: it is rarely needed).
+fn ods_damaged(bytes: &[u8], why: String, offset: u64) -> OdsProblem {
+    let (line, column) = zip::ZipArchive::new(Cursor::new(bytes))
+        .ok()
+        .and_then(|mut zip| {
+            let entry = zip.by_name("content.xml").ok()?;
+            Some(line_col_of(entry, offset))
+        })
+        .unwrap_or((1, 1));
+    OdsProblem::Damaged { why, line, column }
+}
+
+/// How far the values of the current ODS table reach once calamine repeats its rows and cells.
+struct OdsRepeats {
+    /// The current table's name.
+    table: String,
+    /// Per table: the next row's index, the first row holding a value, the widest such row.
+    row: u64,
+    first: Option<u64>,
+    width: u64,
+    /// Per row: its repeat count, the next column, and the column after its last value.
+    row_repeat: u64,
+    col: u64,
+    row_width: u64,
+}
+
+impl Default for OdsRepeats {
+    fn default() -> OdsRepeats {
+        OdsRepeats {
+            table: String::new(),
+            row: 0,
+            first: None,
+            width: 0,
+            row_repeat: 1,
+            col: 0,
+            row_width: 0,
+        }
+    }
+}
+
+impl OdsRepeats {
+    /// A start (or empty) tag: a table, row or cell starts.
+    fn start(&mut self, event: &quick_xml::events::Event<'_>) {
+        use quick_xml::events::Event;
+        let (Event::Start(e) | Event::Empty(e)) = event else {
+            return;
+        };
+        match e.name().as_ref() {
+            "table:table" => {
+                self.table = ods_attribute(e, "table:name").unwrap_or_default();
+                (self.row, self.first, self.width) = (0, None, 0);
+            }
+            "table:table-row" => {
+                self.row_repeat = ods_repeats(e, "table:number-rows-repeated").max(1);
+                (self.col, self.row_width) = (0, 0);
+            }
+            "table:table-cell" | "table:covered-table-cell" => {
+                let n = ods_repeats(e, "table:number-columns-repeated");
+                self.col = self.col.saturating_add(n);
+                // A cell with content or a value; empty repeated cells are not expanded.
+                let has_value = matches!(event, Event::Start(_))
+                    || e.attributes()
+                        .flatten()
+                        .any(|a| matches!(a.key.as_ref(), "office:value-type" | "table:formula"));
+                if has_value {
+                    self.row_width = self.col;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A row ends: the area its values and repeats reach must stay within the sheet limits.
+    fn end_row(&mut self) -> Result<(), OdsProblem> {
+        if self.row_width > 0 {
+            let first_row = *self.first.get_or_insert(self.row);
+            let last = self.row.saturating_add(self.row_repeat - 1);
+            self.width = self.width.max(self.row_width);
+            if last >= u64::from(MAX_SHEET_ROWS) || self.width > u64::from(MAX_SHEET_COLUMNS) {
+                return Err(self.too_big(format!(
+                    "repeats values beyond the {MAX_SHEET_ROWS} rows × {MAX_SHEET_COLUMNS} columns lyncpair reads"
+                )));
+            }
+            let area = (last - first_row + 1).saturating_mul(self.width);
+            if area > MAX_SHEET_CELLS {
+                return Err(self.too_big(format!(
+                    "repeats its values over more than {MAX_SHEET_CELLS} cells"
+                )));
+            }
+        }
+        self.row = self.row.saturating_add(self.row_repeat);
+        Ok(())
+    }
+
+    fn too_big(&self, what: String) -> OdsProblem {
+        OdsProblem::TooBig(format!(
+            "sheet \"{}\" {what}: it is not an inventory (an ODS repeat bomb?)",
+            self.table
+        ))
+    }
+}
+
+/// The value of attribute `name` of an ODS element.
+fn ods_attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .map(|a| a.value.into_owned())
+}
+
+/// A repeat count attribute of an ODS element (1 when missing or unreadable).
+fn ods_repeats(e: &quick_xml::events::BytesStart<'_>, name: &str) -> u64 {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .and_then(|a| a.value.trim().parse().ok())
+        .unwrap_or(1)
 }
 
 /// 1-based line and column (in characters) of byte `offset` of a stream, read in one pass with

@@ -138,6 +138,29 @@ enum Next {
     Consumed,
 }
 
+/// A start tag `<x>` (content and an end tag follow) or an empty element `<x/>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Start,
+    Empty,
+}
+
+/// The element whose start tag is being handled.
+struct Element<'e, 'a> {
+    ns: &'e str,
+    local: &'e str,
+    start: &'e BytesStart<'a>,
+    line: u32,
+    tag: Tag,
+}
+
+impl Element<'_, '_> {
+    /// In the namespace of the writable topology, which holds most of a `.tbxml`.
+    fn is_writable(&self) -> bool {
+        self.ns == NS_WRITABLE_TOPOLOGY
+    }
+}
+
 /// A GUID reference to check once the part is complete.
 #[derive(Debug)]
 struct Reference {
@@ -216,15 +239,15 @@ fn attr_offset(text: &str, tag_start: usize, name: &str) -> usize {
     tag_start
 }
 
-fn parse(text: &str) -> Result<Parsed, XmlError> {
-    let mut r = XmlReader::new(text);
+/// Read up to the root element, which must be a non-empty `TopologyBuilder`.
+fn read_root(r: &mut XmlReader<'_>) -> Result<(), XmlError> {
     loop {
         let (ns, event) = r.next_event()?;
         match event {
             Event::Start(e) => {
                 let local = e.local_name().as_ref().to_owned();
                 if ns == NS_TOPOLOGY_BUILDER && local == "TopologyBuilder" {
-                    break;
+                    return Ok(());
                 }
                 return Err(r.error_here(wrong_root(&ns, &local)));
             }
@@ -245,6 +268,11 @@ fn parse(text: &str) -> Result<Parsed, XmlError> {
             _ => {}
         }
     }
+}
+
+fn parse(text: &str) -> Result<Parsed, XmlError> {
+    let mut r = XmlReader::new(text);
+    read_root(&mut r)?;
     let root_line = r.line();
     let mut st = State {
         text,
@@ -257,22 +285,8 @@ fn parse(text: &str) -> Result<Parsed, XmlError> {
     loop {
         let (ns, event) = r.next_event()?;
         match event {
-            Event::Start(e) => {
-                let line = r.line();
-                let local = e.local_name().as_ref().to_owned();
-                match st.open(&mut r, &ns, &local, &e, line, false)? {
-                    Next::Read(frame) => st.frames.push((frame, local, line)),
-                    Next::Skip => r.skip(&e)?,
-                    Next::Consumed => {}
-                }
-            }
-            Event::Empty(e) => {
-                let line = r.line();
-                let local = e.local_name().as_ref().to_owned();
-                if let Next::Read(frame) = st.open(&mut r, &ns, &local, &e, line, true)? {
-                    st.close(frame, line)?;
-                }
-            }
+            Event::Start(e) => st.element(&mut r, &ns, &e, Tag::Start)?,
+            Event::Empty(e) => st.element(&mut r, &ns, &e, Tag::Empty)?,
             Event::End(_) => {
                 let Some((frame, _, line)) = st.frames.pop() else {
                     break;
@@ -322,20 +336,71 @@ impl State<'_> {
         self.frames.last().map(|f| f.0)
     }
 
-    fn open<'a>(
+    /// An element starts or is empty: open it, then read its content in a new frame, skip it, or
+    /// (when it is empty) close it at once.
+    fn element<'a>(
         &mut self,
         r: &mut XmlReader<'a>,
         ns: &str,
-        local: &str,
         e: &BytesStart<'a>,
-        line: u32,
-        empty: bool,
-    ) -> Result<Next, XmlError> {
-        let wt = ns == NS_WRITABLE_TOPOLOGY;
+        tag: Tag,
+    ) -> Result<(), XmlError> {
+        let line = r.line();
+        let local = e.local_name().as_ref().to_owned();
+        let el = Element {
+            ns,
+            local: &local,
+            start: e,
+            line,
+            tag,
+        };
+        match (self.open(r, &el)?, tag) {
+            (Next::Read(frame), Tag::Start) => self.frames.push((frame, local, line)),
+            (Next::Read(frame), Tag::Empty) => self.close(frame, line)?,
+            (Next::Skip, Tag::Start) => r.skip(e)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Handle the start tag of an element inside the frame on top, and say what to do with its
+    /// content.
+    fn open<'a>(&mut self, r: &mut XmlReader<'a>, el: &Element<'_, 'a>) -> Result<Next, XmlError> {
         let Some(top) = self.top() else {
             return Ok(Next::Skip);
         };
-        let next = match (top, local) {
+        let next = match top {
+            Frame::Builder | Frame::Wrapper(_) | Frame::Partial => {
+                self.open_in_document(r, top, el)?
+            }
+            Frame::CentralSites
+            | Frame::Site
+            | Frame::RemoteSites
+            | Frame::Clusters
+            | Frame::Cluster
+            | Frame::Machines
+            | Frame::SqlInstances => self.open_in_sites(r, top, el)?,
+            Frame::Services | Frame::Service | Frame::Backup | Frame::DependsOn => {
+                self.open_in_services(r, top, el)?
+            }
+        };
+        Ok(if el.tag == Tag::Empty && !matches!(next, Next::Read(_)) {
+            Next::Consumed
+        } else {
+            next
+        })
+    }
+
+    /// The wrappers: `NewTopology`/`OldTopology`, the `PartialTopology` in them, or a published
+    /// topology in their place.
+    fn open_in_document<'a>(
+        &mut self,
+        r: &mut XmlReader<'a>,
+        top: Frame,
+        el: &Element<'_, 'a>,
+    ) -> Result<Next, XmlError> {
+        let (ns, wt) = (el.ns, el.is_writable());
+        Ok(match (top, el.local) {
             (Frame::Builder, "NewTopology") if ns == NS_TOPOLOGY_BUILDER => {
                 Next::Read(Frame::Wrapper(Part::New))
             }
@@ -347,25 +412,35 @@ impl State<'_> {
                 Next::Read(Frame::Partial)
             }
             // A published topology inside the wrapper [G]: read it as the published reader does.
-            (Frame::Wrapper(part), "Topology") if ns == NS_TOPOLOGY && !empty => {
+            (Frame::Wrapper(part), "Topology") if ns == NS_TOPOLOGY && el.tag == Tag::Start => {
                 let doc = read_topology_body(r)?;
-                self.store(
-                    part,
-                    Ok(PartDoc {
-                        doc,
-                        notes: Vec::new(),
-                    }),
-                    line,
-                )?;
+                let doc = PartDoc {
+                    doc,
+                    notes: Vec::new(),
+                };
+                self.store(part, Ok(doc), el.line)?;
                 Next::Consumed
             }
             (Frame::Partial, "CentralSites") if wt => Next::Read(Frame::CentralSites),
             (Frame::Partial, "Services") if wt => Next::Read(Frame::Services),
+            _ => Next::Skip,
+        })
+    }
+
+    /// Sites, their clusters, and the machines and SQL instances of a cluster.
+    fn open_in_sites<'a>(
+        &mut self,
+        r: &mut XmlReader<'a>,
+        top: Frame,
+        el: &Element<'_, 'a>,
+    ) -> Result<Next, XmlError> {
+        let (e, line, wt) = (el.start, el.line, el.is_writable());
+        Ok(match (top, el.local) {
             (Frame::CentralSites, "CentralSite") if wt => {
                 self.open_site(r, e, line, SiteKind::Central, None)?;
                 Next::Read(Frame::Site)
             }
-            (Frame::Site, _) if is_name(ns, local) && !empty => {
+            (Frame::Site, local) if is_name(el.ns, local) && el.tag == Tag::Start => {
                 let name = r.text_content()?;
                 if let Some(s) = self.part.sites.last_mut() {
                     s.site.name = Some(name);
@@ -374,14 +449,7 @@ impl State<'_> {
             }
             (Frame::Site, "Clusters") if wt => Next::Read(Frame::Clusters),
             // D3: only a central site holds branch sites.
-            (Frame::Site, "RemoteSites")
-                if wt
-                    && self
-                        .part
-                        .sites
-                        .last()
-                        .is_some_and(|s| s.site.kind == SiteKind::Central) =>
-            {
+            (Frame::Site, "RemoteSites") if wt && self.in_central_site() => {
                 Next::Read(Frame::RemoteSites)
             }
             // The element name of a branch site is not known [G]: any child of RemoteSites is one.
@@ -397,32 +465,26 @@ impl State<'_> {
             (Frame::Cluster, "Machines") if wt => Next::Read(Frame::Machines),
             (Frame::Cluster, "SqlInstances") if wt => Next::Read(Frame::SqlInstances),
             (Frame::Machines, "Machine") if wt => {
-                let fqdn = r.attr(e, "Fqdn")?.filter(|f| !f.trim().is_empty());
-                if let Some(c) = self.part.cluster.as_mut() {
-                    match fqdn {
-                        Some(f) => c.cluster.machines.push(f),
-                        None => c.unnamed_machines += 1,
-                    }
-                }
+                self.add_machine(r, e)?;
                 Next::Skip
             }
             (Frame::SqlInstances, "SqlInstance") if wt => {
-                let key = r.attr(e, "UniqueId")?.map(|g| guid(&g));
-                let name = r.attr(e, "Name")?.unwrap_or_default();
-                if let (Some(c), Some(key)) = (self.part.cluster.as_ref(), key) {
-                    self.part.doc.sql_instances.push(DocSqlInstance {
-                        key,
-                        cluster: c.cluster.key.clone(),
-                        name,
-                    });
-                } else {
-                    self.part.notes.push((
-                        "a SqlInstance has no UniqueId; no service can be placed on it".to_owned(),
-                        line,
-                    ));
-                }
+                self.add_sql_instance(r, e, line)?;
                 Next::Skip
             }
+            _ => Next::Skip,
+        })
+    }
+
+    /// Services: their role elements, backups and dependencies.
+    fn open_in_services<'a>(
+        &mut self,
+        r: &mut XmlReader<'a>,
+        top: Frame,
+        el: &Element<'_, 'a>,
+    ) -> Result<Next, XmlError> {
+        let (ns, e, line, wt) = (el.ns, el.start, el.line, el.is_writable());
+        Ok(match (top, el.local) {
             (Frame::Services, "Service") if wt => {
                 self.open_service(r, e, line)?;
                 Next::Read(Frame::Service)
@@ -449,48 +511,114 @@ impl State<'_> {
             // the two namespaces a .tbxml uses for service content, naming the partner the way
             // this document names services: by ServiceUniqueId.
             (Frame::Service, "Backup") if wt || ns == NS_TOPOLOGY => {
-                let target = r
-                    .attr(e, "ServiceUniqueId")?
-                    .filter(|g| !g.trim().is_empty())
-                    .map(|g| guid(&g));
-                let backup = DocBackup {
-                    target,
-                    target_role: None,
-                    enable_failover: r.attr(e, "EnableAutomaticFailover")?,
-                    failure_detection: r.attr(e, "FailureDetectionInterval")?,
-                    failback: r.attr(e, "FailbackDetectionInterval")?,
-                    line,
-                };
-                if let Some(s) = self.part.service.as_mut() {
-                    s.backups.push(backup);
-                }
+                self.open_backup(r, e, line)?;
                 Next::Read(Frame::Backup)
             }
             (Frame::Backup, "ServiceId" | "ServiceUniqueId") => {
-                let reference = self.backup_reference(r, e, empty)?;
-                if let Some(b) = self
-                    .part
-                    .service
-                    .as_mut()
-                    .and_then(|s| s.backups.last_mut())
-                    && b.target.is_none()
-                {
-                    b.target = reference.0;
-                    b.target_role = reference.1;
+                self.set_backup_target(r, e, el.tag)?;
+                match el.tag {
+                    Tag::Empty => Next::Skip,
+                    Tag::Start => Next::Consumed,
                 }
-                if empty { Next::Skip } else { Next::Consumed }
             }
             (Frame::DependsOn, "Dependency") if wt => {
                 self.add_dependency(r, e, line)?;
                 Next::Skip
             }
             _ => Next::Skip,
-        };
-        Ok(if empty && !matches!(next, Next::Read(_)) {
-            Next::Consumed
-        } else {
-            next
         })
+    }
+
+    /// Whether the site being read is a central site (only those hold branch sites, D3).
+    fn in_central_site(&self) -> bool {
+        self.part
+            .sites
+            .last()
+            .is_some_and(|s| s.site.kind == SiteKind::Central)
+    }
+
+    /// A `Machine` of the cluster being read: its FQDN, or one more machine without a name.
+    fn add_machine<'a>(&mut self, r: &XmlReader<'a>, e: &BytesStart<'a>) -> Result<(), XmlError> {
+        let fqdn = r.attr(e, "Fqdn")?.filter(|f| !f.trim().is_empty());
+        if let Some(c) = self.part.cluster.as_mut() {
+            match fqdn {
+                Some(f) => c.cluster.machines.push(f),
+                None => c.unnamed_machines += 1,
+            }
+        }
+        Ok(())
+    }
+
+    /// A `SqlInstance` of the cluster being read, keyed by its `UniqueId` (noted when it has none).
+    fn add_sql_instance<'a>(
+        &mut self,
+        r: &XmlReader<'a>,
+        e: &BytesStart<'a>,
+        line: u32,
+    ) -> Result<(), XmlError> {
+        let key = r.attr(e, "UniqueId")?.map(|g| guid(&g));
+        let name = r.attr(e, "Name")?.unwrap_or_default();
+        if let (Some(c), Some(key)) = (self.part.cluster.as_ref(), key) {
+            self.part.doc.sql_instances.push(DocSqlInstance {
+                key,
+                cluster: c.cluster.key.clone(),
+                name,
+            });
+        } else {
+            self.part.notes.push((
+                "a SqlInstance has no UniqueId; no service can be placed on it".to_owned(),
+                line,
+            ));
+        }
+        Ok(())
+    }
+
+    /// A `Backup` of the service being read, with its failover attributes; its partner may be
+    /// named by an attribute here or by a child element.
+    fn open_backup<'a>(
+        &mut self,
+        r: &XmlReader<'a>,
+        e: &BytesStart<'a>,
+        line: u32,
+    ) -> Result<(), XmlError> {
+        let target = r
+            .attr(e, "ServiceUniqueId")?
+            .filter(|g| !g.trim().is_empty())
+            .map(|g| guid(&g));
+        let backup = DocBackup {
+            target,
+            target_role: None,
+            enable_failover: r.attr(e, "EnableAutomaticFailover")?,
+            failure_detection: r.attr(e, "FailureDetectionInterval")?,
+            failback: r.attr(e, "FailbackDetectionInterval")?,
+            line,
+        };
+        if let Some(s) = self.part.service.as_mut() {
+            s.backups.push(backup);
+        }
+        Ok(())
+    }
+
+    /// A `ServiceId`/`ServiceUniqueId` child of a `Backup` names its partner, unless the `Backup`
+    /// already did.
+    fn set_backup_target<'a>(
+        &mut self,
+        r: &mut XmlReader<'a>,
+        e: &BytesStart<'a>,
+        tag: Tag,
+    ) -> Result<(), XmlError> {
+        let reference = self.backup_reference(r, e, tag)?;
+        if let Some(b) = self
+            .part
+            .service
+            .as_mut()
+            .and_then(|s| s.backups.last_mut())
+            && b.target.is_none()
+        {
+            b.target = reference.0;
+            b.target_role = reference.1;
+        }
+        Ok(())
     }
 
     fn open_site<'a>(
@@ -628,7 +756,7 @@ impl State<'_> {
         &mut self,
         r: &mut XmlReader<'a>,
         e: &BytesStart<'a>,
-        empty: bool,
+        tag: Tag,
     ) -> Result<(Option<String>, Option<String>), XmlError> {
         let [unique, unique_id, site, role, instance] = r.attrs(
             e,
@@ -642,15 +770,14 @@ impl State<'_> {
         )?;
         let role = role.map(|r| r.into_owned());
         if let Some(g) = unique.or(unique_id).filter(|g| !g.trim().is_empty()) {
-            if !empty {
+            if tag == Tag::Start {
                 r.skip(e)?;
             }
             return Ok((Some(guid(&g)), role));
         }
-        let text = if empty {
-            String::new()
-        } else {
-            r.text_content()?
+        let text = match tag {
+            Tag::Empty => String::new(),
+            Tag::Start => r.text_content()?,
         };
         if !text.trim().is_empty() {
             return Ok((Some(guid(&text)), role));
