@@ -127,9 +127,35 @@ fn today(m: &MigrateFirst, lang: Lang) -> String {
 fn estate(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, lang: Lang) {
     heading(out, plan, bold, lang);
     pairs(out, plan, bold, lang);
-    unpaired(out, plan, bold, lang);
-    migrate_first(out, plan, bold, lang);
-    not_planned(out, plan, bold, lang);
+    named_lines(
+        out,
+        &bold(t(lang, "planh.unpaired")),
+        plan.unpaired.iter().map(|u| {
+            (
+                safe(&u.pool),
+                safe(&u.reason_text.render(lang)).into_owned(),
+            )
+        }),
+    );
+    // The Lync 2010 pools to migrate first, with their backup relationships today.
+    named_lines(
+        out,
+        &bold(t(lang, "planh.migrate_first")),
+        plan.migrate_first
+            .iter()
+            .map(|m| (with_site(&m.pool, m.site.as_deref(), lang), today(m, lang))),
+    );
+    // The pools the planner never pairs (branch registrars, directors, ...), with their role.
+    named_lines(
+        out,
+        &bold(t(lang, "planh.not_planned")),
+        plan.not_planned.iter().map(|n| {
+            (
+                with_site(&n.pool, n.site.as_deref(), lang),
+                t(lang, &format!("role.{}", n.role.label())),
+            )
+        }),
+    );
     changes(out, plan, bold, lang);
     target_design(out, plan, bold, lang);
     out.push('\n');
@@ -180,50 +206,18 @@ fn pairs(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, la
     }
 }
 
-fn unpaired(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, lang: Lang) {
-    if plan.unpaired.is_empty() {
+/// A heading and one "name: text" line per item; nothing when there is no item.
+fn named_lines<N: std::fmt::Display, T: std::fmt::Display>(
+    out: &mut String,
+    heading: &str,
+    lines: impl ExactSizeIterator<Item = (N, T)>,
+) {
+    if lines.len() == 0 {
         return;
     }
-    let _ = writeln!(out, "  {}", bold(t(lang, "planh.unpaired")));
-    for u in &plan.unpaired {
-        let _ = writeln!(
-            out,
-            "    {}: {}",
-            safe(&u.pool),
-            safe(&u.reason_text.render(lang))
-        );
-    }
-}
-
-/// The Lync 2010 pools to migrate first, with their backup relationships today.
-fn migrate_first(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, lang: Lang) {
-    if plan.migrate_first.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "  {}", bold(t(lang, "planh.migrate_first")));
-    for m in &plan.migrate_first {
-        let _ = writeln!(
-            out,
-            "    {}: {}",
-            with_site(&m.pool, m.site.as_deref(), lang),
-            today(m, lang)
-        );
-    }
-}
-
-/// The pools the planner never pairs (branch registrars, directors, ...), with their role.
-fn not_planned(out: &mut String, plan: &PairingPlan, bold: &dyn Fn(&str) -> String, lang: Lang) {
-    if plan.not_planned.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "  {}", bold(t(lang, "planh.not_planned")));
-    for n in &plan.not_planned {
-        let _ = writeln!(
-            out,
-            "    {}: {}",
-            with_site(&n.pool, n.site.as_deref(), lang),
-            t(lang, &format!("role.{}", n.role.label()))
-        );
+    let _ = writeln!(out, "  {heading}");
+    for (name, text) in lines {
+        let _ = writeln!(out, "    {name}: {text}");
     }
 }
 
