@@ -939,31 +939,36 @@ fn load_sheets(bytes: &[u8], kind: Workbook, display: &str) -> Result<Vec<Sheet>
             let mut wb: Ods<_> = Ods::new(cursor).map_err(|e| err(&e))?;
             all_sheets(&mut wb, |_, _| Vec::new(), err, limit)
         }
-        Workbook::Xls => {
-            let workbook = super::cfb::check(bytes).map_err(|why| xls_damaged(display, &why))?;
-            if let Some(stream) = workbook {
-                check_biff_sheets(&stream).map_err(|problem| problem.into_error(display))?;
-            }
-            // calamine's BIFF reader still panics on some damaged files the container check cannot
-            // see: a panic there is this file's error, never the end of the run.
-            super::catch_panic(|| {
-                let mut wb: Xls<_> = Xls::new(cursor).map_err(|e| err(&e))?;
-                all_sheets(
-                    &mut wb,
-                    |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
-                    err,
-                    limit,
-                )
-            })
-            .unwrap_or_else(|()| {
-                Err(calamine_error(
-                    display,
-                    kind,
-                    "calamine's xls reader failed on damage in the file",
-                ))
-            })
-        }
+        Workbook::Xls => load_xls(bytes, display),
     }
+}
+
+/// The sheets of a legacy `.xls`, once its container and sheets are checked.
+fn load_xls(bytes: &[u8], display: &str) -> Result<Vec<Sheet>, InputError> {
+    let err = |e: &dyn std::fmt::Display| calamine_error(display, Workbook::Xls, e);
+    let limit = |why: String| InputError::new(display, why);
+    let workbook = super::cfb::check(bytes).map_err(|why| xls_damaged(display, &why))?;
+    if let Some(stream) = workbook {
+        check_biff_sheets(&stream).map_err(|problem| problem.into_error(display))?;
+    }
+    // calamine's BIFF reader still panics on some damaged files the container check cannot
+    // see: a panic there is this file's error, never the end of the run.
+    super::catch_panic(|| {
+        let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| err(&e))?;
+        all_sheets(
+            &mut wb,
+            |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+            err,
+            limit,
+        )
+    })
+    .unwrap_or_else(|()| {
+        Err(calamine_error(
+            display,
+            Workbook::Xls,
+            "calamine's xls reader failed on damage in the file",
+        ))
+    })
 }
 
 /// Every sheet of a workbook calamine builds ranges for, in order, with merged ranges carried down.
@@ -1452,16 +1457,7 @@ pub fn read_spreadsheet(
     display: &str,
     opts: &ImportOptions,
 ) -> Result<InputRecords, InputError> {
-    let kind = if bytes.starts_with(super::OLE_MAGIC) {
-        Workbook::Xls
-    } else {
-        zip_workbook(bytes).ok_or_else(|| {
-            InputError::new(
-                display,
-                "this ZIP archive is neither an Excel nor an OpenDocument workbook",
-            )
-        })?
-    };
+    let kind = workbook_kind(bytes, display)?;
     if kind != Workbook::Xls {
         check_expanded_size(bytes, display, MAX_WORKBOOK_EXPANDED_BYTES)?;
     }
@@ -1474,35 +1470,8 @@ pub fn read_spreadsheet(
             "the spreadsheet reader failed on damage in the file",
         ))
     })?;
-    let names = || {
-        sheets
-            .iter()
-            .map(|s| format!("\"{}\"", s.name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let (sheet, header) = match &opts.sheet {
-        Some(wanted) => {
-            let sheet = sheets
-                .iter()
-                .find(|s| &s.name == wanted)
-                .or_else(|| {
-                    sheets
-                        .iter()
-                        .find(|s| s.name.eq_ignore_ascii_case(wanted.trim()))
-                })
-                .ok_or_else(|| {
-                    InputError::new(
-                        display,
-                        format!(
-                            "--sheet \"{wanted}\": the workbook has no such sheet; its sheets are {}",
-                            names()
-                        ),
-                    )
-                })?;
-            let header = find_header(&sheet.rows).ok_or_else(|| no_header(display, &[sheet]))?;
-            (sheet, header)
-        }
+        Some(wanted) => named_sheet(&sheets, wanted, display)?,
         None => sheets
             .iter()
             .find_map(|s| find_header(&s.rows).map(|h| (s, h)))
@@ -1513,21 +1482,14 @@ pub fn read_spreadsheet(
         format: Format::Inventory,
         encoding: kind.label().to_owned(),
     });
-    let header_line = sheet.rows[header.index].number;
     if opts.sheet.is_none() {
-        let others: Vec<String> = sheets
-            .iter()
-            .filter(|s| s.name != sheet.name && find_header(&s.rows).is_some())
-            .map(|s| format!("\"{}\"", s.name))
-            .collect();
-        if !others.is_empty() {
-            out.notes.push(Note {
-                message: Message::new("note.other_sheets")
-                    .arg("sheet", &sheet.name)
-                    .arg("others", others.join(", ")),
-                source: Source::new(display, Some(header_line)),
-            });
-        }
+        let header_line = sheet.rows[header.index].number;
+        note_other_sheets(
+            &sheets,
+            sheet,
+            Source::new(display, Some(header_line)),
+            &mut out,
+        );
     }
     let origin = Origin {
         path: display,
@@ -1535,6 +1497,68 @@ pub fn read_spreadsheet(
     };
     read_rows(&sheet.rows, &header, &origin, &mut out);
     Ok(out)
+}
+
+/// Which workbook the bytes hold: a compound file is an `.xls`; a ZIP is told by its entries.
+fn workbook_kind(bytes: &[u8], display: &str) -> Result<Workbook, InputError> {
+    if bytes.starts_with(super::OLE_MAGIC) {
+        return Ok(Workbook::Xls);
+    }
+    zip_workbook(bytes).ok_or_else(|| {
+        InputError::new(
+            display,
+            "this ZIP archive is neither an Excel nor an OpenDocument workbook",
+        )
+    })
+}
+
+/// The sheet `--sheet` names (exactly, else ignoring ASCII case and surrounding spaces) and its
+/// header row.
+fn named_sheet<'s>(
+    sheets: &'s [Sheet],
+    wanted: &str,
+    display: &str,
+) -> Result<(&'s Sheet, Header), InputError> {
+    let sheet = sheets
+        .iter()
+        .find(|s| s.name == wanted)
+        .or_else(|| {
+            sheets
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(wanted.trim()))
+        })
+        .ok_or_else(|| {
+            let names = sheets
+                .iter()
+                .map(|s| format!("\"{}\"", s.name))
+                .collect::<Vec<_>>()
+                .join(", ");
+            InputError::new(
+                display,
+                format!(
+                    "--sheet \"{wanted}\": the workbook has no such sheet; its sheets are {names}"
+                ),
+            )
+        })?;
+    let header = find_header(&sheet.rows).ok_or_else(|| no_header(display, &[sheet]))?;
+    Ok((sheet, header))
+}
+
+/// Without `--sheet`, the first sheet with a header row is read: note the others that have one.
+fn note_other_sheets(sheets: &[Sheet], read: &Sheet, source: Source, out: &mut InputRecords) {
+    let others: Vec<String> = sheets
+        .iter()
+        .filter(|s| s.name != read.name && find_header(&s.rows).is_some())
+        .map(|s| format!("\"{}\"", s.name))
+        .collect();
+    if !others.is_empty() {
+        out.notes.push(Note {
+            message: Message::new("note.other_sheets")
+                .arg("sheet", &read.name)
+                .arg("others", others.join(", ")),
+            source,
+        });
+    }
 }
 
 fn no_header(display: &str, sheets: &[&Sheet]) -> InputError {
