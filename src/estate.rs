@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use crate::import::{self, ImportOptions, InputError};
 use crate::model::site_key;
 use crate::model::{
-    Conflict, Estate, Fact, Failover, InputRecords, Pool, PoolRecord, Role, Site, SiteKind, Source,
-    Stated,
+    Conflict, Estate, Fact, Failover, Format, InputRecords, Pool, PoolRecord, Role, Site, SiteKind,
+    Source, Stated,
 };
 use crate::rules::pair::base_os;
 
@@ -241,9 +241,8 @@ pub fn build(inputs: EstateInputs) -> Estate {
         name: inputs.name,
         ..Estate::default()
     };
-
     let mut sites: BTreeMap<String, Site> = BTreeMap::new();
-    let mut by_fqdn: BTreeMap<&str, Vec<(&PoolRecord, bool)>> = BTreeMap::new();
+    let mut by_fqdn: BTreeMap<&str, Vec<(&PoolRecord, Format)>> = BTreeMap::new();
     for r in &records {
         estate.inputs.push(r.input.clone());
         estate.notes.extend(r.notes.iter().cloned());
@@ -252,17 +251,8 @@ pub fn build(inputs: EstateInputs) -> Estate {
             .pending_changes
             .extend(r.pending_changes.iter().cloned());
         for s in &r.sites {
-            let entry = sites
-                .entry(s.site.name.clone())
-                .or_insert_with(|| s.site.clone());
-            if entry.parent.is_none() {
-                entry.parent = s.site.parent.clone();
-            }
-            if s.site.kind == SiteKind::Branch {
-                entry.kind = SiteKind::Branch;
-            }
+            add_site(&mut sites, &s.site);
         }
-        let from_inventory = r.input.format == crate::model::Format::Inventory;
         for p in &r.pools {
             estate
                 .declared_successors
@@ -274,12 +264,37 @@ pub fn build(inputs: EstateInputs) -> Estate {
             by_fqdn
                 .entry(p.fqdn.as_str())
                 .or_default()
-                .push((p, from_inventory));
+                .push((p, r.input.format));
         }
     }
     estate.inputs.sort_by(|a, b| a.path.cmp(&b.path));
     signature_notes(&records, &mut estate.notes);
+    merge_pools(&by_fqdn, &mut sites, &mut estate);
+    estate.sites = sites.into_values().collect();
+    sort_estate(&mut estate);
+    estate
+}
 
+/// A site as one input states it: the first statement gives it; a parent or a branch kind from a
+/// later one is added.
+fn add_site(sites: &mut BTreeMap<String, Site>, site: &Site) {
+    let entry = sites
+        .entry(site.name.clone())
+        .or_insert_with(|| site.clone());
+    if entry.parent.is_none() {
+        entry.parent = site.parent.clone();
+    }
+    if site.kind == SiteKind::Branch {
+        entry.kind = SiteKind::Branch;
+    }
+}
+
+/// Merge each pool's records into `estate.pools`, in the site spelling the estate already knows.
+fn merge_pools(
+    by_fqdn: &BTreeMap<&str, Vec<(&PoolRecord, Format)>>,
+    sites: &mut BTreeMap<String, Site>,
+    estate: &mut Estate,
+) {
     estate.pools.reserve(by_fqdn.len());
     // Site names compare trimmed, whitespace-collapsed and case-insensitively: a pool row saying
     // "berlin" is in the topology's "Berlin".
@@ -287,7 +302,7 @@ pub fn build(inputs: EstateInputs) -> Estate {
         .keys()
         .map(|name| (site_key(name), name.clone()))
         .collect();
-    for (fqdn, recs) in &by_fqdn {
+    for (fqdn, recs) in by_fqdn {
         let mut pool = merge_pool(fqdn, recs, &mut estate.conflicts);
         if let Some(site) = &pool.site {
             let known = spelling
@@ -306,7 +321,10 @@ pub fn build(inputs: EstateInputs) -> Estate {
         }
         estate.pools.push(pool);
     }
-    estate.sites = sites.into_values().collect();
+}
+
+/// Put what the estate lists in its stable order, without repeats.
+fn sort_estate(estate: &mut Estate) {
     estate.pools.sort_by(|a, b| {
         (a.site.is_none(), &a.site, &a.fqdn).cmp(&(b.site.is_none(), &b.site, &b.fqdn))
     });
@@ -322,7 +340,6 @@ pub fn build(inputs: EstateInputs) -> Estate {
     estate
         .conflicts
         .sort_by(|a, b| (&a.pool, a.fact).cmp(&(&b.pool, b.fact)));
-    estate
 }
 
 /// Published topologies carry the `Signature` of the topology they were exported from: two different
@@ -419,8 +436,8 @@ fn by_ref<T>(s: &Stated<T>) -> (&T, &Source) {
 /// conflicts between them.
 struct PoolMerge<'r, 'c> {
     fqdn: &'r str,
-    /// The records naming the pool, by authority; `true` for an inventory's.
-    recs: &'r [(&'r PoolRecord, bool)],
+    /// The records naming the pool, by authority, with the format of the input each comes from.
+    recs: &'r [(&'r PoolRecord, Format)],
     conflicts: &'c mut Vec<Conflict>,
     provenance: BTreeMap<Fact, Vec<Source>>,
 }
@@ -429,7 +446,7 @@ impl<'r, 'c> PoolMerge<'r, 'c> {
     /// Every record that defines the pool is a source of it.
     fn new(
         fqdn: &'r str,
-        recs: &'r [(&'r PoolRecord, bool)],
+        recs: &'r [(&'r PoolRecord, Format)],
         conflicts: &'c mut Vec<Conflict>,
     ) -> Self {
         let mut provenance: BTreeMap<Fact, Vec<Source>> = BTreeMap::new();
@@ -514,11 +531,13 @@ impl<'r, 'c> PoolMerge<'r, 'c> {
 
     /// Only inventories name it: a pool still to be built.
     fn planned(&self) -> bool {
-        self.recs.iter().all(|(_, inventory)| *inventory)
+        self.recs
+            .iter()
+            .all(|(_, format)| *format == Format::Inventory)
     }
 }
 
-fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, bool)], conflicts: &mut Vec<Conflict>) -> Pool {
+fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, Format)], conflicts: &mut Vec<Conflict>) -> Pool {
     use Disagreement::{Ignored, Reported};
     let mut m = PoolMerge::new(fqdn, recs, conflicts);
     // Berlin and " berlin " are one site; the most authoritative spelling (the topology's) is kept.

@@ -23,6 +23,7 @@ use super::{ImportOptions, InputError};
 use crate::i18n::Message;
 use crate::limits::{
     MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_WORKBOOK_EXPANDED_BYTES,
+    MAX_XLS_CONTINUE_RECORDS,
 };
 use crate::model::{
     Edition, Format, Input, InputRecords, Lossy, Note, PoolRecord, Role, Source, Stated, Version,
@@ -938,38 +939,36 @@ fn load_sheets(bytes: &[u8], kind: Workbook, display: &str) -> Result<Vec<Sheet>
             let mut wb: Ods<_> = Ods::new(cursor).map_err(|e| err(&e))?;
             all_sheets(&mut wb, |_, _| Vec::new(), err, limit)
         }
-        Workbook::Xls => {
-            let workbook = super::cfb::check(bytes).map_err(|why| {
-                InputError::new(
-                    display,
-                    format!(
-                        "the xls workbook is damaged ({why}); open it in Excel and save it again as .xlsx"
-                    ),
-                )
-            })?;
-            if let Some(stream) = workbook {
-                check_biff_sheets(&stream).map_err(limit)?;
-            }
-            // calamine's BIFF reader still panics on some damaged files the container check cannot
-            // see: a panic there is this file's error, never the end of the run.
-            super::catch_panic(|| {
-                let mut wb: Xls<_> = Xls::new(cursor).map_err(|e| err(&e))?;
-                all_sheets(
-                    &mut wb,
-                    |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
-                    err,
-                    limit,
-                )
-            })
-            .unwrap_or_else(|()| {
-                Err(calamine_error(
-                    display,
-                    kind,
-                    "calamine's xls reader failed on damage in the file",
-                ))
-            })
-        }
+        Workbook::Xls => load_xls(bytes, display),
     }
+}
+
+/// The sheets of a legacy `.xls`, once its container and sheets are checked.
+fn load_xls(bytes: &[u8], display: &str) -> Result<Vec<Sheet>, InputError> {
+    let err = |e: &dyn std::fmt::Display| calamine_error(display, Workbook::Xls, e);
+    let limit = |why: String| InputError::new(display, why);
+    let workbook = super::cfb::check(bytes).map_err(|why| xls_damaged(display, &why))?;
+    if let Some(stream) = workbook {
+        check_biff_sheets(&stream).map_err(|problem| problem.into_error(display))?;
+    }
+    // calamine's BIFF reader still panics on some damaged files the container check cannot
+    // see: a panic there is this file's error, never the end of the run.
+    super::catch_panic(|| {
+        let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| err(&e))?;
+        all_sheets(
+            &mut wb,
+            |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+            err,
+            limit,
+        )
+    })
+    .unwrap_or_else(|()| {
+        Err(calamine_error(
+            display,
+            Workbook::Xls,
+            "calamine's xls reader failed on damage in the file",
+        ))
+    })
 }
 
 /// Every sheet of a workbook calamine builds ranges for, in order, with merged ranges carried down.
@@ -995,33 +994,112 @@ where
 /// memory for the range a `DIMENSIONS` record declares and builds a dense range over all cells, so
 /// one record or one cell far out would ask for gigabytes (an allocation failure aborts; it cannot
 /// be caught). Sheets are found as calamine finds them, by the offsets of `BOUNDSHEET` records.
-fn check_biff_sheets(stream: &[u8]) -> Result<(), String> {
-    let sheets: Vec<usize> = biff_records(stream, 0)
-        .take_while(|(typ, _)| *typ != BIFF_EOF)
-        .filter(|(typ, _)| *typ == 0x0085)
-        .filter_map(|(_, d)| biff_u32(d, 0).map(|p| p as usize))
-        .collect();
+///
+/// Two shapes make calamine slow rather than large, and are refused too:
+/// - calamine walks each sheet from its offset to its EOF record. Sheets of a sound workbook do
+///   not overlap, so the walks together read the stream once; thousands of `BOUNDSHEET` records
+///   pointing into one region made it read that region once per sheet (seconds for 50 KB).
+/// - calamine hands the `CONTINUE` records after a record out one by one from the front of a
+///   vector, which costs the square of their number (13 s for 250,000 empty ones in 1 MB).
+fn check_biff_sheets(stream: &[u8]) -> Result<(), BiffProblem> {
+    let mut sheets: Vec<usize> = Vec::new();
+    let mut continues = 0usize;
+    for record in biff_records(stream, 0).take_while(|r| r.typ != BIFF_EOF) {
+        match record.typ {
+            0x0085 => sheets.extend(biff_u32(record.data, 0).map(|p| p as usize)),
+            BIFF_CONTINUE => continues += 1,
+            _ => {}
+        }
+    }
+    if continues > MAX_XLS_CONTINUE_RECORDS {
+        return Err(BiffProblem::TooSlow(format!(
+            "the workbook globals of this xls continue their records over {continues} CONTINUE \
+             records, more than the {MAX_XLS_CONTINUE_RECORDS} lyncpair reads (a workbook of less \
+             than 100 MB has far fewer)"
+        )));
+    }
+    // Where each sheet's walk must have ended: the next sheet's start, in stream order.
+    let mut starts = sheets.clone();
+    starts.sort_unstable();
     for (n, &start) in sheets.iter().enumerate() {
-        check_biff_sheet(stream, start)
-            .map_err(|what| format!("sheet {} {what}: it is not an inventory", n + 1))?;
+        let first_at = starts.partition_point(|&s| s < start);
+        let after = starts.partition_point(|&s| s <= start);
+        let until = if after - first_at > 1 {
+            start // Two sheets at one offset overlap wholly.
+        } else {
+            starts.get(after).copied().unwrap_or(stream.len())
+        };
+        check_biff_sheet(stream, start, until).map_err(|problem| problem.of_sheet(n + 1))?;
     }
     Ok(())
 }
 
+/// Why [`check_biff_sheets`] refuses an `.xls` workbook.
+#[derive(Debug, PartialEq)]
+enum BiffProblem {
+    /// A sheet beyond the sheet limits (the text says which and how).
+    TooBig(String),
+    /// A shape that would take calamine minutes to read (the text says which).
+    TooSlow(String),
+    /// The sheets' records run into each other (the text says where).
+    Damaged(String),
+}
+
+impl BiffProblem {
+    fn of_sheet(self, n: usize) -> BiffProblem {
+        match self {
+            BiffProblem::TooBig(what) => {
+                BiffProblem::TooBig(format!("sheet {n} {what}: it is not an inventory"))
+            }
+            BiffProblem::Damaged(what) => BiffProblem::Damaged(format!("sheet {n} {what}")),
+            BiffProblem::TooSlow(what) => BiffProblem::TooSlow(what),
+        }
+    }
+
+    fn into_error(self, display: &str) -> InputError {
+        match self {
+            BiffProblem::TooBig(why) => InputError::new(display, why),
+            BiffProblem::TooSlow(why) => InputError::new(
+                display,
+                format!("{why}; open it in Excel and save it again as .xlsx"),
+            ),
+            BiffProblem::Damaged(why) => xls_damaged(display, &why),
+        }
+    }
+}
+
+/// The error of an `.xls` whose structure is damaged, and what to do about it.
+fn xls_damaged(display: &str, why: &str) -> InputError {
+    InputError::new(
+        display,
+        format!("the xls workbook is damaged ({why}); open it in Excel and save it again as .xlsx"),
+    )
+}
+
 const BIFF_BOF: u16 = 0x0809;
 const BIFF_EOF: u16 = 0x000A;
+const BIFF_CONTINUE: u16 = 0x003C;
 
-/// BIFF records from byte `from`: type (u16), length (u16), data. Yields (type, data) until the
+/// One BIFF record: where it starts in the stream, its type and its data.
+#[derive(Clone, Copy)]
+struct BiffRecord<'s> {
+    at: usize,
+    typ: u16,
+    data: &'s [u8],
+}
+
+/// BIFF records from byte `from`: type (u16), length (u16), data. Yields records until the
 /// stream ends or a record is cut short.
-fn biff_records(stream: &[u8], from: usize) -> impl Iterator<Item = (u16, &[u8])> {
+fn biff_records(stream: &[u8], from: usize) -> impl Iterator<Item = BiffRecord<'_>> {
     let mut at = from;
     std::iter::from_fn(move || {
         let head = stream.get(at..at + 4)?;
         let typ = u16::from_le_bytes([head[0], head[1]]);
         let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
         let data = stream.get(at + 4..at + 4 + len)?;
+        let record = BiffRecord { at, typ, data };
         at += 4 + len;
-        Some((typ, data))
+        Some(record)
     })
 }
 
@@ -1035,51 +1113,52 @@ fn biff_u32(d: &[u8], i: usize) -> Option<u32> {
         .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
-/// The records of the sheet whose BOF is at `start`, up to its EOF. Embedded substreams (charts)
-/// have their own BOF … EOF; calamine skips them, and so does this, but it does not stop at their
-/// EOF.
-fn biff_sheet_records(stream: &[u8], start: usize) -> impl Iterator<Item = (u16, &[u8])> {
-    biff_records(stream, start)
-        .skip(1)
-        .scan(0usize, |depth, (typ, d)| match (typ, *depth) {
-            (BIFF_BOF, _) => {
-                *depth += 1;
-                Some(None)
-            }
-            (BIFF_EOF, 0) => None,
-            (BIFF_EOF, _) => {
-                *depth -= 1;
-                Some(None)
-            }
-            (_, 0) => Some(Some((typ, d))),
-            _ => Some(None),
-        })
-        .flatten()
-}
-
-/// Check one sheet's `DIMENSIONS` and cell positions; the error says what is wrong with it.
-fn check_biff_sheet(stream: &[u8], start: usize) -> Result<(), String> {
+/// Check one sheet, whose BOF is at `start`: its `DIMENSIONS` and cell positions, and that its EOF
+/// comes before `until` (where the next sheet starts) as calamine walks it. Embedded substreams
+/// (charts) have their own BOF … EOF; calamine skips them, and so does this, but it does not stop
+/// at their EOF.
+fn check_biff_sheet(stream: &[u8], start: usize, until: usize) -> Result<(), BiffProblem> {
     let mut extent = CellExtent::default();
-    for (typ, d) in biff_sheet_records(stream, start) {
-        match typ {
-            0x0200 => check_biff_dimensions(d)?,
-            // Cells: NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA (row, column first).
-            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
-                if let (Some(row), Some(col)) = (biff_u16(d, 0), biff_u16(d, 2)) {
-                    extent.add(row, col)?;
-                }
-            }
-            // MULRK: row, first column, then 6 bytes per cell (calamine counts them).
-            0x00BD if d.len() >= 12 => {
-                if let (Some(row), Some(first)) = (biff_u16(d, 0), biff_u16(d, 2)) {
-                    // A record is at most 65,535 bytes (its length is a u16), so this fits.
-                    let count = u32::try_from((d.len() - 6) / 6).unwrap_or(u32::MAX);
-                    extent.add(row, first)?;
-                    extent.add(row, first + count - 1)?;
-                }
-            }
+    let mut depth = 0usize;
+    for record in biff_records(stream, start).skip(1) {
+        if record.at >= until {
+            return Err(BiffProblem::Damaged(format!(
+                "runs on into the records of another sheet at byte {until} of the Workbook stream \
+                 before its EOF record"
+            )));
+        }
+        match (record.typ, depth) {
+            (BIFF_BOF, _) => depth += 1,
+            (BIFF_EOF, 0) => break,
+            (BIFF_EOF, _) => depth -= 1,
+            (_, 0) => check_biff_record(record, &mut extent).map_err(BiffProblem::TooBig)?,
             _ => {}
         }
+    }
+    Ok(())
+}
+
+/// Check one record of a sheet (outside embedded substreams).
+fn check_biff_record(record: BiffRecord<'_>, extent: &mut CellExtent) -> Result<(), String> {
+    let d = record.data;
+    match record.typ {
+        0x0200 => check_biff_dimensions(d)?,
+        // Cells: NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA (row, column first).
+        0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+            if let (Some(row), Some(col)) = (biff_u16(d, 0), biff_u16(d, 2)) {
+                extent.add(row, col)?;
+            }
+        }
+        // MULRK: row, first column, then 6 bytes per cell (calamine counts them).
+        0x00BD if d.len() >= 12 => {
+            if let (Some(row), Some(first)) = (biff_u16(d, 0), biff_u16(d, 2)) {
+                // A record is at most 65,535 bytes (its length is a u16), so this fits.
+                let count = u32::try_from((d.len() - 6) / 6).unwrap_or(u32::MAX);
+                extent.add(row, first)?;
+                extent.add(row, first + count - 1)?;
+            }
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -1378,16 +1457,7 @@ pub fn read_spreadsheet(
     display: &str,
     opts: &ImportOptions,
 ) -> Result<InputRecords, InputError> {
-    let kind = if bytes.starts_with(super::OLE_MAGIC) {
-        Workbook::Xls
-    } else {
-        zip_workbook(bytes).ok_or_else(|| {
-            InputError::new(
-                display,
-                "this ZIP archive is neither an Excel nor an OpenDocument workbook",
-            )
-        })?
-    };
+    let kind = workbook_kind(bytes, display)?;
     if kind != Workbook::Xls {
         check_expanded_size(bytes, display, MAX_WORKBOOK_EXPANDED_BYTES)?;
     }
@@ -1400,35 +1470,8 @@ pub fn read_spreadsheet(
             "the spreadsheet reader failed on damage in the file",
         ))
     })?;
-    let names = || {
-        sheets
-            .iter()
-            .map(|s| format!("\"{}\"", s.name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let (sheet, header) = match &opts.sheet {
-        Some(wanted) => {
-            let sheet = sheets
-                .iter()
-                .find(|s| &s.name == wanted)
-                .or_else(|| {
-                    sheets
-                        .iter()
-                        .find(|s| s.name.eq_ignore_ascii_case(wanted.trim()))
-                })
-                .ok_or_else(|| {
-                    InputError::new(
-                        display,
-                        format!(
-                            "--sheet \"{wanted}\": the workbook has no such sheet; its sheets are {}",
-                            names()
-                        ),
-                    )
-                })?;
-            let header = find_header(&sheet.rows).ok_or_else(|| no_header(display, &[sheet]))?;
-            (sheet, header)
-        }
+        Some(wanted) => named_sheet(&sheets, wanted, display)?,
         None => sheets
             .iter()
             .find_map(|s| find_header(&s.rows).map(|h| (s, h)))
@@ -1439,21 +1482,14 @@ pub fn read_spreadsheet(
         format: Format::Inventory,
         encoding: kind.label().to_owned(),
     });
-    let header_line = sheet.rows[header.index].number;
     if opts.sheet.is_none() {
-        let others: Vec<String> = sheets
-            .iter()
-            .filter(|s| s.name != sheet.name && find_header(&s.rows).is_some())
-            .map(|s| format!("\"{}\"", s.name))
-            .collect();
-        if !others.is_empty() {
-            out.notes.push(Note {
-                message: Message::new("note.other_sheets")
-                    .arg("sheet", &sheet.name)
-                    .arg("others", others.join(", ")),
-                source: Source::new(display, Some(header_line)),
-            });
-        }
+        let header_line = sheet.rows[header.index].number;
+        note_other_sheets(
+            &sheets,
+            sheet,
+            Source::new(display, Some(header_line)),
+            &mut out,
+        );
     }
     let origin = Origin {
         path: display,
@@ -1461,6 +1497,68 @@ pub fn read_spreadsheet(
     };
     read_rows(&sheet.rows, &header, &origin, &mut out);
     Ok(out)
+}
+
+/// Which workbook the bytes hold: a compound file is an `.xls`; a ZIP is told by its entries.
+fn workbook_kind(bytes: &[u8], display: &str) -> Result<Workbook, InputError> {
+    if bytes.starts_with(super::OLE_MAGIC) {
+        return Ok(Workbook::Xls);
+    }
+    zip_workbook(bytes).ok_or_else(|| {
+        InputError::new(
+            display,
+            "this ZIP archive is neither an Excel nor an OpenDocument workbook",
+        )
+    })
+}
+
+/// The sheet `--sheet` names (exactly, else ignoring ASCII case and surrounding spaces) and its
+/// header row.
+fn named_sheet<'s>(
+    sheets: &'s [Sheet],
+    wanted: &str,
+    display: &str,
+) -> Result<(&'s Sheet, Header), InputError> {
+    let sheet = sheets
+        .iter()
+        .find(|s| s.name == wanted)
+        .or_else(|| {
+            sheets
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(wanted.trim()))
+        })
+        .ok_or_else(|| {
+            let names = sheets
+                .iter()
+                .map(|s| format!("\"{}\"", s.name))
+                .collect::<Vec<_>>()
+                .join(", ");
+            InputError::new(
+                display,
+                format!(
+                    "--sheet \"{wanted}\": the workbook has no such sheet; its sheets are {names}"
+                ),
+            )
+        })?;
+    let header = find_header(&sheet.rows).ok_or_else(|| no_header(display, &[sheet]))?;
+    Ok((sheet, header))
+}
+
+/// Without `--sheet`, the first sheet with a header row is read: note the others that have one.
+fn note_other_sheets(sheets: &[Sheet], read: &Sheet, source: Source, out: &mut InputRecords) {
+    let others: Vec<String> = sheets
+        .iter()
+        .filter(|s| s.name != read.name && find_header(&s.rows).is_some())
+        .map(|s| format!("\"{}\"", s.name))
+        .collect();
+    if !others.is_empty() {
+        out.notes.push(Note {
+            message: Message::new("note.other_sheets")
+                .arg("sheet", &read.name)
+                .arg("others", others.join(", ")),
+            source,
+        });
+    }
 }
 
 fn no_header(display: &str, sheets: &[&Sheet]) -> InputError {
@@ -1849,32 +1947,32 @@ mod tests {
         (0x0203, d)
     }
 
+    /// What [`check_biff_sheets`] says about a sheet beyond the limits.
+    fn too_big(stream: &[u8]) -> String {
+        match check_biff_sheets(stream) {
+            Err(BiffProblem::TooBig(why)) => why,
+            other => panic!("not refused as too big: {other:?}"),
+        }
+    }
+
     #[test]
     fn xls_sheets_are_bounded_before_calamine_builds_them() {
         let fine = biff(&[biff_dimensions(30, 8), biff_number(29, 7)]);
         assert_eq!(check_biff_sheets(&fine), Ok(()));
         // calamine would reserve a million rows × 200 columns for this record alone.
         let declared = biff(&[biff_dimensions(1_000_000, 200)]);
-        assert!(
-            check_biff_sheets(&declared)
-                .unwrap_err()
-                .contains("declares rows")
-        );
+        assert!(too_big(&declared).starts_with("sheet 1 declares rows"));
         let far = biff(&[
             biff_dimensions(2, 2),
             biff_number(0, 0),
             biff_number(0, 600),
         ]);
-        assert!(check_biff_sheets(&far).unwrap_err().contains("beyond"));
+        assert!(too_big(&far).contains("beyond"));
         let spread = biff(&[biff_number(0, 0), biff_number(65_535, 100)]);
-        assert!(
-            check_biff_sheets(&spread)
-                .unwrap_err()
-                .contains("spans more than")
-        );
+        assert!(too_big(&spread).contains("spans more than"));
         // A cell after an embedded chart's EOF is still checked.
         let chart = biff(&[(0x0809, vec![0; 16]), (0x000A, vec![]), biff_number(0, 600)]);
-        assert!(check_biff_sheets(&chart).is_err());
+        assert!(too_big(&chart).contains("beyond"));
         // A real workbook passes both checks, and its Workbook stream is found.
         let real = include_bytes!("../../fixtures/importers/legacy/contoso.xls");
         let stream = super::super::cfb::check(real)
@@ -1882,6 +1980,75 @@ mod tests {
             .expect("Workbook stream");
         assert!(stream.starts_with(&[0x09, 0x08]), "BIFF BOF first");
         assert_eq!(check_biff_sheets(&stream), Ok(()));
+    }
+
+    /// A Workbook stream whose globals hold `globals` records, then one BOUNDSHEET per offset in
+    /// `sheets` (relative to the end of the globals), then the sheets `body`.
+    fn biff_with(globals: &[(u16, Vec<u8>)], sheets: &[u32], body: &[(u16, Vec<u8>)]) -> Vec<u8> {
+        let record = |typ: u16, data: &[u8]| {
+            let mut r = typ.to_le_bytes().to_vec();
+            r.extend(u16::try_from(data.len()).expect("short").to_le_bytes());
+            r.extend(data);
+            r
+        };
+        let globals_len: usize = 4
+            + 16
+            + globals.iter().map(|(_, d)| 4 + d.len()).sum::<usize>()
+            + sheets.len() * 12
+            + 4;
+        let base = u32::try_from(globals_len).expect("small");
+        let mut s = record(0x0809, &[0; 16]);
+        for (typ, data) in globals {
+            s.extend(record(*typ, data));
+        }
+        for offset in sheets {
+            let mut bound = (base + offset).to_le_bytes().to_vec();
+            bound.extend([0; 4]);
+            s.extend(record(0x0085, &bound));
+        }
+        s.extend(record(0x000A, &[]));
+        assert_eq!(s.len(), globals_len);
+        for (typ, data) in body {
+            s.extend(record(*typ, data));
+        }
+        s
+    }
+
+    /// Shapes that calamine reads in quadratic time are refused; sheets one after the other pass.
+    #[test]
+    fn xls_shapes_calamine_reads_slowly_are_refused() {
+        let bof = (0x0809, vec![0; 16]);
+        let eof = (0x000A, vec![]);
+        let two = [bof.clone(), biff_number(0, 0), eof.clone()];
+        // Sheet 2 starts where sheet 1 ends (BOF 20 + NUMBER 18 + EOF 4 = 42 bytes).
+        let body: Vec<_> = two.iter().chain(two.iter()).cloned().collect();
+        assert_eq!(check_biff_sheets(&biff_with(&[], &[0, 42], &body)), Ok(()));
+        // Two sheets at one offset, and a sheet without EOF before the next one (BOF 20 + NUMBER 18).
+        let same = biff_with(&[], &[0, 0], &two);
+        let Err(BiffProblem::Damaged(why)) = check_biff_sheets(&same) else {
+            panic!("two sheets at one offset pass");
+        };
+        assert!(why.starts_with("sheet 1 runs on into"), "{why}");
+        let no_eof = [bof.clone(), biff_number(0, 0), bof, biff_number(0, 0), eof];
+        let Err(BiffProblem::Damaged(why)) = check_biff_sheets(&biff_with(&[], &[0, 38], &no_eof))
+        else {
+            panic!("overlapping sheets pass");
+        };
+        assert!(why.starts_with("sheet 1 runs on into"), "{why}");
+        // CONTINUE records in the globals: up to the limit, and one more.
+        let sst = (0x00FC, vec![0; 8]);
+        let mut globals = vec![sst];
+        globals.extend(std::iter::repeat_n(
+            (0x003C, vec![]),
+            MAX_XLS_CONTINUE_RECORDS,
+        ));
+        assert_eq!(check_biff_sheets(&biff_with(&globals, &[], &[])), Ok(()));
+        globals.push((0x003C, vec![]));
+        let Err(BiffProblem::TooSlow(why)) = check_biff_sheets(&biff_with(&globals, &[], &[]))
+        else {
+            panic!("too many CONTINUE records pass");
+        };
+        assert!(why.contains("16385 CONTINUE records"), "{why}");
     }
 
     fn ods_with(table_body: &str) -> Vec<u8> {

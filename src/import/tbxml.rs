@@ -979,49 +979,10 @@ impl PartBuilder {
 
 /// What NewTopology changes against OldTopology, pool by pool (rule `topology-unpublished-change`).
 fn compare(new: &InputRecords, old: &InputRecords) -> Vec<PendingChange> {
-    fn index(records: &InputRecords) -> BTreeMap<&str, &PoolRecord> {
-        let mut map = BTreeMap::new();
-        for p in &records.pools {
-            map.entry(p.fqdn.as_str()).or_insert(p);
-        }
-        map
-    }
-    fn facts(p: &PoolRecord) -> [(&'static str, Message); 5] {
-        let or = |v: Option<&str>, none: &'static str| {
-            v.map_or_else(|| Message::new(none), Message::verbatim)
-        };
-        let backups: Vec<&str> = p.backups.iter().map(|b| b.value.as_str()).collect();
-        [
-            (
-                "site",
-                or(p.site.as_ref().map(|s| s.value.as_str()), "value.none"),
-            ),
-            (
-                "role",
-                or(p.role.as_ref().map(|r| r.value.label()), "value.unknown"),
-            ),
-            (
-                "edition",
-                or(p.edition.as_ref().map(|e| e.value.label()), "value.unknown"),
-            ),
-            (
-                "version",
-                or(p.version.as_ref().map(|v| v.value.label()), "value.unknown"),
-            ),
-            (
-                "backup",
-                if backups.is_empty() {
-                    Message::new("value.none")
-                } else {
-                    Message::verbatim(backups.join(", "))
-                },
-            ),
-        ]
-    }
     let path = new.input.path.as_str();
     let source = |p: &PoolRecord| p.source.clone().unwrap_or(Source::new(path, None));
-    let new_pools = index(new);
-    let old_pools = index(old);
+    let new_pools = pools_by_fqdn(new);
+    let old_pools = pools_by_fqdn(old);
     let fqdns: BTreeSet<&str> = new_pools.keys().chain(old_pools.keys()).copied().collect();
     let mut changes = Vec::new();
     for fqdn in fqdns {
@@ -1037,7 +998,9 @@ fn compare(new: &InputRecords, old: &InputRecords) -> Vec<PendingChange> {
                 source: source(o),
             }),
             (Some(n), Some(o)) => {
-                for ((fact, now), (_, before)) in facts(n).into_iter().zip(facts(o)) {
+                for ((fact, now), (_, before)) in
+                    compared_facts(n).into_iter().zip(compared_facts(o))
+                {
                     if now != before {
                         changes.push(PendingChange {
                             pool: fqdn.to_owned(),
@@ -1055,6 +1018,49 @@ fn compare(new: &InputRecords, old: &InputRecords) -> Vec<PendingChange> {
         }
     }
     changes
+}
+
+/// The pools of a part by FQDN (the first record of each).
+fn pools_by_fqdn(records: &InputRecords) -> BTreeMap<&str, &PoolRecord> {
+    let mut map = BTreeMap::new();
+    for p in &records.pools {
+        map.entry(p.fqdn.as_str()).or_insert(p);
+    }
+    map
+}
+
+/// The facts of a pool that a pending change names, as the words a message shows.
+fn compared_facts(p: &PoolRecord) -> [(&'static str, Message); 5] {
+    let or = |v: Option<&str>, none: &'static str| {
+        v.map_or_else(|| Message::new(none), Message::verbatim)
+    };
+    let backups: Vec<&str> = p.backups.iter().map(|b| b.value.as_str()).collect();
+    [
+        (
+            "site",
+            or(p.site.as_ref().map(|s| s.value.as_str()), "value.none"),
+        ),
+        (
+            "role",
+            or(p.role.as_ref().map(|r| r.value.label()), "value.unknown"),
+        ),
+        (
+            "edition",
+            or(p.edition.as_ref().map(|e| e.value.label()), "value.unknown"),
+        ),
+        (
+            "version",
+            or(p.version.as_ref().map(|v| v.value.label()), "value.unknown"),
+        ),
+        (
+            "backup",
+            if backups.is_empty() {
+                Message::new("value.none")
+            } else {
+                Message::verbatim(backups.join(", "))
+            },
+        ),
+    ]
 }
 
 #[cfg(test)]

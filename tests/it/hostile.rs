@@ -191,6 +191,35 @@ fn damaged_xls_containers_are_input_errors() {
     }
 }
 
+/// Shapes calamine reads in quadratic time, refused before it reads them (made for issue 14 with a
+/// small generator; calamine's time grows with the square of the count, the files stay small):
+/// - 1,000 BOUNDSHEET records at one offset: calamine walks the same records once per sheet
+///   (0.3 s here; 4,000 sheets in 54 KB took 8 s, 20,000 in 260 KB would take minutes);
+/// - 20,000 empty CONTINUE records after an SST: calamine takes each from the front of a vector
+///   (fast at this count; 250,000 in 1 MB took 13 s).
+#[test]
+fn xls_shapes_calamine_reads_in_quadratic_time_are_refused() {
+    for (xls, says) in [
+        (
+            "xls-overlapping-sheets.xls",
+            "the xls workbook is damaged (sheet 1 runs on into the records of another sheet",
+        ),
+        (
+            "xls-many-continue-records.xls",
+            "the workbook globals of this xls continue their records over 20000 CONTINUE records",
+        ),
+    ] {
+        let o = audit_beside_good(xls, &[2]);
+        let e = &o.errors_for(&format!("{HOSTILE}/{xls}"))[0];
+        let message = e["message"].as_str().unwrap();
+        assert!(message.starts_with(says), "{xls}: {e}");
+        assert!(
+            message.ends_with("open it in Excel and save it again as .xlsx"),
+            "{xls}: {e}"
+        );
+    }
+}
+
 #[test]
 fn a_formula_and_semicolons_in_a_pool_name_are_refused_as_fqdns() {
     let o = audit_beside_good("csv-semicolon", &[2]);
