@@ -38,9 +38,9 @@ pub const MAX_SHEET_COLUMNS: u32 = 512;
 /// Cells one worksheet may hold, counted as written (ODS repeats expanded) and as kept in memory
 /// (a row costs one slot per column up to its last cell).
 pub const MAX_SHEET_CELLS: u64 = 2_000_000;
-/// CONTINUE records in the workbook globals of an `.xls` (before its first EOF). Excel writes one per
-/// 8 KB that a record runs over, so a workbook of less than 100 MB has far fewer; calamine's time
-/// grows with their square.
+/// CONTINUE records in the workbook globals of an `.xls` (before its first EOF). Excel writes one for
+/// every 8 KB a record runs over, so reaching this takes about 130 MB of globals; calamine's time
+/// grows with the square of their number.
 pub const MAX_XLS_CONTINUE_RECORDS: usize = 16_384;
 /// A workbook whose ZIP entries claim to expand beyond this is refused before calamine inflates it.
 pub const MAX_WORKBOOK_EXPANDED_BYTES: u64 = 512 << 20;

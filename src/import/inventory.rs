@@ -1014,8 +1014,8 @@ fn check_biff_sheets(stream: &[u8]) -> Result<(), BiffProblem> {
     if continues > MAX_XLS_CONTINUE_RECORDS {
         return Err(BiffProblem::TooSlow(format!(
             "the workbook globals of this xls continue their records over {continues} CONTINUE \
-             records, more than the {MAX_XLS_CONTINUE_RECORDS} lyncpair reads (a workbook of less \
-             than 100 MB has far fewer)"
+             records, more than the {MAX_XLS_CONTINUE_RECORDS} lyncpair reads (Excel writes one \
+             for every 8 KB a record runs over)"
         )));
     }
     // Where each sheet's walk must have ended: the next sheet's start, in stream order.
