@@ -1,3 +1,7 @@
+// A test reads top to bottom as one scenario with its checks next to each step; the 100-line limit
+// (Cargo.toml) is for the product code.
+#![allow(clippy::too_many_lines)]
+
 use super::constraints::blockers;
 use super::*;
 use crate::model::{Edition, Pool, Role, Site, SiteKind, Version};
