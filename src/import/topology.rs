@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use quick_xml::events::{BytesStart, Event};
 
+use super::ReadPages;
 use super::xml::{NS_SERVICE_ROLES, NS_TOPOLOGY, Tokenizer, XmlError, XmlReader};
 use crate::model::SiteKind;
 
@@ -145,14 +146,29 @@ enum ServicePart {
 /// the instructions of quick-xml); on anything it does not read, and on any error, the document is
 /// read again with quick-xml, so that what is accepted and every error's words and line:column are
 /// exactly quick-xml's.
+// Used by the benches, the fuzz targets and the tests (feature `internals`).
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn read_published(text: &str) -> Result<TopologyDoc, XmlError> {
-    read_published_with(text, Tokenizer::Narrow)
-        .or_else(|_| read_published_with(text, Tokenizer::QuickXml))
+    read_published_passing(text, &ReadPages::none())
+}
+
+/// [`read_published`] of text mapped from a file, dropping the pages the reader has passed.
+pub(crate) fn read_published_passing(
+    text: &str,
+    pages: &ReadPages<'_>,
+) -> Result<TopologyDoc, XmlError> {
+    read_published_with(text, Tokenizer::Narrow, pages)
+        .or_else(|_| read_published_with(text, Tokenizer::QuickXml, pages))
 }
 
 /// [`read_published`] with one tokenizer for the body (the prolog and root are read by quick-xml).
-pub fn read_published_with(text: &str, tokenizer: Tokenizer) -> Result<TopologyDoc, XmlError> {
+fn read_published_with(
+    text: &str,
+    tokenizer: Tokenizer,
+    pages: &ReadPages<'_>,
+) -> Result<TopologyDoc, XmlError> {
     let mut r = XmlReader::new(text);
+    r.drop_pages_passed(pages);
     // Find the root element.
     loop {
         let (ns, event) = r.next_event()?;
@@ -698,13 +714,13 @@ mod tests {
     fn the_narrow_tokenizer_reads_what_quick_xml_reads() {
         let texts = documents();
         for text in &texts {
-            assert!(read_published_with(text, Tokenizer::Narrow).is_ok());
+            assert!(read_published_with(text, Tokenizer::Narrow, &ReadPages::none()).is_ok());
         }
         let mut narrow_read = 0;
         for text in texts.iter().chain(&damaged(&texts)) {
-            let quick = read_published_with(text, Tokenizer::QuickXml);
+            let quick = read_published_with(text, Tokenizer::QuickXml, &ReadPages::none());
             // The narrow tokenizer may give up on anything; where it reads, it reads the same.
-            if let Ok(narrow) = read_published_with(text, Tokenizer::Narrow) {
+            if let Ok(narrow) = read_published_with(text, Tokenizer::Narrow, &ReadPages::none()) {
                 narrow_read += 1;
                 assert_eq!(
                     format!("{:?}", Ok::<_, XmlError>(narrow)),

@@ -11,6 +11,7 @@ use quick_xml::errors::{Error as QuickXmlError, SyntaxError};
 use quick_xml::events::{BytesEnd, BytesRef, BytesStart, BytesText, Event};
 use quick_xml::name::{NamespaceResolver, ResolveResult};
 
+use super::{RELEASE_STEP, ReadPages};
 use crate::text::line_col;
 
 pub const NS_TOPOLOGY: &str = "urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008";
@@ -109,6 +110,10 @@ pub struct XmlReader<'a> {
     /// Set by [`XmlReader::read_narrowly`]: the rest of the document is read by [`Narrow`], not
     /// by quick-xml.
     narrow: Option<Narrow<'a>>,
+    /// The pages of a mapped file to drop as the reader passes them, and the offset in `text`
+    /// from which it next tells them.
+    pages: Option<&'a ReadPages<'a>>,
+    tell_pages_at: usize,
 }
 
 /// Which tokenizer reads the elements of a topology that are read rather than skipped.
@@ -164,6 +169,23 @@ impl<'a> XmlReader<'a> {
             skipped: 0,
             fast_skip: true,
             narrow: None,
+            pages: None,
+            tell_pages_at: 0,
+        }
+    }
+
+    /// Drop the pages of the mapped file `text` lies in as the reader passes them.
+    pub(crate) fn drop_pages_passed(&mut self, pages: &'a ReadPages<'a>) {
+        self.pages = Some(pages);
+    }
+
+    /// Tell the mapped file's pages where the reader has got to, once per [`RELEASE_STEP`] bytes.
+    fn tell_pages(&mut self) {
+        if self.event_start >= self.tell_pages_at
+            && let Some(pages) = self.pages
+        {
+            pages.passed(&self.text.as_bytes()[..self.event_start]);
+            self.tell_pages_at = self.event_start + RELEASE_STEP;
         }
     }
 
@@ -199,6 +221,7 @@ impl<'a> XmlReader<'a> {
 
     /// The next event with its namespace; a DOCTYPE and XML errors become [`XmlError`]s.
     pub fn next_event(&mut self) -> Result<(Cow<'static, str>, Event<'a>), XmlError> {
+        self.tell_pages();
         if self.narrow.is_some() {
             return self.narrow_event();
         }
