@@ -130,8 +130,9 @@ fn join(parts: &[&str]) -> String {
 }
 
 /// Where inside a `Service` the reader is, so nested `ServiceId`/`ClusterId` land in the right field.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 enum ServicePart {
+    #[default]
     Own,
     Dependency,
     InstalledOn,
@@ -229,15 +230,7 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
     // Elements descended into, as (offset of the start tag, line): the name is read back from the
     // text only if the file turns out to be truncated, so the common path allocates nothing.
     let mut open: Vec<(usize, u32)> = vec![(r.event_start, r.line())];
-    let mut site: Option<DocSite> = None;
-    let mut cluster: Option<DocCluster> = None;
-    let mut sql_cluster: Option<String> = None;
-    let mut sql_name: Option<String> = None;
-    let mut service: Option<DocService> = None;
-    let mut part = ServicePart::Own;
-    let mut dependency: Option<DocDependency> = None;
-    let mut install_sql_name: Option<String> = None;
-
+    let mut records = OpenRecords::default();
     loop {
         let (ns, event) = r.next_event()?;
         let (start, empty) = match event {
@@ -245,51 +238,21 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             Event::Empty(e) => (e, true),
             Event::End(e) => {
                 open.pop();
-                match local_part(e.name().0) {
-                    "CentralSite" | "BranchSite" if ns == NS_TOPOLOGY => {
-                        doc.sites.extend(site.take())
-                    }
-                    "Cluster" if ns == NS_TOPOLOGY => doc.clusters.extend(cluster.take()),
-                    "SqlInstance" if ns == NS_TOPOLOGY => {
-                        if let Some(c) = sql_cluster.take() {
-                            let name = sql_name.take().unwrap_or_default();
-                            doc.sql_instances.push(DocSqlInstance {
-                                key: sql_key(&c, &name),
-                                cluster: c,
-                                name,
-                            });
-                        }
-                    }
-                    "Service" if ns == NS_TOPOLOGY => doc.services.extend(service.take()),
-                    "Dependency" if ns == NS_TOPOLOGY => {
-                        if let (Some(s), Some(d)) = (service.as_mut(), dependency.take()) {
-                            s.dependencies.push(d);
-                        }
-                        part = ServicePart::Own;
-                    }
-                    "InstalledOn" | "Backup" if ns == NS_TOPOLOGY => part = ServicePart::Own,
-                    "SqlInstanceId" if ns == NS_TOPOLOGY && part == ServicePart::InstalledOnSql => {
-                        part = ServicePart::InstalledOn
-                    }
-                    "Topology" if ns == NS_TOPOLOGY && open.is_empty() => return Ok(doc),
-                    _ => {}
+                let local = local_part(e.name().0);
+                if ns == NS_TOPOLOGY && local == "Topology" && open.is_empty() {
+                    return Ok(doc);
                 }
+                records.close(&mut doc, &ns, local);
                 continue;
             }
             Event::GeneralRef(_)
             | Event::Text(_)
             | Event::CData(_)
             | Event::Comment(_)
-            | Event::PI(_) => continue,
-            Event::Decl(_) => continue,
-            Event::DocType(_) => continue,
-            Event::Eof => {
-                let (offset, line) = open.last().copied().unwrap_or_default();
-                let name = r.local_name_at(offset);
-                return Err(r.error_here(format!(
-                    "the file ends inside <{name}> opened at line {line}: the export is truncated"
-                )));
-            }
+            | Event::PI(_)
+            | Event::Decl(_)
+            | Event::DocType(_) => continue,
+            Event::Eof => return Err(truncated(r, &open)),
         };
         let local = local_part(start.name().0);
         let next = handle_start(
@@ -297,33 +260,10 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             &ns,
             local,
             &start,
-            &mut Ctx {
-                doc: &mut doc,
-                site: &mut site,
-                cluster: &mut cluster,
-                sql_cluster: &mut sql_cluster,
-                sql_name: &mut sql_name,
-                service: &mut service,
-                part: &mut part,
-                dependency: &mut dependency,
-                install_sql_name: &mut install_sql_name,
-                depth: open.len(),
-            },
+            &mut records.ctx(&mut doc, open.len()),
         )?;
         if empty || next == Next::Consumed {
-            // Self-closing elements that open a record must also close it.
-            match local {
-                "Dependency" => {
-                    if let (Some(s), Some(d)) = (service.as_mut(), dependency.take()) {
-                        s.dependencies.push(d);
-                    }
-                    part = ServicePart::Own;
-                }
-                "CentralSite" | "BranchSite" => doc.sites.extend(site.take()),
-                "Cluster" => doc.clusters.extend(cluster.take()),
-                "InstalledOn" | "Backup" => part = ServicePart::Own,
-                _ => {}
-            }
+            records.close_self_closed(&mut doc, local);
             continue;
         }
         match next {
@@ -331,6 +271,94 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             Next::Skip => r.skip(&start)?,
             Next::Consumed => {}
         }
+    }
+}
+
+/// The error for a file that ends while the elements in `open` are still open.
+fn truncated(r: &XmlReader<'_>, open: &[(usize, u32)]) -> XmlError {
+    let (offset, line) = open.last().copied().unwrap_or_default();
+    let name = r.local_name_at(offset);
+    r.error_here(format!(
+        "the file ends inside <{name}> opened at line {line}: the export is truncated"
+    ))
+}
+
+/// The records being read: each is opened by its start tag and closed into the document by its
+/// end tag (or at once when its element is empty).
+#[derive(Default)]
+struct OpenRecords {
+    site: Option<DocSite>,
+    cluster: Option<DocCluster>,
+    sql_cluster: Option<String>,
+    sql_name: Option<String>,
+    service: Option<DocService>,
+    part: ServicePart,
+    dependency: Option<DocDependency>,
+    install_sql_name: Option<String>,
+}
+
+impl OpenRecords {
+    /// What the start tag handlers see and fill.
+    fn ctx<'c>(&'c mut self, doc: &'c mut TopologyDoc, depth: usize) -> Ctx<'c> {
+        Ctx {
+            doc,
+            site: &mut self.site,
+            cluster: &mut self.cluster,
+            sql_cluster: &mut self.sql_cluster,
+            sql_name: &mut self.sql_name,
+            service: &mut self.service,
+            part: &mut self.part,
+            dependency: &mut self.dependency,
+            install_sql_name: &mut self.install_sql_name,
+            depth,
+        }
+    }
+
+    /// The end tag of an element in namespace `ns`: close the record it ends, if any.
+    fn close(&mut self, doc: &mut TopologyDoc, ns: &str, local: &str) {
+        if ns != NS_TOPOLOGY {
+            return;
+        }
+        match local {
+            "CentralSite" | "BranchSite" => doc.sites.extend(self.site.take()),
+            "Cluster" => doc.clusters.extend(self.cluster.take()),
+            "SqlInstance" => {
+                if let Some(c) = self.sql_cluster.take() {
+                    let name = self.sql_name.take().unwrap_or_default();
+                    doc.sql_instances.push(DocSqlInstance {
+                        key: sql_key(&c, &name),
+                        cluster: c,
+                        name,
+                    });
+                }
+            }
+            "Service" => doc.services.extend(self.service.take()),
+            "Dependency" => self.close_dependency(),
+            "InstalledOn" | "Backup" => self.part = ServicePart::Own,
+            "SqlInstanceId" if self.part == ServicePart::InstalledOnSql => {
+                self.part = ServicePart::InstalledOn;
+            }
+            _ => {}
+        }
+    }
+
+    /// An element without content (empty, or read whole by its handler) that opened a record
+    /// closes it at once.
+    fn close_self_closed(&mut self, doc: &mut TopologyDoc, local: &str) {
+        match local {
+            "Dependency" => self.close_dependency(),
+            "CentralSite" | "BranchSite" => doc.sites.extend(self.site.take()),
+            "Cluster" => doc.clusters.extend(self.cluster.take()),
+            "InstalledOn" | "Backup" => self.part = ServicePart::Own,
+            _ => {}
+        }
+    }
+
+    fn close_dependency(&mut self) {
+        if let (Some(s), Some(d)) = (self.service.as_mut(), self.dependency.take()) {
+            s.dependencies.push(d);
+        }
+        self.part = ServicePart::Own;
     }
 }
 
