@@ -181,7 +181,7 @@ fn read_published_with(
                 }
                 let signature = r.attr(&e, "Signature")?.map(|s| (s, r.line()));
                 if tokenizer == Tokenizer::Narrow {
-                    r.read_narrowly(&e, &ns);
+                    r.read_narrowly(&e, ns.clone());
                 }
                 let mut doc = read_topology_body(&mut r)?;
                 doc.signature = signature;

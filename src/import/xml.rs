@@ -191,7 +191,7 @@ impl<'a> XmlReader<'a> {
 
     /// Read the rest of the document with [`Tokenizer::Narrow`], from just after the start tag of
     /// `root` (the event just returned, in namespace `ns`).
-    pub fn read_narrowly(&mut self, root: &BytesStart<'a>, ns: &Cow<'static, str>) {
+    pub fn read_narrowly(&mut self, root: &BytesStart<'a>, ns: Cow<'static, str>) {
         // The root's name as a slice of the text (the event borrows it from there), so that the
         // end tag can be compared with it like every other element's.
         let name = root.name();
@@ -214,7 +214,7 @@ impl<'a> XmlReader<'a> {
         self.narrow = Some(Narrow {
             pos,
             open: vec![name],
-            namespaces: vec![ns.clone()],
+            namespaces: vec![ns],
             blank_text: false,
         });
     }
