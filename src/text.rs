@@ -65,6 +65,15 @@ pub struct Decoded<'a> {
 const BINARY_SNIFF_BYTES: usize = 8192;
 
 pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
+    decode_passing(bytes, &|_| {})
+}
+
+/// [`decode`], telling `passed` how far it has read (`passed(&bytes[..n])`) as it goes, so that
+/// the pages of a mapped file can leave memory (see `import::ReadPages`).
+pub fn decode_passing<'b>(
+    bytes: &'b [u8],
+    passed: &dyn Fn(&[u8]),
+) -> Result<Decoded<'b>, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError {
             message: "the file is empty".into(),
@@ -73,13 +82,15 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
         });
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, ByteOrder::Little, Encoding::Utf16LeBom);
+        return utf16(rest, ByteOrder::Little, Encoding::Utf16LeBom, passed);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, ByteOrder::Big, Encoding::Utf16BeBom);
+        return utf16(rest, ByteOrder::Big, Encoding::Utf16BeBom, passed);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return match std::str::from_utf8(rest) {
+        let checked = std::str::from_utf8(rest);
+        passed(rest);
+        return match checked {
             Ok(s) => Ok(Decoded {
                 text: Cow::Borrowed(s),
                 encoding: Encoding::Utf8Bom,
@@ -99,10 +110,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     }
     // UTF-16 without BOM: XML 1.0 appendix F, an initial '<' followed or preceded by NUL.
     if bytes.len() >= 4 && bytes[0] == b'<' && bytes[1] == 0 && bytes[3] == 0 {
-        return utf16(bytes, ByteOrder::Little, Encoding::Utf16LeNoBom);
+        return utf16(bytes, ByteOrder::Little, Encoding::Utf16LeNoBom, passed);
     }
     if bytes.len() >= 4 && bytes[0] == 0 && bytes[1] == b'<' && bytes[2] == 0 {
-        return utf16(bytes, ByteOrder::Big, Encoding::Utf16BeNoBom);
+        return utf16(bytes, ByteOrder::Big, Encoding::Utf16BeNoBom, passed);
     }
     let head = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
     if let Some(pos) = head.iter().position(|&b| is_binary_byte(b)) {
@@ -115,8 +126,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
             line_col: None,
         });
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        let encoding = if s.is_ascii() {
+    let checked = std::str::from_utf8(bytes);
+    let ascii = checked.is_ok_and(str::is_ascii);
+    // The check read every byte: the reader reads them again from the start, bringing back in
+    // only what it is passing over.
+    passed(bytes);
+    if let Ok(s) = checked {
+        let encoding = if ascii {
             Encoding::Ascii
         } else {
             Encoding::Utf8
@@ -145,6 +161,7 @@ fn utf16(
     bytes: &[u8],
     order: ByteOrder,
     encoding: Encoding,
+    passed: &dyn Fn(&[u8]),
 ) -> Result<Decoded<'static>, DecodeError> {
     if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError {
@@ -166,6 +183,7 @@ fn utf16(
     // can grow keeps the common case at a single allocation and never holds a full-size copy.
     let mut text = String::with_capacity(bytes.len() / 2 + 2 * UTF16_CHUNK_BYTES);
     let mut chunks = bytes.chunks(UTF16_CHUNK_BYTES).peekable();
+    let mut decoded_up_to = 0;
     while let Some(chunk) = chunks.next() {
         let last = chunks.peek().is_none();
         let most = decoder
@@ -173,6 +191,8 @@ fn utf16(
             .unwrap_or(usize::MAX);
         text.reserve(most);
         let (result, _) = decoder.decode_to_string_without_replacement(chunk, &mut text, last);
+        decoded_up_to += chunk.len();
+        passed(&bytes[..decoded_up_to]);
         match result {
             encoding_rs::DecoderResult::InputEmpty => {}
             encoding_rs::DecoderResult::Malformed(_, _) => {

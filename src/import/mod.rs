@@ -112,7 +112,7 @@ pub fn import_path(
 ) -> Result<InputRecords, InputError> {
     let input = read_input(path, display).inspect_err(|_| crate::progress::file_read(0))?;
     crate::progress::file_read(input.len() as u64);
-    let records = import_bytes(&input.bytes, display, opts)?;
+    let records = import_bytes_passing(&input.bytes, display, opts, &input.read_pages())?;
     input.check_unchanged(display)?;
     Ok(records)
 }
@@ -148,6 +148,17 @@ impl std::ops::Deref for InputBytes {
 }
 
 impl InputBytes {
+    /// The pages of a mapped input, to drop from memory as reading passes them.
+    fn read_pages(&self) -> ReadPages<'_> {
+        ReadPages {
+            map: match &self.bytes {
+                Bytes::Mapped(map) => Some(map),
+                Bytes::Read(_) => None,
+            },
+            released: std::cell::Cell::new(0),
+        }
+    }
+
     /// A mapped file that shrank or grew while it was imported gives an input error rather than a
     /// report on bytes that no longer exist. (A file cut shorter than the page being read at that
     /// very moment still ends the process with SIGBUS; checking the length first makes that window
@@ -208,6 +219,76 @@ fn map_file(file: &std::fs::File) -> Option<memmap2::Mmap> {
     // read into an input error. See `InputBytes::check_unchanged` for the remaining window.
     unsafe { memmap2::Mmap::map(file) }.ok()
 }
+
+/// The pages of a mapped input that reading has passed leave this process's memory, in steps of
+/// [`RELEASE_STEP`] bytes, so that a large export does not stay resident as a whole on top of the
+/// model built from it (issue 12: peak memory at most 1.2 times the file). Reading them again, as
+/// an error message counting lines from the start does, maps them in again from the page cache.
+pub(crate) struct ReadPages<'m> {
+    map: Option<&'m memmap2::Mmap>,
+    /// Bytes from the start of the map whose pages were dropped.
+    released: std::cell::Cell<usize>,
+}
+
+/// Bytes dropped at a time; a multiple of every page size Linux uses, so the prefix it ends stays
+/// page-aligned as `madvise` needs.
+pub(crate) const RELEASE_STEP: usize = 2 << 20;
+
+impl ReadPages<'_> {
+    /// For bytes that were not mapped: nothing to drop.
+    pub(crate) fn none() -> ReadPages<'static> {
+        ReadPages {
+            map: None,
+            released: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Reading has passed the end of `read`, a slice of the mapped bytes: the whole steps of the
+    /// map before it leave memory. A slice that does not end inside the map changes nothing; one
+    /// that ends before the last is a new pass from the start (the check of the encoding, then the
+    /// parse, then perhaps a second parse), whose steps are dropped again as it passes them.
+    pub(crate) fn passed(&self, read: &[u8]) {
+        let Some(map) = self.map else {
+            return;
+        };
+        let start = map.as_ptr() as usize;
+        let end = (read.as_ptr() as usize).wrapping_add(read.len());
+        if end < start || end - start > map.len() {
+            return;
+        }
+        let upto = (end - start) / RELEASE_STEP * RELEASE_STEP;
+        let from = self.released.get();
+        if upto < from {
+            self.released.set(0);
+            self.passed(read);
+        } else if upto > from {
+            drop_read_pages(map, from, upto - from);
+            self.released.set(upto);
+        }
+    }
+}
+
+/// Drop the pages of `len` bytes of `map` from `offset` on (multiples of [`RELEASE_STEP`]) from
+/// memory.
+// The second and last use of `unsafe` (see `map_file`), kept in this module next to the mapping.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn drop_read_pages(map: &memmap2::Mmap, offset: usize, len: usize) {
+    // SAFETY: `madvise(MADV_DONTNEED)` on a read-only file mapping (`Mmap::map`: `PROT_READ`,
+    // `MAP_SHARED`) only unmaps the pages from this process: the mapping stays valid, and the next
+    // access to those bytes maps the page in again from the file's page cache, as the first access
+    // did. No page of a shared file mapping holds anything but the file's contents (and this one
+    // is never written), so every byte reads the same before and after: a `&[u8]` or `&str` still
+    // borrowing these bytes (the reader keeps the names of open elements; an error counts lines
+    // from the start) stays valid and unchanged, under the same condition as the mapping itself
+    // (`map_file`: nobody rewrites the file meanwhile). Only the memory the process holds
+    // changes. The range is page-aligned and within the map; a refusal is ignored, as the pages
+    // then simply stay.
+    let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len) };
+}
+
+#[cfg(not(unix))]
+fn drop_read_pages(_: &memmap2::Mmap, _: usize, _: usize) {}
 
 /// All of `reader` if it holds at most `limit` bytes, `None` if it holds more. Reads at most
 /// `limit + 1` bytes, so an endless source is refused after the limit, not read forever.
@@ -293,7 +374,17 @@ pub fn import_bytes(
     display: &str,
     opts: &ImportOptions,
 ) -> Result<InputRecords, InputError> {
-    let mut records = import_by_kind(bytes, display, opts)?;
+    import_bytes_passing(bytes, display, opts, &ReadPages::none())
+}
+
+/// [`import_bytes`] of mapped bytes, dropping the pages reading has passed.
+fn import_bytes_passing(
+    bytes: &[u8],
+    display: &str,
+    opts: &ImportOptions,
+    pages: &ReadPages<'_>,
+) -> Result<InputRecords, InputError> {
+    let mut records = import_by_kind(bytes, display, opts, pages)?;
     let refused = crate::limits::validate(&mut records);
     records.errors.extend(refused);
     Ok(records)
@@ -303,6 +394,7 @@ fn import_by_kind(
     bytes: &[u8],
     display: &str,
     opts: &ImportOptions,
+    pages: &ReadPages<'_>,
 ) -> Result<InputRecords, InputError> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         // A DocItemSet.xml entry decides first: configuration exports are OPC packages too, with a
@@ -319,13 +411,14 @@ fn import_by_kind(
         return inventory::read_spreadsheet(bytes, display, opts);
     }
     // The message also names the byte offset, for files that have no lines (binary, cut-off UTF-16).
-    let decoded = text::decode(bytes).map_err(|e| InputError {
-        line: e.line_col.map(|(line, _)| line),
-        column: e.line_col.map(|(_, column)| column),
-        ..InputError::new(display, e.message)
-    })?;
+    let decoded =
+        text::decode_passing(bytes, &|read| pages.passed(read)).map_err(|e| InputError {
+            line: e.line_col.map(|(line, _)| line),
+            column: e.line_col.map(|(_, column)| column),
+            ..InputError::new(display, e.message)
+        })?;
     match root_element(&decoded.text) {
-        Ok(Some(root)) => import_xml(&decoded, display, &root),
+        Ok(Some(root)) => import_xml(&decoded, display, &root, pages),
         Ok(None) => csv::read(&decoded, display, opts),
         Err(e) => Err(InputError::from_xml(display, e)),
     }
@@ -339,7 +432,12 @@ struct Root {
     column: u32,
 }
 
-fn import_xml(decoded: &Decoded, display: &str, root: &Root) -> Result<InputRecords, InputError> {
+fn import_xml(
+    decoded: &Decoded,
+    display: &str,
+    root: &Root,
+    pages: &ReadPages<'_>,
+) -> Result<InputRecords, InputError> {
     let input = |format: Format| Input {
         path: display.to_owned(),
         format,
@@ -347,7 +445,7 @@ fn import_xml(decoded: &Decoded, display: &str, root: &Root) -> Result<InputReco
     };
     match (root.ns.as_str(), root.local.as_str()) {
         (NS_TOPOLOGY, "Topology") => {
-            let doc = topology::read_published(&decoded.text)
+            let doc = topology::read_published_passing(&decoded.text, pages)
                 .map_err(|e| InputError::from_xml(display, e))?;
             let mut records = InputRecords::new(input(Format::TopologyXml));
             resolve::resolve(&doc, &mut records);

@@ -8,7 +8,8 @@ use std::borrow::Cow;
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::xml::{NS_SERVICE_ROLES, NS_TOPOLOGY, XmlError, XmlReader};
+use super::ReadPages;
+use super::xml::{NS_SERVICE_ROLES, NS_TOPOLOGY, Tokenizer, XmlError, XmlReader};
 use crate::model::SiteKind;
 
 /// The parts of a topology lyncpair needs, keyed the same way for published and `.tbxml` files.
@@ -129,8 +130,9 @@ fn join(parts: &[&str]) -> String {
 }
 
 /// Where inside a `Service` the reader is, so nested `ServiceId`/`ClusterId` land in the right field.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 enum ServicePart {
+    #[default]
     Own,
     Dependency,
     InstalledOn,
@@ -140,8 +142,34 @@ enum ServicePart {
 
 /// Read a published topology. `root_seen` is how the caller checked the root: this reader expects
 /// the `Topology` start tag (Topology.2008 namespace) as the first element.
+///
+/// The body is read by the narrow tokenizer first (the plain markup of every export, about half
+/// the instructions of quick-xml); on anything it does not read, and on any error, the document is
+/// read again with quick-xml, so that what is accepted and every error's words and line:column are
+/// exactly quick-xml's.
+// Used by the benches, the fuzz targets and the tests (feature `internals`).
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn read_published(text: &str) -> Result<TopologyDoc, XmlError> {
+    read_published_passing(text, &ReadPages::none())
+}
+
+/// [`read_published`] of text mapped from a file, dropping the pages the reader has passed.
+pub(crate) fn read_published_passing(
+    text: &str,
+    pages: &ReadPages<'_>,
+) -> Result<TopologyDoc, XmlError> {
+    read_published_with(text, Tokenizer::Narrow, pages)
+        .or_else(|_| read_published_with(text, Tokenizer::QuickXml, pages))
+}
+
+/// [`read_published`] with one tokenizer for the body (the prolog and root are read by quick-xml).
+fn read_published_with(
+    text: &str,
+    tokenizer: Tokenizer,
+    pages: &ReadPages<'_>,
+) -> Result<TopologyDoc, XmlError> {
     let mut r = XmlReader::new(text);
+    r.drop_pages_passed(pages);
     // Find the root element.
     loop {
         let (ns, event) = r.next_event()?;
@@ -152,6 +180,9 @@ pub fn read_published(text: &str) -> Result<TopologyDoc, XmlError> {
                     return Err(r.error_here(wrong_root(&ns, &local)));
                 }
                 let signature = r.attr(&e, "Signature")?.map(|s| (s, r.line()));
+                if tokenizer == Tokenizer::Narrow {
+                    r.read_narrowly(&e, ns.clone());
+                }
                 let mut doc = read_topology_body(&mut r)?;
                 doc.signature = signature;
                 return Ok(doc);
@@ -199,15 +230,7 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
     // Elements descended into, as (offset of the start tag, line): the name is read back from the
     // text only if the file turns out to be truncated, so the common path allocates nothing.
     let mut open: Vec<(usize, u32)> = vec![(r.event_start, r.line())];
-    let mut site: Option<DocSite> = None;
-    let mut cluster: Option<DocCluster> = None;
-    let mut sql_cluster: Option<String> = None;
-    let mut sql_name: Option<String> = None;
-    let mut service: Option<DocService> = None;
-    let mut part = ServicePart::Own;
-    let mut dependency: Option<DocDependency> = None;
-    let mut install_sql_name: Option<String> = None;
-
+    let mut records = OpenRecords::default();
     loop {
         let (ns, event) = r.next_event()?;
         let (start, empty) = match event {
@@ -215,86 +238,32 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             Event::Empty(e) => (e, true),
             Event::End(e) => {
                 open.pop();
-                match e.local_name().as_ref() {
-                    "CentralSite" | "BranchSite" if ns == NS_TOPOLOGY => {
-                        doc.sites.extend(site.take())
-                    }
-                    "Cluster" if ns == NS_TOPOLOGY => doc.clusters.extend(cluster.take()),
-                    "SqlInstance" if ns == NS_TOPOLOGY => {
-                        if let Some(c) = sql_cluster.take() {
-                            let name = sql_name.take().unwrap_or_default();
-                            doc.sql_instances.push(DocSqlInstance {
-                                key: sql_key(&c, &name),
-                                cluster: c,
-                                name,
-                            });
-                        }
-                    }
-                    "Service" if ns == NS_TOPOLOGY => doc.services.extend(service.take()),
-                    "Dependency" if ns == NS_TOPOLOGY => {
-                        if let (Some(s), Some(d)) = (service.as_mut(), dependency.take()) {
-                            s.dependencies.push(d);
-                        }
-                        part = ServicePart::Own;
-                    }
-                    "InstalledOn" | "Backup" if ns == NS_TOPOLOGY => part = ServicePart::Own,
-                    "SqlInstanceId" if ns == NS_TOPOLOGY && part == ServicePart::InstalledOnSql => {
-                        part = ServicePart::InstalledOn
-                    }
-                    "Topology" if ns == NS_TOPOLOGY && open.is_empty() => return Ok(doc),
-                    _ => {}
+                let local = local_part(e.name().0);
+                if ns == NS_TOPOLOGY && local == "Topology" && open.is_empty() {
+                    return Ok(doc);
                 }
+                records.close(&mut doc, &ns, local);
                 continue;
             }
             Event::GeneralRef(_)
             | Event::Text(_)
             | Event::CData(_)
             | Event::Comment(_)
-            | Event::PI(_) => continue,
-            Event::Decl(_) => continue,
-            Event::DocType(_) => continue,
-            Event::Eof => {
-                let (offset, line) = open.last().copied().unwrap_or_default();
-                let name = r.local_name_at(offset);
-                return Err(r.error_here(format!(
-                    "the file ends inside <{name}> opened at line {line}: the export is truncated"
-                )));
-            }
+            | Event::PI(_)
+            | Event::Decl(_)
+            | Event::DocType(_) => continue,
+            Event::Eof => return Err(truncated(r, &open)),
         };
-        let local = start.local_name();
-        let local = local.as_ref();
+        let local = local_part(start.name().0);
         let next = handle_start(
             r,
             &ns,
             local,
             &start,
-            &mut Ctx {
-                doc: &mut doc,
-                site: &mut site,
-                cluster: &mut cluster,
-                sql_cluster: &mut sql_cluster,
-                sql_name: &mut sql_name,
-                service: &mut service,
-                part: &mut part,
-                dependency: &mut dependency,
-                install_sql_name: &mut install_sql_name,
-                depth: open.len(),
-            },
+            &mut records.ctx(&mut doc, open.len()),
         )?;
         if empty || next == Next::Consumed {
-            // Self-closing elements that open a record must also close it.
-            match local {
-                "Dependency" => {
-                    if let (Some(s), Some(d)) = (service.as_mut(), dependency.take()) {
-                        s.dependencies.push(d);
-                    }
-                    part = ServicePart::Own;
-                }
-                "CentralSite" | "BranchSite" => doc.sites.extend(site.take()),
-                "Cluster" => doc.clusters.extend(cluster.take()),
-                "InstalledOn" | "Backup" => part = ServicePart::Own,
-                _ => {}
-            }
+            records.close_self_closed(&mut doc, local);
             continue;
         }
         match next {
@@ -302,6 +271,103 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             Next::Skip => r.skip(&start)?,
             Next::Consumed => {}
         }
+    }
+}
+
+/// The error for a file that ends while the elements in `open` are still open.
+fn truncated(r: &XmlReader<'_>, open: &[(usize, u32)]) -> XmlError {
+    let (offset, line) = open.last().copied().unwrap_or_default();
+    let name = r.local_name_at(offset);
+    r.error_here(format!(
+        "the file ends inside <{name}> opened at line {line}: the export is truncated"
+    ))
+}
+
+/// The records being read: each is opened by its start tag and closed into the document by its
+/// end tag (or at once when its element is empty).
+#[derive(Default)]
+struct OpenRecords {
+    site: Option<DocSite>,
+    cluster: Option<DocCluster>,
+    sql_cluster: Option<String>,
+    sql_name: Option<String>,
+    service: Option<DocService>,
+    part: ServicePart,
+    dependency: Option<DocDependency>,
+    install_sql_name: Option<String>,
+}
+
+impl OpenRecords {
+    /// What the start tag handlers see and fill.
+    fn ctx<'c>(&'c mut self, doc: &'c mut TopologyDoc, depth: usize) -> Ctx<'c> {
+        Ctx {
+            doc,
+            site: &mut self.site,
+            cluster: &mut self.cluster,
+            sql_cluster: &mut self.sql_cluster,
+            sql_name: &mut self.sql_name,
+            service: &mut self.service,
+            part: &mut self.part,
+            dependency: &mut self.dependency,
+            install_sql_name: &mut self.install_sql_name,
+            depth,
+        }
+    }
+
+    /// The end tag of an element in namespace `ns`: close the record it ends, if any.
+    fn close(&mut self, doc: &mut TopologyDoc, ns: &str, local: &str) {
+        if ns != NS_TOPOLOGY {
+            return;
+        }
+        match local {
+            "CentralSite" | "BranchSite" => doc.sites.extend(self.site.take()),
+            "Cluster" => doc.clusters.extend(self.cluster.take()),
+            "SqlInstance" => {
+                if let Some(c) = self.sql_cluster.take() {
+                    let name = self.sql_name.take().unwrap_or_default();
+                    doc.sql_instances.push(DocSqlInstance {
+                        key: sql_key(&c, &name),
+                        cluster: c,
+                        name,
+                    });
+                }
+            }
+            "Service" => doc.services.extend(self.service.take()),
+            "Dependency" => self.close_dependency(),
+            "InstalledOn" | "Backup" => self.part = ServicePart::Own,
+            "SqlInstanceId" if self.part == ServicePart::InstalledOnSql => {
+                self.part = ServicePart::InstalledOn;
+            }
+            _ => {}
+        }
+    }
+
+    /// An element without content (empty, or read whole by its handler) that opened a record
+    /// closes it at once.
+    fn close_self_closed(&mut self, doc: &mut TopologyDoc, local: &str) {
+        match local {
+            "Dependency" => self.close_dependency(),
+            "CentralSite" | "BranchSite" => doc.sites.extend(self.site.take()),
+            "Cluster" => doc.clusters.extend(self.cluster.take()),
+            "InstalledOn" | "Backup" => self.part = ServicePart::Own,
+            _ => {}
+        }
+    }
+
+    fn close_dependency(&mut self) {
+        if let (Some(s), Some(d)) = (self.service.as_mut(), self.dependency.take()) {
+            s.dependencies.push(d);
+        }
+        self.part = ServicePart::Own;
+    }
+}
+
+/// The local part of an element name, as quick-xml's `local_name` (after the first `:`) without
+/// its general character search: called for every element read.
+fn local_part(name: &str) -> &str {
+    match name.bytes().position(|b| b == b':') {
+        Some(colon) => &name[colon + 1..],
+        None => name,
     }
 }
 
@@ -616,4 +682,83 @@ enum Next {
     Skip,
     /// The handler already read it, end tag included.
     Consumed,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The documents of the fixtures and of the synthetic generator, and damaged copies of them.
+    fn documents() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = [
+            "fixtures/clean2013/topology.xml",
+            "fixtures/mixed/topology.xml",
+            "fixtures/lync2010/topology.xml",
+            "tests/data/report/topology.xml",
+        ]
+        .iter()
+        .filter_map(|p| std::fs::read(root.join(p)).ok())
+        .filter_map(|bytes| Some(crate::text::decode(&bytes).ok()?.text.into_owned()))
+        .collect();
+        texts.push(crate::synth::published_topology(200_000).text);
+        texts
+    }
+
+    /// Damaged copies: cut at many places, and with plain markup replaced by what only quick-xml
+    /// reads (both must then give the same error), or by what both read alike.
+    fn damaged(texts: &[String]) -> Vec<String> {
+        let mut damaged = Vec::new();
+        for text in texts {
+            for cut in (1..12).map(|i| text.len() * i / 12) {
+                if let Some(head) = text.get(..cut) {
+                    damaged.push(head.to_owned());
+                }
+            }
+            for (from, to) in [
+                ("<Name>", "<Name><!-- c -->"),
+                ("<Name>", "<Name><!---->"),
+                ("<Sites>", "<Sites><!-- <a> -- -->"),
+                ("</Name>", "</Name >"),
+                ("Usage=\"", "Usage = \""),
+                ("Usage=\"", "Usage=\"&amp;"),
+                ("<Sites>", "<Sites xmlns:p=\"urn:p\">"),
+                ("<Services>", "<p:Services xmlns:p=\"urn:p\">"),
+                ("<ClusterId", "<ClusterId\n"),
+                ("</Cluster>", "</Clusters>"),
+                ("<Machine", "<Machine a=\"1\" a=\"2\" xmlns=\"urn:x\""),
+                ("<Ports", "<Ports xmlns=\"\""),
+                ("SiteId=\"", "SiteId='"),
+                ("Fqdn=\"", "Fqdn=\"a>b"),
+            ] {
+                damaged.push(text.replacen(from, to, 1));
+                damaged.push(text.replace(from, to));
+            }
+        }
+        damaged
+    }
+
+    #[test]
+    fn the_narrow_tokenizer_reads_what_quick_xml_reads() {
+        let texts = documents();
+        for text in &texts {
+            assert!(read_published_with(text, Tokenizer::Narrow, &ReadPages::none()).is_ok());
+        }
+        let mut narrow_read = 0;
+        for text in texts.iter().chain(&damaged(&texts)) {
+            let quick = read_published_with(text, Tokenizer::QuickXml, &ReadPages::none());
+            // The narrow tokenizer may give up on anything; where it reads, it reads the same.
+            if let Ok(narrow) = read_published_with(text, Tokenizer::Narrow, &ReadPages::none()) {
+                narrow_read += 1;
+                assert_eq!(
+                    format!("{:?}", Ok::<_, XmlError>(narrow)),
+                    format!("{quick:?}")
+                );
+            }
+            assert_eq!(format!("{:?}", read_published(text)), format!("{quick:?}"));
+        }
+        // The undamaged documents, and damage it reads as quick-xml does (the other quote, a `>`
+        // inside a value, a line break inside a tag).
+        assert!(narrow_read > texts.len(), "{narrow_read}");
+    }
 }

@@ -8,9 +8,10 @@ use std::borrow::Cow;
 
 use quick_xml::Reader;
 use quick_xml::errors::{Error as QuickXmlError, SyntaxError};
-use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::events::{BytesEnd, BytesRef, BytesStart, BytesText, Event};
 use quick_xml::name::{NamespaceResolver, ResolveResult};
 
+use super::{RELEASE_STEP, ReadPages};
 use crate::text::line_col;
 
 pub const NS_TOPOLOGY: &str = "urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008";
@@ -106,6 +107,47 @@ pub struct XmlReader<'a> {
     skipped: usize,
     /// Whether [`XmlReader::skip`] may search bytes (off only in tests, to compare with tokenizing).
     fast_skip: bool,
+    /// Set by [`XmlReader::read_narrowly`]: the rest of the document is read by [`Narrow`], not
+    /// by quick-xml.
+    narrow: Option<Narrow<'a>>,
+    /// The pages of a mapped file to drop as the reader passes them, and the offset in `text`
+    /// from which it next tells them.
+    pages: Option<&'a ReadPages<'a>>,
+    tell_pages_at: usize,
+}
+
+/// Which tokenizer reads the elements of a topology that are read rather than skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tokenizer {
+    /// quick-xml, event by event: reads any well-formed document and words every error.
+    QuickXml,
+    /// [`Narrow`]: the plain markup of an export only, several times cheaper per event. It gives
+    /// up (an error) on anything else, and the caller then reads the document again with quick-xml.
+    Narrow,
+}
+
+/// A tokenizer for the plain markup a topology export is made of: start, empty and end tags with
+/// unprefixed names, `key="value"` attributes without references or line breaks, `xmlns="…"`
+/// declarations, and text without references. Where it accepts the input it produces the same
+/// events, positions and attribute values as quick-xml does; on anything else (a comment, CDATA,
+/// a reference, a prefix, a mismatched end tag, the end of the file, …) it returns an error and
+/// the document is read again by quick-xml, which words the error exactly as before. Its errors
+/// are therefore never shown to anyone.
+struct Narrow<'a> {
+    /// Byte offset in the text where the next event begins.
+    pos: usize,
+    /// Names of the elements open at `pos`, innermost last.
+    open: Vec<&'a str>,
+    /// The default namespace in scope inside each element of `open`.
+    namespaces: Vec<Cow<'static, str>>,
+    /// Whether whitespace-only text is an event ([`XmlReader::text_content`] joins text pieces;
+    /// every other reader ignores blank text, so it is passed over unreported).
+    blank_text: bool,
+}
+
+/// Why [`Narrow`] stopped; the caller reads the document again with quick-xml.
+fn not_narrow() -> XmlError {
+    XmlError::whole_file("not plain markup: read again with quick-xml")
 }
 
 impl<'a> XmlReader<'a> {
@@ -126,11 +168,63 @@ impl<'a> XmlReader<'a> {
             depth: 0,
             skipped: 0,
             fast_skip: true,
+            narrow: None,
+            pages: None,
+            tell_pages_at: 0,
         }
+    }
+
+    /// Drop the pages of the mapped file `text` lies in as the reader passes them.
+    pub(crate) fn drop_pages_passed(&mut self, pages: &'a ReadPages<'a>) {
+        self.pages = Some(pages);
+    }
+
+    /// Tell the mapped file's pages where the reader has got to, once per [`RELEASE_STEP`] bytes.
+    fn tell_pages(&mut self) {
+        if self.event_start >= self.tell_pages_at
+            && let Some(pages) = self.pages
+        {
+            pages.passed(&self.text.as_bytes()[..self.event_start]);
+            self.tell_pages_at = self.event_start + RELEASE_STEP;
+        }
+    }
+
+    /// Read the rest of the document with [`Tokenizer::Narrow`], from just after the start tag of
+    /// `root` (the event just returned, in namespace `ns`).
+    pub fn read_narrowly(&mut self, root: &BytesStart<'a>, ns: Cow<'static, str>) {
+        // The root's name as a slice of the text (the event borrows it from there), so that the
+        // end tag can be compared with it like every other element's.
+        let name = root.name();
+        let name = name.as_ref();
+        let offset = (name.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        let pos = self.position();
+        // quick-xml's positions must be offsets into the text, as they are unless it passed over
+        // something by itself (a byte order mark left in the text): else quick-xml reads on.
+        let Some(name) = self
+            .text
+            .get(offset..offset.saturating_add(name.len()))
+            .filter(|in_text| {
+                *in_text == name
+                    && offset == self.event_start + 1
+                    && self.text.as_bytes().get(pos.wrapping_sub(1)) == Some(&b'>')
+            })
+        else {
+            return;
+        };
+        self.narrow = Some(Narrow {
+            pos,
+            open: vec![name],
+            namespaces: vec![ns],
+            blank_text: false,
+        });
     }
 
     /// The next event with its namespace; a DOCTYPE and XML errors become [`XmlError`]s.
     pub fn next_event(&mut self) -> Result<(Cow<'static, str>, Event<'a>), XmlError> {
+        self.tell_pages();
+        if self.narrow.is_some() {
+            return self.narrow_event();
+        }
         if self.close_empty_scope {
             self.namespaces.pop();
             self.close_empty_scope = false;
@@ -166,6 +260,110 @@ impl<'a> XmlReader<'a> {
             _ => Cow::Borrowed(""),
         };
         Ok((ns, event))
+    }
+
+    /// The next event of [`Tokenizer::Narrow`]; an error for anything it does not read.
+    fn narrow_event(&mut self) -> Result<(Cow<'static, str>, Event<'a>), XmlError> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let Some(n) = self.narrow.as_mut() else {
+            return Err(not_narrow());
+        };
+        let lt = loop {
+            let from = n.pos;
+            // The end of the file inside the root is an error quick-xml words: not read here.
+            let lt = from + memchr::memchr2(b'<', b'&', &bytes[from..]).ok_or_else(not_narrow)?;
+            if bytes[lt] == b'&' {
+                return Err(not_narrow());
+            }
+            if lt > from && (n.blank_text || !bytes[from..lt].iter().all(|&b| is_xml_space(b))) {
+                n.pos = lt;
+                self.event_start = from;
+                return Ok((
+                    Cow::Borrowed(""),
+                    Event::Text(BytesText::from_escaped(&text[from..lt])),
+                ));
+            }
+            // A comment is passed over, as every reader of events ignores comments. One that
+            // starts with `-` is left to quick-xml, so that both find the same `-->` as its end.
+            if bytes[lt + 1..].starts_with(b"!--") && bytes.get(lt + 4).is_some_and(|&b| b != b'-')
+            {
+                let end = memchr::memmem::find(&bytes[lt + 4..], b"-->").ok_or_else(not_narrow)?;
+                n.pos = lt + 4 + end + 3;
+                continue;
+            }
+            break lt;
+        };
+        self.event_start = lt;
+        match bytes.get(lt + 1) {
+            Some(b'/') => {
+                let name_end =
+                    lt + 2 + memchr::memchr(b'>', &bytes[lt + 2..]).ok_or_else(not_narrow)?;
+                let name = &text[lt + 2..name_end];
+                if n.open.pop() != Some(name) {
+                    return Err(not_narrow());
+                }
+                let ns = n.namespaces.pop().unwrap_or_default();
+                n.pos = name_end + 1;
+                self.depth = self.depth.saturating_sub(1);
+                Ok((ns, Event::End(BytesEnd::new(name))))
+            }
+            Some(&b) if b.is_ascii_alphabetic() || b == b'_' => {
+                let gt = tag_end(bytes, lt + 1).ok_or_else(not_narrow)?;
+                let tag = &text[lt + 1..gt];
+                let (content, empty) = match tag.strip_suffix('/') {
+                    Some(content) => (content, true),
+                    None => (tag, false),
+                };
+                let name_len = content
+                    .bytes()
+                    .position(is_xml_space)
+                    .unwrap_or(content.len());
+                let name = &content[..name_len];
+                if name
+                    .bytes()
+                    .any(|b| matches!(b, b':' | b'/' | b'"' | b'\'' | b'<'))
+                {
+                    return Err(not_narrow());
+                }
+                let attributes = &content.as_bytes()[name_len..];
+                let declared = if may_declare_namespace(attributes) {
+                    default_namespace(&content[name_len..]).ok_or_else(not_narrow)?
+                } else {
+                    None
+                };
+                let ns =
+                    declared.unwrap_or_else(|| n.namespaces.last().cloned().unwrap_or_default());
+                n.pos = gt + 1;
+                let start = BytesStart::from_content(content, name_len);
+                if empty {
+                    return Ok((ns, Event::Empty(start)));
+                }
+                n.open.push(name);
+                n.namespaces.push(ns.clone());
+                self.enter().map_err(|_| not_narrow())?;
+                Ok((ns, Event::Start(start)))
+            }
+            _ => Err(not_narrow()),
+        }
+    }
+
+    /// [`XmlReader::skip`] for [`Tokenizer::Narrow`]: plain content only, else an error.
+    fn narrow_skip(&mut self) -> Result<(), XmlError> {
+        let bytes = self.text.as_bytes();
+        let depth = self.depth;
+        let n = self.narrow.as_mut().ok_or_else(not_narrow)?;
+        let end_tag = plain_content_end(bytes, n.pos, depth).ok_or_else(not_narrow)?;
+        let name_end =
+            end_tag + 2 + memchr::memchr(b'>', &bytes[end_tag + 2..]).ok_or_else(not_narrow)?;
+        if n.open.pop().map(str::as_bytes) != Some(&bytes[end_tag + 2..name_end]) {
+            return Err(not_narrow());
+        }
+        n.namespaces.pop();
+        n.pos = name_end + 1;
+        self.event_start = end_tag;
+        self.depth -= 1;
+        Ok(())
     }
 
     /// Open the namespace scope of a start tag, reading its declarations if it can have any.
@@ -255,6 +453,9 @@ impl<'a> XmlReader<'a> {
     /// tag that does not match, nesting past [`MAX_DEPTH`] or the end of the file — is tokenized
     /// event by event as before, so every error keeps its message and line:column.
     pub fn skip(&mut self, start: &BytesStart<'_>) -> Result<(), XmlError> {
+        if self.narrow.is_some() {
+            return self.narrow_skip();
+        }
         let opened_at = self.event_start;
         let outer = self.depth;
         let from = self.position();
@@ -299,6 +500,16 @@ impl<'a> XmlReader<'a> {
 
     /// Value of an unprefixed attribute by local name, with the predefined entities resolved.
     pub fn attr(&self, start: &BytesStart<'a>, local: &str) -> Result<Option<String>, XmlError> {
+        if self.narrow.is_some() {
+            let mut first = None;
+            plain_attributes(start.attributes_raw(), |_, key, value| {
+                if first.is_none() && key == local {
+                    first = Some(value.to_owned());
+                }
+            })
+            .ok_or_else(not_narrow)?;
+            return Ok(first);
+        }
         // Duplicate-attribute checks cost a quadratic scan per element and are not needed to read values.
         for attr in start.attributes().with_checks(false) {
             let attr = attr.map_err(|e| self.error_here(format!("malformed attribute: {e}")))?;
@@ -320,6 +531,15 @@ impl<'a> XmlReader<'a> {
         locals: [&str; N],
     ) -> Result<[Option<Cow<'s, str>>; N], XmlError> {
         let mut found: [Option<Cow<'s, str>>; N] = std::array::from_fn(|_| None);
+        if self.narrow.is_some() {
+            plain_attributes(start.attributes_raw(), |_, key, value| {
+                if let Some(i) = locals.iter().position(|l| *l == key) {
+                    found[i] = Some(Cow::Borrowed(value));
+                }
+            })
+            .ok_or_else(not_narrow)?;
+            return Ok(found);
+        }
         for attr in start.attributes().with_checks(false) {
             let attr = attr.map_err(|e| self.error_here(format!("malformed attribute: {e}")))?;
             let key = attr.key.local_name();
@@ -371,6 +591,20 @@ impl<'a> XmlReader<'a> {
 
     /// Read the text content of a simple element (like `<Name>`) up to its end tag.
     pub fn text_content(&mut self) -> Result<String, XmlError> {
+        self.set_blank_text(true);
+        let content = self.read_text_content();
+        self.set_blank_text(false);
+        content
+    }
+
+    /// Whether [`Tokenizer::Narrow`] reports whitespace-only text, as quick-xml always does.
+    fn set_blank_text(&mut self, on: bool) {
+        if let Some(n) = self.narrow.as_mut() {
+            n.blank_text = on;
+        }
+    }
+
+    fn read_text_content(&mut self) -> Result<String, XmlError> {
         let mut out = String::new();
         let mut depth = 0usize;
         loop {
@@ -395,6 +629,99 @@ impl<'a> XmlReader<'a> {
 /// looking for that byte first is cheaper than a substring search set up anew for every tag.
 fn may_declare_namespace(attributes: &[u8]) -> bool {
     memchr::memchr_iter(b'x', attributes).any(|i| attributes[i..].starts_with(b"xmlns"))
+}
+
+/// Whitespace as XML and quick-xml read it.
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The attributes of a tag (the text after its name) as (key, local name, value), for
+/// [`Tokenizer::Narrow`]: `None` unless every attribute is a plain `key="value"` (or single-quoted)
+/// whose value quick-xml would return unchanged (no reference, no tab or line break to normalise).
+fn plain_attributes<'s>(
+    raw: &'s str,
+    mut each: impl FnMut(&'s str, &'s str, &'s str),
+) -> Option<()> {
+    let bytes = raw.as_bytes();
+    let mut at = 0;
+    loop {
+        while bytes.get(at).copied().is_some_and(is_xml_space) {
+            at += 1;
+        }
+        if at == bytes.len() {
+            return Some(());
+        }
+        let eq = at + memchr::memchr(b'=', &bytes[at..])?;
+        let key = &raw[at..eq];
+        let mut colon = None;
+        for (i, b) in key.bytes().enumerate() {
+            match b {
+                b':' if colon.is_none() => colon = Some(i),
+                b'_' | b':' | b'.' | b'-' => {}
+                _ if b.is_ascii_alphanumeric() => {}
+                _ => return None,
+            }
+        }
+        let quote = *bytes.get(eq + 1)?;
+        if key.is_empty() || (quote != b'"' && quote != b'\'') {
+            return None;
+        }
+        let close = eq + 2 + memchr::memchr(quote, &bytes[eq + 2..])?;
+        let value = &raw[eq + 2..close];
+        if value.bytes().any(|b| b < b' ' || b == b'&' || b == b'<') {
+            return None;
+        }
+        // A tag's attributes are separated by whitespace.
+        if bytes.get(close + 1).is_some_and(|&b| !is_xml_space(b)) {
+            return None;
+        }
+        let local = colon.map_or(key, |i| &key[i + 1..]);
+        each(key, local, value);
+        at = close + 1;
+    }
+}
+
+/// The default namespace a start tag declares (`Some(None)` when its attributes only mention
+/// `xmlns` in passing), for [`Tokenizer::Narrow`]. `None` for anything quick-xml's namespace
+/// resolver could read otherwise or refuse: a prefixed or empty declaration, a repeated attribute
+/// (its resolver checks for them), or an attribute [`plain_attributes`] does not read.
+fn default_namespace(raw: &str) -> Option<Option<Cow<'static, str>>> {
+    // The tags that declare a namespace in an export carry a few attributes; more are left to
+    // quick-xml rather than checked for repeats in quadratic time.
+    let mut keys = [""; 8];
+    let mut count = 0;
+    let mut declared = None;
+    let mut refused = false;
+    plain_attributes(raw, |key, _, value| {
+        if count == keys.len()
+            || keys[..count].contains(&key)
+            || key.starts_with("xmlns:")
+            || (key == "xmlns" && value.is_empty())
+        {
+            refused = true;
+            return;
+        }
+        if key == "xmlns" {
+            declared = Some(value);
+        }
+        keys[count] = key;
+        count += 1;
+    })?;
+    if refused {
+        return None;
+    }
+    Some(declared.map(|value| {
+        [
+            NS_TOPOLOGY,
+            NS_SERVICE_ROLES,
+            NS_TOPOLOGY_BUILDER,
+            NS_WRITABLE_TOPOLOGY,
+        ]
+        .into_iter()
+        .find(|known| *known == value)
+        .map_or_else(|| Cow::Owned(value.to_owned()), Cow::Borrowed)
+    }))
 }
 
 /// Where the content of the element whose start tag ends just before `from` ends: the offset of
@@ -451,6 +778,16 @@ fn plain_content_end(text: &[u8], from: usize, depth: usize) -> Option<usize> {
 
 /// The offset of the `>` that ends the tag whose name starts at `from`, skipping quoted values.
 fn tag_end(text: &[u8], from: usize) -> Option<usize> {
+    // Most tags hold no `>` inside a value. The first `>` then ends the tag when the quotes before
+    // it pair up, which counting them tells when only one kind of quote occurs (each one opens or
+    // closes a value): two vectorised passes instead of a search per quote.
+    let first = from + memchr::memchr(b'>', &text[from..])?;
+    let tag = &text[from..first];
+    if memchr::memchr(b'\'', tag).is_none()
+        && memchr::memchr_iter(b'"', tag).count().is_multiple_of(2)
+    {
+        return Some(first);
+    }
     let mut at = from;
     loop {
         let i = at + memchr::memchr3(b'>', b'"', b'\'', &text[at..])?;
