@@ -5,6 +5,7 @@
 //! character references is expanded: a DOCTYPE is refused outright, since no Lync export carries one.
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 
 use quick_xml::Reader;
 use quick_xml::errors::{Error as QuickXmlError, SyntaxError};
@@ -272,11 +273,11 @@ impl<'a> XmlReader<'a> {
         let lt = loop {
             let from = n.pos;
             // The end of the file inside the root is an error quick-xml words: not read here.
-            let lt = from + memchr::memchr2(b'<', b'&', &bytes[from..]).ok_or_else(not_narrow)?;
+            let (lt, blank) = next_markup(bytes, from).ok_or_else(not_narrow)?;
             if bytes[lt] == b'&' {
                 return Err(not_narrow());
             }
-            if lt > from && (n.blank_text || !bytes[from..lt].iter().all(|&b| is_xml_space(b))) {
+            if lt > from && (n.blank_text || !blank) {
                 n.pos = lt;
                 self.event_start = from;
                 return Ok((
@@ -503,9 +504,11 @@ impl<'a> XmlReader<'a> {
         if self.narrow.is_some() {
             let mut first = None;
             plain_attributes(start.attributes_raw(), |_, key, value| {
-                if first.is_none() && key == local {
+                if key == local {
                     first = Some(value.to_owned());
+                    return ControlFlow::Break(());
                 }
+                ControlFlow::Continue(())
             })
             .ok_or_else(not_narrow)?;
             return Ok(first);
@@ -532,10 +535,12 @@ impl<'a> XmlReader<'a> {
     ) -> Result<[Option<Cow<'s, str>>; N], XmlError> {
         let mut found: [Option<Cow<'s, str>>; N] = std::array::from_fn(|_| None);
         if self.narrow.is_some() {
+            // Every attribute, as quick-xml reads every one here (and fails on a malformed one).
             plain_attributes(start.attributes_raw(), |_, key, value| {
                 if let Some(i) = locals.iter().position(|l| *l == key) {
                     found[i] = Some(Cow::Borrowed(value));
                 }
+                ControlFlow::Continue(())
             })
             .ok_or_else(not_narrow)?;
             return Ok(found);
@@ -636,12 +641,31 @@ fn is_xml_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// The offset of the next `<` or `&` at or after `from`, and whether only whitespace comes before
+/// it. Between the tags of an export stand a line break and indentation: passing over them byte by
+/// byte costs less than setting up a vectorised search, which is left for longer text.
+fn next_markup(text: &[u8], from: usize) -> Option<(usize, bool)> {
+    let mut at = from;
+    while text.get(at).copied().is_some_and(is_xml_space) {
+        at += 1;
+    }
+    match text.get(at)? {
+        b'<' | b'&' => Some((at, true)),
+        _ => Some((at + memchr::memchr2(b'<', b'&', &text[at..])?, false)),
+    }
+}
+
 /// The attributes of a tag (the text after its name) as (key, local name, value), for
-/// [`Tokenizer::Narrow`]: `None` unless every attribute is a plain `key="value"` (or single-quoted)
-/// whose value quick-xml would return unchanged (no reference, no tab or line break to normalise).
+/// [`Tokenizer::Narrow`], in order until `each` says to stop: `None` unless every attribute read
+/// is a plain `key="value"` (or single-quoted) whose value quick-xml would return unchanged (no
+/// reference, no tab or line break to normalise). Stopping early reads what quick-xml reads when
+/// it looks for one attribute: it too parses no further than the first match.
+///
+/// Keys and values are read byte by byte, each check in the same pass: they are a few bytes long,
+/// shorter than a vectorised search needs to pay for its setup.
 fn plain_attributes<'s>(
     raw: &'s str,
-    mut each: impl FnMut(&'s str, &'s str, &'s str),
+    mut each: impl FnMut(&'s str, &'s str, &'s str) -> ControlFlow<()>,
 ) -> Option<()> {
     let bytes = raw.as_bytes();
     let mut at = 0;
@@ -652,32 +676,44 @@ fn plain_attributes<'s>(
         if at == bytes.len() {
             return Some(());
         }
-        let eq = at + memchr::memchr(b'=', &bytes[at..])?;
-        let key = &raw[at..eq];
+        let key_start = at;
         let mut colon = None;
-        for (i, b) in key.bytes().enumerate() {
-            match b {
-                b':' if colon.is_none() => colon = Some(i),
+        loop {
+            match *bytes.get(at)? {
+                b'=' => break,
+                b':' if colon.is_none() => colon = Some(at),
                 b'_' | b':' | b'.' | b'-' => {}
-                _ if b.is_ascii_alphanumeric() => {}
+                b if b.is_ascii_alphanumeric() => {}
                 _ => return None,
             }
+            at += 1;
         }
+        let eq = at;
+        let key = &raw[key_start..eq];
         let quote = *bytes.get(eq + 1)?;
         if key.is_empty() || (quote != b'"' && quote != b'\'') {
             return None;
         }
-        let close = eq + 2 + memchr::memchr(quote, &bytes[eq + 2..])?;
-        let value = &raw[eq + 2..close];
-        if value.bytes().any(|b| b < b' ' || b == b'&' || b == b'<') {
-            return None;
+        let mut close = eq + 2;
+        loop {
+            let b = *bytes.get(close)?;
+            if b == quote {
+                break;
+            }
+            if b < b' ' || b == b'&' || b == b'<' {
+                return None;
+            }
+            close += 1;
         }
+        let value = &raw[eq + 2..close];
         // A tag's attributes are separated by whitespace.
         if bytes.get(close + 1).is_some_and(|&b| !is_xml_space(b)) {
             return None;
         }
-        let local = colon.map_or(key, |i| &key[i + 1..]);
-        each(key, local, value);
+        let local = colon.map_or(key, |i| &raw[i + 1..eq]);
+        if each(key, local, value).is_break() {
+            return Some(());
+        }
         at = close + 1;
     }
 }
@@ -700,13 +736,14 @@ fn default_namespace(raw: &str) -> Option<Option<Cow<'static, str>>> {
             || (key == "xmlns" && value.is_empty())
         {
             refused = true;
-            return;
+            return ControlFlow::Break(());
         }
         if key == "xmlns" {
             declared = Some(value);
         }
         keys[count] = key;
         count += 1;
+        ControlFlow::Continue(())
     })?;
     if refused {
         return None;
@@ -733,7 +770,7 @@ fn plain_content_end(text: &[u8], from: usize, depth: usize) -> Option<usize> {
     let mut open: Vec<(usize, usize)> = Vec::new();
     let mut at = from;
     loop {
-        let lt = at + memchr::memchr2(b'<', b'&', &text[at..])?;
+        let (lt, _) = next_markup(text, at)?;
         if text[lt] == b'&' {
             return None;
         }
