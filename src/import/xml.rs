@@ -144,6 +144,24 @@ struct Narrow<'a> {
     /// Whether whitespace-only text is an event ([`XmlReader::text_content`] joins text pieces;
     /// every other reader ignores blank text, so it is passed over unreported).
     blank_text: bool,
+    /// The attributes of the last tag that mentioned `xmlns`, and what [`default_namespace`] made
+    /// of them: in an export the same declaration stands on thousands of `Ports` tags.
+    last_declaration: Option<(&'a str, Option<Cow<'static, str>>)>,
+}
+
+impl<'a> Narrow<'a> {
+    /// [`default_namespace`] of a tag's attributes, looked up again only when they differ from
+    /// the last tag's that mentioned `xmlns`.
+    fn declaration(&mut self, attributes: &'a str) -> Option<Option<Cow<'static, str>>> {
+        if let Some((last, declared)) = &self.last_declaration
+            && *last == attributes
+        {
+            return Some(declared.clone());
+        }
+        let declared = default_namespace(attributes)?;
+        self.last_declaration = Some((attributes, declared.clone()));
+        Some(declared)
+    }
 }
 
 /// Why [`Narrow`] stopped; the caller reads the document again with quick-xml.
@@ -217,6 +235,7 @@ impl<'a> XmlReader<'a> {
             open: vec![name],
             namespaces: vec![ns],
             blank_text: false,
+            last_declaration: None,
         });
     }
 
@@ -329,7 +348,7 @@ impl<'a> XmlReader<'a> {
                 }
                 let attributes = &content.as_bytes()[name_len..];
                 let declared = if may_declare_namespace(attributes) {
-                    default_namespace(&content[name_len..]).ok_or_else(not_narrow)?
+                    n.declaration(&content[name_len..]).ok_or_else(not_narrow)?
                 } else {
                     None
                 };
@@ -655,19 +674,41 @@ fn next_markup(text: &[u8], from: usize) -> Option<(usize, bool)> {
     }
 }
 
+/// A byte a plain attribute key may hold ([`BYTE_CLASSES`]).
+const KEY_BYTE: u8 = 1;
+/// A byte that ends a value (a quote) or makes it one [`plain_attributes`] does not read (`&`,
+/// `<`, a control character).
+const VALUE_STOP: u8 = 2;
+/// What [`plain_attributes`] makes of each byte: [`KEY_BYTE`], [`VALUE_STOP`] or neither.
+const BYTE_CLASSES: [u8; 256] = {
+    let mut classes = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'.' | b'-') {
+            classes[b] = KEY_BYTE;
+        } else if c < b' ' || matches!(c, b'"' | b'\'' | b'&' | b'<') {
+            classes[b] = VALUE_STOP;
+        }
+        b += 1;
+    }
+    classes
+};
+
 /// The attributes of a tag (the text after its name) as (key, local name, value), for
 /// [`Tokenizer::Narrow`], in order until `each` says to stop: `None` unless every attribute read
 /// is a plain `key="value"` (or single-quoted) whose value quick-xml would return unchanged (no
 /// reference, no tab or line break to normalise). Stopping early reads what quick-xml reads when
 /// it looks for one attribute: it too parses no further than the first match.
 ///
-/// Keys and values are read byte by byte, each check in the same pass: they are a few bytes long,
-/// shorter than a vectorised search needs to pay for its setup.
+/// Keys and values are a few bytes long, shorter than a vectorised search needs to pay for its
+/// setup: they are read byte by byte, each byte classified by one table look-up.
 fn plain_attributes<'s>(
     raw: &'s str,
     mut each: impl FnMut(&'s str, &'s str, &'s str) -> ControlFlow<()>,
 ) -> Option<()> {
     let bytes = raw.as_bytes();
+    let class = |b: &u8| BYTE_CLASSES[usize::from(*b)];
     let mut at = 0;
     loop {
         while bytes.get(at).copied().is_some_and(is_xml_space) {
@@ -677,40 +718,27 @@ fn plain_attributes<'s>(
             return Some(());
         }
         let key_start = at;
-        let mut colon = None;
-        loop {
-            match *bytes.get(at)? {
-                b'=' => break,
-                b':' if colon.is_none() => colon = Some(at),
-                b'_' | b':' | b'.' | b'-' => {}
-                b if b.is_ascii_alphanumeric() => {}
-                _ => return None,
-            }
-            at += 1;
-        }
-        let eq = at;
-        let key = &raw[key_start..eq];
+        let eq = at + bytes[at..].iter().position(|b| class(b) != KEY_BYTE)?;
         let quote = *bytes.get(eq + 1)?;
-        if key.is_empty() || (quote != b'"' && quote != b'\'') {
+        if bytes[eq] != b'=' || eq == key_start || (quote != b'"' && quote != b'\'') {
             return None;
         }
+        let key = &raw[key_start..eq];
         let mut close = eq + 2;
         loop {
-            let b = *bytes.get(close)?;
-            if b == quote {
-                break;
+            close += bytes[close..].iter().position(|b| class(b) == VALUE_STOP)?;
+            match bytes[close] {
+                b if b == quote => break,
+                b'"' | b'\'' => close += 1,
+                _ => return None,
             }
-            if b < b' ' || b == b'&' || b == b'<' {
-                return None;
-            }
-            close += 1;
         }
         let value = &raw[eq + 2..close];
         // A tag's attributes are separated by whitespace.
         if bytes.get(close + 1).is_some_and(|&b| !is_xml_space(b)) {
             return None;
         }
-        let local = colon.map_or(key, |i| &raw[i + 1..eq]);
+        let local = key.split_once(':').map_or(key, |(_, local)| local);
         if each(key, local, value).is_break() {
             return Some(());
         }
