@@ -738,7 +738,11 @@ fn plain_attributes<'s>(
         if bytes.get(close + 1).is_some_and(|&b| !is_xml_space(b)) {
             return None;
         }
-        let local = key.split_once(':').map_or(key, |(_, local)| local);
+        // A byte loop: `split_once` sets up a general character search for a key of a few bytes.
+        let local = match key.bytes().position(|b| b == b':') {
+            Some(colon) => &key[colon + 1..],
+            None => key,
+        };
         if each(key, local, value).is_break() {
             return Some(());
         }
