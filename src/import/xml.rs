@@ -682,17 +682,18 @@ const VALUE_STOP: u8 = 2;
 /// What [`plain_attributes`] makes of each byte: [`KEY_BYTE`], [`VALUE_STOP`] or neither.
 const BYTE_CLASSES: [u8; 256] = {
     let mut classes = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
+    let mut c: u8 = 0;
+    loop {
         if c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'.' | b'-') {
-            classes[b] = KEY_BYTE;
+            classes[c as usize] = KEY_BYTE;
         } else if c < b' ' || matches!(c, b'"' | b'\'' | b'&' | b'<') {
-            classes[b] = VALUE_STOP;
+            classes[c as usize] = VALUE_STOP;
         }
-        b += 1;
+        if c == u8::MAX {
+            break classes;
+        }
+        c += 1;
     }
-    classes
 };
 
 /// The attributes of a tag (the text after its name) as (key, local name, value), for
