@@ -850,11 +850,14 @@ fn plain_content_end(text: &[u8], from: usize, depth: usize) -> Option<usize> {
 fn tag_end(text: &[u8], from: usize) -> Option<usize> {
     // Most tags hold no `>` inside a value. The first `>` then ends the tag when the quotes before
     // it pair up, which counting them tells when only one kind of quote occurs (each one opens or
-    // closes a value): two vectorised passes instead of a search per quote.
-    let first = from + memchr::memchr(b'>', &text[from..])?;
-    let tag = &text[from..first];
-    if memchr::memchr(b'\'', tag).is_none()
-        && memchr::memchr_iter(b'"', tag).count().is_multiple_of(2)
+    // closes a value): two vectorised passes instead of a search per quote. The first finds the
+    // `>` and stops early at a `'`, which sends the tag to the search per quote; the second
+    // counts the `"`.
+    let first = from + memchr::memchr2(b'>', b'\'', &text[from..])?;
+    if text[first] == b'>'
+        && memchr::memchr_iter(b'"', &text[from..first])
+            .count()
+            .is_multiple_of(2)
     {
         return Some(first);
     }
