@@ -335,17 +335,20 @@ impl<'a> XmlReader<'a> {
                     Some(content) => (content, true),
                     None => (tag, false),
                 };
+                // The name ends at whitespace; a prefix, or a byte quick-xml may read otherwise
+                // than this does, is left to quick-xml. One pass finds either.
                 let name_len = content
                     .bytes()
-                    .position(is_xml_space)
+                    .position(|b| is_xml_space(b) || matches!(b, b':' | b'/' | b'"' | b'\'' | b'<'))
                     .unwrap_or(content.len());
-                let name = &content[..name_len];
-                if name
-                    .bytes()
-                    .any(|b| matches!(b, b':' | b'/' | b'"' | b'\'' | b'<'))
+                if content
+                    .as_bytes()
+                    .get(name_len)
+                    .is_some_and(|&b| !is_xml_space(b))
                 {
                     return Err(not_narrow());
                 }
+                let name = &content[..name_len];
                 let attributes = &content.as_bytes()[name_len..];
                 let declared = if may_declare_namespace(attributes) {
                     n.declaration(&content[name_len..]).ok_or_else(not_narrow)?
