@@ -763,17 +763,7 @@ fn run_audit(args: AuditArgs) -> i32 {
     if !matches!(settings.printed, Printed::Terminal(_)) {
         errors_to_stderr(&audit.errors);
     }
-    let code = exit_code(&audit, args.fail_on);
-    leave_to_exit((audit, suggested));
-    code
-}
-
-/// What a run built, once everything it prints and writes is out (`emit` flushed standard output,
-/// `--out` files are written and synced): the process is about to exit, and the system takes its
-/// memory back at once, while dropping it would walk every pool, record, finding and plan entry
-/// (issue 12). Only the binary does this; the library frees as usual.
-fn leave_to_exit<T>(built: T) {
-    std::mem::forget(built);
+    exit_code(&audit, args.fail_on)
 }
 
 /// Files `plan --out DIR` writes, and the templates of the plan document.
@@ -883,13 +873,11 @@ fn run_plan(args: PlanArgs) -> i32 {
         return usage_error(&e);
     }
     errors_to_stderr(&audit.errors);
-    let code = if audit.errors.is_empty() {
+    if audit.errors.is_empty() {
         EXIT_OK
     } else {
         EXIT_USAGE_OR_INPUT
-    };
-    leave_to_exit((audit, plans));
-    code
+    }
 }
 
 /// Files `diff --out DIR` writes, and the templates of the diff document.
