@@ -468,10 +468,10 @@ fn import_by_kind(
     }
     // The message also names the byte offset, for files that have no lines (binary, cut-off UTF-16).
     let decoded = text::decode_passing(bytes, pages).map_err(|e| InputError {
-            line: e.line_col.map(|(line, _)| line),
-            column: e.line_col.map(|(_, column)| column),
-            ..InputError::new(display, e.message)
-        })?;
+        line: e.line_col.map(|(line, _)| line),
+        column: e.line_col.map(|(_, column)| column),
+        ..InputError::new(display, e.message)
+    })?;
     match root_element(&decoded.text) {
         Ok(Some(root)) => import_xml(&decoded, display, &root, pages),
         Ok(None) => csv::read(&decoded, display, opts),
@@ -692,7 +692,12 @@ mod tests {
     fn utf8_checked_in_steps_agrees_with_the_whole_check() {
         let pages = ReadPages::none();
         let mut cases = Vec::new();
-        for cut in [RELEASE_STEP - 3, RELEASE_STEP - 2, RELEASE_STEP - 1, RELEASE_STEP] {
+        for cut in [
+            RELEASE_STEP - 3,
+            RELEASE_STEP - 2,
+            RELEASE_STEP - 1,
+            RELEASE_STEP,
+        ] {
             for ch in ["é", "€", "𝄞"] {
                 let mut bytes = vec![b'a'; cut];
                 bytes.extend_from_slice(ch.as_bytes());
