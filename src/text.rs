@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::import::ReadPages;
+
 /// The encoding a file was read with, as reported in `inputs[].encoding`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -65,14 +67,14 @@ pub struct Decoded<'a> {
 const BINARY_SNIFF_BYTES: usize = 8192;
 
 pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
-    decode_passing(bytes, &|_| {})
+    decode_passing(bytes, &ReadPages::none())
 }
 
-/// [`decode`], telling `passed` how far it has read (`passed(&bytes[..n])`) as it goes, so that
-/// the pages of a mapped file can leave memory (see `import::ReadPages`).
-pub fn decode_passing<'b>(
+/// [`decode`], telling `pages` how far it has read as it goes, so that the pages of a mapped file
+/// can leave memory (see `import::ReadPages`).
+pub(crate) fn decode_passing<'b>(
     bytes: &'b [u8],
-    passed: &dyn Fn(&[u8]),
+    pages: &ReadPages<'_>,
 ) -> Result<Decoded<'b>, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError {
@@ -82,27 +84,25 @@ pub fn decode_passing<'b>(
         });
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, ByteOrder::Little, Encoding::Utf16LeBom, passed);
+        return utf16(rest, ByteOrder::Little, Encoding::Utf16LeBom, pages);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, ByteOrder::Big, Encoding::Utf16BeBom, passed);
+        return utf16(rest, ByteOrder::Big, Encoding::Utf16BeBom, pages);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        let checked = std::str::from_utf8(rest);
-        passed(rest);
-        return match checked {
-            Ok(s) => Ok(Decoded {
-                text: Cow::Borrowed(s),
+        return match pages.utf8(rest) {
+            Ok(checked) => Ok(Decoded {
+                text: Cow::Borrowed(checked.text),
                 encoding: Encoding::Utf8Bom,
             }),
-            Err(e) => {
-                let valid = std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default();
+            Err(valid_up_to) => {
+                let valid = std::str::from_utf8(&rest[..valid_up_to]).unwrap_or_default();
                 Err(DecodeError {
                     message: format!(
                         "the file starts with a UTF-8 byte order mark but byte {} is not valid UTF-8; re-export it",
-                        e.valid_up_to() + 3
+                        valid_up_to + 3
                     ),
-                    offset: Some(e.valid_up_to() + 3),
+                    offset: Some(valid_up_to + 3),
                     line_col: Some(line_col(valid, valid.len())),
                 })
             }
@@ -110,10 +110,10 @@ pub fn decode_passing<'b>(
     }
     // UTF-16 without BOM: XML 1.0 appendix F, an initial '<' followed or preceded by NUL.
     if bytes.len() >= 4 && bytes[0] == b'<' && bytes[1] == 0 && bytes[3] == 0 {
-        return utf16(bytes, ByteOrder::Little, Encoding::Utf16LeNoBom, passed);
+        return utf16(bytes, ByteOrder::Little, Encoding::Utf16LeNoBom, pages);
     }
     if bytes.len() >= 4 && bytes[0] == 0 && bytes[1] == b'<' && bytes[2] == 0 {
-        return utf16(bytes, ByteOrder::Big, Encoding::Utf16BeNoBom, passed);
+        return utf16(bytes, ByteOrder::Big, Encoding::Utf16BeNoBom, pages);
     }
     let head = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
     if let Some(pos) = head.iter().position(|&b| is_binary_byte(b)) {
@@ -126,23 +126,19 @@ pub fn decode_passing<'b>(
             line_col: None,
         });
     }
-    let checked = std::str::from_utf8(bytes);
-    let ascii = checked.is_ok_and(str::is_ascii);
-    // The check read every byte: the reader reads them again from the start, bringing back in
-    // only what it is passing over.
-    passed(bytes);
-    if let Ok(s) = checked {
-        let encoding = if ascii {
-            Encoding::Ascii
-        } else {
-            Encoding::Utf8
-        };
-        return Ok(Decoded {
-            text: Cow::Borrowed(s),
-            encoding,
-        });
+    // The check drops the pages it has read as it goes: the reader reads them again from the
+    // start, bringing back in only what it is passing over.
+    match pages.utf8(bytes) {
+        Ok(checked) => Ok(Decoded {
+            text: Cow::Borrowed(checked.text),
+            encoding: if checked.ascii {
+                Encoding::Ascii
+            } else {
+                Encoding::Utf8
+            },
+        }),
+        Err(_) => windows_1252(bytes),
     }
-    windows_1252(bytes)
 }
 
 /// NUL and C0 controls other than tab, LF, CR, form feed never occur in the exports we read.
@@ -161,7 +157,7 @@ fn utf16(
     bytes: &[u8],
     order: ByteOrder,
     encoding: Encoding,
-    passed: &dyn Fn(&[u8]),
+    pages: &ReadPages<'_>,
 ) -> Result<Decoded<'static>, DecodeError> {
     if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError {
@@ -192,7 +188,7 @@ fn utf16(
         text.reserve(most);
         let (result, _) = decoder.decode_to_string_without_replacement(chunk, &mut text, last);
         decoded_up_to += chunk.len();
-        passed(&bytes[..decoded_up_to]);
+        pages.passed(&bytes[..decoded_up_to]);
         match result {
             encoding_rs::DecoderResult::InputEmpty => {}
             encoding_rs::DecoderResult::Malformed(_, _) => {

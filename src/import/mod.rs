@@ -210,9 +210,10 @@ pub(crate) fn read_input(path: &Path, display: &str) -> Result<InputBytes, Input
 }
 
 /// Map `file` for reading; `None` when the system refuses (the caller then reads it).
-// The crate denies `unsafe_code` (Cargo.toml [lints]); mapping a file is the one exception, since
+// The crate denies `unsafe_code` (Cargo.toml [lints]); mapping a file is the first exception, since
 // memmap2 cannot make it safe: another process may change the file under the map. Kept to this
-// one call so the exception stays reviewable; `forbid` would not let this `allow` through.
+// one call, and the two others (`drop_read_pages`, `ReadPages::utf8`) to this module next to it, so
+// the exceptions stay reviewable; `forbid` would not let this `allow` through.
 #[allow(unsafe_code)]
 fn map_file(file: &std::fs::File) -> Option<memmap2::Mmap> {
     // SAFETY: the map is only read, and `check_unchanged` turns a file rewritten while it was
@@ -268,9 +269,64 @@ impl ReadPages<'_> {
     }
 }
 
+/// Bytes found to be UTF-8 throughout by [`ReadPages::utf8`].
+pub(crate) struct Utf8Text<'b> {
+    pub(crate) text: &'b str,
+    /// Every byte is below 0x80.
+    pub(crate) ascii: bool,
+}
+
+impl ReadPages<'_> {
+    /// `bytes` as text if they are UTF-8 throughout; else the length of their longest valid prefix
+    /// (what `Utf8Error::valid_up_to` of the whole would say). Checked in steps of
+    /// [`RELEASE_STEP`], each dropped from memory behind the check like any read bytes, so that the
+    /// check does not hold the whole of a large export at once (issue 12).
+    // The third use of `unsafe` (see `map_file`, `drop_read_pages`): the standard library cannot
+    // join text checked in parts into one `&str` without checking all of it again.
+    #[allow(unsafe_code)]
+    pub(crate) fn utf8<'b>(&self, bytes: &'b [u8]) -> Result<Utf8Text<'b>, usize> {
+        // `bytes[..checked]` is UTF-8 and ends at a character boundary.
+        let mut checked = 0;
+        let mut ascii = true;
+        while checked < bytes.len() {
+            let end = checked.saturating_add(RELEASE_STEP).min(bytes.len());
+            let step = &bytes[checked..end];
+            if step.is_ascii() {
+                checked = end;
+            } else {
+                ascii = false;
+                match std::str::from_utf8(step) {
+                    Ok(_) => checked = end,
+                    // A character cut by the end of the step (never the end of the bytes): the
+                    // next step starts with it. The step is far longer than a character, so the
+                    // check always moves on.
+                    Err(e) if e.error_len().is_none() && end < bytes.len() => {
+                        checked += e.valid_up_to();
+                    }
+                    Err(e) => return Err(checked + e.valid_up_to()),
+                }
+            }
+            self.passed(&bytes[..checked]);
+        }
+        // SAFETY: every byte of `bytes` was checked by `std::str::from_utf8` (or `is_ascii`, whose
+        // bytes are UTF-8 by definition), in steps that follow each other with neither gap nor
+        // overlap: a step ends at the end of the bytes, at the end of a step found valid as a
+        // whole, or at `valid_up_to` of a step, which ends its valid prefix at a character
+        // boundary; the next step starts exactly there. UTF-8 strings joined end to end are UTF-8.
+        // The bytes cannot change after the check: they are borrowed shared for `'b`, from a
+        // `Vec` (immutable while borrowed) or from a read-only mapping, which reads the same while
+        // nobody rewrites the file — the condition `map_file` already relies on for `&[u8]`, and
+        // the one a whole-file `from_utf8` relied on before — and which reads the same after
+        // `drop_read_pages` too.
+        let text = unsafe { std::str::from_utf8_unchecked(bytes) };
+        Ok(Utf8Text { text, ascii })
+    }
+}
+
 /// Drop the pages of `len` bytes of `map` from `offset` on (multiples of [`RELEASE_STEP`]) from
 /// memory.
-// The second and last use of `unsafe` (see `map_file`), kept in this module next to the mapping.
+// The second use of `unsafe` (see `map_file`; the third is `ReadPages::utf8`), kept in this module
+// next to the mapping.
 #[cfg(unix)]
 #[allow(unsafe_code)]
 fn drop_read_pages(map: &memmap2::Mmap, offset: usize, len: usize) {
@@ -411,12 +467,11 @@ fn import_by_kind(
         return inventory::read_spreadsheet(bytes, display, opts);
     }
     // The message also names the byte offset, for files that have no lines (binary, cut-off UTF-16).
-    let decoded =
-        text::decode_passing(bytes, &|read| pages.passed(read)).map_err(|e| InputError {
-            line: e.line_col.map(|(line, _)| line),
-            column: e.line_col.map(|(_, column)| column),
-            ..InputError::new(display, e.message)
-        })?;
+    let decoded = text::decode_passing(bytes, pages).map_err(|e| InputError {
+        line: e.line_col.map(|(line, _)| line),
+        column: e.line_col.map(|(_, column)| column),
+        ..InputError::new(display, e.message)
+    })?;
     match root_element(&decoded.text) {
         Ok(Some(root)) => import_xml(&decoded, display, &root, pages),
         Ok(None) => csv::read(&decoded, display, opts),
@@ -629,6 +684,52 @@ mod tests {
             e.message.contains("changed while it was being read"),
             "{e:?}"
         );
+    }
+
+    /// The check in steps says what one `str::from_utf8` of the whole would say, also for a
+    /// character cut by a step's end and for bad bytes on either side of it.
+    #[test]
+    fn utf8_checked_in_steps_agrees_with_the_whole_check() {
+        let pages = ReadPages::none();
+        let mut cases = Vec::new();
+        for cut in [
+            RELEASE_STEP - 3,
+            RELEASE_STEP - 2,
+            RELEASE_STEP - 1,
+            RELEASE_STEP,
+        ] {
+            for ch in ["é", "€", "𝄞"] {
+                let mut bytes = vec![b'a'; cut];
+                bytes.extend_from_slice(ch.as_bytes());
+                bytes.extend_from_slice(b"tail");
+                cases.push(bytes.clone());
+                // The character cut short at the step's end, then at the very end of the bytes.
+                let mut broken = bytes.clone();
+                broken[cut + ch.len() - 1] = b'x';
+                cases.push(broken);
+                cases.push(bytes[..cut + ch.len() - 1].to_vec());
+                // A bad byte just after the character.
+                let mut bad = bytes.clone();
+                bad[cut + ch.len()] = 0xFF;
+                cases.push(bad);
+            }
+        }
+        cases.push(b"plain ascii".to_vec());
+        cases.push(vec![0xC3]);
+        for bytes in &cases {
+            match (pages.utf8(bytes), std::str::from_utf8(bytes)) {
+                (Ok(checked), Ok(whole)) => {
+                    assert_eq!(checked.text, whole);
+                    assert_eq!(checked.ascii, whole.is_ascii());
+                }
+                (Err(valid_up_to), Err(e)) => assert_eq!(valid_up_to, e.valid_up_to()),
+                (ours, whole) => panic!(
+                    "{} bytes: steps {:?}, whole {whole:?}",
+                    bytes.len(),
+                    ours.map(|c| c.text.len())
+                ),
+            }
+        }
     }
 
     #[cfg(target_os = "linux")]

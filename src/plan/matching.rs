@@ -231,11 +231,12 @@ fn components(n: usize, candidates: &[Candidate]) -> Vec<Component<'_>> {
             parent[ra.max(rb)] = ra.min(rb);
         }
     }
+    // Each vertex's root once, not once per edge: a large estate has n² edges over n vertices.
+    let roots: Vec<usize> = (0..n).map(|v| root(&mut parent, v)).collect();
     let mut slot: Vec<Option<usize>> = vec![None; n];
     let mut out: Vec<Component<'_>> = Vec::new();
     for c in candidates {
-        let r = root(&mut parent, c.a);
-        let i = *slot[r].get_or_insert_with(|| {
+        let i = *slot[roots[c.a]].get_or_insert_with(|| {
             out.push(Component {
                 vertices: Vec::new(),
                 edges: Vec::new(),
@@ -244,8 +245,7 @@ fn components(n: usize, candidates: &[Candidate]) -> Vec<Component<'_>> {
         });
         out[i].edges.push(c);
     }
-    for v in 0..n {
-        let r = root(&mut parent, v);
+    for (v, &r) in roots.iter().enumerate() {
         if let Some(i) = slot[r] {
             out[i].vertices.push(v);
         }
