@@ -255,13 +255,7 @@ pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError
             Event::Eof => return Err(truncated(r, &open)),
         };
         let local = local_part(start.name().0);
-        let next = handle_start(
-            r,
-            &ns,
-            local,
-            &start,
-            &mut records.ctx(&mut doc, open.len()),
-        )?;
+        let next = handle_start(r, &ns, local, &start, &mut records.ctx(open.len()))?;
         if empty || next == Next::Consumed {
             records.close_self_closed(&mut doc, local);
             continue;
@@ -299,9 +293,8 @@ struct OpenRecords {
 
 impl OpenRecords {
     /// What the start tag handlers see and fill.
-    fn ctx<'c>(&'c mut self, doc: &'c mut TopologyDoc, depth: usize) -> Ctx<'c> {
+    fn ctx(&mut self, depth: usize) -> Ctx<'_> {
         Ctx {
-            doc,
             site: &mut self.site,
             cluster: &mut self.cluster,
             sql_cluster: &mut self.sql_cluster,
@@ -372,7 +365,6 @@ fn local_part(name: &str) -> &str {
 }
 
 struct Ctx<'c> {
-    doc: &'c mut TopologyDoc,
     site: &'c mut Option<DocSite>,
     cluster: &'c mut Option<DocCluster>,
     sql_cluster: &'c mut Option<String>,
@@ -429,10 +421,7 @@ fn handle_start<'a>(
             Ok(Next::Read)
         }
         "Backup" if c.service.is_some() && *c.part == ServicePart::Own => open_backup(r, e, c),
-        _ => {
-            let _ = c.doc;
-            Ok(Next::Skip)
-        }
+        _ => Ok(Next::Skip),
     }
 }
 
