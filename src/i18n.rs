@@ -4,7 +4,9 @@
 //! change. Templates reach the table through the Tera function `t(key=..., n=..., ...)`
 //! (see [`crate::render::templates`]); Rust code through [`t`] and [`tf`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::rules::Code;
 
@@ -2018,16 +2020,19 @@ impl Message {
 
     /// The text in `lang`; an unknown key shows as the key (a programming error the tests catch).
     pub fn render(&self, lang: Lang) -> String {
+        // Data and labels are borrowed, not copied: every finding renders its message and fix.
         let args = self.params.iter().map(|(name, arg)| {
-            let value = match arg {
-                Arg::Text(s) => s.clone(),
-                Arg::Label(k) => t(lang, k).to_owned(),
-                Arg::Msg(m) => m.render(lang),
-                Arg::Join(parts, sep) => parts
-                    .iter()
-                    .map(|m| m.render(lang))
-                    .collect::<Vec<_>>()
-                    .join(sep),
+            let value: Cow<'_, str> = match arg {
+                Arg::Text(s) => Cow::Borrowed(s),
+                Arg::Label(k) => Cow::Borrowed(t(lang, k)),
+                Arg::Msg(m) => Cow::Owned(m.render(lang)),
+                Arg::Join(parts, sep) => Cow::Owned(
+                    parts
+                        .iter()
+                        .map(|m| m.render(lang))
+                        .collect::<Vec<_>>()
+                        .join(sep),
+                ),
             };
             (*name, value)
         });
@@ -2075,9 +2080,19 @@ impl From<String> for Message {
 }
 
 fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
-    LABELS
-        .iter()
-        .find(|(k, _, _)| *k == key)
+    // Every finding renders two messages: a scan of the whole table per key cost thousands of
+    // instructions each, an index built once a few dozen. Keys are unique (tested).
+    static INDEX: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        LABELS
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _, _))| (*k, i))
+            .collect()
+    });
+    index
+        .get(key)
+        .and_then(|&i| LABELS.get(i))
         .map(|(_, en, de)| match lang {
             Lang::En => *en,
             Lang::De => *de,
@@ -2094,7 +2109,7 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
 
 /// The label for `key` with `{name}` placeholders filled; `n` = "1" picks the `.one` form when there is one.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    format_label(lang, key, args.iter().map(|(k, v)| (*k, (*v).to_owned())))
+    format_label(lang, key, args.iter().copied())
         .unwrap_or_else(|| t(lang, key).to_owned())
 }
 
@@ -2102,13 +2117,13 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
 pub(crate) fn format_label(
     lang: Lang,
     key: &str,
-    args: impl IntoIterator<Item = (impl AsRef<str>, String)>,
+    args: impl IntoIterator<Item = (impl AsRef<str>, impl AsRef<str>)>,
 ) -> Option<String> {
-    let args: HashMap<String, String> = args
-        .into_iter()
-        .map(|(k, v)| (k.as_ref().to_owned(), v))
-        .collect();
-    let singular = args.get("n").is_some_and(|n| n == "1");
+    // A message has a handful of arguments: a list searched by name costs less than building a
+    // hash map of copies of them for every message.
+    let args: Vec<_> = args.into_iter().collect();
+    let args = Args(&args);
+    let singular = args.get("n") == Some("1");
     let text = singular
         .then(|| lookup(lang, &format!("{key}.one")))
         .flatten()
@@ -2116,18 +2131,32 @@ pub(crate) fn format_label(
     Some(fill(text, &args))
 }
 
+/// The named arguments of one label. A name given twice means its last value, as when they were
+/// collected into a map.
+struct Args<'a, K, V>(&'a [(K, V)]);
+
+impl<'a, K: AsRef<str>, V: AsRef<str>> Args<'a, K, V> {
+    fn get(&self, name: &str) -> Option<&'a str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k.as_ref() == name)
+            .map(|(_, v)| v.as_ref())
+    }
+}
+
 /// Replace each `{name}` of `text` by its argument in one left-to-right pass over the label only:
 /// a value that itself contains `{files}` (a path can) is copied as is, never filled in again, so
 /// the result does not depend on the order of the arguments. Unknown placeholders stay as written.
-fn fill(text: &str, args: &HashMap<String, String>) -> String {
+fn fill<K: AsRef<str>, V: AsRef<str>>(text: &str, args: &Args<'_, K, V>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) if args.contains_key(&after[..close]) => {
-                out.push_str(&args[&after[..close]]);
+        match after.find('}').and_then(|close| Some((close, args.get(&after[..close])?))) {
+            Some((close, value)) => {
+                out.push_str(value);
                 rest = &after[close + 1..];
             }
             _ => {

@@ -67,8 +67,8 @@ fn xs_duration(raw: &str) -> Option<i64> {
     };
     let mut total: i64 = 0;
     let mut any = false;
-    for (number, unit) in components(date)? {
-        let n = digits_to_i64(number.split('.').next()?);
+    each_component(date, |number, unit| {
+        let n = digits_to_i64(whole_part(number));
         let seconds = match unit.to_ascii_uppercase() {
             'Y' | 'M' if n != 0 => return None,
             'Y' | 'M' => 0,
@@ -77,14 +77,11 @@ fn xs_duration(raw: &str) -> Option<i64> {
         };
         total = total.saturating_add(seconds);
         any = true;
-    }
+        Some(())
+    })?;
     if let Some(time) = time {
-        let parts = components(time)?;
-        if parts.is_empty() {
-            return None; // "PT" alone is not a duration.
-        }
-        for (number, unit) in parts {
-            let whole = digits_to_i64(number.split('.').next()?);
+        let parts = each_component(time, |number, unit| {
+            let whole = digits_to_i64(whole_part(number));
             let seconds = match unit.to_ascii_uppercase() {
                 'H' => whole.saturating_mul(3600),
                 'M' => whole.saturating_mul(60),
@@ -93,14 +90,26 @@ fn xs_duration(raw: &str) -> Option<i64> {
             };
             total = total.saturating_add(seconds);
             any = true;
+            Some(())
+        })?;
+        if parts == 0 {
+            return None; // "PT" alone is not a duration.
         }
     }
     any.then(|| apply_sign(negative, total))
 }
 
-/// `0Y0M5D` → [("0",'Y'), ("0",'M'), ("5",'D')]; `None` when something else is in the way.
-fn components(text: &str) -> Option<Vec<(&str, char)>> {
-    let mut out = Vec::new();
+/// The digits before a fraction (`5` of `5.25`).
+fn whole_part(number: &str) -> &str {
+    number.split('.').next().unwrap_or(number)
+}
+
+/// `0Y0M5D` is ("0",'Y'), ("0",'M'), ("5",'D'): hands each to `read` in order and says how many
+/// there were; `None` when something else is in the way or `read` refuses one. Nothing is
+/// collected: every failover timer of a topology is read here, and a list per timer cost more than
+/// the reading.
+fn each_component(text: &str, mut read: impl FnMut(&str, char) -> Option<()>) -> Option<usize> {
+    let mut count = 0;
     let mut start = 0;
     for (i, c) in text.char_indices() {
         if c.is_ascii_digit() || c == '.' {
@@ -110,13 +119,14 @@ fn components(text: &str) -> Option<Vec<(&str, char)>> {
         if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
             return None;
         }
-        out.push((number, c));
+        read(number, c)?;
+        count += 1;
         start = i + c.len_utf8();
     }
     if start != text.len() {
         return None; // Trailing digits without a unit.
     }
-    Some(out)
+    Some(count)
 }
 
 /// A .NET TimeSpan `[-][d.]hh:mm:ss[.fraction]`, as `Export-Csv` prints one.

@@ -3,8 +3,11 @@
 //! Shared by the published-topology, `.tbxml` and configuration-zip readers: they differ in how they
 //! key things, not in what the keys mean.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+// foldhash rather than std's SipHash: these maps are built and looked up for every service and
+// cluster of the file, and hashing the keys was most of that work. Random seeds, as std's.
+use foldhash::{HashMap, HashMapExt};
 
 use super::interval::parse_interval;
 use super::topology::{DocBackup, DocCluster, DocService, Placement, TopologyDoc};
@@ -76,7 +79,7 @@ pub fn resolve(doc: &TopologyDoc, out: &mut InputRecords) {
 }
 
 /// The indexes of one document that the steps of [`resolve`] look keys up in. Hash maps: they are
-/// only looked up, never iterated, so output order does not depend on them.
+/// only looked up, never iterated, so output order does not depend on them (nor on their seeds).
 struct Lookup<'d> {
     path: Arc<str>,
     /// Site id to the name shown (`Site 3` for a site without a name).
@@ -121,7 +124,7 @@ fn name_sites<'d>(
     path: &Arc<str>,
     out: &mut InputRecords,
 ) -> HashMap<&'d str, String> {
-    let mut site_names: HashMap<&str, String> = HashMap::new();
+    let mut site_names: HashMap<&str, String> = HashMap::with_capacity(doc.sites.len());
     for s in &doc.sites {
         let name = match &s.name {
             Some(n) if !n.is_empty() => n.clone(),
@@ -205,7 +208,7 @@ fn services_by_cluster<'d>(
     look: &Lookup,
     out: &mut InputRecords,
 ) -> HashMap<&'d str, Vec<&'d DocService>> {
-    let mut on_cluster: HashMap<&str, Vec<&DocService>> = HashMap::new();
+    let mut on_cluster: HashMap<&str, Vec<&DocService>> = HashMap::with_capacity(doc.clusters.len());
     for s in &doc.services {
         match &s.installed_on {
             Placement::Cluster(c) if look.clusters.contains_key(c.as_str()) => {
