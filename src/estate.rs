@@ -304,20 +304,25 @@ fn merge_pools(
         .collect();
     for (fqdn, recs) in by_fqdn {
         let mut pool = merge_pool(fqdn, recs, &mut estate.conflicts);
-        if let Some(site) = &pool.site {
+        if let Some(site) = &mut pool.site {
             let known = spelling
                 .entry(site_key(site))
-                .or_insert_with(|| site.clone())
-                .clone();
-            pool.site = Some(known);
-        }
-        if let Some(site) = &pool.site {
+                .or_insert_with(|| site.clone());
+            // Most pools spell their site as the estate does: no copy then.
+            if *known != *site {
+                site.clone_from(known);
+            }
             // A site known only from a pool row (inventory, CSV) still appears in the site list.
-            sites.entry(site.clone()).or_insert_with(|| Site {
-                name: site.clone(),
-                kind: SiteKind::Central,
-                parent: None,
-            });
+            if !sites.contains_key(site.as_str()) {
+                sites.insert(
+                    site.clone(),
+                    Site {
+                        name: site.clone(),
+                        kind: SiteKind::Central,
+                        parent: None,
+                    },
+                );
+            }
         }
         estate.pools.push(pool);
     }

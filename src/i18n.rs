@@ -2109,8 +2109,7 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
 
 /// The label for `key` with `{name}` placeholders filled; `n` = "1" picks the `.one` form when there is one.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    format_label(lang, key, args.iter().copied())
-        .unwrap_or_else(|| t(lang, key).to_owned())
+    format_label(lang, key, args.iter().copied()).unwrap_or_else(|| t(lang, key).to_owned())
 }
 
 /// Shared by [`tf`] and the template function: `None` when the key is unknown.
@@ -2154,7 +2153,10 @@ fn fill<K: AsRef<str>, V: AsRef<str>>(text: &str, args: &Args<'_, K, V>) -> Stri
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}').and_then(|close| Some((close, args.get(&after[..close])?))) {
+        match after
+            .find('}')
+            .and_then(|close| Some((close, args.get(&after[..close])?)))
+        {
             Some((close, value)) => {
                 out.push_str(value);
                 rest = &after[close + 1..];

@@ -101,7 +101,11 @@ fn xs_duration(raw: &str) -> Option<i64> {
 
 /// The digits before a fraction (`5` of `5.25`).
 fn whole_part(number: &str) -> &str {
-    number.split('.').next().unwrap_or(number)
+    // A byte search: `split` sets up a pattern searcher for every number of every timer.
+    match number.bytes().position(|b| b == b'.') {
+        Some(dot) => &number[..dot],
+        None => number,
+    }
 }
 
 /// `0Y0M5D` is ("0",'Y'), ("0",'M'), ("5",'D'): hands each to `read` in order and says how many

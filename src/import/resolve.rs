@@ -208,7 +208,8 @@ fn services_by_cluster<'d>(
     look: &Lookup,
     out: &mut InputRecords,
 ) -> HashMap<&'d str, Vec<&'d DocService>> {
-    let mut on_cluster: HashMap<&str, Vec<&DocService>> = HashMap::with_capacity(doc.clusters.len());
+    let mut on_cluster: HashMap<&str, Vec<&DocService>> =
+        HashMap::with_capacity(doc.clusters.len());
     for s in &doc.services {
         match &s.installed_on {
             Placement::Cluster(c) if look.clusters.contains_key(c.as_str()) => {
