@@ -1,5 +1,6 @@
 //! Which files form an estate (discovery), and how their records merge into one [`Estate`].
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -412,8 +413,13 @@ fn pick_with<'r, T: std::fmt::Display>(
     same: Option<impl Fn(&T, &T) -> bool>,
 ) -> Option<T> {
     let mut used: Option<(T, &Source)> = None;
+    let mut sources = Vec::new();
     for (value, source) in stated {
-        provenance.entry(fact).or_default().push(source.clone());
+        // Room for exactly one at first: most facts are stated by one input (see `add_sources`).
+        if sources.is_empty() {
+            sources.reserve_exact(1);
+        }
+        sources.push(source.clone());
         match &used {
             None => used = Some((value, source)),
             Some((u, used_source)) if same.as_ref().is_some_and(|same| !same(u, &value)) => {
@@ -429,7 +435,23 @@ fn pick_with<'r, T: std::fmt::Display>(
             Some(_) => {}
         }
     }
+    add_sources(provenance, fact, sources);
     used.map(|(value, _)| value)
+}
+
+/// Record where a fact was stated. The caller makes the list with room for the usual one source:
+/// every stated fact of every pool gets a list, and growing each from empty (room for four) was a
+/// third of merging.
+fn add_sources(provenance: &mut BTreeMap<Fact, Vec<Source>>, fact: Fact, sources: Vec<Source>) {
+    if sources.is_empty() {
+        return;
+    }
+    match provenance.entry(fact) {
+        Entry::Vacant(entry) => {
+            entry.insert(sources);
+        }
+        Entry::Occupied(entry) => entry.into_mut().extend(sources),
+    }
 }
 
 /// A stated fact as (value, source), borrowed.
@@ -455,11 +477,8 @@ impl<'r, 'c> PoolMerge<'r, 'c> {
         conflicts: &'c mut Vec<Conflict>,
     ) -> Self {
         let mut provenance: BTreeMap<Fact, Vec<Source>> = BTreeMap::new();
-        for (r, _) in recs {
-            if let Some(s) = &r.source {
-                provenance.entry(Fact::Pool).or_default().push(s.clone());
-            }
-        }
+        let defined = recs.iter().filter_map(|(r, _)| r.source.clone()).collect();
+        add_sources(&mut provenance, Fact::Pool, defined);
         PoolMerge {
             fqdn,
             recs,
@@ -518,10 +537,7 @@ impl<'r, 'c> PoolMerge<'r, 'c> {
     /// The failover settings of the first record that has them, never mixed across records.
     fn failover(&mut self) -> Option<Failover> {
         let f = self.recs.iter().find_map(|(r, _)| r.failover.as_ref())?;
-        self.provenance
-            .entry(Fact::Failover)
-            .or_default()
-            .push(f.source.clone());
+        add_sources(&mut self.provenance, Fact::Failover, vec![f.source.clone()]);
         Some(f.value)
     }
 

@@ -250,13 +250,31 @@ fn pool_record(
     let version = version_service.and_then(|s| service_version(&fqdn, s, look, out));
     let edition = pool_edition(cluster, user_services, look);
     let at = look.src(cluster.line);
-    let mut record = PoolRecord {
-        fqdn: fqdn.clone(),
+    let site = look
+        .site_names
+        .get(cluster.site_id.as_str())
+        .map(|n| Stated::new(n.clone(), at.clone()));
+    if site.is_none() {
+        out.notes.push(Note {
+            message: format!("{fqdn}: its site {} is not in the file", cluster.site_id).into(),
+            source: at.clone(),
+        });
+    }
+    note_dependencies(&fqdn, svcs, look, out);
+    let backup = registrar.and_then(|r| the_backup_element(&fqdn, r, look, out));
+    let (backups, failover) = match backup {
+        Some(b) => (
+            backup_target(&fqdn, b, look, out).into_iter().collect(),
+            failover(&fqdn, b, look, out),
+        ),
+        None => (Vec::new(), None),
+    };
+    let cms = cms_role(&fqdn, svcs, look, out);
+    // Built last, so that the FQDN moves into it rather than being copied for the notes above.
+    Some(PoolRecord {
+        fqdn,
         source: Some(at.clone()),
-        site: look
-            .site_names
-            .get(cluster.site_id.as_str())
-            .map(|n| Stated::new(n.clone(), at.clone())),
+        site,
         role: Some(Stated::new(role, at.clone())),
         edition: edition.map(|e| Stated::new(e, at.clone())),
         version: version.map(|v| {
@@ -267,26 +285,15 @@ fn pool_record(
         }),
         servers: Some(Stated::new(
             u32::try_from(cluster.machines.len()).unwrap_or(u32::MAX),
-            at.clone(),
+            at,
         )),
         machines: cluster.machines.iter().map(|m| normalize_fqdn(m)).collect(),
+        backups,
+        failover,
+        backup_service: backup_service_partner(cluster, svcs, look),
+        cms,
         ..PoolRecord::default()
-    };
-    if record.site.is_none() {
-        out.notes.push(Note {
-            message: format!("{fqdn}: its site {} is not in the file", cluster.site_id).into(),
-            source: at,
-        });
-    }
-    note_dependencies(&fqdn, svcs, look, out);
-    let backup = registrar.and_then(|r| the_backup_element(&fqdn, r, look, out));
-    if let Some(b) = backup {
-        record.backups.extend(backup_target(&fqdn, b, look, out));
-        record.failover = failover(&fqdn, b, look, out);
-    }
-    record.backup_service = backup_service_partner(cluster, svcs, look);
-    record.cms = cms_role(&fqdn, svcs, look, out);
-    Some(record)
+    })
 }
 
 /// The pool's FQDN, normalized; `None` (noted) when the cluster has none. A name mangled by an
