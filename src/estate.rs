@@ -243,8 +243,8 @@ pub fn build(inputs: EstateInputs) -> Estate {
         ..Estate::default()
     };
     let mut sites: BTreeMap<String, Site> = BTreeMap::new();
-    let mut by_fqdn: BTreeMap<&str, Vec<(&PoolRecord, Format)>> = BTreeMap::new();
-    for r in &records {
+    let mut by_fqdn: BTreeMap<&str, Stating> = BTreeMap::new();
+    for (record, r) in records.iter().enumerate() {
         estate.inputs.push(r.input.clone());
         estate.notes.extend(r.notes.iter().cloned());
         estate.lossy.extend(r.lossy.iter().cloned());
@@ -254,7 +254,7 @@ pub fn build(inputs: EstateInputs) -> Estate {
         for s in &r.sites {
             add_site(&mut sites, &s.site);
         }
-        for p in &r.pools {
+        for (pool, p) in r.pools.iter().enumerate() {
             estate
                 .declared_successors
                 .extend(p.replaces.iter().map(|r| crate::model::DeclaredSuccessor {
@@ -262,18 +262,34 @@ pub fn build(inputs: EstateInputs) -> Estate {
                     replaces: r.value.clone(),
                     source: r.source.clone(),
                 }));
-            by_fqdn
-                .entry(p.fqdn.as_str())
-                .or_default()
-                .push((p, r.input.format));
+            let stating = by_fqdn.entry(p.fqdn.as_str()).or_default();
+            stating.recs.push((p, r.input.format));
+            if stating.machines_at.is_none() && !p.machines.is_empty() {
+                stating.machines_at = Some((record, pool));
+            }
         }
     }
     estate.inputs.sort_by(|a, b| a.path.cmp(&b.path));
     signature_notes(&records, &mut estate.notes);
-    merge_pools(&by_fqdn, &mut sites, &mut estate);
+    let machines_at = merge_pools(&by_fqdn, &mut sites, &mut estate);
+    // The machines move out of the records, which are dropped here: copying them was a tenth of
+    // merging a large topology.
+    for (pool, at) in estate.pools.iter_mut().zip(machines_at) {
+        if let Some((record, p)) = at {
+            pool.machines = std::mem::take(&mut records[record].pools[p].machines);
+        }
+    }
     estate.sites = sites.into_values().collect();
     sort_estate(&mut estate);
     estate
+}
+
+/// The records naming one pool, by authority, with the format of the input each comes from; and
+/// where the machines of the pool are: (record, pool) of the first that lists any.
+#[derive(Default)]
+struct Stating<'r> {
+    recs: Vec<(&'r PoolRecord, Format)>,
+    machines_at: Option<(usize, usize)>,
 }
 
 /// A site as one input states it: the first statement gives it; a parent or a branch kind from a
@@ -291,11 +307,13 @@ fn add_site(sites: &mut BTreeMap<String, Site>, site: &Site) {
 }
 
 /// Merge each pool's records into `estate.pools`, in the site spelling the estate already knows.
+/// The pools get no machines here; for each, in the order of `estate.pools`, says where they are.
 fn merge_pools(
-    by_fqdn: &BTreeMap<&str, Vec<(&PoolRecord, Format)>>,
+    by_fqdn: &BTreeMap<&str, Stating<'_>>,
     sites: &mut BTreeMap<String, Site>,
     estate: &mut Estate,
-) {
+) -> Vec<Option<(usize, usize)>> {
+    let mut machines_at = Vec::with_capacity(by_fqdn.len());
     estate.pools.reserve(by_fqdn.len());
     // Site names compare trimmed, whitespace-collapsed and case-insensitively: a pool row saying
     // "berlin" is in the topology's "Berlin".
@@ -303,8 +321,9 @@ fn merge_pools(
         .keys()
         .map(|name| (site_key(name), name.clone()))
         .collect();
-    for (fqdn, recs) in by_fqdn {
-        let mut pool = merge_pool(fqdn, recs, &mut estate.conflicts);
+    for (fqdn, stating) in by_fqdn {
+        let mut pool = merge_pool(fqdn, &stating.recs, &mut estate.conflicts);
+        machines_at.push(stating.machines_at);
         if let Some(site) = &mut pool.site {
             let known = spelling
                 .entry(site_key(site))
@@ -327,13 +346,17 @@ fn merge_pools(
         }
         estate.pools.push(pool);
     }
+    machines_at
 }
 
 /// Put what the estate lists in its stable order, without repeats.
 fn sort_estate(estate: &mut Estate) {
-    estate.pools.sort_by(|a, b| {
-        (a.site.is_none(), &a.site, &a.fqdn).cmp(&(b.site.is_none(), &b.site, &b.fqdn))
-    });
+    // By site, then FQDN: the pools come merged in FQDN order (one per FQDN), so a stable sort by
+    // site alone gives that order without comparing the FQDNs of every pair in a site again.
+    debug_assert!(estate.pools.windows(2).all(|w| w[0].fqdn < w[1].fqdn));
+    estate
+        .pools
+        .sort_by(|a, b| (a.site.is_none(), &a.site).cmp(&(b.site.is_none(), &b.site)));
     estate.notes.sort();
     estate.notes.dedup();
     estate.lossy.sort();
@@ -541,13 +564,12 @@ impl<'r, 'c> PoolMerge<'r, 'c> {
         Some(f.value)
     }
 
-    /// The machines of the first record that lists any.
-    fn machines(&self) -> Vec<String> {
+    /// How many machines the first record that lists any names (`build` moves them in).
+    fn machine_count(&self) -> usize {
         self.recs
             .iter()
             .find(|(r, _)| !r.machines.is_empty())
-            .map(|(r, _)| r.machines.clone())
-            .unwrap_or_default()
+            .map_or(0, |(r, _)| r.machines.len())
     }
 
     /// Only inventories name it: a pool still to be built.
@@ -597,15 +619,16 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, Format)], conflicts: &mut Vec<Co
         .pick(Fact::BackupService, |r| r.backup_service.as_ref(), Ignored)
         .cloned();
     let cms = m.pick(Fact::Cms, |r| r.cms.as_ref(), Ignored).copied();
-    let machines = m.machines();
+    let machine_count = m.machine_count();
     Pool {
         fqdn: fqdn.to_owned(),
         site,
         role: role.unwrap_or(Role::Other),
         edition,
         version,
-        servers: servers.unwrap_or(u32::try_from(machines.len()).unwrap_or(u32::MAX)),
-        machines,
+        servers: servers.unwrap_or(u32::try_from(machine_count).unwrap_or(u32::MAX)),
+        // Moved in from the record by `build`.
+        machines: Vec::new(),
         users,
         virtual_machine,
         os,
