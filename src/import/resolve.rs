@@ -193,7 +193,7 @@ fn note_unknown_roles(doc: &TopologyDoc, look: &Lookup, out: &mut InputRecords) 
                 message: format!(
                     "service {} has RoleName \"{}\", a role lyncpair does not know; it is kept but not \
                      interpreted",
-                    s.display, s.role
+                    s.display(), s.role
                 ).into(),
                 source: look.src(s.line),
             });
@@ -219,7 +219,7 @@ fn services_by_cluster<'d>(
             other => out.notes.push(Note {
                 message: format!(
                     "service {} is installed on {}, which is not in the file; it belongs to no pool",
-                    s.display,
+                    s.display(),
                     match other {
                         Placement::Cluster(c) => format!("cluster {c}"),
                         Placement::SqlInstance(i) => format!("SQL instance {i}"),
@@ -439,7 +439,7 @@ fn note_dependencies(fqdn: &str, svcs: &[&DocService], look: &Lookup, out: &mut 
                 out.notes.push(Note {
                     message: Message::new("note.dependency_usage")
                         .arg("fqdn", fqdn)
-                        .arg("service", &s.display)
+                        .arg("service", s.display())
                         .arg("target", &d.target)
                         .arg("usage", &d.usage),
                     source: look.src(d.line),
@@ -449,7 +449,7 @@ fn note_dependencies(fqdn: &str, svcs: &[&DocService], look: &Lookup, out: &mut 
                 out.notes.push(Note {
                     message: Message::new("note.dependency_missing")
                         .arg("fqdn", fqdn)
-                        .arg("service", &s.display)
+                        .arg("service", s.display())
                         .arg("target", &d.target),
                     source: look.src(d.line),
                 });
@@ -469,7 +469,7 @@ fn the_backup_element<'d>(
         out.notes.push(Note {
             message: Message::new("note.several_backups")
                 .arg("fqdn", fqdn)
-                .arg("registrar", &registrar.display)
+                .arg("registrar", registrar.display())
                 .arg("n", registrar.backups.len().to_string())
                 .arg("line", registrar.backups[0].line.to_string()),
             source: look.src(registrar.backups[1].line),
@@ -501,7 +501,7 @@ fn backup_target(
         out.notes.push(Note {
             message: format!(
                 "{fqdn}: its Backup names {}, a {} service, not a Registrar; read as a backup to {pool}",
-                t.display, t.role
+                t.display(), t.role
             ).into(),
             source: look.src(b.line),
         });

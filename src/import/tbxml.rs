@@ -587,7 +587,6 @@ impl State<'_> {
             .map(|g| guid(&g));
         let backup = DocBackup {
             target,
-            target_role: None,
             enable_failover: r.attr(e, "EnableAutomaticFailover")?,
             failure_detection: r.attr(e, "FailureDetectionInterval")?,
             failback: r.attr(e, "FailbackDetectionInterval")?,
@@ -615,8 +614,7 @@ impl State<'_> {
             .and_then(|s| s.backups.last_mut())
             && b.target.is_none()
         {
-            b.target = reference.0;
-            b.target_role = reference.1;
+            b.target = reference;
         }
         Ok(())
     }
@@ -736,7 +734,7 @@ impl State<'_> {
         };
         self.part.service = Some(DocService {
             key,
-            display,
+            display: Some(display),
             role,
             service_version: r.attr(e, "ServiceVersion")?,
             installed_on,
@@ -757,7 +755,7 @@ impl State<'_> {
         r: &mut XmlReader<'a>,
         e: &BytesStart<'a>,
         tag: Tag,
-    ) -> Result<(Option<String>, Option<String>), XmlError> {
+    ) -> Result<Option<String>, XmlError> {
         let [unique, unique_id, site, role, instance] = r.attrs(
             e,
             [
@@ -773,14 +771,14 @@ impl State<'_> {
             if tag == Tag::Start {
                 r.skip(e)?;
             }
-            return Ok((Some(guid(&g)), role));
+            return Ok(Some(guid(&g)));
         }
         let text = match tag {
             Tag::Empty => String::new(),
             Tag::Start => r.text_content()?,
         };
         if !text.trim().is_empty() {
-            return Ok((Some(guid(&text)), role));
+            return Ok(Some(guid(&text)));
         }
         match (site, &role, instance) {
             (Some(site), Some(rn), Some(instance))
@@ -788,9 +786,9 @@ impl State<'_> {
                     && !rn.trim().is_empty()
                     && !instance.trim().is_empty() =>
             {
-                Ok((Some(service_key(&site, rn, &instance)), role))
+                Ok(Some(service_key(&site, rn, &instance)))
             }
-            _ => Ok((None, role)),
+            _ => Ok(None),
         }
     }
 
@@ -810,7 +808,7 @@ impl State<'_> {
             self.part.notes.push((
                 format!(
                     "a dependency of {} names no ServiceUniqueId; it is ignored",
-                    service.display
+                    service.display()
                 ),
                 line,
             ));
@@ -821,12 +819,11 @@ impl State<'_> {
             guid: target.clone(),
             written: written.trim().to_owned(),
             offset: attr_offset(self.text, r.event_start, "ServiceUniqueId"),
-            from: service.display.clone(),
+            from: service.display().to_owned(),
             kind: RefKind::Dependency,
         });
         service.dependencies.push(DocDependency {
             target,
-            target_role: None,
             usage: r.attr(e, "Usage")?.unwrap_or_default(),
             line,
         });

@@ -63,8 +63,6 @@ pub enum Placement {
 #[derive(Debug, Clone)]
 pub struct DocDependency {
     pub target: String,
-    /// Role of the target as the reference itself states it (published `ServiceId/@RoleName`).
-    pub target_role: Option<String>,
     pub usage: String,
     pub line: u32,
 }
@@ -80,8 +78,6 @@ pub struct RegistrarAttrs {
 pub struct DocBackup {
     /// Key of the named service, as [`DocService::key`]; `None` when the element names nothing.
     pub target: Option<String>,
-    /// Role of the target as the reference states it (published `ServiceId/@RoleName`).
-    pub target_role: Option<String>,
     pub enable_failover: Option<String>,
     pub failure_detection: Option<String>,
     pub failback: Option<String>,
@@ -92,8 +88,10 @@ pub struct DocBackup {
 pub struct DocService {
     /// Published: cmdlet `ServiceId` form `SiteId-RoleName-Instance`; `.tbxml`: `UniqueId`.
     pub key: String,
-    /// How a person names the service (`1-Registrar-1`).
-    pub display: String,
+    /// How a person names the service, when not by its key (`.tbxml`: role and GUID); see
+    /// [`DocService::display`]. Published services are named by their key (`1-Registrar-1`), which
+    /// is not copied: a large topology has thousands.
+    pub display: Option<String>,
     pub role: String,
     pub service_version: Option<String>,
     pub installed_on: Placement,
@@ -104,6 +102,13 @@ pub struct DocService {
     /// `CentralMgmtService/@IsActive` of a `CentralMgmt` service.
     pub cms_active: Option<String>,
     pub line: u32,
+}
+
+impl DocService {
+    /// How a person names the service (`1-Registrar-1`).
+    pub fn display(&self) -> &str {
+        self.display.as_deref().unwrap_or(&self.key)
+    }
 }
 
 // Keys are joined by hand rather than with `format!`: they are built for every reference in the
@@ -560,7 +565,7 @@ fn open_service<'a>(
 ) -> Result<Next, XmlError> {
     *c.service = Some(DocService {
         key: String::new(),
-        display: String::new(),
+        display: None,
         role: String::new(),
         service_version: r.attr(e, "ServiceVersion")?,
         installed_on: Placement::Missing,
@@ -591,7 +596,6 @@ fn read_service_id<'a>(
     match *c.part {
         ServicePart::Own => {
             if let Some(s) = c.service.as_mut() {
-                s.display = key.clone();
                 s.key = key;
                 s.role = role.into_owned();
             }
@@ -599,7 +603,6 @@ fn read_service_id<'a>(
         ServicePart::Dependency => {
             if let Some(d) = c.dependency.as_mut() {
                 d.target = key;
-                d.target_role = Some(role.into_owned());
             }
         }
         // A reference missing a part names no service: read as no backup (a note says so).
@@ -609,7 +612,6 @@ fn read_service_id<'a>(
                 && b.target.is_none()
             {
                 b.target = Some(key);
-                b.target_role = Some(role.into_owned());
             }
         }
         ServicePart::InstalledOn | ServicePart::InstalledOnSql => {}
@@ -625,7 +627,6 @@ fn open_dependency<'a>(
 ) -> Result<Next, XmlError> {
     *c.dependency = Some(DocDependency {
         target: String::new(),
-        target_role: None,
         usage: r.attr(e, "Usage")?.unwrap_or_default(),
         line: r.line(),
     });
@@ -651,7 +652,6 @@ fn open_backup<'a>(
     if let Some(s) = c.service.as_mut() {
         s.backups.push(DocBackup {
             target: None,
-            target_role: None,
             enable_failover: enable_failover.map(Cow::into_owned),
             failure_detection: failure_detection.map(Cow::into_owned),
             failback: failback.map(Cow::into_owned),
