@@ -307,7 +307,8 @@ fn add_site(sites: &mut BTreeMap<String, Site>, site: &Site) {
 }
 
 /// Merge each pool's records into `estate.pools`, in the site spelling the estate already knows.
-/// The pools get no machines here; for each, in the order of `estate.pools`, says where they are.
+/// The pools get no machines here: returns, for each pool in the order of `estate.pools`, where its
+/// machines are, for `build` to move them in.
 fn merge_pools(
     by_fqdn: &BTreeMap<&str, Stating<'_>>,
     sites: &mut BTreeMap<String, Site>,
