@@ -533,6 +533,12 @@ fn import_xml(
                 .map_err(|e| InputError::from_xml(display, e))?;
             let mut records = InputRecords::new(input(Format::TopologyXml));
             resolve::resolve(&doc, &mut records);
+            // Freeing the parsed document of a large export takes a few milliseconds (14 M
+            // instructions at 20 MB, 3 % of its audit): another thread does it while the audit
+            // goes on, as the second thread of the parse is idle by now.
+            if decoded.text.len() >= topology::TWO_THREADS_FROM_BYTES {
+                rayon::spawn(move || drop(doc));
+            }
             Ok(records)
         }
         (NS_TOPOLOGY_BUILDER, "TopologyBuilder") => tbxml::read(decoded, display),

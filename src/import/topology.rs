@@ -255,14 +255,14 @@ pub fn read_published(text: &str) -> Result<TopologyDoc, XmlError> {
 
 /// Documents from this size on are read on two threads: below it a second thread gains less than
 /// a millisecond, and the small files of a batch keep every core busy anyway.
-const SPLIT_FROM_BYTES: usize = 1 << 20;
+pub(crate) const TWO_THREADS_FROM_BYTES: usize = 1 << 20;
 
 /// [`read_published`] of text mapped from a file, dropping the pages the reader has passed.
 pub(crate) fn read_published_passing(
     text: &str,
     pages: &ReadPages<'_>,
 ) -> Result<TopologyDoc, XmlError> {
-    read_published_split_from(text, pages, SPLIT_FROM_BYTES)
+    read_published_split_from(text, pages, TWO_THREADS_FROM_BYTES)
 }
 
 /// [`read_published_passing`], on two threads from `split_from` bytes on (tests read small
@@ -1113,7 +1113,7 @@ mod tests {
         }
         assert!(split_reads > 40, "{split_reads}");
         // The public path on a document over the size that sends it to two threads.
-        let large = crate::synth::published_topology(SPLIT_FROM_BYTES + 1).text;
+        let large = crate::synth::published_topology(TWO_THREADS_FROM_BYTES + 1).text;
         assert!(
             read_split(
                 &large,
