@@ -721,6 +721,33 @@ mod tests {
         );
     }
 
+    #[test]
+    fn pages_split_in_two_are_dropped_each_on_its_own_side() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.xml");
+        std::fs::write(&path, vec![b'a'; 3 * RELEASE_STEP + 100]).unwrap();
+        let input = read_input(&path, "big.xml").unwrap();
+        let pages = input.read_pages();
+        let (first, second) = pages.split_at(&input[..RELEASE_STEP + 10]);
+        assert_eq!(first.bounds, 0..RELEASE_STEP);
+        assert_eq!(second.bounds, 2 * RELEASE_STEP..usize::MAX);
+        // The first side never drops past the split's step, even when told of more.
+        first.passed(&input[..3 * RELEASE_STEP]);
+        assert_eq!(first.released.get(), RELEASE_STEP);
+        // The second side drops nothing before its own first step, then each step passed.
+        second.passed(&input[..2 * RELEASE_STEP - 1]);
+        assert_eq!(second.released.get(), 2 * RELEASE_STEP);
+        second.passed(&input[..]);
+        assert_eq!(second.released.get(), 3 * RELEASE_STEP);
+        // A new pass from the start goes back to the side's own start.
+        second.passed(&input[..10]);
+        assert_eq!(second.released.get(), 2 * RELEASE_STEP);
+        // Bytes not in the map: neither side drops anything.
+        let (first, second) = pages.split_at(b"not mapped");
+        assert!(first.map.is_none() && second.map.is_none());
+        assert_eq!(input.check_unchanged("big.xml"), Ok(()));
+    }
+
     /// The check in steps says what one `str::from_utf8` of the whole would say, also for a
     /// character cut by a step's end and for bad bytes on either side of it.
     #[test]
