@@ -416,14 +416,19 @@ struct SplitState {
 /// (no split point, a half the narrow tokenizer does not read, any error, another state), and the
 /// caller reads the whole document on one thread, so every error is the sequential reading's.
 ///
-/// `rayon::join`: the batch path already runs files on rayon's threads, so this one steals work
-/// from them rather than adding threads.
+/// The second part is a task of rayon's pool (the batch path already runs files on its threads,
+/// so it is stolen by an idle one rather than adding a thread), and the calling thread reads the
+/// first part itself: `in_place_scope` rather than `rayon::join`, which, called from outside the
+/// pool (one file: the main thread), moves both parts into the pool and wakes two of its threads
+/// while the caller sleeps.
 fn read_split(text: &str, split: Split, pages: &ReadPages<'_>) -> Option<TopologyDoc> {
     let (first_pages, second_pages) = pages.split_at(&text.as_bytes()[..split.at]);
-    let (first, second) = rayon::join(
-        move || read_first_part(text, split, &first_pages),
-        move || read_second_part(text, split, &second_pages),
-    );
+    let mut second = None;
+    let second_read = &mut second;
+    let first = rayon::in_place_scope(|scope| {
+        scope.spawn(move |_| *second_read = read_second_part(text, split, &second_pages));
+        read_first_part(text, split, &first_pages)
+    });
     let (first, second) = (first?, second?);
     (first.state == second.state).then(|| first.doc.followed_by(second.doc, first.line))
 }
