@@ -1103,14 +1103,17 @@ mod tests {
         all
     }
 
+    /// The result of reading `text` on one thread with `tokenizer`, as text to compare.
+    fn one_thread(text: &str, tokenizer: Tokenizer) -> String {
+        format!(
+            "{:?}",
+            read_published_with(text, tokenizer, &ReadPages::none())
+        )
+    }
+
     #[test]
     fn reading_on_two_threads_reads_what_one_thread_reads() {
-        let one_thread = |text: &str| {
-            format!(
-                "{:?}",
-                read_published_with(text, Tokenizer::Narrow, &ReadPages::none())
-            )
-        };
+        let one_thread = |text: &str| one_thread(text, Tokenizer::Narrow);
         let mut split_reads = 0;
         for text in documents_for_splits() {
             let want = one_thread(&text);
@@ -1142,12 +1145,7 @@ mod tests {
     /// would is read again on one, so results and errors (words, line:column) stay the same.
     #[test]
     fn reading_on_two_threads_falls_back_on_anything_else() {
-        let quick = |text: &str| {
-            format!(
-                "{:?}",
-                read_published_with(text, Tokenizer::QuickXml, &ReadPages::none())
-            )
-        };
+        let quick = |text: &str| one_thread(text, Tokenizer::QuickXml);
         let texts = documents_for_splits();
         let mut fell_back = 0;
         for text in &texts {
