@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesStart, Event};
 
 use super::ReadPages;
-use super::xml::{NS_SERVICE_ROLES, NS_TOPOLOGY, Tokenizer, XmlError, XmlReader};
+use super::xml::{NS_SERVICE_ROLES, NS_TOPOLOGY, NarrowState, Tokenizer, XmlError, XmlReader};
 use crate::model::SiteKind;
 
 /// The parts of a topology lyncpair needs, keyed the same way for published and `.tbxml` files.
@@ -111,6 +111,103 @@ impl DocService {
     }
 }
 
+impl TopologyDoc {
+    /// This document's records followed by those of `rest`, which a reader read from line `line`
+    /// on while counting that line as line 1 ([`read_split`]).
+    fn followed_by(mut self, mut rest: TopologyDoc, line: u32) -> TopologyDoc {
+        rest.shift_lines(line.saturating_sub(1));
+        let TopologyDoc {
+            signature: _,
+            sites,
+            clusters,
+            sql_instances,
+            services,
+        } = rest;
+        self.sites.extend(sites);
+        self.clusters.extend(clusters);
+        self.sql_instances.extend(sql_instances);
+        self.services.extend(services);
+        self
+    }
+
+    /// Add `by` to every line kept. Every field of every record is named, so that a line added
+    /// later must be decided on here.
+    fn shift_lines(&mut self, by: u32) {
+        let shift = |line: &mut u32| *line = line.saturating_add(by);
+        let TopologyDoc {
+            signature,
+            sites,
+            clusters,
+            sql_instances: _,
+            services,
+        } = self;
+        if let Some((_, line)) = signature {
+            shift(line);
+        }
+        for DocSite {
+            id: _,
+            name: _,
+            kind: _,
+            parent_id: _,
+            line,
+        } in sites
+        {
+            shift(line);
+        }
+        for DocCluster {
+            key: _,
+            site_id: _,
+            fqdn: _,
+            machines: _,
+            single_machine: _,
+            line,
+        } in clusters
+        {
+            shift(line);
+        }
+        for DocService {
+            key: _,
+            display: _,
+            role: _,
+            service_version: _,
+            installed_on: _,
+            dependencies,
+            registrar,
+            backups,
+            cms_active: _,
+            line,
+        } in services
+        {
+            shift(line);
+            for DocDependency {
+                target: _,
+                usage: _,
+                line,
+            } in dependencies
+            {
+                shift(line);
+            }
+            if let Some(RegistrarAttrs {
+                is_director: _,
+                line,
+            }) = registrar
+            {
+                shift(line);
+            }
+            for DocBackup {
+                target: _,
+                enable_failover: _,
+                failure_detection: _,
+                failback: _,
+                line,
+            } in backups
+            {
+                shift(line);
+            }
+        }
+    }
+}
+
 // Keys are joined by hand rather than with `format!`: they are built for every reference in the
 // file, and the formatting machinery costs several times as much as the copy.
 
@@ -151,18 +248,39 @@ enum ServicePart {
 /// The body is read by the narrow tokenizer first (the plain markup of every export, about half
 /// the instructions of quick-xml); on anything it does not read, and on any error, the document is
 /// read again with quick-xml, so that what is accepted and every error's words and line:column are
-/// exactly quick-xml's.
+/// exactly quick-xml's. A large document is read by the narrow tokenizer on two threads first
+/// ([`read_split`]), and on one if that does not succeed.
 // Used by the benches, the fuzz targets and the tests (feature `internals`).
 #[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn read_published(text: &str) -> Result<TopologyDoc, XmlError> {
     read_published_passing(text, &ReadPages::none())
 }
 
+/// Documents from this size on are read on two threads: below it a second thread gains less than
+/// a millisecond, and the small files of a batch keep every core busy anyway.
+pub(crate) const TWO_THREADS_FROM_BYTES: usize = 1 << 20;
+
 /// [`read_published`] of text mapped from a file, dropping the pages the reader has passed.
 pub(crate) fn read_published_passing(
     text: &str,
     pages: &ReadPages<'_>,
 ) -> Result<TopologyDoc, XmlError> {
+    read_published_split_from(text, pages, TWO_THREADS_FROM_BYTES)
+}
+
+/// [`read_published_passing`], on two threads from `split_from` bytes on (tests read small
+/// documents on two threads).
+fn read_published_split_from(
+    text: &str,
+    pages: &ReadPages<'_>,
+    split_from: usize,
+) -> Result<TopologyDoc, XmlError> {
+    if text.len() >= split_from
+        && let Some(doc) =
+            split_point(text, split_search_from(text)).and_then(|s| read_split(text, s, pages))
+    {
+        return Ok(doc);
+    }
     read_published_with(text, Tokenizer::Narrow, pages)
         .or_else(|_| read_published_with(text, Tokenizer::QuickXml, pages))
 }
@@ -175,7 +293,24 @@ fn read_published_with(
 ) -> Result<TopologyDoc, XmlError> {
     let mut r = XmlReader::new(text);
     r.drop_pages_passed(pages);
-    // Find the root element.
+    let root = open_root(&mut r)?;
+    if tokenizer == Tokenizer::Narrow {
+        r.read_narrowly(&root.start, root.ns);
+    }
+    let mut doc = read_topology_body(&mut r)?;
+    doc.signature = root.signature;
+    Ok(doc)
+}
+
+/// The `Topology` start tag of a published topology, just read.
+struct Root<'a> {
+    start: BytesStart<'a>,
+    ns: Cow<'static, str>,
+    signature: Option<(String, u32)>,
+}
+
+/// Read up to the root element, which must be the `Topology` start tag.
+fn open_root<'a>(r: &mut XmlReader<'a>) -> Result<Root<'a>, XmlError> {
     loop {
         let (ns, event) = r.next_event()?;
         match event {
@@ -185,12 +320,11 @@ fn read_published_with(
                     return Err(r.error_here(wrong_root(&ns, &local)));
                 }
                 let signature = r.attr(&e, "Signature")?.map(|s| (s, r.line()));
-                if tokenizer == Tokenizer::Narrow {
-                    r.read_narrowly(&e, ns.clone());
-                }
-                let mut doc = read_topology_body(&mut r)?;
-                doc.signature = signature;
-                return Ok(doc);
+                return Ok(Root {
+                    start: e,
+                    ns,
+                    signature,
+                });
             }
             Event::Empty(e) => {
                 let local = e.local_name().as_ref().to_owned();
@@ -217,6 +351,143 @@ fn read_published_with(
     }
 }
 
+/// Where a large document is cut in two for [`read_split`]: at the first `Service` start tag after
+/// the middle, inside the `Services` section. That section is the larger half of an export (the
+/// sections come as Sites, Clusters, SqlInstances, Services in the genuine exports and in
+/// `src/synth.rs`), and between two services the reader holds no open record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Split {
+    /// The offset of the `<Services` start tag.
+    services: usize,
+    /// The offset of the `<Service` start tag where the second thread starts.
+    at: usize,
+}
+
+/// Where to look for the split: a little before the middle, so that both threads take about as
+/// long. The first half holds the sections before `Services`, which are denser in records than
+/// the services with their skipped ports (the bench's 20 MB topology split at the middle: 140 M
+/// instructions for the first half, 128 M for the second; at 15/32, 132 M and 136 M).
+fn split_search_from(text: &str) -> usize {
+    text.len() / 32 * 15
+}
+
+/// The split of [`Split`] at the first `Service` start tag from offset `from` on, found by byte
+/// search; `None` when the document has no such tags.
+fn split_point(text: &str, from: usize) -> Option<Split> {
+    let bytes = text.as_bytes();
+    let services = start_tag(bytes, 0, "Services")?;
+    let at = start_tag(bytes, from.max(services + 1), "Service")?;
+    Some(Split { services, at })
+}
+
+/// The offset of the first `<name` at or after `from` that starts a tag of that name.
+fn start_tag(bytes: &[u8], from: usize, name: &str) -> Option<usize> {
+    let tag = [b"<", name.as_bytes()].concat();
+    memchr::memmem::find_iter(bytes.get(from..)?, &tag)
+        .map(|i| from + i)
+        .find(|&i| {
+            bytes
+                .get(i + tag.len())
+                .is_some_and(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
+        })
+}
+
+/// One part of a document read on two threads: the records it closed, the state of the reader
+/// where the second part starts (the first part: where it stopped; the second: what it assumed),
+/// and the line there (counted by the first part only).
+struct Part {
+    doc: TopologyDoc,
+    state: SplitState,
+    line: u32,
+}
+
+/// Everything reading on from the split depends on besides the text: the tokenizer's state, the
+/// depth the handlers see, and whether a record is open (none may be: the second part starts
+/// with none).
+#[derive(Debug, PartialEq, Eq)]
+struct SplitState {
+    reader: NarrowState,
+    depth: usize,
+    records_idle: bool,
+}
+
+/// Read a large document on two threads (issue 12): the first reads up to the split, the second
+/// from there to the end, assuming the reader stands there inside `<Services>` with no record
+/// open. The result is the sequential reading's exactly when the first thread stopped at the
+/// split in the state the second assumed: the same tokenizer then reads the same text from the
+/// same state, and the records of both are joined in document order. `None` for anything else
+/// (no split point, a half the narrow tokenizer does not read, any error, another state), and the
+/// caller reads the whole document on one thread, so every error is the sequential reading's.
+///
+/// The second part is a task of rayon's pool (the batch path already runs files on its threads,
+/// so it is stolen by an idle one rather than adding a thread), and the calling thread reads the
+/// first part itself: `in_place_scope` rather than `rayon::join`, which, called from outside the
+/// pool (one file: the main thread), moves both parts into the pool and wakes two of its threads
+/// while the caller sleeps.
+fn read_split(text: &str, split: Split, pages: &ReadPages<'_>) -> Option<TopologyDoc> {
+    let (first_pages, second_pages) = pages.split_at(&text.as_bytes()[..split.at]);
+    let mut second = None;
+    let second_read = &mut second;
+    let first = rayon::in_place_scope(|scope| {
+        scope.spawn(move |_| *second_read = read_second_part(text, split, &second_pages));
+        read_first_part(text, split, &first_pages)
+    });
+    let (first, second) = (first?, second?);
+    (first.state == second.state).then(|| first.doc.followed_by(second.doc, first.line))
+}
+
+/// The first part of [`read_split`]: the root and everything up to the split.
+fn read_first_part(text: &str, split: Split, pages: &ReadPages<'_>) -> Option<Part> {
+    let mut r = XmlReader::new(text);
+    r.drop_pages_passed(pages);
+    let root = open_root(&mut r).ok()?;
+    r.read_narrowly(&root.start, root.ns);
+    r.stop_at(split.at);
+    let mut body = Body::new(&mut r);
+    if body.read(&mut r).ok()? != BodyEnd::Stopped {
+        return None;
+    }
+    body.doc.signature = root.signature;
+    Some(Part {
+        state: SplitState {
+            reader: r.narrow_state()?,
+            depth: body.open.len(),
+            records_idle: body.records.is_idle(),
+        },
+        line: r.line(),
+        doc: body.doc,
+    })
+}
+
+/// The second part of [`read_split`]: from the split to the end, after reading the root (whose
+/// namespace the body is read in) but nothing else before the split.
+fn read_second_part(text: &str, split: Split, pages: &ReadPages<'_>) -> Option<Part> {
+    let mut r = XmlReader::new(text);
+    r.drop_pages_passed(pages);
+    let root = open_root(&mut r).ok()?;
+    r.read_narrowly(&root.start, root.ns);
+    let mut body = Body::new(&mut r);
+    // The name as a slice of the text, as the tokenizer keeps those of the elements it opens.
+    let services = text.get(split.services + 1..)?.get(.."Services".len())?;
+    r.resume_inside(services, split.at)?;
+    // Its line is only ever shown in an error about a truncated file, and any error of this
+    // part leads to the sequential reading, which counts its own.
+    body.open.push((split.services, 0));
+    let state = SplitState {
+        reader: r.narrow_state()?,
+        depth: body.open.len(),
+        records_idle: body.records.is_idle(),
+    };
+    if body.read(&mut r).ok()? != BodyEnd::RootClosed {
+        return None;
+    }
+    Some(Part {
+        doc: body.doc,
+        state,
+        line: 1,
+    })
+}
+
 pub fn wrong_root(ns: &str, local: &str) -> String {
     let ns = if ns.is_empty() {
         "no namespace".to_owned()
@@ -231,44 +502,85 @@ pub fn wrong_root(ns: &str, local: &str) -> String {
 
 /// Body of a `Topology` element (also used for topologies nested in a configuration zip).
 pub fn read_topology_body(r: &mut XmlReader<'_>) -> Result<TopologyDoc, XmlError> {
-    let mut doc = TopologyDoc::default();
-    // Elements descended into, as (offset of the start tag, line): the name is read back from the
-    // text only if the file turns out to be truncated, so the common path allocates nothing.
-    let mut open: Vec<(usize, u32)> = vec![(r.event_start, r.line())];
-    let mut records = OpenRecords::default();
-    loop {
-        let (ns, event) = r.next_event()?;
-        let (start, empty) = match event {
-            Event::Start(e) => (e, false),
-            Event::Empty(e) => (e, true),
-            Event::End(e) => {
-                open.pop();
-                let local = local_part(e.name().0);
-                if ns == NS_TOPOLOGY && local == "Topology" && open.is_empty() {
-                    return Ok(doc);
+    let mut body = Body::new(r);
+    match body.read(r)? {
+        BodyEnd::RootClosed => Ok(body.doc),
+        // Only a reader told where to stop stops there (`read_split`); any other end of the
+        // input inside the root is a truncated file.
+        BodyEnd::Stopped => Err(truncated(r, &body.open)),
+    }
+}
+
+/// The body of a `Topology` element being read.
+struct Body {
+    doc: TopologyDoc,
+    /// Elements descended into, as (offset of the start tag, line): the name is read back from the
+    /// text only if the file turns out to be truncated, so the common path allocates nothing.
+    open: Vec<(usize, u32)>,
+    records: OpenRecords,
+}
+
+/// How reading a body ended, without an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyEnd {
+    /// At the end tag of the root.
+    RootClosed,
+    /// Where the reader was told to stop ([`XmlReader::stop_at`]).
+    Stopped,
+}
+
+impl Body {
+    /// A body whose root start tag was just read.
+    fn new(r: &mut XmlReader<'_>) -> Body {
+        Body {
+            doc: TopologyDoc::default(),
+            open: vec![(r.event_start, r.line())],
+            records: OpenRecords::default(),
+        }
+    }
+
+    fn read(&mut self, r: &mut XmlReader<'_>) -> Result<BodyEnd, XmlError> {
+        loop {
+            let (ns, event) = r.next_event()?;
+            let (start, empty) = match event {
+                Event::Start(e) => (e, false),
+                Event::Empty(e) => (e, true),
+                Event::End(e) => {
+                    self.open.pop();
+                    let local = local_part(e.name().0);
+                    if ns == NS_TOPOLOGY && local == "Topology" && self.open.is_empty() {
+                        return Ok(BodyEnd::RootClosed);
+                    }
+                    self.records.close(&mut self.doc, &ns, local);
+                    continue;
                 }
-                records.close(&mut doc, &ns, local);
+                Event::GeneralRef(_)
+                | Event::Text(_)
+                | Event::CData(_)
+                | Event::Comment(_)
+                | Event::PI(_)
+                | Event::Decl(_)
+                | Event::DocType(_) => continue,
+                Event::Eof if r.stopped() => return Ok(BodyEnd::Stopped),
+                Event::Eof => return Err(truncated(r, &self.open)),
+            };
+            let local = local_part(start.name().0);
+            let next = handle_start(
+                r,
+                &ns,
+                local,
+                &start,
+                &mut self.records.ctx(self.open.len()),
+            )?;
+            if empty || next == Next::Consumed {
+                self.records.close_self_closed(&mut self.doc, local);
                 continue;
             }
-            Event::GeneralRef(_)
-            | Event::Text(_)
-            | Event::CData(_)
-            | Event::Comment(_)
-            | Event::PI(_)
-            | Event::Decl(_)
-            | Event::DocType(_) => continue,
-            Event::Eof => return Err(truncated(r, &open)),
-        };
-        let local = local_part(start.name().0);
-        let next = handle_start(r, &ns, local, &start, &mut records.ctx(open.len()))?;
-        if empty || next == Next::Consumed {
-            records.close_self_closed(&mut doc, local);
-            continue;
-        }
-        match next {
-            Next::Read => open.push((r.event_start, r.line())),
-            Next::Skip => r.skip(&start)?,
-            Next::Consumed => {}
+            match next {
+                Next::Read => self.open.push((r.event_start, r.line())),
+                Next::Skip => r.skip(&start)?,
+                Next::Consumed => {}
+            }
         }
     }
 }
@@ -320,9 +632,12 @@ impl OpenRecords {
         match local {
             "CentralSite" | "BranchSite" => doc.sites.extend(self.site.take()),
             "Cluster" => doc.clusters.extend(self.cluster.take()),
+            // A record's end clears all it set, so that between records nothing is open
+            // (`is_idle`): the values are set anew before they are read again anyway.
             "SqlInstance" => {
+                let name = self.sql_name.take();
                 if let Some(c) = self.sql_cluster.take() {
-                    let name = self.sql_name.take().unwrap_or_default();
+                    let name = name.unwrap_or_default();
                     doc.sql_instances.push(DocSqlInstance {
                         key: sql_key(&c, &name),
                         cluster: c,
@@ -330,7 +645,11 @@ impl OpenRecords {
                     });
                 }
             }
-            "Service" => doc.services.extend(self.service.take()),
+            "Service" => {
+                doc.services.extend(self.service.take());
+                self.part = ServicePart::Own;
+                self.install_sql_name = None;
+            }
             "Dependency" => self.close_dependency(),
             "InstalledOn" | "Backup" => self.part = ServicePart::Own,
             "SqlInstanceId" if self.part == ServicePart::InstalledOnSql => {
@@ -350,6 +669,29 @@ impl OpenRecords {
             "InstalledOn" | "Backup" => self.part = ServicePart::Own,
             _ => {}
         }
+    }
+
+    /// No record is open, nor any value kept for one: as at the start of the body. (Every field
+    /// is named, so that one added later must be decided on here.)
+    fn is_idle(&self) -> bool {
+        let OpenRecords {
+            site,
+            cluster,
+            sql_cluster,
+            sql_name,
+            service,
+            part,
+            dependency,
+            install_sql_name,
+        } = self;
+        site.is_none()
+            && cluster.is_none()
+            && sql_cluster.is_none()
+            && sql_name.is_none()
+            && service.is_none()
+            && *part == ServicePart::Own
+            && dependency.is_none()
+            && install_sql_name.is_none()
     }
 
     fn close_dependency(&mut self) {
@@ -725,6 +1067,153 @@ mod tests {
             }
         }
         damaged
+    }
+
+    /// [`documents`], one of them with a site, a cluster and a SQL instance after its services, so
+    /// that every kind of record with a line can follow a split.
+    fn documents_for_splits() -> Vec<String> {
+        let mut texts = documents();
+        let trailing = "<CentralSite SiteId=\"9\"><Name>After</Name></CentralSite>\r\n\
+             <Cluster Fqdn=\"late.test\"><ClusterId SiteId=\"9\" Number=\"1\" />\
+             <Machine Fqdn=\"m.late.test\" /></Cluster>\r\n\
+             <SqlInstance><SqlInstanceId Name=\"late\" /><ClusterId SiteId=\"9\" Number=\"1\" /></SqlInstance>\r\n";
+        let with_trailing = texts[0].replacen("</Services>", &format!("{trailing}</Services>"), 1);
+        assert_ne!(with_trailing, texts[0]);
+        texts.push(with_trailing);
+        texts
+    }
+
+    /// `text` cut at `len` bytes or just before.
+    fn cut(text: &str, len: usize) -> &str {
+        let len = (0..=len)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        &text[..len]
+    }
+
+    /// Every split point of `text` (each `Service` start tag), or about `n` spread over it.
+    fn splits(text: &str, n: usize) -> Vec<Split> {
+        let mut all: Vec<Split> =
+            std::iter::successors(split_point(text, 0), |s| split_point(text, s.at + 1)).collect();
+        let step = all.len().div_ceil(n.max(1)).max(1);
+        all = all.into_iter().step_by(step).collect();
+        all
+    }
+
+    /// The result of reading `text` on one thread with `tokenizer`, as text to compare.
+    fn one_thread(text: &str, tokenizer: Tokenizer) -> String {
+        format!(
+            "{:?}",
+            read_published_with(text, tokenizer, &ReadPages::none())
+        )
+    }
+
+    #[test]
+    fn reading_on_two_threads_reads_what_one_thread_reads() {
+        let one_thread = |text: &str| one_thread(text, Tokenizer::Narrow);
+        let mut split_reads = 0;
+        for text in documents_for_splits() {
+            let want = one_thread(&text);
+            let splits = splits(&text, 40);
+            assert!(!splits.is_empty());
+            for split in splits {
+                let got = read_split(&text, split, &ReadPages::none());
+                // Every split between two services of these exports is read on two threads.
+                let got = got.unwrap_or_else(|| panic!("{split:?} of {}", &text[..200]));
+                assert_eq!(format!("{:?}", Ok::<_, XmlError>(got)), want, "{split:?}");
+                split_reads += 1;
+            }
+        }
+        assert!(split_reads > 40, "{split_reads}");
+        // The public path on a document over the size that sends it to two threads.
+        let large = crate::synth::published_topology(TWO_THREADS_FROM_BYTES + 1).text;
+        assert!(
+            read_split(
+                &large,
+                split_point(&large, large.len() / 2).unwrap(),
+                &ReadPages::none()
+            )
+            .is_some()
+        );
+        assert_eq!(format!("{:?}", read_published(&large)), one_thread(&large));
+    }
+
+    /// Damage around the split point, and damage anywhere: what two threads cannot read as one
+    /// would is read again on one, so results and errors (words, line:column) stay the same.
+    #[test]
+    fn reading_on_two_threads_falls_back_on_anything_else() {
+        let quick = |text: &str| one_thread(text, Tokenizer::QuickXml);
+        let texts = documents_for_splits();
+        let mut fell_back = 0;
+        for text in &texts {
+            let Some(split) = split_point(text, split_search_from(text)) else {
+                continue;
+            };
+            let (before, after) = text.split_at(split.at);
+            let before_tag = before.rfind('<').unwrap();
+            let damage = [
+                // A namespace declared on an element open across the split, or on the split tag.
+                text.replacen("<Services>", "<Services xmlns=\"urn:other\">", 1),
+                format!(
+                    "{before}<Service xmlns=\"urn:other\"{}",
+                    &after["<Service".len()..]
+                ),
+                // A record left open before the split, or a value kept for one.
+                format!("{before}<Service />{after}"),
+                format!("{before}<SqlInstanceId Name=\"x\" />{after}"),
+                format!("{before}<CentralSite SiteId=\"7\">{after}"),
+                // A comment or a skipped element across the split, an element left open.
+                format!("{before}<!-- {after}"),
+                format!("{before}<Ports>{after}"),
+                format!("{before}<Extra>{after}"),
+                format!("{}<X>{}", &before[..before_tag], &text[before_tag..]),
+                // What the narrow tokenizer leaves to quick-xml, after the split; cuts after it.
+                format!("{before}{}", after.replacen("Usage=\"", "Usage=\"&amp;", 1)),
+                format!(
+                    "{before}{}",
+                    after.replacen("<Service ", "<p:Service xmlns:p=\"urn:p\" ", 1)
+                ),
+                format!("{before}{}", after.replacen("</Service>", "</Servic>", 1)),
+                format!("{before}{}", cut(after, after.len() / 2)),
+                format!("{before}{}", cut(after, after.len() - 3)),
+                // No services after the split at all.
+                format!("{before}</Services></Topology>"),
+                // A stray root end tag before the split.
+                format!("{before}</Topology>{after}"),
+            ];
+            for damaged in damage {
+                let at =
+                    split_point(&damaged, split_search_from(text)).filter(|s| s.at == split.at);
+                let two = at.and_then(|s| read_split(&damaged, s, &ReadPages::none()));
+                let sequential =
+                    read_published_with(&damaged, Tokenizer::Narrow, &ReadPages::none());
+                match two {
+                    Some(doc) => assert_eq!(
+                        format!("{:?}", Ok::<_, XmlError>(doc)),
+                        format!("{sequential:?}")
+                    ),
+                    None => fell_back += 1,
+                }
+                assert_eq!(
+                    format!(
+                        "{:?}",
+                        read_published_split_from(&damaged, &ReadPages::none(), 0)
+                    ),
+                    quick(&damaged),
+                );
+            }
+        }
+        assert!(fell_back > 10 * texts.len(), "{fell_back}");
+        for text in damaged(&texts) {
+            assert_eq!(
+                format!(
+                    "{:?}",
+                    read_published_split_from(&text, &ReadPages::none(), 0)
+                ),
+                quick(&text),
+            );
+        }
     }
 
     #[test]

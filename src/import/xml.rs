@@ -147,6 +147,20 @@ struct Narrow<'a> {
     /// The attributes of the last tag that mentioned `xmlns`, and what [`default_namespace`] made
     /// of them: in an export the same declaration stands on thousands of `Ports` tags.
     last_declaration: Option<(&'a str, Option<Cow<'static, str>>)>,
+    /// Where to stop with [`Event::Eof`]: the offset of a tag, where a second thread reads on
+    /// ([`XmlReader::stop_at`]); `usize::MAX` otherwise.
+    stop: usize,
+}
+
+/// What reading on with [`Tokenizer::Narrow`] from a tag depends on besides the text itself:
+/// the open elements, the default namespace inside each, and the depth. Compared to let a second
+/// thread start reading where a first one stops ([`XmlReader::resume_inside`]).
+#[derive(Debug, PartialEq, Eq)]
+pub struct NarrowState {
+    open: Vec<String>,
+    namespaces: Vec<Cow<'static, str>>,
+    depth: usize,
+    blank_text: bool,
 }
 
 impl<'a> Narrow<'a> {
@@ -236,7 +250,54 @@ impl<'a> XmlReader<'a> {
             namespaces: vec![ns],
             blank_text: false,
             last_declaration: None,
+            stop: usize::MAX,
         });
+    }
+
+    /// Stop [`Tokenizer::Narrow`] at the tag starting at `at`, where another reader goes on: the
+    /// next event from there on is [`Event::Eof`]. Nothing changes when the reader is not narrow.
+    pub fn stop_at(&mut self, at: usize) {
+        if let Some(n) = self.narrow.as_mut() {
+            n.stop = at;
+        }
+    }
+
+    /// The last event was the [`Event::Eof`] of [`XmlReader::stop_at`], exactly at the tag named
+    /// there (a skip or a comment that runs past it ends the reading further on).
+    pub fn stopped(&self) -> bool {
+        self.narrow
+            .as_ref()
+            .is_some_and(|n| n.stop == self.event_start)
+    }
+
+    /// The state [`Tokenizer::Narrow`] reads on from; `None` when the reader is not narrow.
+    pub fn narrow_state(&self) -> Option<NarrowState> {
+        let n = self.narrow.as_ref()?;
+        Some(NarrowState {
+            open: n.open.iter().map(|name| (*name).to_owned()).collect(),
+            namespaces: n.namespaces.clone(),
+            depth: self.depth,
+            blank_text: n.blank_text,
+        })
+    }
+
+    /// Go on with [`Tokenizer::Narrow`] at the tag starting at `at`, as if the start tag of an
+    /// element `name` (declaring no namespace) had just been read and everything before `at`
+    /// had been its content: the second of two threads reading one document starts there. It
+    /// cannot know the state at `at` before the first thread has read that far; it assumes this
+    /// one, and the caller compares it with the first thread's [`XmlReader::narrow_state`] where
+    /// that one stopped. Lines are counted from `at`, as line 1. `None` when not narrow.
+    pub fn resume_inside(&mut self, name: &'a str, at: usize) -> Option<()> {
+        let n = self.narrow.as_mut()?;
+        let ns = n.namespaces.last().cloned().unwrap_or_default();
+        n.open.push(name);
+        n.namespaces.push(ns);
+        n.pos = at;
+        self.enter().ok()?;
+        self.event_start = at;
+        self.counted_to = at;
+        self.counted_line = 1;
+        Some(())
     }
 
     /// The next event with its namespace; a DOCTYPE and XML errors become [`XmlError`]s.
@@ -311,6 +372,10 @@ impl<'a> XmlReader<'a> {
                 let end = memchr::memmem::find(&bytes[lt + 4..], b"-->").ok_or_else(not_narrow)?;
                 n.pos = lt + 4 + end + 3;
                 continue;
+            }
+            if lt >= n.stop {
+                self.event_start = lt;
+                return Ok((Cow::Borrowed(""), Event::Eof));
             }
             break lt;
         };
