@@ -718,11 +718,7 @@ fn run_audit(args: AuditArgs) -> i32 {
     // a plan section.
     let needs_plan = settings.out.is_some() || matches!(settings.printed, Printed::Document(..));
     let suggested: Vec<Option<plan::PairingPlan>> = if needs_plan {
-        audit
-            .estates
-            .iter()
-            .map(|a| suggested_plan(&a.estate))
-            .collect()
+        suggested_plans(&audit)
     } else {
         Vec::new()
     };
@@ -774,24 +770,36 @@ pub const RUNBOOK_FILE: &str = "pairing-runbook.ps1";
 const PLAN_MD_TEMPLATE: &str = "plan.md.tera";
 const PLAN_HTML_TEMPLATE: &str = "plan.html.tera";
 
-/// The suggested plan of one estate for the audit reports; `None`, said on stderr, when the
-/// planner refuses it.
-fn suggested_plan(estate: &lyncpair::model::Estate) -> Option<plan::PairingPlan> {
-    match plan::plan(&[estate], &PlanRequest::default()) {
-        Ok(mut plans) => plans.pop(),
-        Err(problems) => {
-            let mut err = std::io::stderr().lock();
-            for p in &problems {
-                let _ = writeln!(
-                    err,
-                    "lyncpair: the report of {} has no plan section: {}",
-                    render::terminal::safe(&estate.name),
-                    render::terminal::safe(&p.to_string())
-                );
+/// The suggested plan of each estate for the audit reports, in estate order; `None`, said on
+/// stderr, where the planner refuses one. The estates are planned in parallel (rayon; a batch
+/// holds hundreds) and the refusals said afterwards in estate order.
+fn suggested_plans(audit: &Audit) -> Vec<Option<plan::PairingPlan>> {
+    use rayon::prelude::*;
+    let planned: Vec<Result<Vec<plan::PairingPlan>, Vec<plan::PlanError>>> = audit
+        .estates
+        .par_iter()
+        .map(|a| plan::plan(&[&a.estate], &PlanRequest::default()))
+        .collect();
+    let mut err = std::io::stderr().lock();
+    audit
+        .estates
+        .iter()
+        .zip(planned)
+        .map(|(a, planned)| match planned {
+            Ok(mut plans) => plans.pop(),
+            Err(problems) => {
+                for p in &problems {
+                    let _ = writeln!(
+                        err,
+                        "lyncpair: the report of {} has no plan section: {}",
+                        render::terminal::safe(&a.estate.name),
+                        render::terminal::safe(&p.to_string())
+                    );
+                }
+                None
             }
-            None
-        }
-    }
+        })
+        .collect()
 }
 
 fn run_plan(args: PlanArgs) -> i32 {
