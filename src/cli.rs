@@ -759,7 +759,17 @@ fn run_audit(args: AuditArgs) -> i32 {
     if !matches!(settings.printed, Printed::Terminal(_)) {
         errors_to_stderr(&audit.errors);
     }
-    exit_code(&audit, args.fail_on)
+    let code = exit_code(&audit, args.fail_on);
+    free_in_parallel(audit);
+    code
+}
+
+/// Free the estates of an audit in parallel (rayon). After a batch of 500 small estates, freeing
+/// them one by one was a seventh of what the run still did on one thread while the other cores
+/// waited (20 M of 146 M instructions).
+fn free_in_parallel(audit: Audit) {
+    use rayon::prelude::*;
+    audit.estates.into_par_iter().for_each(drop);
 }
 
 /// Files `plan --out DIR` writes, and the templates of the plan document.

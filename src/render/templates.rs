@@ -392,7 +392,12 @@ impl tera::Function for Translate {
 /// Text for a Markdown paragraph or table cell: no line breaks, and every character that could
 /// start markup (emphasis, links, raw HTML, code, table pipes, headings, lists) backslash-escaped.
 pub(crate) fn escape_markdown(raw: &str) -> String {
-    let flat = raw.replace("\r\n", " ").replace(['\r', '\n'], " ");
+    // Most values hold no line break: they skip the two replacing passes and their copies.
+    let flat: std::borrow::Cow<'_, str> = if raw.contains(['\r', '\n']) {
+        raw.replace("\r\n", " ").replace(['\r', '\n'], " ").into()
+    } else {
+        raw.into()
+    };
     let mut out = String::with_capacity(flat.len() + 8);
     let mut at_start = true;
     let mut chars = flat.chars().peekable();
