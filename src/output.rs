@@ -4,7 +4,8 @@
 //! complete one.
 //!
 //! A run's files are written together ([`write_run`]): each file is synced once, and each folder
-//! once after its renames (not per file: 500 estates write 2,000 files). The output folder keeps a
+//! once after its renames (not per file: 500 estates write 2,000 files); the files are written
+//! and synced from several threads, and renamed only once all of them are on disk. The output folder keeps a
 //! manifest ([`MANIFEST`]) of what each command wrote, so the next run of that command removes
 //! its files that are no longer produced, and nothing else; temporary files an interrupted run
 //! left behind are removed too.
