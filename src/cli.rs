@@ -718,11 +718,7 @@ fn run_audit(args: AuditArgs) -> i32 {
     // a plan section.
     let needs_plan = settings.out.is_some() || matches!(settings.printed, Printed::Document(..));
     let suggested: Vec<Option<plan::PairingPlan>> = if needs_plan {
-        audit
-            .estates
-            .iter()
-            .map(|a| suggested_plan(&a.estate))
-            .collect()
+        suggested_plans(&audit)
     } else {
         Vec::new()
     };
@@ -763,7 +759,17 @@ fn run_audit(args: AuditArgs) -> i32 {
     if !matches!(settings.printed, Printed::Terminal(_)) {
         errors_to_stderr(&audit.errors);
     }
-    exit_code(&audit, args.fail_on)
+    let code = exit_code(&audit, args.fail_on);
+    free_in_parallel(audit);
+    code
+}
+
+/// Free the estates of an audit in parallel (rayon). After a batch of 500 small estates, freeing
+/// them one by one was a seventh of what the run still did on one thread while the other cores
+/// waited (20 M of 146 M instructions).
+fn free_in_parallel(audit: Audit) {
+    use rayon::prelude::*;
+    audit.estates.into_par_iter().for_each(drop);
 }
 
 /// Files `plan --out DIR` writes, and the templates of the plan document.
@@ -774,24 +780,36 @@ pub const RUNBOOK_FILE: &str = "pairing-runbook.ps1";
 const PLAN_MD_TEMPLATE: &str = "plan.md.tera";
 const PLAN_HTML_TEMPLATE: &str = "plan.html.tera";
 
-/// The suggested plan of one estate for the audit reports; `None`, said on stderr, when the
-/// planner refuses it.
-fn suggested_plan(estate: &lyncpair::model::Estate) -> Option<plan::PairingPlan> {
-    match plan::plan(&[estate], &PlanRequest::default()) {
-        Ok(mut plans) => plans.pop(),
-        Err(problems) => {
-            let mut err = std::io::stderr().lock();
-            for p in &problems {
-                let _ = writeln!(
-                    err,
-                    "lyncpair: the report of {} has no plan section: {}",
-                    render::terminal::safe(&estate.name),
-                    render::terminal::safe(&p.to_string())
-                );
+/// The suggested plan of each estate for the audit reports, in estate order; `None`, said on
+/// stderr, where the planner refuses one. The estates are planned in parallel (rayon; a batch
+/// holds hundreds) and the refusals said afterwards in estate order.
+fn suggested_plans(audit: &Audit) -> Vec<Option<plan::PairingPlan>> {
+    use rayon::prelude::*;
+    let planned: Vec<Result<Vec<plan::PairingPlan>, Vec<plan::PlanError>>> = audit
+        .estates
+        .par_iter()
+        .map(|a| plan::plan(&[&a.estate], &PlanRequest::default()))
+        .collect();
+    let mut err = std::io::stderr().lock();
+    audit
+        .estates
+        .iter()
+        .zip(planned)
+        .map(|(a, planned)| match planned {
+            Ok(mut plans) => plans.pop(),
+            Err(problems) => {
+                for p in &problems {
+                    let _ = writeln!(
+                        err,
+                        "lyncpair: the report of {} has no plan section: {}",
+                        render::terminal::safe(&a.estate.name),
+                        render::terminal::safe(&p.to_string())
+                    );
+                }
+                None
             }
-            None
-        }
-    }
+        })
+        .collect()
 }
 
 fn run_plan(args: PlanArgs) -> i32 {

@@ -173,7 +173,7 @@ fn find_inputs(
             e.depth() == 0
                 || !(e.file_name().to_string_lossy().starts_with('.') || is_output_folder(e))
         });
-    let mut found: Vec<(PathBuf, import::Walked)> = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -188,21 +188,31 @@ fn find_inputs(
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        }
+    }
+    // Outputs of an earlier run are neither inputs nor clutter worth a note. Telling them opens
+    // and reads the start of every file, so it runs in parallel (rayon) like the imports rather
+    // than on the one thread that walks.
+    let own_output: Vec<bool> = {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .map(|path| import::is_own_output(&import::head(path)))
+            .collect()
+    };
+    let mut found: Vec<(PathBuf, import::Walked)> = Vec::new();
+    for (path, own) in files.into_iter().zip(own_output) {
+        if own {
             continue;
         }
-        let path = entry.path();
-        let kind = import::walked_kind(path);
-        // Outputs of an earlier run are neither inputs nor clutter worth a note.
-        if import::is_own_output(&import::head(path)) {
-            continue;
-        }
+        let kind = import::walked_kind(&path);
         if kind == import::Walked::Other {
-            out.skipped
-                .push((path.to_path_buf(), NOT_AN_INPUT.to_owned()));
+            out.skipped.push((path, NOT_AN_INPUT.to_owned()));
             continue;
         }
-        found.push((entry.into_path(), kind));
+        found.push((path, kind));
     }
     found
 }

@@ -16,11 +16,11 @@ use serde::Serialize;
 use crate::i18n::{Lang, Message};
 use crate::model::{CmsRole, Edition, Estate, Failover, Pool, Role, Version};
 use crate::rules::pair::{
-    ENTERPRISE_MAX_USERS, MAX_FRONT_ENDS, STANDARD_MAX_USERS, USERS_PER_FRONT_END, base_os,
+    CarriedUsers, ENTERPRISE_MAX_USERS, MAX_FRONT_ENDS, STANDARD_MAX_USERS, USERS_PER_FRONT_END,
     carried_users,
 };
 pub use constraints::Blocker;
-use constraints::{Forbidden, ValuesOrder, blockers_with_os, describe_partner, ordered};
+use constraints::{Forbidden, PairFacts, ValuesOrder, blockers_with, describe_partner, ordered};
 pub use error::{NotTogether, PairOption, PlanError, RequestedPair, SuccessorProblem};
 use matching::{Candidate, best_matching};
 pub use migration::Successor;
@@ -701,9 +701,8 @@ fn plan_estate(
     target_version: Version,
 ) -> Result<PairingPlan, Vec<PlanError>> {
     let target = &migration.target;
-    let branch_view = branch_view(target);
     let eligible = Eligible::new(target);
-    let table = BlockerTable::new(&branch_view, &eligible.pools, &request.forbidden);
+    let table = BlockerTable::new(target, &eligible.pools, &request.forbidden);
     let pinned = pinned_pairs(&request.pins, &eligible, &table, migration)?;
     let chosen = choose_pairs(&eligible, &table, &pinned);
     let partner: BTreeMap<usize, usize> = chosen
@@ -752,20 +751,6 @@ fn plan_estate(
         successors: migration.successors.clone(),
         target_version,
     })
-}
-
-/// `capacity_problem` reads only the branch registrars of the estate it is given (their users
-/// count toward the pool backing them); a view holding just those keeps n² checks cheap.
-fn branch_view(target: &Estate) -> Estate {
-    Estate {
-        pools: target
-            .pools
-            .iter()
-            .filter(|p| p.role == Role::Branch)
-            .cloned()
-            .collect(),
-        ..Estate::default()
-    }
 }
 
 /// The plan-eligible pools of an estate in FQDN order (one per FQDN), and each one's position.
@@ -1030,11 +1015,12 @@ impl NotPaired {
 /// Each pair's users as its sides carry them once the branch registrars have moved (`after`),
 /// and whether capacity could be checked.
 fn count_users_after_the_moves(pairs: &mut [PlannedPair], after: &Estate) {
+    let carried = CarriedUsers::of(after);
     for pair in pairs {
         let users = pair
             .sides
             .each_ref()
-            .map(|s| after.pool(&s.fqdn).and_then(|p| carried_users(after, p)));
+            .map(|s| after.pool(&s.fqdn).and_then(|p| carried.of_pool(p)));
         pair.capacity_checked = users.iter().all(Option::is_some);
         pair.users = users;
     }
@@ -1043,26 +1029,27 @@ fn count_users_after_the_moves(pairs: &mut [PlannedPair], after: &Estate) {
 /// The hard-constraint check of pairs of eligible pools, worked out when asked: a table of every
 /// pair held n² lists (gigabytes at a few thousand pools), and most pairs are only ever asked once.
 struct BlockerTable<'e> {
-    branch_view: &'e Estate,
     eligible: &'e [&'e Pool],
-    base: Vec<Option<String>>,
+    /// Each eligible pool's [`PairFacts`], by position.
+    facts: Vec<PairFacts>,
     forbidden: &'e Forbidden,
 }
 
 impl<'e> BlockerTable<'e> {
+    /// `target` holds the eligible pools and the branch registrars whose users they carry.
     fn new(
-        branch_view: &'e Estate,
+        target: &Estate,
         eligible: &'e [&'e Pool],
         forbidden: &'e Forbidden,
     ) -> BlockerTable<'e> {
-        let base = eligible
+        let carried = CarriedUsers::of(target);
+        let facts = eligible
             .iter()
-            .map(|p| p.os.as_deref().map(base_os))
+            .map(|p| PairFacts::of(&carried, p))
             .collect();
         BlockerTable {
-            branch_view,
             eligible,
-            base,
+            facts,
             forbidden,
         }
     }
@@ -1070,23 +1057,21 @@ impl<'e> BlockerTable<'e> {
     /// What blocks the pair of eligible pools `i` and `j` (either order); values in FQDN order.
     fn get(&self, i: usize, j: usize) -> Vec<Blocker> {
         let (i, j) = (i.min(j), i.max(j));
-        blockers_with_os(
-            self.branch_view,
-            self.eligible[i],
-            self.eligible[j],
-            [self.base[i].as_deref(), self.base[j].as_deref()],
+        blockers_with(
+            [self.eligible[i], self.eligible[j]],
+            [&self.facts[i], &self.facts[j]],
             self.forbidden,
         )
     }
 
-    /// Nothing blocks the pair. Pools of another version or edition are ruled out before the
-    /// other constraints are worked out: that is most pairs of a large estate.
+    /// Nothing blocks the pair (either order).
     fn compatible(&self, i: usize, j: usize) -> bool {
-        let (a, b) = (self.eligible[i], self.eligible[j]);
-        a.version == b.version
-            && a.edition.is_some()
-            && a.edition == b.edition
-            && self.get(i, j).is_empty()
+        let (i, j) = (i.min(j), i.max(j));
+        constraints::compatible(
+            [self.eligible[i], self.eligible[j]],
+            [&self.facts[i], &self.facts[j]],
+            self.forbidden,
+        )
     }
 }
 

@@ -81,9 +81,11 @@ pub fn diff_report(
     templates.render(name, &super::diff::view(run, diff, old, new, errors))
 }
 
+/// The plan views of a run's estates, made in parallel (rayon) for a batch of many estates.
 fn plan_views(run: &RunInfo, plans: &[Option<PairingPlan>]) -> Vec<Option<PlanView>> {
+    use rayon::prelude::*;
     plans
-        .iter()
+        .par_iter()
         .map(|p| p.as_ref().map(|p| report::plan_view(run.lang, p)))
         .collect()
 }

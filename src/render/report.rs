@@ -27,85 +27,121 @@ pub struct OutFile {
 /// findings.csv directly in DIR. Several: index.html and index.md linking one subfolder per estate
 /// (report.html, report.md, findings.csv and that estate's audit.json), plus the whole run's
 /// audit.json and findings.csv in DIR.
+///
+/// The files of the whole run and those of each estate are made in parallel (rayon): a batch of
+/// 500 estates renders 1,000 documents. They are gathered in the order they are written and
+/// named in, and the first file that fails in that order is the error, whatever the number of
+/// threads.
 pub(crate) fn out_files(
     run: &RunInfo,
     audit: &Audit,
     templates: &Templates,
-    plan_for: &dyn Fn(&AuditedEstate) -> Option<PlanView>,
+    plan_for: &(dyn Fn(&AuditedEstate) -> Option<PlanView> + Sync),
 ) -> Result<Vec<OutFile>, TemplateError> {
+    use rayon::prelude::*;
     let names: Vec<&str> = audit
         .estates
         .iter()
         .map(|a| a.estate.name.as_str())
         .collect();
     let slugs = estate_slugs(&names);
-    let all: Vec<&AuditedEstate> = audit.estates.iter().collect();
-    let mut files = Vec::new();
-    let top = |name: &'static str, bytes: Vec<u8>| OutFile {
-        folder: None,
-        name,
-        bytes,
-    };
-    files.push(top("audit.json", json::render(audit).into_bytes()));
-    files.push(top(
-        "findings.csv",
-        csv::render(&all, run.lang).into_bytes(),
-    ));
-    if audit.estates.len() <= 1 {
-        let pairs: Vec<(&AuditedEstate, &str)> = all
-            .iter()
-            .copied()
-            .zip(slugs.iter().map(String::as_str))
-            .collect();
-        let view = report_view(run, audit, &pairs, plan_for, None);
-        files.push(top(
-            "report.html",
-            templates.render("report.html.tera", &view)?.into_bytes(),
-        ));
-        files.push(top(
-            "report.md",
-            templates.render("report.md.tera", &view)?.into_bytes(),
-        ));
-        return Ok(files);
-    }
-    let index = index_view(run, audit, &slugs);
-    files.push(top(
-        "index.html",
-        templates.render("index.html.tera", &index)?.into_bytes(),
-    ));
-    files.push(top(
-        "index.md",
-        templates.render("index.md.tera", &index)?.into_bytes(),
-    ));
-    for (a, slug) in audit.estates.iter().zip(&slugs) {
-        let view = report_view(
-            run,
-            audit,
-            &[(a, slug.as_str())],
-            plan_for,
-            Some("../index.html".to_owned()),
-        );
-        let sub = |name: &'static str, bytes: Vec<u8>| OutFile {
-            folder: Some(slug.clone()),
-            name,
-            bytes,
-        };
-        files.push(sub(
-            "report.html",
-            templates.render("report.html.tera", &view)?.into_bytes(),
-        ));
-        files.push(sub(
-            "report.md",
-            templates.render("report.md.tera", &view)?.into_bytes(),
-        ));
-        files.push(sub(
-            "findings.csv",
-            csv::render(&[a], run.lang).into_bytes(),
-        ));
-        files.push(sub(
-            "audit.json",
-            json::render_estates(&[a], &audit.errors).into_bytes(),
-        ));
+    let estates: Vec<(&AuditedEstate, &str)> = audit
+        .estates
+        .iter()
+        .zip(slugs.iter().map(String::as_str))
+        .collect();
+    let (whole_run, reports) = rayon::join(
+        || run_files(run, audit, templates, &slugs),
+        || {
+            if estates.len() <= 1 {
+                vec![single_report(run, audit, templates, plan_for, &estates)]
+            } else {
+                estates
+                    .par_iter()
+                    .map(|&(a, slug)| estate_files(run, audit, templates, plan_for, a, slug))
+                    .collect()
+            }
+        },
+    );
+    let mut files = whole_run?;
+    for report in reports {
+        files.extend(report?);
     }
     Ok(files)
+}
+
+/// The files in DIR about the whole run: audit.json and findings.csv, and with several estates
+/// index.html and index.md.
+fn run_files(
+    run: &RunInfo,
+    audit: &Audit,
+    templates: &Templates,
+    slugs: &[String],
+) -> Result<Vec<OutFile>, TemplateError> {
+    let all: Vec<&AuditedEstate> = audit.estates.iter().collect();
+    let mut files = vec![
+        top("audit.json", json::render(audit)),
+        top("findings.csv", csv::render(&all, run.lang)),
+    ];
+    if audit.estates.len() > 1 {
+        let [html, md] = templates.render_pair(
+            ["index.html.tera", "index.md.tera"],
+            &index_view(run, audit, slugs),
+        )?;
+        files.push(top("index.html", html));
+        files.push(top("index.md", md));
+    }
+    Ok(files)
+}
+
+/// report.html and report.md in DIR, for a run of one estate (or none).
+fn single_report(
+    run: &RunInfo,
+    audit: &Audit,
+    templates: &Templates,
+    plan_for: &dyn Fn(&AuditedEstate) -> Option<PlanView>,
+    estates: &[(&AuditedEstate, &str)],
+) -> Result<Vec<OutFile>, TemplateError> {
+    let view = report_view(run, audit, estates, plan_for, None);
+    let [html, md] = templates.render_pair(["report.html.tera", "report.md.tera"], &view)?;
+    Ok(vec![top("report.html", html), top("report.md", md)])
+}
+
+/// The four files of one estate of several, in its subfolder `slug`.
+fn estate_files(
+    run: &RunInfo,
+    audit: &Audit,
+    templates: &Templates,
+    plan_for: &dyn Fn(&AuditedEstate) -> Option<PlanView>,
+    a: &AuditedEstate,
+    slug: &str,
+) -> Result<Vec<OutFile>, TemplateError> {
+    let view = report_view(
+        run,
+        audit,
+        &[(a, slug)],
+        plan_for,
+        Some("../index.html".to_owned()),
+    );
+    let [html, md] = templates.render_pair(["report.html.tera", "report.md.tera"], &view)?;
+    let sub = |name: &'static str, text: String| OutFile {
+        folder: Some(slug.to_owned()),
+        name,
+        bytes: text.into_bytes(),
+    };
+    Ok(vec![
+        sub("report.html", html),
+        sub("report.md", md),
+        sub("findings.csv", csv::render(&[a], run.lang)),
+        sub("audit.json", json::render_estates(&[a], &audit.errors)),
+    ])
+}
+
+/// A file directly in the output folder.
+fn top(name: &'static str, text: String) -> OutFile {
+    OutFile {
+        folder: None,
+        name,
+        bytes: text.into_bytes(),
+    }
 }

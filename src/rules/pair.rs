@@ -258,11 +258,48 @@ pub fn base_os(os: &str) -> String {
 /// `None` when its own users are unknown.
 pub fn carried_users(estate: &Estate, pool: &Pool) -> Option<u64> {
     let own = pool.users?;
-    // Saturating: a count above any limit must still raise `pair-capacity`, never wrap to zero.
-    let branch: u64 = backed_branches(estate, pool)
+    Some(own.saturating_add(branch_users(backed_branches(estate, pool))))
+}
+
+/// The users of `branches` that are known, summed. Saturating: a count above any limit must still
+/// raise `pair-capacity`, never wrap to zero (and a saturating sum of counts is the same in any
+/// order, which [`CarriedUsers`] relies on).
+fn branch_users<'e>(branches: impl Iterator<Item = &'e Pool>) -> u64 {
+    branches
         .filter_map(|b| b.users)
-        .fold(0, u64::saturating_add);
-    Some(own.saturating_add(branch))
+        .fold(0, u64::saturating_add)
+}
+
+/// [`carried_users`] of every pool of an estate, for callers that ask for many pools (the planner
+/// checks n² pairs): the branch registrars are summed by the pool they back in one pass, instead
+/// of one pass over the estate per pool.
+pub struct CarriedUsers<'e> {
+    branch_users: std::collections::HashMap<&'e str, u64>,
+}
+
+impl<'e> CarriedUsers<'e> {
+    pub fn of(estate: &'e Estate) -> CarriedUsers<'e> {
+        let mut by_backup: std::collections::HashMap<&'e str, Vec<&'e Pool>> =
+            std::collections::HashMap::new();
+        for b in estate.pools.iter().filter(|b| b.role == Role::Branch) {
+            if let Some(backup) = b.backup.as_deref() {
+                by_backup.entry(backup).or_default().push(b);
+            }
+        }
+        CarriedUsers {
+            branch_users: by_backup
+                .into_iter()
+                .map(|(backup, branches)| (backup, branch_users(branches.into_iter())))
+                .collect(),
+        }
+    }
+
+    /// [`carried_users`] of `pool`, a pool of the estate this was made of.
+    pub fn of_pool(&self, pool: &Pool) -> Option<u64> {
+        let own = pool.users?;
+        let branch = self.branch_users.get(pool.fqdn.as_str()).copied();
+        Some(own.saturating_add(branch.unwrap_or(0)))
+    }
 }
 
 /// The branch registrars whose backup is `pool`.
@@ -275,41 +312,20 @@ fn backed_branches<'e>(estate: &'e Estate, pool: &'e Pool) -> impl Iterator<Item
 
 /// Whether one of two pools could not carry both pools' users; the reason, for the finding and the planner.
 pub fn capacity_problem(estate: &Estate, a: &Pool, b: &Pool) -> Option<Message> {
-    let combined = carried_users(estate, a)?.saturating_add(carried_users(estate, b)?);
-    let mut problems = Vec::new();
-    for p in [a, b] {
-        match p.edition {
-            Some(Edition::Enterprise) => {
-                if combined > ENTERPRISE_MAX_USERS {
-                    problems.push(
-                        Message::new("msg.capacity.enterprise_max")
-                            .arg("pool", &p.fqdn)
-                            .arg("max", ENTERPRISE_MAX_USERS.to_string()),
-                    );
-                } else {
-                    let needed = combined.div_ceil(USERS_PER_FRONT_END).min(MAX_FRONT_ENDS);
-                    // No pool has 0 servers: 0 means no input counted them (an inventory without
-                    // a server column), and unknown facts never raise a finding.
-                    if p.servers > 0 && u64::from(p.servers) < needed {
-                        problems.push(
-                            Message::new("msg.capacity.servers")
-                                .arg("pool", &p.fqdn)
-                                .arg("servers", p.servers.to_string())
-                                .arg("needed", needed.to_string()),
-                        );
-                    }
-                }
-            }
-            Some(Edition::Standard) if combined > STANDARD_MAX_USERS => {
-                problems.push(
-                    Message::new("msg.capacity.standard_max")
-                        .arg("pool", &p.fqdn)
-                        .arg("max", STANDARD_MAX_USERS.to_string()),
-                );
-            }
-            _ => {}
-        }
-    }
+    capacity_problem_of(
+        [a, b],
+        [carried_users(estate, a)?, carried_users(estate, b)?],
+    )
+}
+
+/// [`capacity_problem`] of two pools that carry `carried` users each (see [`carried_users`]).
+pub fn capacity_problem_of(pools: [&Pool; 2], carried: [u64; 2]) -> Option<Message> {
+    let combined = carried[0].saturating_add(carried[1]);
+    let problems: Vec<Message> = pools
+        .iter()
+        .filter_map(|p| broken_limit(p, combined))
+        .map(Limit::message)
+        .collect();
     if problems.is_empty() {
         None
     } else {
@@ -318,6 +334,54 @@ pub fn capacity_problem(estate: &Estate, a: &Pool, b: &Pool) -> Option<Message> 
                 .arg("users", combined.to_string())
                 .join("problems", problems, "; "),
         )
+    }
+}
+
+/// Whether two pools that carry `carried` users each fit together: [`capacity_problem_of`] without
+/// its words, for the planner's check of every pair.
+pub fn capacity_fits(pools: [&Pool; 2], carried: [u64; 2]) -> bool {
+    let combined = carried[0].saturating_add(carried[1]);
+    pools.iter().all(|p| broken_limit(p, combined).is_none())
+}
+
+/// A limit of one pool that carrying `combined` users breaks.
+enum Limit<'p> {
+    EnterpriseMax(&'p Pool),
+    Servers { pool: &'p Pool, needed: u64 },
+    StandardMax(&'p Pool),
+}
+
+fn broken_limit(p: &Pool, combined: u64) -> Option<Limit<'_>> {
+    match p.edition {
+        Some(Edition::Enterprise) if combined > ENTERPRISE_MAX_USERS => {
+            Some(Limit::EnterpriseMax(p))
+        }
+        Some(Edition::Enterprise) => {
+            let needed = combined.div_ceil(USERS_PER_FRONT_END).min(MAX_FRONT_ENDS);
+            // No pool has 0 servers: 0 means no input counted them (an inventory without
+            // a server column), and unknown facts never raise a finding.
+            (p.servers > 0 && u64::from(p.servers) < needed)
+                .then_some(Limit::Servers { pool: p, needed })
+        }
+        Some(Edition::Standard) if combined > STANDARD_MAX_USERS => Some(Limit::StandardMax(p)),
+        _ => None,
+    }
+}
+
+impl Limit<'_> {
+    fn message(self) -> Message {
+        match self {
+            Limit::EnterpriseMax(p) => Message::new("msg.capacity.enterprise_max")
+                .arg("pool", &p.fqdn)
+                .arg("max", ENTERPRISE_MAX_USERS.to_string()),
+            Limit::Servers { pool, needed } => Message::new("msg.capacity.servers")
+                .arg("pool", &pool.fqdn)
+                .arg("servers", pool.servers.to_string())
+                .arg("needed", needed.to_string()),
+            Limit::StandardMax(p) => Message::new("msg.capacity.standard_max")
+                .arg("pool", &p.fqdn)
+                .arg("max", STANDARD_MAX_USERS.to_string()),
+        }
     }
 }
 
