@@ -565,13 +565,7 @@ impl Body {
                 Event::Eof => return Err(truncated(r, &self.open)),
             };
             let local = local_part(start.name().0);
-            let next = handle_start(
-                r,
-                &ns,
-                local,
-                &start,
-                &mut self.records.ctx(self.open.len()),
-            )?;
+            let next = handle_start(r, &ns, local, &start, self.open.len(), &mut self.records)?;
             if empty || next == Next::Consumed {
                 self.records.close_self_closed(&mut self.doc, local);
                 continue;
@@ -594,8 +588,8 @@ fn truncated(r: &XmlReader<'_>, open: &[(usize, u32)]) -> XmlError {
     ))
 }
 
-/// The records being read: each is opened by its start tag and closed into the document by its
-/// end tag (or at once when its element is empty).
+/// The records being read, which the start tag handlers open and fill: each is opened by its
+/// start tag and closed into the document by its end tag (or at once when its element is empty).
 #[derive(Default)]
 struct OpenRecords {
     site: Option<DocSite>,
@@ -609,21 +603,6 @@ struct OpenRecords {
 }
 
 impl OpenRecords {
-    /// What the start tag handlers see and fill.
-    fn ctx(&mut self, depth: usize) -> Ctx<'_> {
-        Ctx {
-            site: &mut self.site,
-            cluster: &mut self.cluster,
-            sql_cluster: &mut self.sql_cluster,
-            sql_name: &mut self.sql_name,
-            service: &mut self.service,
-            part: &mut self.part,
-            dependency: &mut self.dependency,
-            install_sql_name: &mut self.install_sql_name,
-            depth,
-        }
-    }
-
     /// The end tag of an element in namespace `ns`: close the record it ends, if any.
     fn close(&mut self, doc: &mut TopologyDoc, ns: &str, local: &str) {
         if ns != NS_TOPOLOGY {
@@ -711,25 +690,15 @@ fn local_part(name: &str) -> &str {
     }
 }
 
-struct Ctx<'c> {
-    site: &'c mut Option<DocSite>,
-    cluster: &'c mut Option<DocCluster>,
-    sql_cluster: &'c mut Option<String>,
-    sql_name: &'c mut Option<String>,
-    service: &'c mut Option<DocService>,
-    part: &'c mut ServicePart,
-    dependency: &'c mut Option<DocDependency>,
-    install_sql_name: &'c mut Option<String>,
-    depth: usize,
-}
-
 /// Handle one start tag and say what to do with its content: which record it opens or fills.
+/// `depth` is the number of elements open around it (1 inside the root).
 fn handle_start<'a>(
     r: &mut XmlReader<'a>,
     ns: &str,
     local: &str,
     e: &BytesStart<'a>,
-    c: &mut Ctx<'_>,
+    depth: usize,
+    c: &mut OpenRecords,
 ) -> Result<Next, XmlError> {
     if ns == NS_SERVICE_ROLES {
         return read_role_settings(r, local, e, c);
@@ -738,36 +707,36 @@ fn handle_start<'a>(
         return Ok(Next::Skip);
     }
     match local {
-        "Sites" | "Clusters" | "SqlInstances" | "Services" if c.depth == 1 => Ok(Next::Read),
+        "Sites" | "Clusters" | "SqlInstances" | "Services" if depth == 1 => Ok(Next::Read),
         "CentralSite" | "BranchSite" => open_site(r, local, e, c),
         "Name" if c.site.is_some() && c.cluster.is_none() => read_site_name(r, c),
         "ParentSite" if c.site.is_some() => read_parent_site(r, e, c),
         "Cluster" => open_cluster(r, e, c),
         "ClusterId" => read_cluster_id(r, e, c),
         "Machine" if c.cluster.is_some() => read_machine(r, e, c),
-        "SqlInstance" if c.depth == 2 => {
-            *c.sql_cluster = None;
-            *c.sql_name = None;
+        "SqlInstance" if depth == 2 => {
+            c.sql_cluster = None;
+            c.sql_name = None;
             Ok(Next::Read)
         }
         "SqlInstanceId" if c.service.is_none() => {
-            *c.sql_name = Some(r.attr(e, "Name")?.unwrap_or_default());
+            c.sql_name = Some(r.attr(e, "Name")?.unwrap_or_default());
             Ok(Next::Read)
         }
-        "SqlInstanceId" if *c.part == ServicePart::InstalledOn => {
-            *c.install_sql_name = Some(r.attr(e, "Name")?.unwrap_or_default());
-            *c.part = ServicePart::InstalledOnSql;
+        "SqlInstanceId" if c.part == ServicePart::InstalledOn => {
+            c.install_sql_name = Some(r.attr(e, "Name")?.unwrap_or_default());
+            c.part = ServicePart::InstalledOnSql;
             Ok(Next::Read)
         }
-        "Service" if c.depth == 2 => open_service(r, e, c),
+        "Service" if depth == 2 => open_service(r, e, c),
         "ServiceId" if c.service.is_some() => read_service_id(r, e, c),
         "DependsOn" if c.service.is_some() => Ok(Next::Read),
         "Dependency" if c.service.is_some() => open_dependency(r, e, c),
         "InstalledOn" if c.service.is_some() => {
-            *c.part = ServicePart::InstalledOn;
+            c.part = ServicePart::InstalledOn;
             Ok(Next::Read)
         }
-        "Backup" if c.service.is_some() && *c.part == ServicePart::Own => open_backup(r, e, c),
+        "Backup" if c.service.is_some() && c.part == ServicePart::Own => open_backup(r, e, c),
         _ => Ok(Next::Skip),
     }
 }
@@ -778,7 +747,7 @@ fn read_role_settings<'a>(
     r: &mut XmlReader<'a>,
     local: &str,
     e: &BytesStart<'a>,
-    c: &mut Ctx<'_>,
+    c: &mut OpenRecords,
 ) -> Result<Next, XmlError> {
     match local {
         "RegistrarService" => {
@@ -804,10 +773,10 @@ fn open_site<'a>(
     r: &mut XmlReader<'a>,
     local: &str,
     e: &BytesStart<'a>,
-    c: &mut Ctx<'_>,
+    c: &mut OpenRecords,
 ) -> Result<Next, XmlError> {
     let [id, parent_id] = r.attrs(e, ["SiteId", "ParentSiteId"])?;
-    *c.site = Some(DocSite {
+    c.site = Some(DocSite {
         id: id.map(Cow::into_owned).unwrap_or_default(),
         name: None,
         kind: if local == "CentralSite" {
@@ -822,7 +791,7 @@ fn open_site<'a>(
 }
 
 /// The site's `Name` text (D8), read here end tag included.
-fn read_site_name(r: &mut XmlReader<'_>, c: &mut Ctx<'_>) -> Result<Next, XmlError> {
+fn read_site_name(r: &mut XmlReader<'_>, c: &mut OpenRecords) -> Result<Next, XmlError> {
     let name = r.text_content()?;
     if let Some(s) = c.site.as_mut() {
         s.name = Some(name);
@@ -834,7 +803,7 @@ fn read_site_name(r: &mut XmlReader<'_>, c: &mut Ctx<'_>) -> Result<Next, XmlErr
 fn read_parent_site<'a>(
     r: &mut XmlReader<'a>,
     e: &BytesStart<'a>,
-    c: &mut Ctx<'_>,
+    c: &mut OpenRecords,
 ) -> Result<Next, XmlError> {
     if let Some(s) = c.site.as_mut() {
         s.parent_id = r.attr(e, "SiteId")?.or(s.parent_id.take());
@@ -846,9 +815,9 @@ fn read_parent_site<'a>(
 fn open_cluster<'a>(
     r: &mut XmlReader<'a>,
     e: &BytesStart<'a>,
-    c: &mut Ctx<'_>,
+    c: &mut OpenRecords,
 ) -> Result<Next, XmlError> {
-    *c.cluster = Some(DocCluster {
+    c.cluster = Some(DocCluster {
         key: String::new(),
         site_id: String::new(),
         fqdn: r.attr(e, "Fqdn")?.unwrap_or_default(),
@@ -864,7 +833,7 @@ fn open_cluster<'a>(
 fn read_cluster_id<'a>(
     r: &mut XmlReader<'a>,
     e: &BytesStart<'a>,
-    c: &mut Ctx<'_>,
+    c: &mut OpenRecords,
 ) -> Result<Next, XmlError> {
     let [site_id, number] = r.attrs(e, ["SiteId", "Number"])?;
     let (site_id, number) = (site_id.unwrap_or_default(), number.unwrap_or_default());
@@ -873,7 +842,7 @@ fn read_cluster_id<'a>(
         cl.key = key;
         cl.site_id = site_id.into_owned();
     } else if let Some(s) = c.service.as_mut() {
-        match *c.part {
+        match c.part {
             ServicePart::InstalledOn => s.installed_on = Placement::Cluster(key),
             ServicePart::InstalledOnSql => {
                 let name = c.install_sql_name.as_deref().unwrap_or_default();
@@ -882,7 +851,7 @@ fn read_cluster_id<'a>(
             _ => {}
         }
     } else if c.sql_name.is_some() {
-        *c.sql_cluster = Some(key);
+        c.sql_cluster = Some(key);
     }
     Ok(Next::Skip)
 }
@@ -891,7 +860,7 @@ fn read_cluster_id<'a>(
 fn read_machine<'a>(
     r: &mut XmlReader<'a>,
     e: &BytesStart<'a>,
-    c: &mut Ctx<'_>,
+    c: &mut OpenRecords,
 ) -> Result<Next, XmlError> {
     if let (Some(cl), Some(fqdn)) = (c.cluster.as_mut(), r.attr(e, "Fqdn")?) {
         cl.machines.push(fqdn);
@@ -903,9 +872,9 @@ fn read_machine<'a>(
 fn open_service<'a>(
     r: &mut XmlReader<'a>,
     e: &BytesStart<'a>,
-    c: &mut Ctx<'_>,
+    c: &mut OpenRecords,
 ) -> Result<Next, XmlError> {
-    *c.service = Some(DocService {
+    c.service = Some(DocService {
         key: String::new(),
         display: None,
         role: String::new(),
@@ -917,7 +886,7 @@ fn open_service<'a>(
         cms_active: None,
         line: r.line(),
     });
-    *c.part = ServicePart::Own;
+    c.part = ServicePart::Own;
     Ok(Next::Read)
 }
 
@@ -926,7 +895,7 @@ fn open_service<'a>(
 fn read_service_id<'a>(
     r: &mut XmlReader<'a>,
     e: &BytesStart<'a>,
-    c: &mut Ctx<'_>,
+    c: &mut OpenRecords,
 ) -> Result<Next, XmlError> {
     let [site_id, role, instance] = r.attrs(e, ["SiteId", "RoleName", "Instance"])?;
     let (site_id, role, instance) = (
@@ -935,7 +904,7 @@ fn read_service_id<'a>(
         instance.unwrap_or_default(),
     );
     let key = service_key(&site_id, &role, &instance);
-    match *c.part {
+    match c.part {
         ServicePart::Own => {
             if let Some(s) = c.service.as_mut() {
                 s.key = key;
@@ -965,14 +934,14 @@ fn read_service_id<'a>(
 fn open_dependency<'a>(
     r: &mut XmlReader<'a>,
     e: &BytesStart<'a>,
-    c: &mut Ctx<'_>,
+    c: &mut OpenRecords,
 ) -> Result<Next, XmlError> {
-    *c.dependency = Some(DocDependency {
+    c.dependency = Some(DocDependency {
         target: String::new(),
         usage: r.attr(e, "Usage")?.unwrap_or_default(),
         line: r.line(),
     });
-    *c.part = ServicePart::Dependency;
+    c.part = ServicePart::Dependency;
     Ok(Next::Read)
 }
 
@@ -981,7 +950,7 @@ fn open_dependency<'a>(
 fn open_backup<'a>(
     r: &mut XmlReader<'a>,
     e: &BytesStart<'a>,
-    c: &mut Ctx<'_>,
+    c: &mut OpenRecords,
 ) -> Result<Next, XmlError> {
     let [enable_failover, failure_detection, failback] = r.attrs(
         e,
@@ -1000,7 +969,7 @@ fn open_backup<'a>(
             line: r.line(),
         });
     }
-    *c.part = ServicePart::Backup;
+    c.part = ServicePart::Backup;
     Ok(Next::Read)
 }
 
