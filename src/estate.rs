@@ -274,8 +274,12 @@ pub fn build(inputs: EstateInputs) -> Estate {
                 }));
             let stating = by_fqdn.entry(p.fqdn.as_str()).or_default();
             stating.recs.push((p, r.input.format));
-            if stating.machines_at.is_none() && !p.machines.is_empty() {
-                stating.machines_at = Some((record, pool));
+            if stating.machines.is_none() && !p.machines.is_empty() {
+                stating.machines = Some(MachinesAt {
+                    record,
+                    pool,
+                    count: p.machines.len(),
+                });
             }
         }
     }
@@ -285,8 +289,8 @@ pub fn build(inputs: EstateInputs) -> Estate {
     // The machines move out of the records, which are dropped here: copying them was a tenth of
     // merging a large topology.
     for (pool, at) in estate.pools.iter_mut().zip(machines_at) {
-        if let Some((record, p)) = at {
-            pool.machines = std::mem::take(&mut records[record].pools[p].machines);
+        if let Some(at) = at {
+            pool.machines = std::mem::take(&mut records[at.record].pools[at.pool].machines);
         }
     }
     estate.sites = sites.into_values().collect();
@@ -295,11 +299,19 @@ pub fn build(inputs: EstateInputs) -> Estate {
 }
 
 /// The records naming one pool, by authority, with the format of the input each comes from; and
-/// where the machines of the pool are: (record, pool) of the first that lists any.
+/// where the machines of the pool are: the first record that lists any.
 #[derive(Default)]
 struct Stating<'r> {
     recs: Vec<(&'r PoolRecord, Format)>,
-    machines_at: Option<(usize, usize)>,
+    machines: Option<MachinesAt>,
+}
+
+/// The pool record whose machines the merged pool gets (`build` moves them in), and how many.
+#[derive(Clone, Copy)]
+struct MachinesAt {
+    record: usize,
+    pool: usize,
+    count: usize,
 }
 
 /// A site as one input states it: the first statement gives it; a parent or a branch kind from a
@@ -323,7 +335,7 @@ fn merge_pools(
     by_fqdn: &BTreeMap<&str, Stating<'_>>,
     sites: &mut BTreeMap<String, Site>,
     estate: &mut Estate,
-) -> Vec<Option<(usize, usize)>> {
+) -> Vec<Option<MachinesAt>> {
     let mut machines_at = Vec::with_capacity(by_fqdn.len());
     estate.pools.reserve(by_fqdn.len());
     // Site names compare trimmed, whitespace-collapsed and case-insensitively: a pool row saying
@@ -333,8 +345,8 @@ fn merge_pools(
         .map(|name| (site_key(name), name.clone()))
         .collect();
     for (fqdn, stating) in by_fqdn {
-        let mut pool = merge_pool(fqdn, &stating.recs, &mut estate.conflicts);
-        machines_at.push(stating.machines_at);
+        let mut pool = merge_pool(fqdn, stating, &mut estate.conflicts);
+        machines_at.push(stating.machines);
         if let Some(site) = &mut pool.site {
             let known = spelling
                 .entry(site_key(site))
@@ -575,14 +587,6 @@ impl<'r, 'c> PoolMerge<'r, 'c> {
         Some(f.value)
     }
 
-    /// How many machines the first record that lists any names (`build` moves them in).
-    fn machine_count(&self) -> usize {
-        self.recs
-            .iter()
-            .find(|(r, _)| !r.machines.is_empty())
-            .map_or(0, |(r, _)| r.machines.len())
-    }
-
     /// Only inventories name it: a pool still to be built.
     fn planned(&self) -> bool {
         self.recs
@@ -591,9 +595,9 @@ impl<'r, 'c> PoolMerge<'r, 'c> {
     }
 }
 
-fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, Format)], conflicts: &mut Vec<Conflict>) -> Pool {
+fn merge_pool(fqdn: &str, stating: &Stating<'_>, conflicts: &mut Vec<Conflict>) -> Pool {
     use Disagreement::{Ignored, Reported};
-    let mut m = PoolMerge::new(fqdn, recs, conflicts);
+    let mut m = PoolMerge::new(fqdn, &stating.recs, conflicts);
     // Berlin and " berlin " are one site; the most authoritative spelling (the topology's) is kept.
     let site = m
         .pick_with(
@@ -630,7 +634,7 @@ fn merge_pool(fqdn: &str, recs: &[(&PoolRecord, Format)], conflicts: &mut Vec<Co
         .pick(Fact::BackupService, |r| r.backup_service.as_ref(), Ignored)
         .cloned();
     let cms = m.pick(Fact::Cms, |r| r.cms.as_ref(), Ignored).copied();
-    let machine_count = m.machine_count();
+    let machine_count = stating.machines.map_or(0, |at| at.count);
     Pool {
         fqdn: fqdn.to_owned(),
         site,
