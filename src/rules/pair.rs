@@ -257,8 +257,20 @@ pub fn base_os(os: &str) -> String {
 /// Users a pool must carry: its own plus those of the branch registrars it backs (DOMAIN.md §6).
 /// `None` when its own users are unknown.
 pub fn carried_users(estate: &Estate, pool: &Pool) -> Option<u64> {
+    carried_users_by(pool, estate.pools.iter().map(|b| (b, b.backup.as_deref())))
+}
+
+/// [`carried_users`] with each pool's backup as `backups` gives it (the planner's, once branch
+/// registrars have moved) instead of the one its estate names.
+pub fn carried_users_by<'e>(
+    pool: &Pool,
+    backups: impl Iterator<Item = (&'e Pool, Option<&'e str>)>,
+) -> Option<u64> {
     let own = pool.users?;
-    Some(own.saturating_add(branch_users(backed_branches(estate, pool))))
+    let backed = backups
+        .filter(|(b, backup)| b.role == Role::Branch && *backup == Some(pool.fqdn.as_str()))
+        .map(|(b, _)| b);
+    Some(own.saturating_add(branch_users(backed)))
 }
 
 /// The users of `branches` that are known, summed. Saturating: a count above any limit must still
@@ -279,10 +291,16 @@ pub struct CarriedUsers<'e> {
 
 impl<'e> CarriedUsers<'e> {
     pub fn of(estate: &'e Estate) -> CarriedUsers<'e> {
+        CarriedUsers::by(estate.pools.iter().map(|b| (b, b.backup.as_deref())))
+    }
+
+    /// [`CarriedUsers::of`] with each pool's backup as `backups` gives it (see
+    /// [`carried_users_by`]).
+    pub fn by(backups: impl Iterator<Item = (&'e Pool, Option<&'e str>)>) -> CarriedUsers<'e> {
         let mut by_backup: std::collections::HashMap<&'e str, Vec<&'e Pool>> =
             std::collections::HashMap::new();
-        for b in estate.pools.iter().filter(|b| b.role == Role::Branch) {
-            if let Some(backup) = b.backup.as_deref() {
+        for (b, backup) in backups.filter(|(b, _)| b.role == Role::Branch) {
+            if let Some(backup) = backup {
                 by_backup.entry(backup).or_default().push(b);
             }
         }
