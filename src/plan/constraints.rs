@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use crate::i18n::{Lang, Message};
 use crate::model::{Edition, Pool, Version};
-use crate::rules::pair::{CarriedUsers, base_os, capacity_fits, capacity_problem_of};
+use crate::rules::pair::{CarriedUsers, base_os, capacity_problem_of, most_users};
 
 /// Why two pools cannot be a pair. Values are the two pools' own, in the order of the pair.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +58,8 @@ pub struct PairFacts {
     /// [`carried_users`](crate::rules::pair::carried_users): its own users and those of the
     /// branch registrars it backs.
     pub carried_users: Option<u64>,
+    /// [`most_users`]: the pair check compares numbers instead of working out each limit again.
+    pub most_users: u64,
 }
 
 impl PairFacts {
@@ -65,6 +67,7 @@ impl PairFacts {
         PairFacts {
             base_os: pool.os.as_deref().map(base_os),
             carried_users: carried.of_pool(pool),
+            most_users: most_users(pool),
         }
     }
 }
@@ -171,9 +174,10 @@ pub fn compatible([a, b]: [&Pool; 2], facts: [&PairFacts; 2], forbidden: &Forbid
         || pair.editions_differ()
         || pair.platforms().is_some()
         || pair.base_os_differs()
-        || pair
-            .carried()
-            .is_some_and(|carried| !capacity_fits([a, b], carried))
+        || pair.carried().is_some_and(|[ca, cb]| {
+            // `capacity_problem_of` without its words, from each pool's limit worked out once.
+            ca.saturating_add(cb) > facts[0].most_users.min(facts[1].most_users)
+        })
         || forbidden.contains(&a.fqdn, &b.fqdn))
 }
 

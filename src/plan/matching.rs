@@ -77,7 +77,7 @@ pub fn best_matching(n: usize, candidates: &[Candidate]) -> Vec<(usize, usize)> 
     if n < 2 || candidates.is_empty() {
         return Vec::new();
     }
-    let exact = Exact::new(n, candidates);
+    let exact = Exact::new(n);
     let mut pairs = Vec::new();
     for mut component in components(n, candidates) {
         let shortcut = if component.vertices.len() >= SHORTCUT_FROM {
@@ -105,13 +105,19 @@ struct Exact {
 }
 
 impl Exact {
-    fn new(n: usize, candidates: &[Candidate]) -> Exact {
+    fn new(n: usize) -> Exact {
         let levels = Levels::for_vertices(n);
-        let heaviest = candidates
-            .iter()
-            .map(|c| levels.weight(n, c))
-            .max()
-            .unwrap_or(0);
+        // The weight of a cross-site, kept pair of neighbours, which no edge exceeds: enough to
+        // choose the width, without a pass over the n² candidates of a large estate.
+        let heaviest = levels.weight(
+            n.max(2),
+            &Candidate {
+                a: 0,
+                b: 1,
+                cross_site: true,
+                kept: true,
+            },
+        );
         // The solver keeps dual variables of a few times the heaviest edge below `W::MAX / 4`;
         // i64 is faster and suffices for any realistic estate (thousands of pools), i128 beyond.
         let small = heaviest <= i128::from(i64::MAX / 64);
@@ -414,7 +420,7 @@ mod tests {
     }
 
     fn shortcut(n: usize, candidates: &[Candidate]) -> Vec<Option<Vec<(usize, usize)>>> {
-        let exact = Exact::new(n, candidates);
+        let exact = Exact::new(n);
         components(n, candidates)
             .iter_mut()
             .map(|c| all_cross_site(&exact, c))
@@ -456,7 +462,7 @@ mod tests {
         let found = shortcut(n, &c).remove(0).expect("balanced sites");
         assert!(is_matching(n, &c, &found));
         let mut dense = Vec::new();
-        let exact = Exact::new(n, &c);
+        let exact = Exact::new(n);
         for component in components(n, &c) {
             dense.extend(exact.solve(&component));
         }
@@ -484,7 +490,7 @@ mod tests {
                         .is_multiple_of(one_in)
                 };
                 let c = graph(&sites, |a, b| bit(blocked_seed, a, b, 4), |a, b| bit(kept_seed, a, b, 5));
-                let exact = Exact::new(n, &c);
+                let exact = Exact::new(n);
                 for mut component in components(n, &c) {
                     let dense = exact.solve(&component);
                     if let Some(found) = all_cross_site(&exact, &mut component) {

@@ -15,10 +15,7 @@ use serde::Serialize;
 
 use crate::i18n::{Lang, Message};
 use crate::model::{CmsRole, Edition, Estate, Failover, Pool, Role, Version};
-use crate::rules::pair::{
-    CarriedUsers, ENTERPRISE_MAX_USERS, MAX_FRONT_ENDS, STANDARD_MAX_USERS, USERS_PER_FRONT_END,
-    carried_users_by,
-};
+use crate::rules::pair::{CarriedUsers, carried_users_by, most_users};
 pub use constraints::Blocker;
 use constraints::{Forbidden, PairFacts, ValuesOrder, blockers_with, describe_partner, ordered};
 pub use error::{NotTogether, PairOption, PlanError, RequestedPair, SuccessorProblem};
@@ -1454,18 +1451,7 @@ fn side_reasons(migration: &Migration, side: &PairSide) -> Vec<Message> {
 /// ends carry, less both pools' users. `None` when either side's users are unknown.
 fn spare(after: &AfterMoves<'_>, pair: &[&Pool; 2]) -> Option<i128> {
     let combined = after.carried_users(pair[0])? + after.carried_users(pair[1])?;
-    let limit = pair
-        .iter()
-        .filter_map(|p| match p.edition {
-            Some(Edition::Enterprise) if p.servers > 0 && u64::from(p.servers) < MAX_FRONT_ENDS => {
-                Some(ENTERPRISE_MAX_USERS.min(u64::from(p.servers) * USERS_PER_FRONT_END))
-            }
-            Some(Edition::Enterprise) => Some(ENTERPRISE_MAX_USERS),
-            Some(Edition::Standard) => Some(STANDARD_MAX_USERS),
-            None => None,
-        })
-        .min()
-        .unwrap_or(u64::MAX);
+    let limit = pair.iter().map(|p| most_users(p)).min().unwrap_or(u64::MAX);
     Some(i128::from(limit) - i128::from(combined))
 }
 

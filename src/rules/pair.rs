@@ -355,11 +355,22 @@ pub fn capacity_problem_of(pools: [&Pool; 2], carried: [u64; 2]) -> Option<Messa
     }
 }
 
-/// Whether two pools that carry `carried` users each fit together: [`capacity_problem_of`] without
-/// its words, for the planner's check of every pair.
-pub fn capacity_fits(pools: [&Pool; 2], carried: [u64; 2]) -> bool {
-    let combined = carried[0].saturating_add(carried[1]);
-    pools.iter().all(|p| broken_limit(p, combined).is_none())
+/// The most users a pair can carry before it breaks a limit of `p` (`u64::MAX` when its edition is
+/// unknown): `broken_limit(p, combined)` is `None` exactly when `combined` is at most this, so two
+/// pools fit together when their combined users are at most the smaller of their two numbers
+/// ([`capacity_problem_of`] without its words). Worked out once per pool for the planner, which
+/// checks n² pairs.
+pub fn most_users(p: &Pool) -> u64 {
+    match p.edition {
+        // `broken_limit` asks for more front ends than the pool has from `servers` ×
+        // USERS_PER_FRONT_END + 1 users on, but never for more than MAX_FRONT_ENDS.
+        Some(Edition::Enterprise) if p.servers > 0 && u64::from(p.servers) < MAX_FRONT_ENDS => {
+            ENTERPRISE_MAX_USERS.min(u64::from(p.servers) * USERS_PER_FRONT_END)
+        }
+        Some(Edition::Enterprise) => ENTERPRISE_MAX_USERS,
+        Some(Edition::Standard) => STANDARD_MAX_USERS,
+        None => u64::MAX,
+    }
 }
 
 /// A limit of one pool that carrying `combined` users breaks.
@@ -576,6 +587,30 @@ mod tests {
         assert!(run(vec![a.clone(), b.clone()]).is_empty());
         b.servers = 2;
         assert_eq!(codes(&run(vec![a, b])), ["pair-capacity"]);
+    }
+
+    #[test]
+    fn most_users_is_where_a_limit_breaks() {
+        let (mut p, _) = pair();
+        for edition in [Some(Edition::Enterprise), Some(Edition::Standard), None] {
+            for servers in 0..=14 {
+                p.edition = edition;
+                p.servers = servers;
+                let most = most_users(&p);
+                let around = |n: u64| [n.saturating_sub(1), n, n.saturating_add(1)];
+                let counts = [0, 1, STANDARD_MAX_USERS, ENTERPRISE_MAX_USERS, u64::MAX]
+                    .into_iter()
+                    .chain((1..=MAX_FRONT_ENDS + 1).map(|k| k * USERS_PER_FRONT_END))
+                    .flat_map(around);
+                for combined in counts {
+                    assert_eq!(
+                        broken_limit(&p, combined).is_none(),
+                        combined <= most,
+                        "{edition:?}, {servers} servers, {combined} users"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
