@@ -1044,10 +1044,7 @@ impl<'e> BlockerTable<'e> {
         forbidden: &'e Forbidden,
     ) -> BlockerTable<'e> {
         let carried = CarriedUsers::of(target);
-        let facts = eligible
-            .iter()
-            .map(|p| PairFacts::of(&carried, p))
-            .collect();
+        let facts = PairFacts::all(&carried, eligible);
         BlockerTable {
             eligible,
             facts,
