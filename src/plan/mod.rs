@@ -9,7 +9,7 @@ mod error;
 pub(crate) mod matching;
 pub(crate) mod migration;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -1226,16 +1226,16 @@ fn planned_pair(
     }
 }
 
-/// Pools `p` is paired with today (either side names the other) besides `new_partner`, leaving out
-/// those that cannot have had a Backup Service with it (Lync 2010 pools, other roles).
 /// The pools of an estate by the backup each names, so that "which pools name this one" is a
 /// lookup: it is asked for every planned pool, and a scan of the estate each time made the plan
 /// quadratic in the pools (a fifth of its time at 4,000 pools). In estate order within one name.
-struct NamedBy<'e>(HashMap<&'e str, Vec<&'e Pool>>);
+/// foldhash rather than std's SipHash: it is only looked up, never iterated, and hashing was most
+/// of building it.
+struct NamedBy<'e>(foldhash::HashMap<&'e str, Vec<&'e Pool>>);
 
 impl<'e> NamedBy<'e> {
     fn new(estate: &'e Estate) -> NamedBy<'e> {
-        let mut by: HashMap<&'e str, Vec<&'e Pool>> = HashMap::new();
+        let mut by: foldhash::HashMap<&'e str, Vec<&'e Pool>> = foldhash::HashMap::default();
         for p in &estate.pools {
             if let Some(backup) = p.backup.as_deref() {
                 by.entry(backup).or_default().push(p);
@@ -1250,6 +1250,8 @@ impl<'e> NamedBy<'e> {
     }
 }
 
+/// Pools `p` is paired with today (either side names the other) besides `new_partner`, leaving out
+/// those that cannot have had a Backup Service with it (Lync 2010 pools, other roles).
 fn former_partners(
     estate: &Estate,
     named_by: &NamedBy<'_>,
