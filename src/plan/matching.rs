@@ -17,8 +17,6 @@
 //! partners whose names sort together (`pool01` with `pool02`). It and the graph depend only on the
 //! FQDNs, and the solver is deterministic, so the plan does not depend on the order of the inputs.
 
-use std::borrow::Cow;
-
 use integer_blossom::{Weight, max_weight_matching};
 
 /// A candidate pair between vertices `a < b`.
@@ -176,19 +174,8 @@ fn all_cross_site(exact: &Exact, component: &mut Component<'_>) -> Option<Vec<(u
         paired[a] = true;
         paired[b] = true;
     }
-    // Edges are looked up by binary search: the planner lists them in (a, b) order already.
-    if !component.edges.is_sorted_by_key(|c| (c.a, c.b)) {
-        component
-            .edges
-            .to_mut()
-            .sort_unstable_by_key(|c| (c.a, c.b));
-    }
-    let cross_site = |a: usize, b: usize| {
-        component
-            .edges
-            .binary_search_by_key(&(a, b), |c| (c.a, c.b))
-            .is_ok_and(|i| component.edges[i].cross_site)
-    };
+    component.edges.sort();
+    let cross_site = |a: usize, b: usize| component.edges.cross_site(a, b);
     let kept_pairs = pairs.len();
     let mut waiting: Vec<usize> = Vec::new();
     for &v in &component.vertices {
@@ -222,8 +209,56 @@ fn all_cross_site(exact: &Exact, component: &mut Component<'_>) -> Option<Vec<(u
 /// The vertices of one connected component of the candidate graph (ascending) and its edges.
 struct Component<'c> {
     vertices: Vec<usize>,
-    /// Borrowed when the component holds every candidate (see [`components`]).
-    edges: Cow<'c, [Candidate]>,
+    edges: Edges<'c>,
+}
+
+/// The edges of a component: every candidate, borrowed as it is, when the component holds them all
+/// (an estate whose pools can all pair with each other, as the synthetic ones); else a list of its
+/// own. A list of the n² edges of such an estate was, at 400 pools, 640 kB touched for the first
+/// time and most of the instructions of [`components`].
+enum Edges<'c> {
+    All(&'c [Candidate]),
+    Listed(Vec<&'c Candidate>),
+}
+
+impl<'c> Edges<'c> {
+    fn iter(&self) -> impl Iterator<Item = &'c Candidate> + '_ {
+        let (all, listed): (&'c [Candidate], &[&'c Candidate]) = match self {
+            Edges::All(all) => (all, &[]),
+            Edges::Listed(listed) => (&[], listed),
+        };
+        all.iter().chain(listed.iter().copied())
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        match self {
+            Edges::All(all) => all.len(),
+            Edges::Listed(listed) => listed.len(),
+        }
+    }
+
+    /// Puts the edges in (a, b) order, which [`Edges::cross_site`] searches; the planner lists
+    /// them so already.
+    fn sort(&mut self) {
+        if self.iter().is_sorted_by_key(|c| (c.a, c.b)) {
+            return;
+        }
+        let mut listed: Vec<&'c Candidate> = self.iter().collect();
+        listed.sort_unstable_by_key(|c| (c.a, c.b));
+        *self = Edges::Listed(listed);
+    }
+
+    /// Whether `a`–`b` (`a < b`) is a cross-site edge; the edges are in (a, b) order.
+    fn cross_site(&self, a: usize, b: usize) -> bool {
+        let found = match self {
+            Edges::All(all) => all.binary_search_by_key(&(a, b), |c| (c.a, c.b)).map(|i| &all[i]),
+            Edges::Listed(listed) => listed
+                .binary_search_by_key(&(a, b), |c| (c.a, c.b))
+                .map(|i| listed[i]),
+        };
+        found.is_ok_and(|c| c.cross_site)
+    }
 }
 
 /// The connected components with at least one edge, in order of their smallest vertex.
@@ -250,29 +285,41 @@ fn components(n: usize, candidates: &[Candidate]) -> Vec<Component<'_>> {
     }
     // Each vertex's root once, not once per edge: a large estate has n² edges over n vertices.
     let roots: Vec<usize> = (0..n).map(|v| root(&mut parent, v)).collect();
-    // All edges in one component, as when every pool of an estate can pair with every other (the
-    // synthetic estates): the component borrows them. A copy of n² edges was, at 400 pools, a
-    // third of this function's instructions and 640 kB of memory touched for the first time.
+    // Every edge in one component: it borrows them (see [`Edges`]).
     if let Some(first) = candidates.first()
         && candidates.iter().all(|c| roots[c.a] == roots[first.a])
     {
         let r = roots[first.a];
         return vec![Component {
             vertices: (0..n).filter(|&v| roots[v] == r).collect(),
-            edges: Cow::Borrowed(candidates),
+            edges: Edges::All(candidates),
         }];
     }
+    // Each component's edges are counted first, so that its list is made at its size: grown by
+    // doubling, the edges of a large estate were copied on the way and their memory touched twice
+    // for the first time.
     let mut slot: Vec<Option<usize>> = vec![None; n];
-    let mut out: Vec<Component<'_>> = Vec::new();
+    let mut sizes: Vec<usize> = Vec::new();
     for c in candidates {
         let i = *slot[roots[c.a]].get_or_insert_with(|| {
-            out.push(Component {
-                vertices: Vec::new(),
-                edges: Cow::Owned(Vec::new()),
-            });
-            out.len() - 1
+            sizes.push(0);
+            sizes.len() - 1
         });
-        out[i].edges.to_mut().push(*c);
+        sizes[i] += 1;
+    }
+    let mut out: Vec<Component<'_>> = sizes
+        .iter()
+        .map(|&size| Component {
+            vertices: Vec::new(),
+            edges: Edges::Listed(Vec::with_capacity(size)),
+        })
+        .collect();
+    for c in candidates {
+        if let Some(i) = slot[roots[c.a]]
+            && let Edges::Listed(edges) = &mut out[i].edges
+        {
+            edges.push(c);
+        }
     }
     for (v, &r) in roots.iter().enumerate() {
         if let Some(i) = slot[r] {
