@@ -71,19 +71,9 @@ pub struct PairFacts {
 impl PairFacts {
     /// The facts of each of `pools`, in their order.
     pub fn all(carried: &CarriedUsers<'_>, pools: &[&Pool]) -> Vec<PairFacts> {
-        let bases: Vec<Option<String>> = pools
-            .iter()
-            .map(|p| p.os.as_deref().map(base_os))
-            .collect();
-        let rank: BTreeMap<&str, usize> = bases
-            .iter()
-            .flatten()
-            .map(String::as_str)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .enumerate()
-            .map(|(rank, base)| (base, rank))
-            .collect();
+        let bases: Vec<Option<String>> =
+            pools.iter().map(|p| p.os.as_deref().map(base_os)).collect();
+        let rank = ranks(bases.iter().flatten().map(String::as_str));
         pools
             .iter()
             .zip(&bases)
@@ -97,6 +87,17 @@ impl PairFacts {
             })
             .collect()
     }
+}
+
+/// Each distinct name of `names` to its place among them in sorted order, so that checks run for
+/// n² pairs compare numbers instead of names (the same name, the same rank).
+pub fn ranks<'a>(names: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, usize> {
+    names
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .enumerate()
+        .map(|(rank, name)| (name, rank))
+        .collect()
 }
 
 /// Every hard constraint the pair `a`–`b` breaks; empty when they can be paired.

@@ -252,7 +252,9 @@ impl<'c> Edges<'c> {
     /// Whether `a`–`b` (`a < b`) is a cross-site edge; the edges are in (a, b) order.
     fn cross_site(&self, a: usize, b: usize) -> bool {
         let found = match self {
-            Edges::All(all) => all.binary_search_by_key(&(a, b), |c| (c.a, c.b)).map(|i| &all[i]),
+            Edges::All(all) => all
+                .binary_search_by_key(&(a, b), |c| (c.a, c.b))
+                .map(|i| &all[i]),
             Edges::Listed(listed) => listed
                 .binary_search_by_key(&(a, b), |c| (c.a, c.b))
                 .map(|i| listed[i]),

@@ -17,7 +17,9 @@ use crate::i18n::{Lang, Message};
 use crate::model::{CmsRole, Edition, Estate, Failover, Pool, Role, Version};
 use crate::rules::pair::{CarriedUsers, carried_users_by, most_users};
 pub use constraints::Blocker;
-use constraints::{Forbidden, PairFacts, ValuesOrder, blockers_with, describe_partner, ordered};
+use constraints::{
+    Forbidden, PairFacts, ValuesOrder, blockers_with, describe_partner, ordered, ranks,
+};
 pub use error::{NotTogether, PairOption, PlanError, RequestedPair, SuccessorProblem};
 use matching::{Candidate, best_matching};
 pub use migration::Successor;
@@ -897,14 +899,7 @@ fn choose_pairs(
 /// its rank among the sites, and the eligible pool its backup names.
 fn candidates(eligible: &Eligible<'_>, table: &BlockerTable<'_>, free: &[usize]) -> Vec<Candidate> {
     let pools = &eligible.pools;
-    let site_rank: BTreeMap<&str, usize> = pools
-        .iter()
-        .filter_map(|p| p.site.as_deref())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .enumerate()
-        .map(|(rank, site)| (site, rank))
-        .collect();
+    let site_rank = ranks(pools.iter().filter_map(|p| p.site.as_deref()));
     let site_of: Vec<Option<usize>> = pools
         .iter()
         .map(|p| p.site.as_deref().map(|s| site_rank[s]))
