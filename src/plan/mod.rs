@@ -915,8 +915,12 @@ fn candidates(eligible: &Eligible<'_>, table: &BlockerTable<'_>, free: &[usize])
     // Room for every pair at once: most pools of an estate can pair with each other (a group of
     // one version and edition), and a list grown by doubling was copied on the way and touched
     // its memory twice for the first time (at 400 pools, 80,601 candidates and half the page
-    // faults of the whole run). Room that no candidate fills is never touched, so never resident.
-    let mut candidates = Vec::with_capacity(free.len() * free.len().saturating_sub(1) / 2);
+    // faults of the whole run). Room that no candidate fills is never touched, so never resident;
+    // still, beyond about 2,000 pools (48 MB) the list grows as needed rather than asking the
+    // system for room for every pair of a large estate whose groups are small.
+    const ROOM_AT_ONCE: usize = 1 << 21;
+    let pairs = free.len() * free.len().saturating_sub(1) / 2;
+    let mut candidates = Vec::with_capacity(pairs.min(ROOM_AT_ONCE));
     for (fa, &i) in free.iter().enumerate() {
         for (fb, &j) in free.iter().enumerate().skip(fa + 1) {
             if table.compatible(i, j) {
