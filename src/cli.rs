@@ -891,11 +891,18 @@ fn run_plan(args: PlanArgs) -> i32 {
         return usage_error(&e);
     }
     errors_to_stderr(&audit.errors);
-    if audit.errors.is_empty() {
+    let code = if audit.errors.is_empty() {
         EXIT_OK
     } else {
         EXIT_USAGE_OR_INPUT
-    }
+    };
+    // The process ends right after this: its memory goes back to the system at once, so freeing
+    // the estates and plans one allocation at a time would only delay the exit (issue 12,
+    // direction 5: 4.6 M instructions, about a tenth of the whole `plan` of 400 pools after the
+    // import). Only the binary does this; the library frees what it makes.
+    std::mem::forget(plans);
+    std::mem::forget(audit);
+    code
 }
 
 /// Files `diff --out DIR` writes, and the templates of the diff document.

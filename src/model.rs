@@ -3,7 +3,7 @@
 //! Importers produce [`InputRecords`] (statements of one file, with provenance); [`crate::estate`]
 //! merges the records of one estate into an [`Estate`]. Nothing here does IO.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -672,7 +672,9 @@ pub struct Estate {
     pub declared_successors: Vec<DeclaredSuccessor>,
     /// FQDN to index in `pools`, built on first lookup: rules look pools up per backup edge, and a
     /// linear scan made large estates quadratic. Estates are not changed after they are built.
-    pub pool_index: OnceLock<HashMap<String, usize>>,
+    /// foldhash rather than std's SipHash, which was most of building and using it (random seeds,
+    /// as std's).
+    pub pool_index: OnceLock<foldhash::HashMap<String, usize>>,
 }
 
 impl Estate {

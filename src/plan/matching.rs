@@ -75,7 +75,7 @@ pub fn best_matching(n: usize, candidates: &[Candidate]) -> Vec<(usize, usize)> 
     if n < 2 || candidates.is_empty() {
         return Vec::new();
     }
-    let exact = Exact::new(n, candidates);
+    let exact = Exact::new(n);
     let mut pairs = Vec::new();
     for mut component in components(n, candidates) {
         let shortcut = if component.vertices.len() >= SHORTCUT_FROM {
@@ -103,13 +103,19 @@ struct Exact {
 }
 
 impl Exact {
-    fn new(n: usize, candidates: &[Candidate]) -> Exact {
+    fn new(n: usize) -> Exact {
         let levels = Levels::for_vertices(n);
-        let heaviest = candidates
-            .iter()
-            .map(|c| levels.weight(n, c))
-            .max()
-            .unwrap_or(0);
+        // The weight of a cross-site, kept pair of neighbours, which no edge exceeds: enough to
+        // choose the width, without a pass over the n² candidates of a large estate.
+        let heaviest = levels.weight(
+            n.max(2),
+            &Candidate {
+                a: 0,
+                b: 1,
+                cross_site: true,
+                kept: true,
+            },
+        );
         // The solver keeps dual variables of a few times the heaviest edge below `W::MAX / 4`;
         // i64 is faster and suffices for any realistic estate (thousands of pools), i128 beyond.
         let small = heaviest <= i128::from(i64::MAX / 64);
@@ -157,7 +163,7 @@ fn all_cross_site(exact: &Exact, component: &mut Component<'_>) -> Option<Vec<(u
         .edges
         .iter()
         .filter(|c| c.cross_site && c.kept)
-        .map(|c| **c)
+        .copied()
         .collect();
     let mut pairs = Vec::with_capacity(k / 2);
     for part in components(exact.n, &kept_cross) {
@@ -168,16 +174,8 @@ fn all_cross_site(exact: &Exact, component: &mut Component<'_>) -> Option<Vec<(u
         paired[a] = true;
         paired[b] = true;
     }
-    // Edges are looked up by binary search: the planner lists them in (a, b) order already.
-    if !component.edges.is_sorted_by_key(|c| (c.a, c.b)) {
-        component.edges.sort_unstable_by_key(|c| (c.a, c.b));
-    }
-    let cross_site = |a: usize, b: usize| {
-        component
-            .edges
-            .binary_search_by_key(&(a, b), |c| (c.a, c.b))
-            .is_ok_and(|i| component.edges[i].cross_site)
-    };
+    component.edges.sort();
+    let cross_site = |a: usize, b: usize| component.edges.cross_site(a, b);
     let kept_pairs = pairs.len();
     let mut waiting: Vec<usize> = Vec::new();
     for &v in &component.vertices {
@@ -211,7 +209,58 @@ fn all_cross_site(exact: &Exact, component: &mut Component<'_>) -> Option<Vec<(u
 /// The vertices of one connected component of the candidate graph (ascending) and its edges.
 struct Component<'c> {
     vertices: Vec<usize>,
-    edges: Vec<&'c Candidate>,
+    edges: Edges<'c>,
+}
+
+/// The edges of a component: every candidate, borrowed as it is, when the component holds them all
+/// (an estate whose pools can all pair with each other, as the synthetic ones); else a list of its
+/// own. A list of the n² edges of such an estate was, at 400 pools, 640 kB touched for the first
+/// time and most of the instructions of [`components`].
+enum Edges<'c> {
+    All(&'c [Candidate]),
+    Listed(Vec<&'c Candidate>),
+}
+
+impl<'c> Edges<'c> {
+    fn iter(&self) -> impl Iterator<Item = &'c Candidate> + '_ {
+        let (all, listed): (&'c [Candidate], &[&'c Candidate]) = match self {
+            Edges::All(all) => (all, &[]),
+            Edges::Listed(listed) => (&[], listed),
+        };
+        all.iter().chain(listed.iter().copied())
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        match self {
+            Edges::All(all) => all.len(),
+            Edges::Listed(listed) => listed.len(),
+        }
+    }
+
+    /// Puts the edges in (a, b) order, which [`Edges::cross_site`] searches; the planner lists
+    /// them so already.
+    fn sort(&mut self) {
+        if self.iter().is_sorted_by_key(|c| (c.a, c.b)) {
+            return;
+        }
+        let mut listed: Vec<&'c Candidate> = self.iter().collect();
+        listed.sort_unstable_by_key(|c| (c.a, c.b));
+        *self = Edges::Listed(listed);
+    }
+
+    /// Whether `a`–`b` (`a < b`) is a cross-site edge; the edges are in (a, b) order.
+    fn cross_site(&self, a: usize, b: usize) -> bool {
+        let found = match self {
+            Edges::All(all) => all
+                .binary_search_by_key(&(a, b), |c| (c.a, c.b))
+                .map(|i| &all[i]),
+            Edges::Listed(listed) => listed
+                .binary_search_by_key(&(a, b), |c| (c.a, c.b))
+                .map(|i| listed[i]),
+        };
+        found.is_ok_and(|c| c.cross_site)
+    }
 }
 
 /// The connected components with at least one edge, in order of their smallest vertex.
@@ -226,6 +275,11 @@ fn components(n: usize, candidates: &[Candidate]) -> Vec<Component<'_>> {
         v
     }
     for c in candidates {
+        // The same parent is the same set. In a dense graph most vertices soon hang directly
+        // under the smallest, so most edges stop here (two loads instead of two root walks).
+        if parent[c.a] == parent[c.b] {
+            continue;
+        }
         let (ra, rb) = (root(&mut parent, c.a), root(&mut parent, c.b));
         if ra != rb {
             parent[ra.max(rb)] = ra.min(rb);
@@ -233,17 +287,41 @@ fn components(n: usize, candidates: &[Candidate]) -> Vec<Component<'_>> {
     }
     // Each vertex's root once, not once per edge: a large estate has n² edges over n vertices.
     let roots: Vec<usize> = (0..n).map(|v| root(&mut parent, v)).collect();
+    // Every edge in one component: it borrows them (see [`Edges`]).
+    if let Some(first) = candidates.first()
+        && candidates.iter().all(|c| roots[c.a] == roots[first.a])
+    {
+        let r = roots[first.a];
+        return vec![Component {
+            vertices: (0..n).filter(|&v| roots[v] == r).collect(),
+            edges: Edges::All(candidates),
+        }];
+    }
+    // Each component's edges are counted first, so that its list is made at its size: grown by
+    // doubling, the edges of a large estate were copied on the way and their memory touched twice
+    // for the first time.
     let mut slot: Vec<Option<usize>> = vec![None; n];
-    let mut out: Vec<Component<'_>> = Vec::new();
+    let mut sizes: Vec<usize> = Vec::new();
     for c in candidates {
         let i = *slot[roots[c.a]].get_or_insert_with(|| {
-            out.push(Component {
-                vertices: Vec::new(),
-                edges: Vec::new(),
-            });
-            out.len() - 1
+            sizes.push(0);
+            sizes.len() - 1
         });
-        out[i].edges.push(c);
+        sizes[i] += 1;
+    }
+    let mut out: Vec<Component<'_>> = sizes
+        .iter()
+        .map(|&size| Component {
+            vertices: Vec::new(),
+            edges: Edges::Listed(Vec::with_capacity(size)),
+        })
+        .collect();
+    for c in candidates {
+        if let Some(i) = slot[roots[c.a]]
+            && let Edges::Listed(edges) = &mut out[i].edges
+        {
+            edges.push(c);
+        }
     }
     for (v, &r) in roots.iter().enumerate() {
         if let Some(i) = slot[r] {
@@ -269,7 +347,7 @@ fn solve<W: Weight>(
             .expect("an edge's ends are in its component")
     };
     let mut weights = vec![W::ZERO; k * k];
-    for c in &component.edges {
+    for c in component.edges.iter() {
         weights[local(c.a) * k + local(c.b)] = convert(levels.weight(n, c));
     }
     max_weight_matching(&weights, k)
@@ -396,7 +474,7 @@ mod tests {
     }
 
     fn shortcut(n: usize, candidates: &[Candidate]) -> Vec<Option<Vec<(usize, usize)>>> {
-        let exact = Exact::new(n, candidates);
+        let exact = Exact::new(n);
         components(n, candidates)
             .iter_mut()
             .map(|c| all_cross_site(&exact, c))
@@ -438,7 +516,7 @@ mod tests {
         let found = shortcut(n, &c).remove(0).expect("balanced sites");
         assert!(is_matching(n, &c, &found));
         let mut dense = Vec::new();
-        let exact = Exact::new(n, &c);
+        let exact = Exact::new(n);
         for component in components(n, &c) {
             dense.extend(exact.solve(&component));
         }
@@ -466,7 +544,7 @@ mod tests {
                         .is_multiple_of(one_in)
                 };
                 let c = graph(&sites, |a, b| bit(blocked_seed, a, b, 4), |a, b| bit(kept_seed, a, b, 5));
-                let exact = Exact::new(n, &c);
+                let exact = Exact::new(n);
                 for mut component in components(n, &c) {
                     let dense = exact.solve(&component);
                     if let Some(found) = all_cross_site(&exact, &mut component) {

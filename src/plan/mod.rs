@@ -9,18 +9,17 @@ mod error;
 pub(crate) mod matching;
 pub(crate) mod migration;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 use crate::i18n::{Lang, Message};
 use crate::model::{CmsRole, Edition, Estate, Failover, Pool, Role, Version};
-use crate::rules::pair::{
-    CarriedUsers, ENTERPRISE_MAX_USERS, MAX_FRONT_ENDS, STANDARD_MAX_USERS, USERS_PER_FRONT_END,
-    carried_users,
-};
+use crate::rules::pair::{CarriedUsers, carried_users_by, most_users};
 pub use constraints::Blocker;
-use constraints::{Forbidden, PairFacts, ValuesOrder, blockers_with, describe_partner, ordered};
+use constraints::{
+    Forbidden, PairFacts, ValuesOrder, blockers_with, describe_partner, ordered, ranks,
+};
 pub use error::{NotTogether, PairOption, PlanError, RequestedPair, SuccessorProblem};
 use matching::{Candidate, best_matching};
 pub use migration::Successor;
@@ -900,14 +899,7 @@ fn choose_pairs(
 /// its rank among the sites, and the eligible pool its backup names.
 fn candidates(eligible: &Eligible<'_>, table: &BlockerTable<'_>, free: &[usize]) -> Vec<Candidate> {
     let pools = &eligible.pools;
-    let site_rank: BTreeMap<&str, usize> = pools
-        .iter()
-        .filter_map(|p| p.site.as_deref())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .enumerate()
-        .map(|(rank, site)| (site, rank))
-        .collect();
+    let site_rank = ranks(pools.iter().filter_map(|p| p.site.as_deref()));
     let site_of: Vec<Option<usize>> = pools
         .iter()
         .map(|p| p.site.as_deref().map(|s| site_rank[s]))
@@ -920,7 +912,15 @@ fn candidates(eligible: &Eligible<'_>, table: &BlockerTable<'_>, free: &[usize])
                 .and_then(|b| eligible.index.get(b).copied())
         })
         .collect();
-    let mut candidates = Vec::new();
+    // Room for every pair at once: most pools of an estate can pair with each other (a group of
+    // one version and edition), and a list grown by doubling was copied on the way and touched
+    // its memory twice for the first time (at 400 pools, 80,601 candidates and half the page
+    // faults of the whole run). Room that no candidate fills is never touched, so never resident;
+    // still, beyond about 2,000 pools (48 MB) the list grows as needed rather than asking the
+    // system for room for every pair of a large estate whose groups are small.
+    const ROOM_AT_ONCE: usize = 1 << 21;
+    let pairs = free.len() * free.len().saturating_sub(1) / 2;
+    let mut candidates = Vec::with_capacity(pairs.min(ROOM_AT_ONCE));
     for (fa, &i) in free.iter().enumerate() {
         for (fb, &j) in free.iter().enumerate().skip(fa + 1) {
             if table.compatible(i, j) {
@@ -1014,8 +1014,8 @@ impl NotPaired {
 
 /// Each pair's users as its sides carry them once the branch registrars have moved (`after`),
 /// and whether capacity could be checked.
-fn count_users_after_the_moves(pairs: &mut [PlannedPair], after: &Estate) {
-    let carried = CarriedUsers::of(after);
+fn count_users_after_the_moves(pairs: &mut [PlannedPair], after: &AfterMoves<'_>) {
+    let carried = CarriedUsers::by(after.backups());
     for pair in pairs {
         let users = pair
             .sides
@@ -1043,10 +1043,7 @@ impl<'e> BlockerTable<'e> {
         forbidden: &'e Forbidden,
     ) -> BlockerTable<'e> {
         let carried = CarriedUsers::of(target);
-        let facts = eligible
-            .iter()
-            .map(|p| PairFacts::of(&carried, p))
-            .collect();
+        let facts = PairFacts::all(&carried, eligible);
         BlockerTable {
             eligible,
             facts,
@@ -1228,16 +1225,16 @@ fn planned_pair(
     }
 }
 
-/// Pools `p` is paired with today (either side names the other) besides `new_partner`, leaving out
-/// those that cannot have had a Backup Service with it (Lync 2010 pools, other roles).
 /// The pools of an estate by the backup each names, so that "which pools name this one" is a
 /// lookup: it is asked for every planned pool, and a scan of the estate each time made the plan
 /// quadratic in the pools (a fifth of its time at 4,000 pools). In estate order within one name.
-struct NamedBy<'e>(HashMap<&'e str, Vec<&'e Pool>>);
+/// foldhash rather than std's SipHash: it is only looked up, never iterated, and hashing was most
+/// of building it.
+struct NamedBy<'e>(foldhash::HashMap<&'e str, Vec<&'e Pool>>);
 
 impl<'e> NamedBy<'e> {
     fn new(estate: &'e Estate) -> NamedBy<'e> {
-        let mut by: HashMap<&'e str, Vec<&'e Pool>> = HashMap::new();
+        let mut by: foldhash::HashMap<&'e str, Vec<&'e Pool>> = foldhash::HashMap::default();
         for p in &estate.pools {
             if let Some(backup) = p.backup.as_deref() {
                 by.entry(backup).or_default().push(p);
@@ -1252,6 +1249,8 @@ impl<'e> NamedBy<'e> {
     }
 }
 
+/// Pools `p` is paired with today (either side names the other) besides `new_partner`, leaving out
+/// those that cannot have had a Backup Service with it (Lync 2010 pools, other roles).
 fn former_partners(
     estate: &Estate,
     named_by: &NamedBy<'_>,
@@ -1448,20 +1447,9 @@ fn side_reasons(migration: &Migration, side: &PairSide) -> Vec<Message> {
 /// Users a paired pool can still take before its pair is over capacity (pair-capacity): the
 /// smaller edition limit, and for an Enterprise pool with a known server count the users its front
 /// ends carry, less both pools' users. `None` when either side's users are unknown.
-fn spare(after: &Estate, pair: &[&Pool; 2]) -> Option<i128> {
-    let combined = carried_users(after, pair[0])? + carried_users(after, pair[1])?;
-    let limit = pair
-        .iter()
-        .filter_map(|p| match p.edition {
-            Some(Edition::Enterprise) if p.servers > 0 && u64::from(p.servers) < MAX_FRONT_ENDS => {
-                Some(ENTERPRISE_MAX_USERS.min(u64::from(p.servers) * USERS_PER_FRONT_END))
-            }
-            Some(Edition::Enterprise) => Some(ENTERPRISE_MAX_USERS),
-            Some(Edition::Standard) => Some(STANDARD_MAX_USERS),
-            None => None,
-        })
-        .min()
-        .unwrap_or(u64::MAX);
+fn spare(after: &AfterMoves<'_>, pair: &[&Pool; 2]) -> Option<i128> {
+    let combined = after.carried_users(pair[0])? + after.carried_users(pair[1])?;
+    let limit = pair.iter().map(|p| most_users(p)).min().unwrap_or(u64::MAX);
     Some(i128::from(limit) - i128::from(combined))
 }
 
@@ -1491,13 +1479,15 @@ fn move_cause(estate: &Estate, b: &Pool) -> Option<Message> {
 /// parent central site with room for its users; else the paired pool with the most spare capacity.
 /// Returns the moves (by branch) and the estate after them, whose branch users count toward the
 /// pools now backing them.
-fn branch_moves(
+fn branch_moves<'m>(
     estate: &Estate,
-    migration: &Migration,
+    migration: &'m Migration,
     pairs: &[PlannedPair],
-) -> (Vec<BranchMove>, Estate) {
-    let mut after = migration.target.clone();
-    after.pool_index = std::sync::OnceLock::new();
+) -> (Vec<BranchMove>, AfterMoves<'m>) {
+    let mut after = AfterMoves {
+        target: &migration.target,
+        moved: BTreeMap::new(),
+    };
     let partner_of: BTreeMap<String, String> = pairs
         .iter()
         .flat_map(|p| {
@@ -1540,7 +1530,7 @@ fn branch_moves(
 fn new_backup(
     estate: &Estate,
     migration: &Migration,
-    after: &mut Estate,
+    after: &mut AfterMoves<'_>,
     partner_of: &BTreeMap<String, String>,
     b: &Pool,
     cause: Message,
@@ -1557,7 +1547,7 @@ fn new_backup(
         return (Some(succ.clone()), why);
     }
     // Not counted on an unpaired successor any more.
-    set_backup(after, &b.fqdn, None);
+    after.set_backup(&b.fqdn, None);
     let choice = choose_backup(estate, after, partner_of, b);
     let why = match (&choice, successor) {
         (None, _) => Message::new("reason.move.nothing").msg("cause", cause),
@@ -1570,20 +1560,50 @@ fn new_backup(
         }
     };
     let to = choice.map(|(pool, _)| pool);
-    set_backup(after, &b.fqdn, to.clone());
+    after.set_backup(&b.fqdn, to.clone());
     (to, why)
 }
 
-fn set_backup(after: &mut Estate, branch: &str, to: Option<String>) {
-    for p in after.pools.iter_mut().filter(|p| p.fqdn == branch) {
-        p.backup = to.clone();
+/// The target estate as the branch moves so far leave it: each moved pool's backup is kept beside
+/// the target rather than written into a clone of it, since cloning and freeing every pool of the
+/// estate for a few moves was a sixth of `plan_estate` at 400 pools (5.8 M of 38 M instructions).
+/// Only backups differ from the target, and callers read backups through [`AfterMoves::backups`].
+struct AfterMoves<'m> {
+    target: &'m Estate,
+    /// A moved pool's FQDN to its backup now.
+    moved: BTreeMap<String, Option<String>>,
+}
+
+impl<'m> AfterMoves<'m> {
+    fn set_backup(&mut self, branch: &str, to: Option<String>) {
+        self.moved.insert(branch.to_owned(), to);
+    }
+
+    /// The pool with this FQDN; its backup may have moved (see [`AfterMoves::backups`]).
+    fn pool(&self, fqdn: &str) -> Option<&'m Pool> {
+        self.target.pool(fqdn)
+    }
+
+    /// Every pool of the estate with its backup after the moves.
+    fn backups(&self) -> impl Iterator<Item = (&Pool, Option<&str>)> {
+        self.target.pools.iter().map(|p| {
+            let backup = match self.moved.get(&p.fqdn) {
+                Some(to) => to.as_deref(),
+                None => p.backup.as_deref(),
+            };
+            (p, backup)
+        })
+    }
+
+    fn carried_users(&self, pool: &Pool) -> Option<u64> {
+        carried_users_by(pool, self.backups())
     }
 }
 
 /// `(fits, spare, pool)` for every paired pool, best first: those with room for `users` first,
 /// then known spare before unknown, then more spare; ties by name.
 fn ranked_by_room<'a>(
-    after: &Estate,
+    after: &AfterMoves<'_>,
     partner_of: &'a BTreeMap<String, String>,
     users: i128,
 ) -> Vec<(bool, Option<i128>, &'a str)> {
@@ -1603,7 +1623,7 @@ fn ranked_by_room<'a>(
 /// room for its users first, else the paired pool with the most spare capacity.
 fn choose_backup(
     estate: &Estate,
-    after: &Estate,
+    after: &AfterMoves<'_>,
     partner_of: &BTreeMap<String, String>,
     b: &Pool,
 ) -> Option<(String, Message)> {

@@ -257,8 +257,20 @@ pub fn base_os(os: &str) -> String {
 /// Users a pool must carry: its own plus those of the branch registrars it backs (DOMAIN.md §6).
 /// `None` when its own users are unknown.
 pub fn carried_users(estate: &Estate, pool: &Pool) -> Option<u64> {
+    carried_users_by(pool, estate.pools.iter().map(|b| (b, b.backup.as_deref())))
+}
+
+/// [`carried_users`] with each pool's backup as `backups` gives it (the planner's, once branch
+/// registrars have moved) instead of the one its estate names.
+pub fn carried_users_by<'e>(
+    pool: &Pool,
+    backups: impl Iterator<Item = (&'e Pool, Option<&'e str>)>,
+) -> Option<u64> {
     let own = pool.users?;
-    Some(own.saturating_add(branch_users(backed_branches(estate, pool))))
+    let backed = backups
+        .filter(|(b, backup)| b.role == Role::Branch && *backup == Some(pool.fqdn.as_str()))
+        .map(|(b, _)| b);
+    Some(own.saturating_add(branch_users(backed)))
 }
 
 /// The users of `branches` that are known, summed. Saturating: a count above any limit must still
@@ -279,10 +291,16 @@ pub struct CarriedUsers<'e> {
 
 impl<'e> CarriedUsers<'e> {
     pub fn of(estate: &'e Estate) -> CarriedUsers<'e> {
+        CarriedUsers::by(estate.pools.iter().map(|b| (b, b.backup.as_deref())))
+    }
+
+    /// [`CarriedUsers::of`] with each pool's backup as `backups` gives it (see
+    /// [`carried_users_by`]).
+    pub fn by(backups: impl Iterator<Item = (&'e Pool, Option<&'e str>)>) -> CarriedUsers<'e> {
         let mut by_backup: std::collections::HashMap<&'e str, Vec<&'e Pool>> =
             std::collections::HashMap::new();
-        for b in estate.pools.iter().filter(|b| b.role == Role::Branch) {
-            if let Some(backup) = b.backup.as_deref() {
+        for (b, backup) in backups.filter(|(b, _)| b.role == Role::Branch) {
+            if let Some(backup) = backup {
                 by_backup.entry(backup).or_default().push(b);
             }
         }
@@ -337,11 +355,22 @@ pub fn capacity_problem_of(pools: [&Pool; 2], carried: [u64; 2]) -> Option<Messa
     }
 }
 
-/// Whether two pools that carry `carried` users each fit together: [`capacity_problem_of`] without
-/// its words, for the planner's check of every pair.
-pub fn capacity_fits(pools: [&Pool; 2], carried: [u64; 2]) -> bool {
-    let combined = carried[0].saturating_add(carried[1]);
-    pools.iter().all(|p| broken_limit(p, combined).is_none())
+/// The most users a pair can carry before it breaks a limit of `p` (`u64::MAX` when its edition is
+/// unknown): `broken_limit(p, combined)` is `None` exactly when `combined` is at most this, so two
+/// pools fit together when their combined users are at most the smaller of their two numbers
+/// ([`capacity_problem_of`] without its words). Worked out once per pool for the planner, which
+/// checks n² pairs.
+pub fn most_users(p: &Pool) -> u64 {
+    match p.edition {
+        // `broken_limit` asks for more front ends than the pool has from `servers` ×
+        // USERS_PER_FRONT_END + 1 users on, but never for more than MAX_FRONT_ENDS.
+        Some(Edition::Enterprise) if p.servers > 0 && u64::from(p.servers) < MAX_FRONT_ENDS => {
+            ENTERPRISE_MAX_USERS.min(u64::from(p.servers) * USERS_PER_FRONT_END)
+        }
+        Some(Edition::Enterprise) => ENTERPRISE_MAX_USERS,
+        Some(Edition::Standard) => STANDARD_MAX_USERS,
+        None => u64::MAX,
+    }
 }
 
 /// A limit of one pool that carrying `combined` users breaks.
@@ -558,6 +587,30 @@ mod tests {
         assert!(run(vec![a.clone(), b.clone()]).is_empty());
         b.servers = 2;
         assert_eq!(codes(&run(vec![a, b])), ["pair-capacity"]);
+    }
+
+    #[test]
+    fn most_users_is_where_a_limit_breaks() {
+        let (mut p, _) = pair();
+        for edition in [Some(Edition::Enterprise), Some(Edition::Standard), None] {
+            for servers in 0..=14 {
+                p.edition = edition;
+                p.servers = servers;
+                let most = most_users(&p);
+                let around = |n: u64| [n.saturating_sub(1), n, n.saturating_add(1)];
+                let counts = [0, 1, STANDARD_MAX_USERS, ENTERPRISE_MAX_USERS, u64::MAX]
+                    .into_iter()
+                    .chain((1..=MAX_FRONT_ENDS + 1).map(|k| k * USERS_PER_FRONT_END))
+                    .flat_map(around);
+                for combined in counts {
+                    assert_eq!(
+                        broken_limit(&p, combined).is_none(),
+                        combined <= most,
+                        "{edition:?}, {servers} servers, {combined} users"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
