@@ -178,10 +178,15 @@ fn utf16(
         utf16_part(bytes, order, capacity, pages)
     };
     match decoded {
-        Some(text) => Ok(Decoded {
-            text: Cow::Owned(text),
-            encoding,
-        }),
+        Some(text) => {
+            // The text is a copy: the pages the decoding kept (the step the cut falls in, the last
+            // step) are not read again while it is parsed and the model is built.
+            pages.read_all();
+            Ok(Decoded {
+                text: Cow::Owned(text),
+                encoding,
+            })
+        }
         None => Err(utf16_error(bytes, order, encoding)),
     }
 }
