@@ -742,12 +742,19 @@ mod tests {
         );
     }
 
-    #[test]
-    fn pages_split_in_two_are_dropped_each_on_its_own_side() {
+    /// A mapped file of `a`s, 100 bytes longer than three steps; the folder holding it goes with
+    /// the first value.
+    fn mapped_file_of_three_steps_and_a_bit() -> (tempfile::TempDir, InputBytes) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.xml");
         std::fs::write(&path, vec![b'a'; 3 * RELEASE_STEP + 100]).unwrap();
         let input = read_input(&path, "big.xml").unwrap();
+        (dir, input)
+    }
+
+    #[test]
+    fn pages_split_in_two_are_dropped_each_on_its_own_side() {
+        let (_dir, input) = mapped_file_of_three_steps_and_a_bit();
         let pages = input.read_pages();
         let (first, second) = pages.split_at(&input[..RELEASE_STEP + 10]);
         assert_eq!(first.bounds, 0..RELEASE_STEP);
@@ -794,10 +801,7 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn once_read_all_no_page_of_the_file_stays_resident() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big.xml");
-        std::fs::write(&path, vec![b'a'; 3 * RELEASE_STEP + 100]).unwrap();
-        let input = read_input(&path, "big.xml").unwrap();
+        let (_dir, input) = mapped_file_of_three_steps_and_a_bit();
         let pages = input.read_pages();
         let (first, second) = pages.split_at(&input[..RELEASE_STEP + 10]);
         first.passed(&input[..RELEASE_STEP + 10]);

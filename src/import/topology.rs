@@ -204,8 +204,9 @@ impl TopologyDoc {
 }
 
 /// `first` followed by `second`, in a vector of exactly their length when `first` has no room:
-/// `extend` alone would grow it to twice its capacity (issue 12, peak memory: the services of a
-/// 20 MB export take 2 MB, and this growth happens while both halves are alive).
+/// `extend` alone grows it to at least twice its capacity, which is more than both need whenever
+/// the first half's vector had room to spare (issue 12, peak memory: the services of a 20 MB
+/// export take 2 MB, and the growth happens while both halves are alive).
 fn joined<T>(mut first: Vec<T>, second: Vec<T>) -> Vec<T> {
     first.reserve_exact(second.len());
     first.extend(second);
