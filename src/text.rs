@@ -178,10 +178,15 @@ fn utf16(
         utf16_part(bytes, order, capacity, pages)
     };
     match decoded {
-        Some(text) => Ok(Decoded {
-            text: Cow::Owned(text),
-            encoding,
-        }),
+        Some(text) => {
+            // The text is a copy: the pages the decoding kept (the step the cut falls in, the last
+            // step) are not read again while it is parsed and the model is built.
+            pages.read_all();
+            Ok(Decoded {
+                text: Cow::Owned(text),
+                encoding,
+            })
+        }
         None => Err(utf16_error(bytes, order, encoding)),
     }
 }
@@ -250,6 +255,13 @@ fn utf16_part(
     // The BOM was stripped by the caller; a second one would be content, as it was before.
     let mut decoder = decoder_encoding.new_decoder_without_bom_handling();
     let mut text = String::with_capacity(capacity);
+    // Each chunk is decoded into this small string, then appended to the text. encoding_rs writes
+    // a byte into every page of the spare capacity of the string it decodes into, at each call
+    // (`minimally_init`): decoding straight into the text, reserved for all of it, touched its
+    // whole remaining capacity once per chunk, quadratic in the file (issue 12: 0.45 of the
+    // 1.37 CPU seconds of a 100 MB UTF-16 audit, 2.2x the UTF-8 audit; 1.2x at 20 MB). The copy
+    // of each chunk costs far less.
+    let mut decoded = String::new();
     let mut chunks = bytes.chunks(UTF16_CHUNK_BYTES).peekable();
     let mut decoded_up_to = 0;
     while let Some(chunk) = chunks.next() {
@@ -257,8 +269,10 @@ fn utf16_part(
         let most = decoder
             .max_utf8_buffer_length_without_replacement(chunk.len())
             .unwrap_or(usize::MAX);
-        text.reserve(most);
-        let (result, _) = decoder.decode_to_string_without_replacement(chunk, &mut text, last);
+        decoded.clear();
+        decoded.reserve(most);
+        let (result, _) = decoder.decode_to_string_without_replacement(chunk, &mut decoded, last);
+        text.push_str(&decoded);
         decoded_up_to += chunk.len();
         pages.passed(&bytes[..decoded_up_to]);
         match result {
