@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 pub use crate::estate::MANIFEST;
 
@@ -219,13 +219,20 @@ fn safe_relative(path: &str) -> bool {
 /// then the manifest. Returns the paths written.
 pub fn write_run(dir: &Path, command: &str, files: &[(String, &[u8])]) -> Result<(), OutputError> {
     remove_orphaned_temps(dir);
-    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+    // The folders in the order first seen; a hash set tells which were: keeping them in a
+    // `BTreeSet` compared whole paths component by component, 40 M instructions for a batch's
+    // 2,000 files on the one thread the others wait for.
+    let mut folders: Vec<PathBuf> = Vec::new();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut targets: Vec<Target<'_>> = Vec::with_capacity(files.len());
     for (relative, bytes) in files {
         let target = dir.join(relative);
         let folder = target.parent().unwrap_or(dir).to_path_buf();
-        if folders.insert(folder.clone()) && folder != dir {
-            prepare_subfolder(&folder)?;
+        if seen.insert(folder.clone()) {
+            if folder != dir {
+                prepare_subfolder(&folder)?;
+            }
+            folders.push(folder.clone());
         }
         let name = target
             .file_name()
@@ -238,7 +245,6 @@ pub fn write_run(dir: &Path, command: &str, files: &[(String, &[u8])]) -> Result
         });
     }
     write_all(&targets)?;
-    let folders: Vec<PathBuf> = folders.into_iter().collect();
     on_sync_threads(&folders, |folder| sync_dir(folder));
     let mut manifest = read_manifest(dir);
     let now: BTreeSet<String> = files.iter().map(|(r, _)| r.clone()).collect();
@@ -366,8 +372,10 @@ fn write_all(targets: &[Target<'_>]) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// How many threads sync files at once: see [`on_sync_threads`].
-const SYNC_THREADS: usize = 8;
+/// How many threads sync files at once: see [`on_sync_threads`]. A model of a batch's 2,000 files
+/// in Python, 7 alternating rounds on the test machine (load 3–5): written and synced from 8
+/// threads 0.98–1.29 s, from 16 0.72–1.13 s, from 32 0.76–0.96 s, from 64 0.72–0.90 s.
+const SYNC_THREADS: usize = 32;
 
 /// `job` on every item, from [`SYNC_THREADS`] threads at once; the results in the order of `items`.
 ///
