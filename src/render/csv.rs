@@ -182,7 +182,8 @@ mod tests {
                 value.push('"');
             }
             value.push(c);
-            at_cell_start = matches!(c, ',' | ';' | '\t' | '\r' | '\n') || (at_cell_start && c == ' ');
+            at_cell_start =
+                matches!(c, ',' | ';' | '\t' | '\r' | '\n') || (at_cell_start && c == ' ');
         }
         value.push('"');
         value
@@ -190,7 +191,9 @@ mod tests {
 
     #[test]
     fn byte_by_byte_is_the_rule_character_by_character() {
-        let pieces = ["", "a", " ", "é", "€", "\"", "=", "+", "-", "@", "\t", "\r", "\n", ",", ";"];
+        let pieces = [
+            "", "a", " ", "é", "€", "\"", "=", "+", "-", "@", "\t", "\r", "\n", ",", ";",
+        ];
         // Every string of up to three pieces.
         for a in pieces {
             for b in pieces {

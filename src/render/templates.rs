@@ -558,7 +558,9 @@ mod tests {
         }
         // Most labels are filled in; one that escaping would change stays a call.
         let report = labels_filled_in(BUILTINS[0].1, Lang::En);
-        assert!(report.matches("{{ t(key=").count() * 4 < BUILTINS[0].1.matches("{{ t(key=").count());
+        assert!(
+            report.matches("{{ t(key=").count() * 4 < BUILTINS[0].1.matches("{{ t(key=").count()
+        );
         let text = "a{{ t(key=\"report.title\") }}b{{ t(key=\"no.such.label\") }}";
         assert_eq!(
             labels_filled_in(text, Lang::En),
