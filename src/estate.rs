@@ -1,7 +1,7 @@
 //! Which files form an estate (discovery), and how their records merge into one [`Estate`].
 
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::import::{self, ImportOptions, InputError};
@@ -105,16 +105,13 @@ fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
     let found = find_inputs(root, opts, out);
     // Files are imported in parallel; results come back in walk order.
     let imported = import_all(found.iter().map(|(p, _)| p.as_path()), opts);
-    let mut by_folder: BTreeMap<PathBuf, Vec<InputRecords>> = BTreeMap::new();
+    let mut by_folder = ByFolder::default();
     let mut seen_any = false;
     for ((path, kind), result) in found.iter().zip(imported) {
         match result {
             Ok(r) => {
                 seen_any = true;
-                by_folder
-                    .entry(path.parent().unwrap_or(root).to_path_buf())
-                    .or_default()
-                    .push(r);
+                by_folder.add(path.parent().unwrap_or(root), [r]);
             }
             Err(e)
                 if *kind == import::Walked::Maybe
@@ -138,7 +135,7 @@ fn walk(root: &Path, opts: &ImportOptions, out: &mut Discovered) {
         ));
         return;
     }
-    for (folder, records) in group_into_estates(by_folder) {
+    for (folder, records) in group_into_estates(by_folder.into_sorted()) {
         out.estates.push(EstateInputs {
             name: folder.display().to_string(),
             records,
@@ -220,23 +217,63 @@ fn find_inputs(
 /// One estate per folder holding a topology; inventory and cmdlet files without a topology beside
 /// them join the nearest ancestor estate (or form their own).
 fn group_into_estates(
-    by_folder: BTreeMap<PathBuf, Vec<InputRecords>>,
-) -> BTreeMap<PathBuf, Vec<InputRecords>> {
-    let estate_folders: BTreeSet<PathBuf> = by_folder
+    by_folder: Vec<(PathBuf, Vec<InputRecords>)>,
+) -> Vec<(PathBuf, Vec<InputRecords>)> {
+    let estate_folders: HashSet<&Path> = by_folder
         .iter()
         .filter(|(_, recs)| recs.iter().any(|r| r.input.format.is_topology()))
-        .map(|(f, _)| f.clone())
+        .map(|(f, _)| f.as_path())
         .collect();
-    let mut estates: BTreeMap<PathBuf, Vec<InputRecords>> = BTreeMap::new();
-    for (folder, recs) in by_folder {
-        let home = folder
-            .ancestors()
-            .find(|a| estate_folders.contains(*a))
-            .map(Path::to_path_buf)
-            .unwrap_or(folder);
-        estates.entry(home).or_default().extend(recs);
+    let homes: Vec<PathBuf> = by_folder
+        .iter()
+        .map(|(folder, _)| {
+            folder
+                .ancestors()
+                .find(|a| estate_folders.contains(a))
+                .unwrap_or(folder)
+                .to_path_buf()
+        })
+        .collect();
+    let mut estates = ByFolder::default();
+    for ((_, recs), home) in by_folder.into_iter().zip(homes) {
+        estates.add(&home, recs);
     }
-    estates
+    estates.into_sorted()
+}
+
+/// Records grouped by folder, each folder once, in the order of the folders' paths in the end.
+///
+/// A list with a hash index, sorted once at the end, rather than a `BTreeMap` keyed by the paths:
+/// that compared whole paths component by component on every insert and look-up (a batch of 500
+/// estate folders: 18.7 M instructions, half of what its JSON run still did on the one thread the
+/// others wait for). Folders come in walk order, which is nearly their sorted order, so the sort
+/// compares few of them.
+#[derive(Default)]
+struct ByFolder {
+    index: HashMap<PathBuf, usize>,
+    groups: Vec<(PathBuf, Vec<InputRecords>)>,
+}
+
+impl ByFolder {
+    /// `records` appended to those of `folder`.
+    fn add(&mut self, folder: &Path, records: impl IntoIterator<Item = InputRecords>) {
+        let k = match self.index.get(folder) {
+            Some(&k) => k,
+            None => {
+                self.index.insert(folder.to_path_buf(), self.groups.len());
+                self.groups.push((folder.to_path_buf(), Vec::new()));
+                self.groups.len() - 1
+            }
+        };
+        self.groups[k].1.extend(records);
+    }
+
+    /// The groups in the order of their folders' paths, as a `BTreeMap` keyed by them would hold them.
+    fn into_sorted(self) -> Vec<(PathBuf, Vec<InputRecords>)> {
+        let mut groups = self.groups;
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        groups
+    }
 }
 
 const NOT_AN_INPUT: &str = "skipped: not a topology export, cmdlet CSV or inventory";

@@ -50,15 +50,26 @@ pub(crate) fn out_files(
         .iter()
         .zip(slugs.iter().map(String::as_str))
         .collect();
+    let shared: Vec<Shared> = audit
+        .estates
+        .par_iter()
+        .map(|a| Shared {
+            json: json::estate_part(a),
+            csv: csv::rows(a, run.lang),
+        })
+        .collect();
     let (whole_run, reports) = rayon::join(
-        || run_files(run, audit, templates, &slugs),
+        || run_files(run, audit, templates, &slugs, &shared),
         || {
             if estates.len() <= 1 {
                 vec![single_report(run, audit, templates, plan_for, &estates)]
             } else {
                 estates
                     .par_iter()
-                    .map(|&(a, slug)| estate_files(run, audit, templates, plan_for, a, slug))
+                    .zip(&shared)
+                    .map(|(&(a, slug), shared)| {
+                        estate_files(run, audit, templates, plan_for, (a, shared), slug)
+                    })
                     .collect()
             }
         },
@@ -70,6 +81,13 @@ pub(crate) fn out_files(
     Ok(files)
 }
 
+/// An estate's part of the run's audit.json and findings.csv, written once for those and for the
+/// estate's own two files.
+struct Shared {
+    json: json::EstatePart,
+    csv: String,
+}
+
 /// The files in DIR about the whole run: audit.json and findings.csv, and with several estates
 /// index.html and index.md.
 fn run_files(
@@ -77,11 +95,13 @@ fn run_files(
     audit: &Audit,
     templates: &Templates,
     slugs: &[String],
+    shared: &[Shared],
 ) -> Result<Vec<OutFile>, TemplateError> {
-    let all: Vec<&AuditedEstate> = audit.estates.iter().collect();
+    let parts: Vec<&json::EstatePart> = shared.iter().map(|s| &s.json).collect();
+    let rows: Vec<&str> = shared.iter().map(|s| s.csv.as_str()).collect();
     let mut files = vec![
-        top("audit.json", json::render(audit)),
-        top("findings.csv", csv::render(&all, run.lang)),
+        top("audit.json", json::document(&parts, &audit.errors)),
+        top("findings.csv", csv::with_header(&rows, run.lang)),
     ];
     if audit.estates.len() > 1 {
         let [html, md] = templates.render_pair(
@@ -107,13 +127,13 @@ fn single_report(
     Ok(vec![top("report.html", html), top("report.md", md)])
 }
 
-/// The four files of one estate of several, in its subfolder `slug`.
+/// The four files of one estate of several (with its part of the JSON), in its subfolder `slug`.
 fn estate_files(
     run: &RunInfo,
     audit: &Audit,
     templates: &Templates,
     plan_for: &dyn Fn(&AuditedEstate) -> Option<PlanView>,
-    a: &AuditedEstate,
+    (a, shared): (&AuditedEstate, &Shared),
     slug: &str,
 ) -> Result<Vec<OutFile>, TemplateError> {
     let view = report_view(
@@ -132,8 +152,8 @@ fn estate_files(
     Ok(vec![
         sub("report.html", html),
         sub("report.md", md),
-        sub("findings.csv", csv::render(&[a], run.lang)),
-        sub("audit.json", json::render_estates(&[a], &audit.errors)),
+        sub("findings.csv", csv::with_header(&[&shared.csv], run.lang)),
+        sub("audit.json", json::document(&[&shared.json], &audit.errors)),
     ])
 }
 
