@@ -27,14 +27,15 @@
 //! Everything is integer arithmetic on the estate's sorted order: deterministic. The templates draw
 //! the SVG (and the Mermaid block) from this data, so an override can restyle it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::status::FindingsByPool;
 use super::{PlanView, Status};
 use crate::i18n::{self, Lang};
-use crate::model::{Estate, Pool, Role, SiteKind};
+use crate::model::{Estate, Pool, Role, Site, SiteKind};
 use crate::rules::{Code, Finding};
 
 /// Most boxes drawn in one full diagram. Measured on generated estates (issue 11): up to about 30
@@ -197,7 +198,7 @@ struct GroupSpec {
 /// up to [`FULL_DIAGRAM_MAX_POOLS`] boxes, above that the site overview (see [`focus`]).
 pub fn current(estate: &Estate, findings: &[Finding], lang: Lang, id: &str) -> DiagramView {
     let (status_of, relations) = current_relations(estate, findings);
-    main_diagram(estate, &status_of, &relations, lang, id)
+    main_diagram(&EstateIndex::new(estate), &status_of, &relations, lang, id)
 }
 
 /// The focused diagrams of a large estate (none when [`current`] draws it whole): one per group of
@@ -208,6 +209,8 @@ pub fn focus(estate: &Estate, findings: &[Finding], lang: Lang, id: &str) -> Vec
         return Vec::new();
     }
     let unknown = |fqdn: &str| estate.pool(fqdn).is_none();
+    let index = EstateIndex::new(estate);
+    let ends = RelationEnds::new(&relations);
     let mut out = Vec::new();
     // Findings naming the same pools are one group (a hub's many-to-one and its not-reciprocal).
     let mut groups: BTreeMap<Vec<&str>, Vec<&'static str>> = BTreeMap::new();
@@ -227,13 +230,13 @@ pub fn focus(estate: &Estate, findings: &[Finding], lang: Lang, id: &str) -> Vec
     for (pools, codes) in groups {
         let mut keep: BTreeSet<&str> = pools.iter().copied().collect();
         // A backup on a pool no input defines is drawn with that pool.
-        for r in &relations {
+        for r in ends.touching(&relations, pools.iter().copied()) {
             if keep.contains(r.from.as_str()) && unknown(&r.to) {
                 keep.insert(&r.to);
             }
         }
-        let rels: Vec<Relation> = relations
-            .iter()
+        let rels: Vec<Relation> = ends
+            .touching(&relations, keep.iter().copied())
             .filter(|r| keep.contains(r.from.as_str()) && keep.contains(r.to.as_str()))
             .cloned()
             .collect();
@@ -241,7 +244,7 @@ pub fn focus(estate: &Estate, findings: &[Finding], lang: Lang, id: &str) -> Vec
             continue;
         }
         let n = out.len();
-        let groups = pool_groups(estate, &status_of, &rels, Some(&keep), lang);
+        let groups = pool_groups(&index, &status_of, &rels, Some(&keep), lang);
         out.push(FocusView {
             kind: "finding",
             title: i18n::tf(
@@ -256,16 +259,15 @@ pub fn focus(estate: &Estate, findings: &[Finding], lang: Lang, id: &str) -> Vec
             diagram: draw(groups, &rels, "focus", &format!("{id}-f{n}")),
         });
     }
-    for region in regions(estate, lang) {
-        let own: BTreeSet<&str> = estate
-            .pools
+    for region in regions(&index, lang) {
+        let own: BTreeSet<&str> = region
+            .sites
             .iter()
-            .filter(|p| region.sites.contains(&p.site.as_deref()))
+            .flat_map(|&site| index.pools_at(site))
             .map(|p| p.fqdn.as_str())
             .collect();
-        let rels: Vec<Relation> = relations
-            .iter()
-            .filter(|r| own.contains(r.from.as_str()) || own.contains(r.to.as_str()))
+        let rels: Vec<Relation> = ends
+            .touching(&relations, own.iter().copied())
             .cloned()
             .collect();
         let mut keep = own.clone();
@@ -277,7 +279,7 @@ pub fn focus(estate: &Estate, findings: &[Finding], lang: Lang, id: &str) -> Vec
             continue;
         }
         let n = out.len();
-        let groups = pool_groups(estate, &status_of, &rels, Some(&keep), lang);
+        let groups = pool_groups(&index, &status_of, &rels, Some(&keep), lang);
         out.push(FocusView {
             kind: "site",
             title: i18n::tf(
@@ -296,9 +298,10 @@ fn current_relations<'a>(
     estate: &'a Estate,
     findings: &[Finding],
 ) -> (BTreeMap<&'a str, Status>, Vec<Relation>) {
+    let findings = FindingsByPool::new(findings);
     let mut status_of: BTreeMap<&str, Status> = BTreeMap::new();
     for p in &estate.pools {
-        status_of.insert(&p.fqdn, pool_status(p, findings));
+        status_of.insert(&p.fqdn, findings.worst(&p.fqdn, neutral_status(p)));
     }
     let mut relations = Vec::new();
     for p in &estate.pools {
@@ -306,7 +309,7 @@ fn current_relations<'a>(
             relations.push(Relation {
                 from: p.fqdn.clone(),
                 to: target.to_owned(),
-                status: edge_status(estate, &p.fqdn, target, findings),
+                status: edge_status(estate, &p.fqdn, target, &findings),
                 mutual: false,
                 label: None,
             });
@@ -326,17 +329,17 @@ fn boxes(estate: &Estate, relations: &[Relation]) -> usize {
 }
 
 fn main_diagram(
-    estate: &Estate,
+    index: &EstateIndex<'_>,
     status_of: &BTreeMap<&str, Status>,
     relations: &[Relation],
     lang: Lang,
     id: &str,
 ) -> DiagramView {
-    if boxes(estate, relations) <= FULL_DIAGRAM_MAX_POOLS {
-        let groups = pool_groups(estate, status_of, relations, None, lang);
+    if boxes(index.estate, relations) <= FULL_DIAGRAM_MAX_POOLS {
+        let groups = pool_groups(index, status_of, relations, None, lang);
         draw(groups, relations, "full", id)
     } else {
-        overview(estate, status_of, relations, lang, id)
+        overview(index, status_of, relations, lang, id)
     }
 }
 
@@ -408,32 +411,37 @@ pub fn after_plan(estate: &Estate, plan: &PlanView, lang: Lang, id: &str) -> Dia
         }
     }
     let relations = merge_mutual(relations);
-    main_diagram(&target, &status_of, &relations, lang, id)
+    main_diagram(&EstateIndex::new(&target), &status_of, &relations, lang, id)
 }
 
 /// The estate after the migration, for drawing: Lync 2010 front-end pools replaced by their
 /// proposed successors (declared ones are in the estate already), moved branch registrars backed
 /// by their new pool. Only redraws what the planner decided.
 fn after_migration(estate: &Estate, plan: &PlanView) -> Estate {
-    let retired: Vec<&str> = plan.migrate_first.iter().map(|m| m.pool.as_str()).collect();
+    let retired: BTreeSet<&str> = plan.migrate_first.iter().map(|m| m.pool.as_str()).collect();
+    // The first move of each branch registrar, as a search of the moves found it.
+    let mut move_of: BTreeMap<&str, &Option<String>> = BTreeMap::new();
+    for m in &plan.branch_moves {
+        move_of.entry(m.branch.as_str()).or_insert(&m.to);
+    }
     let mut target = Estate {
         name: estate.name.clone(),
         sites: estate.sites.clone(),
         ..Estate::default()
     };
     for p in &estate.pools {
-        if retired.contains(&p.fqdn.as_str()) {
+        if retired.contains(p.fqdn.as_str()) {
             continue;
         }
         let mut p = p.clone();
-        if let Some(m) = plan.branch_moves.iter().find(|m| m.branch == p.fqdn) {
-            p.backup = m.to.clone();
+        if let Some(&to) = move_of.get(p.fqdn.as_str()) {
+            p.backup = to.clone();
             p.extra_backups.clear();
         }
-        if p.backup.as_deref().is_some_and(|b| retired.contains(&b)) {
+        if p.backup.as_deref().is_some_and(|b| retired.contains(b)) {
             p.backup = None;
         }
-        p.extra_backups.retain(|b| !retired.contains(&b.as_str()));
+        p.extra_backups.retain(|b| !retired.contains(b.as_str()));
         target.pools.push(p);
     }
     for s in plan.successors.iter().filter(|s| !s.declared) {
@@ -460,28 +468,19 @@ fn neutral_status(p: &Pool) -> Status {
     }
 }
 
-fn pool_status(p: &Pool, findings: &[Finding]) -> Status {
-    findings
-        .iter()
-        .filter(|f| f.pools.contains(&p.fqdn))
-        .filter_map(|f| Status::of_severity(f.severity))
-        .fold(neutral_status(p), Status::worse)
-}
-
 /// A relation is coloured by the findings that name both of its pools; a backup on itself or on a
 /// pool outside the inputs by the finding about exactly that.
-fn edge_status(estate: &Estate, from: &str, to: &str, findings: &[Finding]) -> Status {
+fn edge_status(estate: &Estate, from: &str, to: &str, findings: &FindingsByPool<'_>) -> Status {
     let unknown = estate.pool(to).is_none();
     findings
-        .iter()
+        .naming(from)
         .filter(|f| {
-            let names = |x: &str| f.pools.iter().any(|p| p == x);
             if from == to {
-                f.code == Code::BackupSelf && names(from)
+                f.code == Code::BackupSelf
             } else if unknown {
-                f.code == Code::BackupUnknownPool && names(from)
+                f.code == Code::BackupUnknownPool
             } else {
-                names(from) && names(to)
+                f.pools.iter().any(|p| p == to)
             }
         })
         .filter_map(|f| Status::of_severity(f.severity))
@@ -529,29 +528,118 @@ struct Region<'a> {
     sites: Vec<Option<&'a str>>,
 }
 
+/// The estate's sites in drawing order and its pools by site and by name, found once per estate:
+/// the focused diagrams of a large estate each draw a few pools, and a pass over every site or
+/// pool for each of them made the report of a 100 MB estate quadratic (issue 12).
+struct EstateIndex<'a> {
+    estate: &'a Estate,
+    /// See [`site_order`].
+    site_order: Vec<&'a Site>,
+    /// Each site name's first place in `site_order`.
+    site_rank: HashMap<&'a str, usize>,
+    /// The pools of each site, and of no site (`None`), in the estate's order.
+    pools_by_site: HashMap<Option<&'a str>, Vec<&'a Pool>>,
+    /// The pools by FQDN, in the estate's order (a name given twice keeps both pools).
+    pools_by_fqdn: HashMap<&'a str, Vec<&'a Pool>>,
+}
+
+impl<'a> EstateIndex<'a> {
+    fn new(estate: &'a Estate) -> Self {
+        let site_order = site_order(estate);
+        let mut site_rank = HashMap::new();
+        for (rank, s) in site_order.iter().enumerate() {
+            site_rank.entry(s.name.as_str()).or_insert(rank);
+        }
+        let mut pools_by_site: HashMap<Option<&str>, Vec<&Pool>> = HashMap::new();
+        let mut pools_by_fqdn: HashMap<&str, Vec<&Pool>> = HashMap::new();
+        for p in &estate.pools {
+            pools_by_site.entry(p.site.as_deref()).or_default().push(p);
+            pools_by_fqdn.entry(p.fqdn.as_str()).or_default().push(p);
+        }
+        Self {
+            estate,
+            site_order,
+            site_rank,
+            pools_by_site,
+            pools_by_fqdn,
+        }
+    }
+
+    /// The pools of `site` (`None`: of no site), in the estate's order.
+    fn pools_at(&self, site: Option<&'a str>) -> &[&'a Pool] {
+        self.pools_by_site.get(&site).map_or(&[], Vec::as_slice)
+    }
+
+    fn pools_named(&self, fqdn: &str) -> &[&'a Pool] {
+        self.pools_by_fqdn.get(fqdn).map_or(&[], Vec::as_slice)
+    }
+
+    fn defines_site(&self, name: &str) -> bool {
+        self.site_rank.contains_key(name)
+    }
+}
+
+/// The relations at each pool (as either end), so that a focused diagram finds its few relations
+/// without a pass over all of them (issue 12).
+struct RelationEnds<'r> {
+    /// Indexes into the relations, ascending.
+    at: HashMap<&'r str, Vec<usize>>,
+}
+
+impl<'r> RelationEnds<'r> {
+    fn new(relations: &'r [Relation]) -> Self {
+        let mut at: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, r) in relations.iter().enumerate() {
+            at.entry(r.from.as_str()).or_default().push(i);
+            if r.to != r.from {
+                at.entry(r.to.as_str()).or_default().push(i);
+            }
+        }
+        Self { at }
+    }
+
+    /// The relations with an end in `pools`, each once, in their order in `relations` (the one
+    /// this was built from).
+    fn touching<'p>(
+        &self,
+        relations: &'r [Relation],
+        pools: impl Iterator<Item = &'p str>,
+    ) -> impl Iterator<Item = &'r Relation> {
+        let mut found: Vec<usize> = pools
+            .flat_map(|p| self.at.get(p).into_iter().flatten().copied())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(move |i| &relations[i])
+    }
+}
+
 /// Sites in drawing order: central sites by name, each followed by its branch sites, then orphan
 /// branch sites.
-fn site_order(estate: &Estate) -> Vec<&crate::model::Site> {
-    let mut order: Vec<&crate::model::Site> = Vec::new();
+fn site_order(estate: &Estate) -> Vec<&Site> {
+    let mut branches_of: HashMap<&str, Vec<&Site>> = HashMap::new();
+    for b in estate.sites.iter().filter(|b| b.kind == SiteKind::Branch) {
+        if let Some(parent) = b.parent.as_deref() {
+            branches_of.entry(parent).or_default().push(b);
+        }
+    }
+    let mut order: Vec<&Site> = Vec::new();
     for central in estate.sites.iter().filter(|s| s.kind == SiteKind::Central) {
         order.push(central);
-        order.extend(
-            estate.sites.iter().filter(|b| {
-                b.kind == SiteKind::Branch && b.parent.as_deref() == Some(&central.name)
-            }),
-        );
+        order.extend(branches_of.get(central.name.as_str()).into_iter().flatten());
     }
+    let mut placed: HashSet<&str> = order.iter().map(|s| s.name.as_str()).collect();
     for s in &estate.sites {
-        if !order.iter().any(|o| o.name == s.name) {
+        if placed.insert(s.name.as_str()) {
             order.push(s);
         }
     }
     order
 }
 
-fn regions(estate: &Estate, lang: Lang) -> Vec<Region<'_>> {
-    let mut out: Vec<Region<'_>> = Vec::new();
-    for s in site_order(estate) {
+fn regions<'a>(index: &EstateIndex<'a>, lang: Lang) -> Vec<Region<'a>> {
+    let mut out: Vec<Region<'a>> = Vec::new();
+    for &s in &index.site_order {
         let joins = s.kind == SiteKind::Branch
             && out
                 .last()
@@ -569,7 +657,7 @@ fn regions(estate: &Estate, lang: Lang) -> Vec<Region<'_>> {
             }),
         }
     }
-    if estate.pools.iter().any(|p| p.site.is_none()) {
+    if index.pools_by_site.contains_key(&None) {
         out.push(Region {
             label: i18n::t(lang, "site.none").to_owned(),
             kind: "none",
@@ -583,15 +671,26 @@ fn regions(estate: &Estate, lang: Lang) -> Vec<Region<'_>> {
 /// the pools without a site and the backup targets no input defines. `keep` limits the pools drawn
 /// (a focused diagram); `None` draws them all.
 fn pool_groups(
-    estate: &Estate,
+    index: &EstateIndex<'_>,
     status_of: &BTreeMap<&str, Status>,
     relations: &[Relation],
     keep: Option<&BTreeSet<&str>>,
     lang: Lang,
 ) -> Vec<GroupSpec> {
+    let estate = index.estate;
     let kept = |fqdn: &str| keep.is_none_or(|k| k.contains(fqdn));
+    // The order of the pools within a site does not matter here: `nodes` sorts them, and only
+    // pools of the same name keep their order, which is the estate's either way.
     let mut by_site: BTreeMap<Option<&str>, Vec<&Pool>> = BTreeMap::new();
-    for p in estate.pools.iter().filter(|p| kept(&p.fqdn)) {
+    let drawn: Vec<&Pool> = match keep {
+        None => estate.pools.iter().collect(),
+        Some(keep) => keep
+            .iter()
+            .flat_map(|&fqdn| index.pools_named(fqdn))
+            .copied()
+            .collect(),
+    };
+    for p in drawn {
         by_site.entry(p.site.as_deref()).or_default().push(p);
     }
     let node = |p: &Pool| NodeSpec {
@@ -606,21 +705,29 @@ fn pool_groups(
         pools.sort_by(|a, b| (role_rank(a.role), &a.fqdn).cmp(&(role_rank(b.role), &b.fqdn)));
         pools.into_iter().map(node).collect()
     };
-    let mut out = Vec::new();
-    for s in site_order(estate) {
-        if let Some(pools) = by_site.remove(&Some(s.name.as_str())) {
-            out.push(GroupSpec {
-                label: s.name.clone(),
-                kind: match s.kind {
-                    SiteKind::Central => "central",
-                    SiteKind::Branch => "branch",
-                },
-                nodes: nodes(pools),
-            });
+    // Sites in drawing order; pools without a site, and pools naming a site the inputs do not
+    // define, go to one group after them.
+    let mut sited: Vec<(usize, Vec<&Pool>)> = Vec::new();
+    let mut homeless: Vec<&Pool> = Vec::new();
+    for (site, pools) in by_site {
+        match site.and_then(|name| index.site_rank.get(name)) {
+            Some(&rank) => sited.push((rank, pools)),
+            None => homeless.extend(pools),
         }
     }
-    // Pools without a site, and pools naming a site the inputs do not define.
-    let homeless: Vec<&Pool> = by_site.into_values().flatten().collect();
+    sited.sort_unstable_by_key(|&(rank, _)| rank);
+    let mut out = Vec::new();
+    for (rank, pools) in sited {
+        let s = index.site_order[rank];
+        out.push(GroupSpec {
+            label: s.name.clone(),
+            kind: match s.kind {
+                SiteKind::Central => "central",
+                SiteKind::Branch => "branch",
+            },
+            nodes: nodes(pools),
+        });
+    }
     if !homeless.is_empty() {
         out.push(GroupSpec {
             label: i18n::t(lang, "site.none").to_owned(),
@@ -678,25 +785,25 @@ struct SiteLink {
 /// relationships and coloured by the worst of them. Relationships inside a site are counted in the
 /// site's box.
 fn overview(
-    estate: &Estate,
+    index: &EstateIndex<'_>,
     status_of: &BTreeMap<&str, Status>,
     relations: &[Relation],
     lang: Lang,
     id: &str,
 ) -> DiagramView {
-    let tally = tally_sites(estate, status_of, relations);
-    let groups = overview_groups(estate, &tally, lang);
-    let links = site_links(estate, relations);
+    let tally = tally_sites(index, status_of, relations);
+    let groups = overview_groups(index, &tally, lang);
+    let links = site_links(index, relations);
     let mut d = draw(groups, &links, "overview", id);
     name_special_sites(&mut d, lang);
     d
 }
 
 /// The key of a pool's box in the overview: its site when the inputs define it.
-fn overview_site(estate: &Estate, fqdn: &str) -> String {
-    match estate.pool(fqdn) {
+fn overview_site(index: &EstateIndex<'_>, fqdn: &str) -> String {
+    match index.estate.pool(fqdn) {
         Some(p) => match &p.site {
-            Some(s) if estate.sites.iter().any(|x| &x.name == s) => s.clone(),
+            Some(s) if index.defines_site(s) => s.clone(),
             _ => OVERVIEW_NO_SITE.to_owned(),
         },
         None => OVERVIEW_UNKNOWN.to_owned(),
@@ -705,13 +812,14 @@ fn overview_site(estate: &Estate, fqdn: &str) -> String {
 
 /// Per site: its pools, the relationships inside it and its worst status.
 fn tally_sites(
-    estate: &Estate,
+    index: &EstateIndex<'_>,
     status_of: &BTreeMap<&str, Status>,
     relations: &[Relation],
 ) -> SiteTally {
+    let estate = index.estate;
     let mut tally = SiteTally::default();
     for p in &estate.pools {
-        let s = overview_site(estate, &p.fqdn);
+        let s = overview_site(index, &p.fqdn);
         *tally.pools.entry(s.clone()).or_default() += 1;
         let st = status_of
             .get(p.fqdn.as_str())
@@ -721,8 +829,8 @@ fn tally_sites(
         *e = e.worse(st);
     }
     for r in relations {
-        let a = overview_site(estate, &r.from);
-        if a == overview_site(estate, &r.to) {
+        let a = overview_site(index, &r.from);
+        if a == overview_site(index, &r.to) {
             *tally.inside.entry(a).or_default() += 1;
         }
     }
@@ -762,8 +870,8 @@ fn site_node(tally: &SiteTally, lang: Lang, key: &str) -> NodeSpec {
 }
 
 /// A frame per region, then one for the backups naming no pool of the estate.
-fn overview_groups(estate: &Estate, tally: &SiteTally, lang: Lang) -> Vec<GroupSpec> {
-    let mut groups: Vec<GroupSpec> = regions(estate, lang)
+fn overview_groups(index: &EstateIndex<'_>, tally: &SiteTally, lang: Lang) -> Vec<GroupSpec> {
+    let mut groups: Vec<GroupSpec> = regions(index, lang)
         .into_iter()
         .map(|region| GroupSpec {
             nodes: region
@@ -787,10 +895,10 @@ fn overview_groups(estate: &Estate, tally: &SiteTally, lang: Lang) -> Vec<GroupS
 
 /// One line per pair of sites with relationships between them, pointing the way they go (both
 /// ways when they go both ways), labelled with their number.
-fn site_links(estate: &Estate, relations: &[Relation]) -> Vec<Relation> {
+fn site_links(index: &EstateIndex<'_>, relations: &[Relation]) -> Vec<Relation> {
     let mut between: BTreeMap<(String, String), SiteLink> = BTreeMap::new();
     for r in relations {
-        let (a, b) = (overview_site(estate, &r.from), overview_site(estate, &r.to));
+        let (a, b) = (overview_site(index, &r.from), overview_site(index, &r.to));
         if a == b {
             continue;
         }
@@ -1675,7 +1783,7 @@ mod tests {
             }
             let (status, rels) = current_relations(&e, &f);
             let whole = draw(
-                pool_groups(&e, &status, &rels, None, Lang::En),
+                pool_groups(&EstateIndex::new(&e), &status, &rels, None, Lang::En),
                 &rels,
                 "full",
                 "w",

@@ -5,9 +5,12 @@
 //! The views carry raw codes (`role: "front-end"`, `severity: "error"`) next to the translated
 //! text, so an overriding template can use either (the `t()` function translates codes too).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::diagram::{self, DiagramView, FocusView};
+use super::status::FindingsByPool;
 use super::{PlanView, Status, plan_view};
 use crate::audit::{Audit, AuditedEstate};
 use crate::i18n::{self, Lang};
@@ -300,12 +303,8 @@ fn failover_text(lang: Lang, p: &Pool) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
-fn pool_view(lang: Lang, p: &Pool, findings: &[Finding]) -> PoolView {
-    let status = findings
-        .iter()
-        .filter(|f| f.pools.contains(&p.fqdn))
-        .filter_map(|f| Status::of_severity(f.severity))
-        .fold(Status::Ok, Status::worse);
+fn pool_view(lang: Lang, p: &Pool, findings: &FindingsByPool<'_>) -> PoolView {
+    let status = findings.worst(&p.fqdn, Status::Ok);
     PoolView {
         fqdn: p.fqdn.clone(),
         role: p.role.label(),
@@ -333,6 +332,21 @@ fn pool_view(lang: Lang, p: &Pool, findings: &[Finding]) -> PoolView {
 }
 
 fn sites_view(lang: Lang, e: &Estate, findings: &[Finding]) -> Vec<SiteView> {
+    let findings = FindingsByPool::new(findings);
+    // Each site's pools in the estate's order, found once: a pass over every pool for each site
+    // was quadratic in a large estate (issue 12).
+    let mut pools_by_site: HashMap<Option<&str>, Vec<&Pool>> = HashMap::new();
+    for p in &e.pools {
+        pools_by_site.entry(p.site.as_deref()).or_default().push(p);
+    }
+    let pool_views = |site: Option<&str>| -> Vec<PoolView> {
+        pools_by_site
+            .get(&site)
+            .into_iter()
+            .flatten()
+            .map(|p| pool_view(lang, p, &findings))
+            .collect()
+    };
     let mut out: Vec<SiteView> = e
         .sites
         .iter()
@@ -350,20 +364,10 @@ fn sites_view(lang: Lang, e: &Estate, findings: &[Finding]) -> Vec<SiteView> {
                 }
                 (SiteKind::Branch, None) => i18n::t(lang, "site.branch").to_owned(),
             },
-            pools: e
-                .pools
-                .iter()
-                .filter(|p| p.site.as_deref() == Some(s.name.as_str()))
-                .map(|p| pool_view(lang, p, findings))
-                .collect(),
+            pools: pool_views(Some(s.name.as_str())),
         })
         .collect();
-    let homeless: Vec<PoolView> = e
-        .pools
-        .iter()
-        .filter(|p| p.site.is_none())
-        .map(|p| pool_view(lang, p, findings))
-        .collect();
+    let homeless = pool_views(None);
     if !homeless.is_empty() {
         out.push(SiteView {
             name: i18n::t(lang, "site.none").to_owned(),
