@@ -593,7 +593,7 @@ mod tests {
                 // As in a plan, each pool names at most one partner (its backup); a pair is kept
                 // when either names the other.
                 let named = (0..n)
-                    .map(|v| bit(kept_seed, v, n, 3).then(|| (kept_seed as usize ^ v * 7) % n))
+                    .map(|v| bit(kept_seed, v, n, 3).then(|| (v * 7 + usize::from(kept_seed.to_le_bytes()[0])) % n))
                     .collect();
                 let g = graph(&sites, |a, b| bit(blocked_seed, a, b, 4), named);
                 let exact = Exact::new(n);
