@@ -61,7 +61,23 @@ impl Levels {
     }
 }
 
-/// The matching of maximum weight over `n` vertices: pairs `(a, b)` with `a < b`, sorted.
+/// The candidate graph: vertices `0..vertices()` in FQDN order, an edge for each compatible pair.
+///
+/// It is asked pair by pair rather than handed over as a list of its edges: most pools of an
+/// estate can pair with each other, so the list had n² entries (24 bytes each, 610 MB at 7,134
+/// pools), while the shortcut that solves a large group needs only a few of them and the solver
+/// only those of one group at a time.
+pub trait Graph {
+    fn vertices(&self) -> usize;
+    /// The edge between `a < b`, when the pair is compatible.
+    fn edge(&self, a: usize, b: usize) -> Option<Candidate>;
+    /// The vertex `v`'s pool names as its backup, if that pool is a vertex. A kept edge joins a
+    /// vertex and its named partner (`edge(a, b).kept` is `named_partner(a) == Some(b)` or
+    /// `named_partner(b) == Some(a)`), so the kept edges are found without asking every pair.
+    fn named_partner(&self, v: usize) -> Option<usize>;
+}
+
+/// The matching of maximum weight over the graph: pairs `(a, b)` with `a < b`, sorted.
 ///
 /// Pools of different versions or editions can never pair, so the graph falls apart into groups
 /// with no edge between them. Each connected component is solved on its own: a matching is a union
@@ -71,19 +87,20 @@ impl Levels {
 /// vertices it is given and needs their square in memory; this makes both depend on the largest
 /// group rather than on the estate. A large component first tries `all_cross_site`, which
 /// needs neither.
-pub fn best_matching(n: usize, candidates: &[Candidate]) -> Vec<(usize, usize)> {
-    if n < 2 || candidates.is_empty() {
+pub fn best_matching(graph: &impl Graph) -> Vec<(usize, usize)> {
+    let n = graph.vertices();
+    if n < 2 {
         return Vec::new();
     }
     let exact = Exact::new(n);
     let mut pairs = Vec::new();
-    for mut component in components(n, candidates) {
-        let shortcut = if component.vertices.len() >= SHORTCUT_FROM {
-            all_cross_site(&exact, &mut component)
+    for component in dense_components(graph) {
+        let shortcut = if component.len() >= SHORTCUT_FROM {
+            all_cross_site(&exact, graph, &component)
         } else {
             None
         };
-        pairs.extend(shortcut.unwrap_or_else(|| exact.solve(&component)));
+        pairs.extend(shortcut.unwrap_or_else(|| exact.solve(&component, |a, b| graph.edge(a, b))));
     }
     pairs.sort_unstable();
     pairs
@@ -106,7 +123,7 @@ impl Exact {
     fn new(n: usize) -> Exact {
         let levels = Levels::for_vertices(n);
         // The weight of a cross-site, kept pair of neighbours, which no edge exceeds: enough to
-        // choose the width, without a pass over the n² candidates of a large estate.
+        // choose the width, without a pass over the n² pairs of a large estate.
         let heaviest = levels.weight(
             n.max(2),
             &Candidate {
@@ -122,17 +139,23 @@ impl Exact {
         Exact { n, levels, small }
     }
 
-    /// The maximum-weight matching of one component, cubic in its vertices.
-    fn solve(&self, component: &Component<'_>) -> Vec<(usize, usize)> {
+    /// The maximum-weight matching of one component (its vertices ascending, `edge` its edges),
+    /// cubic in its vertices.
+    fn solve(
+        &self,
+        vertices: &[usize],
+        edge: impl Fn(usize, usize) -> Option<Candidate>,
+    ) -> Vec<(usize, usize)> {
         if self.small {
             solve::<i64>(
                 self.n,
-                component,
+                vertices,
+                edge,
                 |w| i64::try_from(w).expect("`small`: every weight is at most i64::MAX / 64"),
                 &self.levels,
             )
         } else {
-            solve::<i128>(self.n, component, |w| w, &self.levels)
+            solve::<i128>(self.n, vertices, edge, |w| w, &self.levels)
         }
     }
 }
@@ -157,28 +180,37 @@ impl Exact {
 /// no matching beats it on pairs, then cross-site, then kept pairs: the objective of CONTRACT.md.
 /// What it does not promise is the solver's last tie-break (closeness of the FQDNs): step 2 pairs
 /// near neighbours, but among plans equal on the three levels it may choose another than the solver.
-fn all_cross_site(exact: &Exact, component: &mut Component<'_>) -> Option<Vec<(usize, usize)>> {
-    let k = component.vertices.len();
-    let kept_cross: Vec<Candidate> = component
-        .edges
+fn all_cross_site(
+    exact: &Exact,
+    graph: &impl Graph,
+    component: &[usize],
+) -> Option<Vec<(usize, usize)>> {
+    let k = component.len();
+    let kept_cross_edge = |a: usize, b: usize| graph.edge(a, b).filter(|c| c.cross_site && c.kept);
+    // Each kept edge joins a vertex and the partner it names (see [`Graph::named_partner`]).
+    let mut kept_cross: Vec<(usize, usize)> = component
         .iter()
-        .filter(|c| c.cross_site && c.kept)
-        .copied()
+        .filter_map(|&v| {
+            let u = graph.named_partner(v).filter(|&u| u != v)?;
+            let (a, b) = (u.min(v), u.max(v));
+            kept_cross_edge(a, b).map(|_| (a, b))
+        })
         .collect();
+    kept_cross.sort_unstable();
+    kept_cross.dedup();
     let mut pairs = Vec::with_capacity(k / 2);
-    for part in components(exact.n, &kept_cross) {
-        pairs.extend(exact.solve(&part));
+    for part in sparse_components(exact.n, &kept_cross) {
+        pairs.extend(exact.solve(&part, kept_cross_edge));
     }
     let mut paired = vec![false; exact.n];
     for &(a, b) in &pairs {
         paired[a] = true;
         paired[b] = true;
     }
-    component.edges.sort();
-    let cross_site = |a: usize, b: usize| component.edges.cross_site(a, b);
+    let cross_site = |a: usize, b: usize| graph.edge(a, b).is_some_and(|c| c.cross_site);
     let kept_pairs = pairs.len();
     let mut waiting: Vec<usize> = Vec::new();
-    for &v in &component.vertices {
+    for &v in component {
         if paired[v] {
             continue;
         }
@@ -206,155 +238,109 @@ fn all_cross_site(exact: &Exact, component: &mut Component<'_>) -> Option<Vec<(u
     (pairs.len() == k / 2).then_some(pairs)
 }
 
-/// The vertices of one connected component of the candidate graph (ascending) and its edges.
-struct Component<'c> {
-    vertices: Vec<usize>,
-    edges: Edges<'c>,
+/// Disjoint sets of vertices (union-find with path halving); the root of a set is its smallest
+/// vertex.
+struct Sets {
+    parent: Vec<usize>,
 }
 
-/// The edges of a component: every candidate, borrowed as it is, when the component holds them all
-/// (an estate whose pools can all pair with each other, as the synthetic ones); else a list of its
-/// own. A list of the n² edges of such an estate was, at 400 pools, 640 kB touched for the first
-/// time and most of the instructions of [`components`].
-enum Edges<'c> {
-    All(&'c [Candidate]),
-    Listed(Vec<&'c Candidate>),
-}
-
-impl<'c> Edges<'c> {
-    fn iter(&self) -> impl Iterator<Item = &'c Candidate> + '_ {
-        let (all, listed): (&'c [Candidate], &[&'c Candidate]) = match self {
-            Edges::All(all) => (all, &[]),
-            Edges::Listed(listed) => (&[], listed),
-        };
-        all.iter().chain(listed.iter().copied())
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        match self {
-            Edges::All(all) => all.len(),
-            Edges::Listed(listed) => listed.len(),
+impl Sets {
+    fn new(n: usize) -> Sets {
+        Sets {
+            parent: (0..n).collect(),
         }
     }
 
-    /// Puts the edges in (a, b) order, which [`Edges::cross_site`] searches; the planner lists
-    /// them so already.
-    fn sort(&mut self) {
-        if self.iter().is_sorted_by_key(|c| (c.a, c.b)) {
-            return;
-        }
-        let mut listed: Vec<&'c Candidate> = self.iter().collect();
-        listed.sort_unstable_by_key(|c| (c.a, c.b));
-        *self = Edges::Listed(listed);
-    }
-
-    /// Whether `a`–`b` (`a < b`) is a cross-site edge; the edges are in (a, b) order.
-    fn cross_site(&self, a: usize, b: usize) -> bool {
-        let found = match self {
-            Edges::All(all) => all
-                .binary_search_by_key(&(a, b), |c| (c.a, c.b))
-                .map(|i| &all[i]),
-            Edges::Listed(listed) => listed
-                .binary_search_by_key(&(a, b), |c| (c.a, c.b))
-                .map(|i| listed[i]),
-        };
-        found.is_ok_and(|c| c.cross_site)
-    }
-}
-
-/// The connected components with at least one edge, in order of their smallest vertex.
-fn components(n: usize, candidates: &[Candidate]) -> Vec<Component<'_>> {
-    // Union-find with path halving; the root of a set is its smallest vertex.
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn root(parent: &mut [usize], mut v: usize) -> usize {
-        while parent[v] != v {
-            parent[v] = parent[parent[v]];
-            v = parent[v];
+    fn root(&mut self, mut v: usize) -> usize {
+        while self.parent[v] != v {
+            self.parent[v] = self.parent[self.parent[v]];
+            v = self.parent[v];
         }
         v
     }
-    for c in candidates {
-        // The same parent is the same set. In a dense graph most vertices soon hang directly
-        // under the smallest, so most edges stop here (two loads instead of two root walks).
-        if parent[c.a] == parent[c.b] {
-            continue;
-        }
-        let (ra, rb) = (root(&mut parent, c.a), root(&mut parent, c.b));
+
+    /// Joins the sets of `a` and `b`, or says they were one already (then nothing changes).
+    fn join(&mut self, a: usize, b: usize) -> bool {
+        let (ra, rb) = (self.root(a), self.root(b));
         if ra != rb {
-            parent[ra.max(rb)] = ra.min(rb);
+            self.parent[ra.max(rb)] = ra.min(rb);
+        }
+        ra != rb
+    }
+
+    /// The sets of more than one vertex (a set of one has no edge), each ascending, in order of
+    /// their smallest vertex.
+    fn components(mut self) -> Vec<Vec<usize>> {
+        let n = self.parent.len();
+        let mut slot: Vec<Option<usize>> = vec![None; n];
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        for v in 0..n {
+            let r = self.root(v);
+            // The root is the smallest vertex of its set, so a set's slot is made at its root,
+            // in order of the smallest vertices.
+            let i = *slot[r].get_or_insert_with(|| {
+                out.push(Vec::new());
+                out.len() - 1
+            });
+            out[i].push(v);
+        }
+        out.retain(|c| c.len() > 1);
+        out
+    }
+}
+
+/// The connected components of the graph with at least one edge, asking only the pairs whose
+/// ends are not already known to be connected: in a group whose pools can all pair, most pairs
+/// after the first row are (their ends hang under the same parent, two loads); pairs across
+/// groups that can never pair are each asked once, as the list of candidates did.
+fn dense_components(graph: &impl Graph) -> Vec<Vec<usize>> {
+    let n = graph.vertices();
+    let mut sets = Sets::new(n);
+    for a in 0..n {
+        for b in (a + 1)..n {
+            if sets.parent[a] == sets.parent[b] || sets.root(a) == sets.root(b) {
+                continue;
+            }
+            if graph.edge(a, b).is_some() {
+                sets.join(a, b);
+            }
         }
     }
-    // Each vertex's root once, not once per edge: a large estate has n² edges over n vertices.
-    let roots: Vec<usize> = (0..n).map(|v| root(&mut parent, v)).collect();
-    // Every edge in one component: it borrows them (see [`Edges`]).
-    if let Some(first) = candidates.first()
-        && candidates.iter().all(|c| roots[c.a] == roots[first.a])
-    {
-        let r = roots[first.a];
-        return vec![Component {
-            vertices: (0..n).filter(|&v| roots[v] == r).collect(),
-            edges: Edges::All(candidates),
-        }];
+    sets.components()
+}
+
+/// The connected components of the graph of `n` vertices and the listed `edges`, with at least
+/// one edge.
+fn sparse_components(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
+    let mut sets = Sets::new(n);
+    for &(a, b) in edges {
+        sets.join(a, b);
     }
-    // Each component's edges are counted first, so that its list is made at its size: grown by
-    // doubling, the edges of a large estate were copied on the way and their memory touched twice
-    // for the first time.
-    let mut slot: Vec<Option<usize>> = vec![None; n];
-    let mut sizes: Vec<usize> = Vec::new();
-    for c in candidates {
-        let i = *slot[roots[c.a]].get_or_insert_with(|| {
-            sizes.push(0);
-            sizes.len() - 1
-        });
-        sizes[i] += 1;
-    }
-    let mut out: Vec<Component<'_>> = sizes
-        .iter()
-        .map(|&size| Component {
-            vertices: Vec::new(),
-            edges: Edges::Listed(Vec::with_capacity(size)),
-        })
-        .collect();
-    for c in candidates {
-        if let Some(i) = slot[roots[c.a]]
-            && let Edges::Listed(edges) = &mut out[i].edges
-        {
-            edges.push(c);
-        }
-    }
-    for (v, &r) in roots.iter().enumerate() {
-        if let Some(i) = slot[r] {
-            out[i].vertices.push(v);
-        }
-    }
-    out.sort_by_key(|c| c.vertices[0]);
-    out
+    sets.components()
 }
 
 /// The maximum-weight matching of one component, as pairs of vertices of the whole graph.
 fn solve<W: Weight>(
     n: usize,
-    component: &Component<'_>,
+    vertices: &[usize],
+    edge: impl Fn(usize, usize) -> Option<Candidate>,
     convert: impl Fn(i128) -> W,
     levels: &Levels,
 ) -> Vec<(usize, usize)> {
-    let k = component.vertices.len();
-    let local = |v: usize| {
-        component
-            .vertices
-            .binary_search(&v)
-            .expect("an edge's ends are in its component")
-    };
+    let k = vertices.len();
     let mut weights = vec![W::ZERO; k * k];
-    for c in component.edges.iter() {
-        weights[local(c.a) * k + local(c.b)] = convert(levels.weight(n, c));
+    for (i, &a) in vertices.iter().enumerate() {
+        for (j, &b) in vertices.iter().enumerate().skip(i + 1) {
+            if let Some(c) = edge(a, b) {
+                weights[i * k + j] = convert(levels.weight(n, &c));
+            }
+        }
     }
     max_weight_matching(&weights, k)
         .iter()
         .enumerate()
         .filter_map(|(i, m)| m.filter(|&j| i < j).map(|j| (i, j)))
-        .map(|(i, j)| (component.vertices[i], component.vertices[j]))
+        .map(|(i, j)| (vertices[i], vertices[j]))
         .collect()
 }
 
@@ -371,6 +357,62 @@ mod tests {
         }
     }
 
+    /// A graph given by the list of its edges, as the tests write them.
+    struct Listed {
+        n: usize,
+        /// In (a, b) order.
+        edges: Vec<Candidate>,
+        named: Vec<Option<usize>>,
+    }
+
+    impl Listed {
+        /// Each kept edge's partner named by its first end, or by its second when the first
+        /// names another already.
+        fn new(n: usize, edges: &[Candidate]) -> Listed {
+            let mut named = vec![None; n];
+            for c in edges.iter().filter(|c| c.kept) {
+                if named[c.a].is_none() {
+                    named[c.a] = Some(c.b);
+                } else {
+                    assert!(
+                        named[c.b].is_none(),
+                        "kept edges one partner per vertex names"
+                    );
+                    named[c.b] = Some(c.a);
+                }
+            }
+            Listed::with_named(n, edges, named)
+        }
+
+        fn with_named(n: usize, edges: &[Candidate], named: Vec<Option<usize>>) -> Listed {
+            let mut edges = edges.to_vec();
+            edges.sort_by_key(|c| (c.a, c.b));
+            for c in &edges {
+                assert_eq!(c.kept, named[c.a] == Some(c.b) || named[c.b] == Some(c.a));
+            }
+            Listed { n, edges, named }
+        }
+    }
+
+    impl Graph for Listed {
+        fn vertices(&self) -> usize {
+            self.n
+        }
+
+        fn edge(&self, a: usize, b: usize) -> Option<Candidate> {
+            let i = self.edges.binary_search_by_key(&(a, b), |c| (c.a, c.b));
+            i.ok().map(|i| self.edges[i])
+        }
+
+        fn named_partner(&self, v: usize) -> Option<usize> {
+            self.named[v]
+        }
+    }
+
+    fn best(n: usize, edges: &[Candidate]) -> Vec<(usize, usize)> {
+        best_matching(&Listed::new(n, edges))
+    }
+
     #[test]
     fn more_pairs_beat_any_cross_site_and_kept() {
         // Path 0-1-2-3: the middle edge is cross-site and kept, the outer two are neither.
@@ -379,7 +421,7 @@ mod tests {
             edge(1, 2, true, true),
             edge(2, 3, false, false),
         ];
-        assert_eq!(best_matching(4, &c), [(0, 1), (2, 3)]);
+        assert_eq!(best(4, &c), [(0, 1), (2, 3)]);
     }
 
     #[test]
@@ -391,7 +433,7 @@ mod tests {
             edge(0, 2, true, false),
             edge(1, 3, false, false),
         ];
-        assert_eq!(best_matching(4, &c), [(0, 2), (1, 3)]);
+        assert_eq!(best(4, &c), [(0, 2), (1, 3)]);
     }
 
     #[test]
@@ -402,7 +444,7 @@ mod tests {
             edge(0, 3, false, true),
             edge(1, 2, false, false),
         ];
-        assert_eq!(best_matching(4, &c), [(0, 3), (1, 2)]);
+        assert_eq!(best(4, &c), [(0, 3), (1, 2)]);
     }
 
     #[test]
@@ -410,7 +452,7 @@ mod tests {
         let all: Vec<Candidate> = (0..4)
             .flat_map(|a| ((a + 1)..4).map(move |b| edge(a, b, false, false)))
             .collect();
-        assert_eq!(best_matching(4, &all), [(0, 1), (2, 3)]);
+        assert_eq!(best(4, &all), [(0, 1), (2, 3)]);
     }
 
     #[test]
@@ -425,11 +467,9 @@ mod tests {
             edge(3, 5, false, false),
             edge(2, 5, true, false),
         ];
-        assert_eq!(best_matching(7, &c), [(0, 1), (2, 5)]);
-        let parts = components(7, &c);
-        let vertices: Vec<&[usize]> = parts.iter().map(|p| p.vertices.as_slice()).collect();
-        assert_eq!(vertices, [&[0, 1, 4][..], &[2, 3, 5]]);
-        assert_eq!(parts[1].edges.len(), 3);
+        assert_eq!(best(7, &c), [(0, 1), (2, 5)]);
+        let parts = dense_components(&Listed::new(7, &c));
+        assert_eq!(parts, [vec![0, 1, 4], vec![2, 3, 5]]);
     }
 
     /// (pairs, cross-site pairs, kept pairs) of a matching: the objective of CONTRACT.md.
@@ -456,28 +496,31 @@ mod tests {
         })
     }
 
-    /// Pools at `sites` (`None`: unknown), every pair allowed unless `blocked`, kept as `kept` says.
+    /// Pools at `sites` (`None`: unknown), every pair allowed unless `blocked`, each naming the
+    /// partner `named` gives it (a pair is kept when either names the other).
     fn graph(
         sites: &[Option<u8>],
         blocked: impl Fn(usize, usize) -> bool,
-        kept: impl Fn(usize, usize) -> bool,
-    ) -> Vec<Candidate> {
+        named: Vec<Option<usize>>,
+    ) -> Listed {
         let n = sites.len();
-        (0..n)
+        let edges: Vec<Candidate> = (0..n)
             .flat_map(|a| ((a + 1)..n).map(move |b| (a, b)))
             .filter(|&(a, b)| !blocked(a, b))
             .map(|(a, b)| {
                 let cross_site = matches!((sites[a], sites[b]), (Some(x), Some(y)) if x != y);
-                edge(a, b, cross_site, kept(a, b))
+                let kept = named[a] == Some(b) || named[b] == Some(a);
+                edge(a, b, cross_site, kept)
             })
-            .collect()
+            .collect();
+        Listed::with_named(n, &edges, named)
     }
 
-    fn shortcut(n: usize, candidates: &[Candidate]) -> Vec<Option<Vec<(usize, usize)>>> {
-        let exact = Exact::new(n);
-        components(n, candidates)
-            .iter_mut()
-            .map(|c| all_cross_site(&exact, c))
+    fn shortcut(g: &Listed) -> Vec<Option<Vec<(usize, usize)>>> {
+        let exact = Exact::new(g.n);
+        dense_components(g)
+            .iter()
+            .map(|c| all_cross_site(&exact, g, c))
             .collect()
     }
 
@@ -486,23 +529,24 @@ mod tests {
         // Sites 0,1,0,1,0,1: everything can pair across. 0-1 and 2-3 are kept across sites, 1-2 is
         // kept across sites too, so only two of the three can be kept; 4-5 pair across, not kept.
         let sites = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(1)];
-        let kept = |a: usize, b: usize| matches!((a, b), (0, 1) | (1, 2) | (2, 3));
-        let c = graph(&sites, |_, _| false, kept);
-        let found = shortcut(6, &c)
+        let named = vec![Some(1), Some(2), Some(3), None, None, None];
+        let g = graph(&sites, |_, _| false, named);
+        let found = shortcut(&g)
             .remove(0)
             .expect("every pool can pair across sites");
-        assert!(is_matching(6, &c, &found));
-        assert_eq!(objective(&c, &found), (3, 3, 2));
-        assert_eq!(objective(&c, &found), objective(&c, &best_matching(6, &c)));
+        let c = &g.edges;
+        assert!(is_matching(6, c, &found));
+        assert_eq!(objective(c, &found), (3, 3, 2));
+        assert_eq!(objective(c, &found), objective(c, &best_matching(&g)));
     }
 
     #[test]
     fn the_shortcut_gives_way_when_one_site_holds_most_pools() {
         // Four pools in site 0 and two in site 1: at most two pairs can cross sites.
         let sites = [Some(0), Some(0), Some(1), Some(0), Some(1), Some(0)];
-        let c = graph(&sites, |_, _| false, |_, _| false);
-        assert_eq!(shortcut(6, &c), [None]);
-        assert_eq!(objective(&c, &best_matching(6, &c)), (3, 2, 0));
+        let g = graph(&sites, |_, _| false, vec![None; 6]);
+        assert_eq!(shortcut(&g), [None]);
+        assert_eq!(objective(&g.edges, &best_matching(&g)), (3, 2, 0));
     }
 
     #[test]
@@ -511,17 +555,20 @@ mod tests {
         let n = 100;
         let sites: Vec<Option<u8>> = (0..7u8).cycle().step_by(3).take(n).map(Some).collect();
         let blocked = |a: usize, b: usize| (a * 31 + b * 17).is_multiple_of(23);
-        let kept = |a: usize, b: usize| b == a + 1 && a.is_multiple_of(3);
-        let c = graph(&sites, blocked, kept);
-        let found = shortcut(n, &c).remove(0).expect("balanced sites");
-        assert!(is_matching(n, &c, &found));
+        let named = (0..n)
+            .map(|a| (a.is_multiple_of(3) && a + 1 < n).then_some(a + 1))
+            .collect();
+        let g = graph(&sites, blocked, named);
+        let found = shortcut(&g).remove(0).expect("balanced sites");
+        let c = &g.edges;
+        assert!(is_matching(n, c, &found));
         let mut dense = Vec::new();
         let exact = Exact::new(n);
-        for component in components(n, &c) {
-            dense.extend(exact.solve(&component));
+        for component in dense_components(&g) {
+            dense.extend(exact.solve(&component, |a, b| g.edge(a, b)));
         }
-        assert_eq!(objective(&c, &found), objective(&c, &dense));
-        assert_eq!(best_matching(n, &c).len(), n / 2);
+        assert_eq!(objective(c, &found), objective(c, &dense));
+        assert_eq!(best_matching(&g).len(), n / 2);
     }
 
     mod shortcut_against_the_solver {
@@ -543,13 +590,18 @@ mod tests {
                     ((seed ^ ((a as u64) << 32 | b as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40)
                         .is_multiple_of(one_in)
                 };
-                let c = graph(&sites, |a, b| bit(blocked_seed, a, b, 4), |a, b| bit(kept_seed, a, b, 5));
+                // As in a plan, each pool names at most one partner (its backup); a pair is kept
+                // when either names the other.
+                let named = (0..n)
+                    .map(|v| bit(kept_seed, v, n, 3).then(|| (v * 7 + usize::from(kept_seed.to_le_bytes()[0])) % n))
+                    .collect();
+                let g = graph(&sites, |a, b| bit(blocked_seed, a, b, 4), named);
                 let exact = Exact::new(n);
-                for mut component in components(n, &c) {
-                    let dense = exact.solve(&component);
-                    if let Some(found) = all_cross_site(&exact, &mut component) {
-                        prop_assert!(is_matching(n, &c, &found));
-                        prop_assert_eq!(objective(&c, &found), objective(&c, &dense));
+                for component in dense_components(&g) {
+                    let dense = exact.solve(&component, |a, b| g.edge(a, b));
+                    if let Some(found) = all_cross_site(&exact, &g, &component) {
+                        prop_assert!(is_matching(n, &g.edges, &found));
+                        prop_assert_eq!(objective(&g.edges, &found), objective(&g.edges, &dense));
                     }
                 }
             }

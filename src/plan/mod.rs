@@ -21,7 +21,7 @@ use constraints::{
     Forbidden, PairFacts, ValuesOrder, blockers_with, describe_partner, ordered, ranks,
 };
 pub use error::{NotTogether, PairOption, PlanError, RequestedPair, SuccessorProblem};
-use matching::{Candidate, best_matching};
+use matching::{Candidate, Graph, best_matching};
 pub use migration::Successor;
 pub(crate) use migration::{Migration, migrate};
 
@@ -884,8 +884,8 @@ fn choose_pairs(
     let free: Vec<usize> = (0..eligible.pools.len())
         .filter(|i| !taken.contains(i))
         .collect();
-    let candidates = candidates(eligible, table, &free);
-    let mut chosen: Vec<(usize, usize, ChosenBy)> = best_matching(free.len(), &candidates)
+    let graph = FreePools::new(eligible, table, &free);
+    let mut chosen: Vec<(usize, usize, ChosenBy)> = best_matching(&graph)
         .into_iter()
         .map(|(a, b)| (free[a], free[b], ChosenBy::Matching))
         .collect();
@@ -894,49 +894,82 @@ fn choose_pairs(
     chosen
 }
 
-/// Every compatible pair of the `free` pools as a matching candidate (indices into `free`), with
-/// `cross_site` and `kept` worked out as numbers compared rather than names: each pool's site by
-/// its rank among the sites, and the eligible pool its backup names.
-fn candidates(eligible: &Eligible<'_>, table: &BlockerTable<'_>, free: &[usize]) -> Vec<Candidate> {
-    let pools = &eligible.pools;
-    let site_rank = ranks(pools.iter().filter_map(|p| p.site.as_deref()));
-    let site_of: Vec<Option<usize>> = pools
-        .iter()
-        .map(|p| p.site.as_deref().map(|s| site_rank[s]))
-        .collect();
-    let backup_of: Vec<Option<usize>> = pools
-        .iter()
-        .map(|p| {
-            p.backup
-                .as_deref()
-                .and_then(|b| eligible.index.get(b).copied())
-        })
-        .collect();
-    // Room for every pair at once: most pools of an estate can pair with each other (a group of
-    // one version and edition), and a list grown by doubling was copied on the way and touched
-    // its memory twice for the first time (at 400 pools, 80,601 candidates and half the page
-    // faults of the whole run). Room that no candidate fills is never touched, so never resident;
-    // still, beyond about 2,000 pools (48 MB) the list grows as needed rather than asking the
-    // system for room for every pair of a large estate whose groups are small.
-    const ROOM_AT_ONCE: usize = 1 << 21;
-    let pairs = free.len() * free.len().saturating_sub(1) / 2;
-    let mut candidates = Vec::with_capacity(pairs.min(ROOM_AT_ONCE));
-    for (fa, &i) in free.iter().enumerate() {
-        for (fb, &j) in free.iter().enumerate().skip(fa + 1) {
-            if table.compatible(i, j) {
-                let candidate = Candidate {
-                    a: fa,
-                    b: fb,
-                    cross_site: matches!((site_of[i], site_of[j]), (Some(x), Some(y)) if x != y),
-                    kept: backup_of[i] == Some(j) || backup_of[j] == Some(i),
-                };
-                debug_assert_eq!(candidate.cross_site, cross_site(pools[i], pools[j]));
-                debug_assert_eq!(candidate.kept, kept(pools[i], pools[j]));
-                candidates.push(candidate);
-            }
+/// The `free` pools as the matching's graph (vertices are positions in `free`), each pair asked
+/// when the matching needs it, with `cross_site` and `kept` worked out as numbers compared rather
+/// than names: each pool's site by its rank among the sites, and the eligible pool its backup names.
+struct FreePools<'a> {
+    table: &'a BlockerTable<'a>,
+    free: &'a [usize],
+    /// By position among the eligible pools.
+    site_of: Vec<Option<usize>>,
+    /// By position among the eligible pools.
+    backup_of: Vec<Option<usize>>,
+    /// Each eligible pool's position in `free`, when it is free.
+    free_position: Vec<Option<usize>>,
+    /// For the debug checks of `edge` against the names.
+    pools: &'a [&'a Pool],
+}
+
+impl<'a> FreePools<'a> {
+    fn new(
+        eligible: &'a Eligible<'_>,
+        table: &'a BlockerTable<'a>,
+        free: &'a [usize],
+    ) -> FreePools<'a> {
+        let pools = &eligible.pools;
+        let site_rank = ranks(pools.iter().filter_map(|p| p.site.as_deref()));
+        let site_of = pools
+            .iter()
+            .map(|p| p.site.as_deref().map(|s| site_rank[s]))
+            .collect();
+        let backup_of = pools
+            .iter()
+            .map(|p| {
+                p.backup
+                    .as_deref()
+                    .and_then(|b| eligible.index.get(b).copied())
+            })
+            .collect();
+        let mut free_position = vec![None; pools.len()];
+        for (f, &i) in free.iter().enumerate() {
+            free_position[i] = Some(f);
+        }
+        FreePools {
+            table,
+            free,
+            site_of,
+            backup_of,
+            free_position,
+            pools,
         }
     }
-    candidates
+}
+
+impl Graph for FreePools<'_> {
+    fn vertices(&self) -> usize {
+        self.free.len()
+    }
+
+    fn edge(&self, fa: usize, fb: usize) -> Option<Candidate> {
+        let (i, j) = (self.free[fa], self.free[fb]);
+        if !self.table.compatible(i, j) {
+            return None;
+        }
+        let candidate = Candidate {
+            a: fa,
+            b: fb,
+            cross_site: matches!((self.site_of[i], self.site_of[j]), (Some(x), Some(y)) if x != y),
+            kept: self.backup_of[i] == Some(j) || self.backup_of[j] == Some(i),
+        };
+        let (a, b) = (self.pools[i], self.pools[j]);
+        debug_assert_eq!(candidate.cross_site, cross_site(a, b));
+        debug_assert_eq!(candidate.kept, kept(a, b));
+        Some(candidate)
+    }
+
+    fn named_partner(&self, v: usize) -> Option<usize> {
+        self.backup_of[self.free[v]].and_then(|j| self.free_position[j])
+    }
 }
 
 /// Each pool of a planned pair to its partner.
