@@ -23,7 +23,22 @@ pub use document::{
 pub use plan::{branch_steps, capacity_label, cms_text, plan_view};
 pub use status::Status;
 
+use std::collections::HashMap;
+
 use serde::Serialize;
+
+use crate::model::Pool;
+
+/// The pools of each site (`None`: of no site), in the order of `pools`: the views list a site's
+/// pools from this rather than by a pass over every pool for each site, which was quadratic in a
+/// large estate (issue 12).
+fn pools_by_site(pools: &[Pool]) -> HashMap<Option<&str>, Vec<&Pool>> {
+    let mut by_site: HashMap<Option<&str>, Vec<&Pool>> = HashMap::new();
+    for p in pools {
+        by_site.entry(p.site.as_deref()).or_default().push(p);
+    }
+    by_site
+}
 
 /// The suggested plan of one estate, as the reports show it: what `lyncpair/plan/v1` holds (pairs,
 /// unpaired pools, objective) and the rest of the [`crate::plan::PairingPlan`] (sites, what to do per pair, the

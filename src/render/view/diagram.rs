@@ -550,17 +550,15 @@ impl<'a> EstateIndex<'a> {
         for (rank, s) in site_order.iter().enumerate() {
             site_rank.entry(s.name.as_str()).or_insert(rank);
         }
-        let mut pools_by_site: HashMap<Option<&str>, Vec<&Pool>> = HashMap::new();
         let mut pools_by_fqdn: HashMap<&str, Vec<&Pool>> = HashMap::new();
         for p in &estate.pools {
-            pools_by_site.entry(p.site.as_deref()).or_default().push(p);
             pools_by_fqdn.entry(p.fqdn.as_str()).or_default().push(p);
         }
         Self {
             estate,
             site_order,
             site_rank,
-            pools_by_site,
+            pools_by_site: super::pools_by_site(&estate.pools),
             pools_by_fqdn,
         }
     }

@@ -5,8 +5,6 @@
 //! The views carry raw codes (`role: "front-end"`, `severity: "error"`) next to the translated
 //! text, so an overriding template can use either (the `t()` function translates codes too).
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::diagram::{self, DiagramView, FocusView};
@@ -333,12 +331,7 @@ fn pool_view(lang: Lang, p: &Pool, findings: &FindingsByPool<'_>) -> PoolView {
 
 fn sites_view(lang: Lang, e: &Estate, findings: &[Finding]) -> Vec<SiteView> {
     let findings = FindingsByPool::new(findings);
-    // Each site's pools in the estate's order, found once: a pass over every pool for each site
-    // was quadratic in a large estate (issue 12).
-    let mut pools_by_site: HashMap<Option<&str>, Vec<&Pool>> = HashMap::new();
-    for p in &e.pools {
-        pools_by_site.entry(p.site.as_deref()).or_default().push(p);
-    }
+    let pools_by_site = super::pools_by_site(&e.pools);
     let pool_views = |site: Option<&str>| -> Vec<PoolView> {
         pools_by_site
             .get(&site)
