@@ -199,6 +199,12 @@ const UTF16_TWO_THREADS_FROM_BYTES: usize = 2 << 20;
 /// either half holds an unpaired surrogate. The halves are cut between two code units, after a
 /// whole surrogate pair: so the halves decode without error exactly when the whole does, and
 /// then to the same text. Any error is left to the caller, which names it from the whole file.
+///
+/// Each half is decoded straight into its place in the text: the length of the first half in
+/// UTF-8 is counted first (a quarter of the file on each thread), so the second half starts right
+/// after it. Decoding the second half into a string of its own and appending it wrote every byte
+/// of it twice, into pages the system had to supply twice (issue 12, ninth pass: a third of the
+/// system time of a 100 MB UTF-16 audit).
 fn utf16_on_two_threads(
     bytes: &[u8],
     order: ByteOrder,
@@ -210,22 +216,113 @@ fn utf16_on_two_threads(
         cut += 2;
     }
     let (first, second) = bytes.split_at(cut);
+    let quarter = first.len() / 4 * 2;
+    let (a, b) = rayon::join(
+        || utf8_len(&first[..quarter], order),
+        || utf8_len(&first[quarter..], order),
+    );
+    let first_len = a + b;
+    // Zeroed memory from the system is not touched until written: the bound for the second half
+    // (three UTF-8 bytes for each code unit) costs address space, not memory.
+    let mut text = vec![0_u8; first_len + second.len() / 2 * 3];
+    let (first_out, second_out) = text.split_at_mut(first_len);
     let (first_pages, second_pages) = pages.split_at(first);
-    let mut rest = None;
-    let rest_decoded = &mut rest;
-    let mut text = rayon::in_place_scope(|scope| {
-        scope.spawn(move |_| {
-            *rest_decoded = utf16_part(
-                second,
-                order,
-                second.len() / 2 + 2 * UTF16_CHUNK_BYTES,
-                &second_pages,
-            );
-        });
-        utf16_part(first, order, capacity, &first_pages)
-    })?;
-    text.push_str(&rest?);
-    Some(text)
+    let (first_written, second_written) = rayon::join(
+        move || utf16_into(first, order, first_out, &first_pages),
+        move || utf16_into(second, order, second_out, &second_pages),
+    );
+    let second_len = match (first_written, second_written) {
+        (Ok(n), Ok(second_len)) if n == first_len => second_len,
+        (Err(Stop::Malformed), _) | (_, Err(Stop::Malformed)) => return None,
+        // Not reached: the count is exact for text that decodes, and the bound holds for any.
+        _ => return utf16_part(bytes, order, capacity, pages),
+    };
+    text.truncate(first_len + second_len);
+    Some(decoded_utf8(text))
+}
+
+/// The text of bytes written by `encoding_rs`'s decoders, one after the other.
+// The fourth use of `unsafe` (the other three are in src/import/mod.rs): the standard library cannot
+// take bytes known to be UTF-8 as a `String` without checking them all again, which took as long
+// as decoding one of the two halves.
+#[allow(unsafe_code)]
+fn decoded_utf8(text: Vec<u8>) -> String {
+    debug_assert!(std::str::from_utf8(&text).is_ok());
+    // SAFETY: `text` is the UTF-8 that `encoding_rs`'s `decode_to_utf8_without_replacement` wrote
+    // for the first half, exactly filling its `first_len` bytes, followed by the `second_len`
+    // bytes it reported written for the second half; anything after those was cut off. That
+    // function writes UTF-8 up to what it reports written (`encoding_rs`'s own `decode_to_str`
+    // relies on it), and the halves are cut between two characters (after a whole surrogate
+    // pair), so each ends at a character boundary and the two joined are UTF-8. Debug builds,
+    // and so the tests, check it.
+    unsafe { String::from_utf8_unchecked(text) }
+}
+
+/// Why [`utf16_into`] stopped before the end of its input.
+#[derive(Debug)]
+enum Stop {
+    /// An unpaired surrogate.
+    Malformed,
+    /// The output was too short.
+    OutputFull,
+}
+
+/// `bytes` (whole code units) decoded into the start of `out`, in chunks that let `pages` drop
+/// what was decoded; the number of bytes written.
+fn utf16_into(
+    bytes: &[u8],
+    order: ByteOrder,
+    out: &mut [u8],
+    pages: &ReadPages<'_>,
+) -> Result<usize, Stop> {
+    let mut decoder = decoder_for(order);
+    let mut written = 0;
+    let mut decoded_up_to = 0;
+    let mut chunks = bytes.chunks(UTF16_CHUNK_BYTES).peekable();
+    while let Some(chunk) = chunks.next() {
+        let last = chunks.peek().is_none();
+        let (result, read, n) =
+            decoder.decode_to_utf8_without_replacement(chunk, &mut out[written..], last);
+        written += n;
+        decoded_up_to += read;
+        pages.passed(&bytes[..decoded_up_to]);
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => {}
+            encoding_rs::DecoderResult::Malformed(_, _) => return Err(Stop::Malformed),
+            encoding_rs::DecoderResult::OutputFull => return Err(Stop::OutputFull),
+        }
+    }
+    Ok(written)
+}
+
+/// The length in UTF-8 of `bytes` (whole code units) if they decode: a code unit below U+0080
+/// takes one byte, below U+0800 two, any other three, except that a surrogate pair (one character
+/// outside the BMP) takes four, two for each of its units.
+fn utf8_len(bytes: &[u8], order: ByteOrder) -> usize {
+    fn count(bytes: &[u8], unit: impl Fn([u8; 2]) -> u16) -> usize {
+        bytes
+            .chunks_exact(2)
+            .map(|pair| {
+                let u = unit([pair[0], pair[1]]);
+                1 + usize::from(u >= 0x80)
+                    + usize::from(u >= 0x800 && !(0xD800..=0xDFFF).contains(&u))
+            })
+            .sum()
+    }
+    match order {
+        ByteOrder::Little => count(bytes, u16::from_le_bytes),
+        ByteOrder::Big => count(bytes, u16::from_be_bytes),
+    }
+}
+
+/// A decoder for UTF-16 in `order` that takes a byte order mark as content: the caller stripped
+/// the first one, and a second one would be content, as it was before.
+fn decoder_for(order: ByteOrder) -> encoding_rs::Decoder {
+    match order {
+        ByteOrder::Little => encoding_rs::UTF_16LE,
+        ByteOrder::Big => encoding_rs::UTF_16BE,
+    }
+    .new_decoder_without_bom_handling()
 }
 
 /// Whether the code unit at byte `at` (even) is the second half of a surrogate pair.
@@ -248,12 +345,7 @@ fn utf16_part(
     capacity: usize,
     pages: &ReadPages<'_>,
 ) -> Option<String> {
-    let decoder_encoding = match order {
-        ByteOrder::Little => encoding_rs::UTF_16LE,
-        ByteOrder::Big => encoding_rs::UTF_16BE,
-    };
-    // The BOM was stripped by the caller; a second one would be content, as it was before.
-    let mut decoder = decoder_encoding.new_decoder_without_bom_handling();
+    let mut decoder = decoder_for(order);
     let mut text = String::with_capacity(capacity);
     // Each chunk is decoded into this small string, then appended to the text. encoding_rs writes
     // a byte into every page of the spare capacity of the string it decodes into, at each call
@@ -588,6 +680,29 @@ mod tests {
         }
         // The damage did make some inputs fail, so the refusals were compared too.
         assert!(refused > 0 && refused < compared, "{refused} of {compared}");
+    }
+
+    #[test]
+    fn utf16_on_two_threads_fills_each_half_in_place_over_many_chunks() {
+        // Characters of one to four UTF-8 bytes across many decoder chunks in each half: the
+        // first half's counted length must be exactly what it decodes to.
+        for n in [UTF16_CHUNK_BYTES * 3 + 7, UTF16_CHUNK_BYTES * 5 + 1] {
+            let text: String = (0..n)
+                .map(|i| ["a", "ü", "€", "\u{1F600}", "\r\n"][(i * 7 + i / 3) % 5])
+                .collect();
+            for order in [ByteOrder::Little, ByteOrder::Big] {
+                let bytes = units_as_bytes(&text, &[], 0, order);
+                let (first, _) = bytes.split_at(bytes.len() / 4 * 2);
+                assert_eq!(
+                    utf8_len(first, order),
+                    utf16_part(first, order, 0, &ReadPages::none())
+                        .unwrap()
+                        .len()
+                );
+                let two = utf16_on_two_threads(&bytes, order, 0, &ReadPages::none());
+                assert_eq!(two.as_deref(), Some(text.as_str()), "{order:?}, {n}");
+            }
+        }
     }
 
     #[test]

@@ -329,11 +329,60 @@ impl ReadPages<'_> {
     /// `bytes` as text if they are UTF-8 throughout; else the length of their longest valid prefix
     /// (what `Utf8Error::valid_up_to` of the whole would say). Checked in steps of
     /// [`RELEASE_STEP`], each dropped from memory behind the check like any read bytes, so that the
-    /// check does not hold the whole of a large export at once (issue 12).
+    /// check does not hold the whole of a large export at once (issue 12). From
+    /// [`UTF8_TWO_THREADS_FROM_BYTES`] on, the two halves are checked at once, the second on a task
+    /// of rayon's pool: on one thread the check was a tenth of the audit of a 100 MB export, with
+    /// the other core idle (issue 12, ninth pass).
     // The third use of `unsafe` (see `map_file`, `drop_read_pages`): the standard library cannot
     // join text checked in parts into one `&str` without checking all of it again.
-    #[allow(unsafe_code)]
     pub(crate) fn utf8<'b>(&self, bytes: &'b [u8]) -> Result<Utf8Text<'b>, usize> {
+        self.utf8_split_from(bytes, UTF8_TWO_THREADS_FROM_BYTES)
+    }
+
+    /// [`Self::utf8`], checking on two threads from `two_threads_from` bytes on (tests split
+    /// small texts).
+    #[allow(unsafe_code)]
+    fn utf8_split_from<'b>(
+        &self,
+        bytes: &'b [u8],
+        two_threads_from: usize,
+    ) -> Result<Utf8Text<'b>, usize> {
+        let ascii = if bytes.len() >= two_threads_from {
+            // Cut before a byte that starts a character (or is invalid anyway): a valid first half
+            // then ends at a character boundary, and an invalid one fails exactly where the whole
+            // would, since every step before the cut is the same.
+            let mut cut = bytes.len() / 2;
+            while cut < bytes.len() && bytes[cut] & 0xC0 == 0x80 {
+                cut += 1;
+            }
+            let (first, second) = bytes.split_at(cut);
+            let (first_pages, second_pages) = self.split_at(first);
+            let (first_ascii, second_ascii) = rayon::join(
+                move || first_pages.check_utf8_steps(first),
+                move || second_pages.check_utf8_steps(second),
+            );
+            // The first half's error is the earlier one; the second's counts from the cut.
+            first_ascii? & second_ascii.map_err(|valid_up_to| cut + valid_up_to)?
+        } else {
+            self.check_utf8_steps(bytes)?
+        };
+        // SAFETY: every byte of `bytes` was checked by `check_utf8_steps`, whole or in two halves
+        // that meet at the cut; a first half found valid ends at a character boundary, since it is
+        // valid on its own, and UTF-8 strings joined end to end are UTF-8. The bytes cannot change
+        // after the check: they are borrowed shared for `'b`, from a `Vec` (immutable while
+        // borrowed) or from a read-only mapping, which reads the same while nobody rewrites the
+        // file — the condition `map_file` already relies on for `&[u8]`, and the one a whole-file
+        // `from_utf8` relied on before — and which reads the same after `drop_read_pages` too.
+        let text = unsafe { std::str::from_utf8_unchecked(bytes) };
+        Ok(Utf8Text { text, ascii })
+    }
+
+    /// Whether `bytes` are all ASCII, if they are UTF-8 throughout; else the length of their
+    /// longest valid prefix. Checks every byte, in steps that follow each other with neither gap
+    /// nor overlap: a step ends at the end of the bytes, at the end of a step found valid as a
+    /// whole, or at `valid_up_to` of a step, which ends its valid prefix at a character boundary;
+    /// the next step starts exactly there.
+    fn check_utf8_steps(&self, bytes: &[u8]) -> Result<bool, usize> {
         // `bytes[..checked]` is UTF-8 and ends at a character boundary.
         let mut checked = 0;
         let mut ascii = true;
@@ -357,20 +406,13 @@ impl ReadPages<'_> {
             }
             self.passed(&bytes[..checked]);
         }
-        // SAFETY: every byte of `bytes` was checked by `std::str::from_utf8` (or `is_ascii`, whose
-        // bytes are UTF-8 by definition), in steps that follow each other with neither gap nor
-        // overlap: a step ends at the end of the bytes, at the end of a step found valid as a
-        // whole, or at `valid_up_to` of a step, which ends its valid prefix at a character
-        // boundary; the next step starts exactly there. UTF-8 strings joined end to end are UTF-8.
-        // The bytes cannot change after the check: they are borrowed shared for `'b`, from a
-        // `Vec` (immutable while borrowed) or from a read-only mapping, which reads the same while
-        // nobody rewrites the file — the condition `map_file` already relies on for `&[u8]`, and
-        // the one a whole-file `from_utf8` relied on before — and which reads the same after
-        // `drop_read_pages` too.
-        let text = unsafe { std::str::from_utf8_unchecked(bytes) };
-        Ok(Utf8Text { text, ascii })
+        Ok(ascii)
     }
 }
+
+/// Text from this size on is checked for UTF-8 on two threads, as the topology reader reads it
+/// from this size on ([`topology::TWO_THREADS_FROM_BYTES`]).
+pub(crate) const UTF8_TWO_THREADS_FROM_BYTES: usize = topology::TWO_THREADS_FROM_BYTES;
 
 /// Drop the pages of `len` bytes of `map` from `offset` on from memory: `offset` is a multiple of
 /// [`RELEASE_STEP`], and the range ends at one or at the end of the map.
@@ -818,7 +860,7 @@ mod tests {
     /// The check in steps says what one `str::from_utf8` of the whole would say, also for a
     /// character cut by a step's end and for bad bytes on either side of it.
     #[test]
-    fn utf8_checked_in_steps_agrees_with_the_whole_check() {
+    fn utf8_checked_in_steps_or_halves_agrees_with_the_whole_check() {
         let pages = ReadPages::none();
         let mut cases = Vec::new();
         for cut in [
@@ -845,19 +887,43 @@ mod tests {
         }
         cases.push(b"plain ascii".to_vec());
         cases.push(vec![0xC3]);
-        for bytes in &cases {
-            match (pages.utf8(bytes), std::str::from_utf8(bytes)) {
-                (Ok(checked), Ok(whole)) => {
-                    assert_eq!(checked.text, whole);
-                    assert_eq!(checked.ascii, whole.is_ascii());
+        // Texts checked in two halves: a character, whole or broken, at and around the cut.
+        for ch in ["é", "€", "𝄞"] {
+            for before in 0..6 {
+                let mut bytes = vec![b'a'; 8 + before];
+                bytes.extend_from_slice(ch.as_bytes());
+                bytes.extend_from_slice(&[b'b'; 8]);
+                cases.push(bytes.clone());
+                for at in 0..ch.len() {
+                    let mut broken = bytes.clone();
+                    broken[8 + before + at] = if at == 0 { 0x80 } else { b'x' };
+                    cases.push(broken);
                 }
-                (Err(valid_up_to), Err(e)) => assert_eq!(valid_up_to, e.valid_up_to()),
-                (ours, whole) => panic!(
-                    "{} bytes: steps {:?}, whole {whole:?}",
-                    bytes.len(),
-                    ours.map(|c| c.text.len())
-                ),
+                let mut bad_tail = bytes.clone();
+                bad_tail.push(0xFF);
+                cases.push(bad_tail);
             }
+        }
+        for bytes in &cases {
+            for two_threads_from in [0, UTF8_TWO_THREADS_FROM_BYTES] {
+                let checked = pages.utf8_split_from(bytes, two_threads_from);
+                same_as_whole_check(bytes, checked);
+            }
+        }
+    }
+
+    fn same_as_whole_check(bytes: &[u8], checked: Result<Utf8Text<'_>, usize>) {
+        match (checked, std::str::from_utf8(bytes)) {
+            (Ok(checked), Ok(whole)) => {
+                assert_eq!(checked.text, whole);
+                assert_eq!(checked.ascii, whole.is_ascii());
+            }
+            (Err(valid_up_to), Err(e)) => assert_eq!(valid_up_to, e.valid_up_to(), "{bytes:?}"),
+            (ours, whole) => panic!(
+                "{} bytes: steps {:?}, whole {whole:?}",
+                bytes.len(),
+                ours.map(|c| c.text.len())
+            ),
         }
     }
 
