@@ -3,11 +3,6 @@
 
 mod cli;
 
-// mimalloc rather than the system allocator: see its line in Cargo.toml. Only the binary sets it;
-// the library leaves the choice to whoever links it.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     std::process::exit(cli::main());
 }
