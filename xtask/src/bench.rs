@@ -172,21 +172,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .arg(&utf8);
     let mut bare = Command::new(&bare_pass);
     bare.arg(&utf8);
-    // Python comes first in each round and the bare pass right after it. After the seconds the
-    // Python peer runs, the next process that takes huge pages (lyncpair's allocator does) spends
-    // 0.1–0.25 s more of system time at 100 MB zeroing them (`clear_page`: 31 % of the samples of
-    // a UTF-16 audit run right after it, next to nothing in the run after that); the bare pass,
-    // whose `fs::read` takes small pages, measured the same after it as after any other run
-    // (issue 12, ninth pass). Placed right before the UTF-16 audit, as it was, Python charged that
-    // cost to the UTF-16 row alone.
     let mut commands = vec![
-        Timed::new("python", python, dir.join("python.json")),
-        Timed::new("bare", bare, dir.join("bare.txt")),
         Timed::new(
             "audit",
             lyncpair(&audit_json, &utf8),
             dir.join("lyncpair.json"),
         ),
+        Timed::new("bare", bare, dir.join("bare.txt")),
+        Timed::new("python", python, dir.join("python.json")),
         Timed::new(
             "utf16",
             lyncpair(&audit_json, &utf16),
