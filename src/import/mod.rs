@@ -333,14 +333,14 @@ impl ReadPages<'_> {
     /// [`UTF8_TWO_THREADS_FROM_BYTES`] on, the two halves are checked at once, the second on a task
     /// of rayon's pool: on one thread the check was a tenth of the audit of a 100 MB export, with
     /// the other core idle (issue 12, ninth pass).
-    // The third use of `unsafe` (see `map_file`, `drop_read_pages`): the standard library cannot
-    // join text checked in parts into one `&str` without checking all of it again.
     pub(crate) fn utf8<'b>(&self, bytes: &'b [u8]) -> Result<Utf8Text<'b>, usize> {
         self.utf8_split_from(bytes, UTF8_TWO_THREADS_FROM_BYTES)
     }
 
     /// [`Self::utf8`], checking on two threads from `two_threads_from` bytes on (tests split
     /// small texts).
+    // The third use of `unsafe` (see `map_file`, `drop_read_pages`): the standard library cannot
+    // join text checked in parts into one `&str` without checking all of it again.
     #[allow(unsafe_code)]
     fn utf8_split_from<'b>(
         &self,
@@ -416,7 +416,8 @@ pub(crate) const UTF8_TWO_THREADS_FROM_BYTES: usize = topology::TWO_THREADS_FROM
 
 /// Drop the pages of `len` bytes of `map` from `offset` on from memory: `offset` is a multiple of
 /// [`RELEASE_STEP`], and the range ends at one or at the end of the map.
-// The second use of `unsafe` (see `map_file`; the third is `ReadPages::utf8`), kept in this module
+// The second use of `unsafe` (see `map_file`; the third is `ReadPages::utf8_split_from`), kept in
+// this module
 // next to the mapping.
 #[cfg(unix)]
 #[allow(unsafe_code)]
