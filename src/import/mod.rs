@@ -417,8 +417,7 @@ pub(crate) const UTF8_TWO_THREADS_FROM_BYTES: usize = topology::TWO_THREADS_FROM
 /// Drop the pages of `len` bytes of `map` from `offset` on from memory: `offset` is a multiple of
 /// [`RELEASE_STEP`], and the range ends at one or at the end of the map.
 // The second use of `unsafe` (see `map_file`; the third is `ReadPages::utf8_split_from`), kept in
-// this module
-// next to the mapping.
+// this module next to the mapping.
 #[cfg(unix)]
 #[allow(unsafe_code)]
 fn drop_read_pages(map: &memmap2::Mmap, offset: usize, len: usize) {
