@@ -99,6 +99,13 @@ fn resolve_split_from(doc: &TopologyDoc, out: &mut InputRecords, two_threads_fro
                 half
             },
         );
+        // `pool_record` adds only to these three: anything else in the second half would be lost.
+        debug_assert!(
+            second.sites.is_empty()
+                && second.pending_changes.is_empty()
+                && second.errors.is_empty()
+                && second.signature.is_none()
+        );
         out.pools.extend(second.pools);
         out.notes.extend(second.notes);
         out.lossy.extend(second.lossy);
